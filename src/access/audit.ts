@@ -1,0 +1,71 @@
+// The audit log: who did what to which record, when, and from where. Every read and change of a
+// person's record writes one, in the same transaction as the change it records.
+
+import { newId, nowIso } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+
+export interface Actor {
+  userId: string | null
+  ip: string | null
+}
+
+export interface AuditEvent {
+  /** What happened, as `record-type.verb` (`person.read`, `referral.update`) or an access event (`sign-in`). */
+  action: string
+  recordType?: string
+  recordId?: string
+  /** Facts about the event that are not personal data (field names changed, a count, a reason code). */
+  detail?: Record<string, unknown>
+}
+
+export async function audit(db: Queryable, actor: Actor, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: newId(),
+      at: nowIso(),
+      actor_user_id: actor.userId,
+      action: event.action,
+      record_type: event.recordType ?? null,
+      record_id: event.recordId ?? null,
+      ip: actor.ip,
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+    })
+    .execute()
+}
+
+export interface AuditQuery {
+  recordType?: string
+  recordId?: string
+  actorUserId?: string
+  action?: string
+  limit?: number
+  before?: string
+}
+
+export async function listAuditEvents(db: Queryable, query: AuditQuery = {}) {
+  let select = db
+    .selectFrom('audit_events')
+    .leftJoin('users', 'users.id', 'audit_events.actor_user_id')
+    .select([
+      'audit_events.id',
+      'audit_events.at',
+      'audit_events.action',
+      'audit_events.record_type',
+      'audit_events.record_id',
+      'audit_events.ip',
+      'audit_events.detail',
+      'audit_events.actor_user_id',
+      'users.name as actor_name',
+    ])
+  if (query.recordType) select = select.where('audit_events.record_type', '=', query.recordType)
+  if (query.recordId) select = select.where('audit_events.record_id', '=', query.recordId)
+  if (query.actorUserId) select = select.where('audit_events.actor_user_id', '=', query.actorUserId)
+  if (query.action) select = select.where('audit_events.action', '=', query.action)
+  if (query.before) select = select.where('audit_events.at', '<', query.before)
+  return select
+    .orderBy('audit_events.at', 'desc')
+    .orderBy('audit_events.id', 'desc')
+    .limit(query.limit ?? 100)
+    .execute()
+}

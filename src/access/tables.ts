@@ -1,0 +1,86 @@
+import type { Generated } from 'kysely'
+import type { OrganisationKind, Role } from './roles.ts'
+
+export interface OrganisationTable {
+  id: string
+  name: string
+  kind: OrganisationKind
+  parent_id: string | null
+  ods_code: string | null
+  postcode: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface UserTable {
+  id: string
+  /** Always stored in lower case. */
+  email: string
+  name: string
+  /** Null for an account that cannot sign in with a password (a kiosk device, say). */
+  password_hash: string | null
+  active: Generated<number>
+  created_at: string
+  updated_at: string
+  last_sign_in_at: string | null
+}
+
+export interface MembershipTable {
+  id: string
+  user_id: string
+  organisation_id: string
+  role: Role
+  /** The title the person goes by in this role: navigator, health facilitator, project officer… */
+  title: string | null
+  created_at: string
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie's value: the value itself is never stored. */
+  id: string
+  user_id: string
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+}
+
+export interface ApiTokenTable {
+  id: string
+  user_id: string
+  name: string
+  token_hash: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface SignInFailureTable {
+  id: string
+  /** `account:` or `address:` followed by a SHA-256 of the email or the IP address. */
+  key: string
+  at: string
+}
+
+export interface AuditEventTable {
+  id: string
+  at: string
+  actor_user_id: string | null
+  action: string
+  record_type: string | null
+  record_id: string | null
+  ip: string | null
+  /** JSON: what changed, never a person's details. */
+  detail: string | null
+}
+
+declare module '../db/schema.ts' {
+  interface Tables {
+    organisations: OrganisationTable
+    users: UserTable
+    memberships: MembershipTable
+    sessions: SessionTable
+    api_tokens: ApiTokenTable
+    sign_in_failures: SignInFailureTable
+    audit_events: AuditEventTable
+  }
+}

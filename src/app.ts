@@ -1,0 +1,137 @@
+// Builds the Kith web application from its configuration and dependencies. `kith serve` and
+// every test call this one function.
+//
+// Cross-cutting parts are added in a fixed order: logging, security headers, cookies, body
+// parsing, rate limits, CSRF, views, authentication (which also applies each route's access
+// declaration), page values, static files, the capabilities' routes, then not-found and errors.
+
+import cookie from '@fastify/cookie'
+import csrf from '@fastify/csrf-protection'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import view from '@fastify/view'
+import Fastify, { type FastifyInstance, LogController } from 'fastify'
+import { adminRoutes } from './access/admin-routes.ts'
+import { type Access, PUBLIC } from './access/permissions.ts'
+import authentication from './access/plugin.ts'
+import { accessRoutes } from './access/routes.ts'
+import type { Config } from './config.ts'
+import type { Db } from './db/schema.ts'
+import { loadAssets } from './web/assets.ts'
+import type { AppContext } from './web/context.ts'
+import { ApiDescription } from './web/openapi.ts'
+import { registerErrorHandling, registerPageLocals, registerStatic } from './web/plugin.ts'
+import { webRoutes } from './web/routes.ts'
+import { viewOptions } from './web/views.ts'
+
+export interface AppDeps {
+  db: Db
+  /** The current time; tests pass a fixed clock. */
+  now?: () => Date
+}
+
+export interface RouteEntry {
+  method: string
+  url: string
+  access: Access | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, with its access declaration: the route-declaration test reads it. */
+    routeTable: RouteEntry[]
+    kith: AppContext
+  }
+}
+
+/** The capabilities' routes, in the order their navigation appears. */
+const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promise<void>)[] = [
+  webRoutes,
+  accessRoutes,
+  adminRoutes,
+]
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const production = config.env === 'production'
+  const app = Fastify({
+    // Requests are logged once each, below, by route pattern: never a body, a query or a cookie.
+    logger: { level: config.logLevel },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+  })
+
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) routeTable.push({ method, url: route.url, access: route.config?.access })
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? '(not found)',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    )
+  })
+
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'https://assets.nhs.uk'],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'", 'blob:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        ...(production ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  })
+  await app.register(cookie, { secret: config.sessionSecret })
+  await app.register(formbody)
+  await app.register(rateLimit, { global: false })
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'kith_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: production, path: '/' },
+  })
+  const assets = await loadAssets()
+  await app.register(view, viewOptions(assets, production))
+
+  await app.register(authentication, { db: deps.db, config })
+
+  const context: AppContext = {
+    config,
+    db: deps.db,
+    navigation: [],
+    homeCards: [],
+    api: new ApiDescription(),
+    now: deps.now ?? (() => new Date()),
+  }
+  app.decorate('kith', context)
+  registerPageLocals(app, context)
+  await registerStatic(app, assets)
+
+  for (const register of capabilities) await register(app, context)
+
+  app.get('/api/v1/openapi.json', { config: { access: PUBLIC } }, async () => context.api.document())
+
+  registerErrorHandling(app)
+  return app
+}

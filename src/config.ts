@@ -1,0 +1,121 @@
+// Kith's configuration, read from the environment once, at start-up.
+//
+// Every value has a development default except those production must set. An invalid value
+// stops start-up with a message that names the variable.
+
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+import { isPostgresUrl, sqliteFileIn } from './db/database.ts'
+
+export type Environment = 'development' | 'test' | 'production'
+
+export interface Config {
+  env: Environment
+  port: number
+  host: string
+  dataDir: string
+  /** `postgres://…` when Kith runs on PostgreSQL; undefined for the SQLite file in dataDir. */
+  databaseUrl: string | undefined
+  sqliteFile: string
+  /** Signs cookies (the CSRF secret). Shared by every Kith process of one installation. */
+  sessionSecret: string
+  sessionIdleMinutes: number
+  sessionMaxHours: number
+  /** The address people reach Kith at, used in links sent by email and SMS. */
+  publicUrl: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** GOV.UK Notify API key; without one, messages go to the outbox page. */
+  notifyApiKey: string | undefined
+  /** Runs the scheduler (reminders, automatic declines) in this process. */
+  scheduler: boolean
+}
+
+export class ConfigError extends Error {}
+
+const integer = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`)
+
+const schema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], {
+      error: 'NODE_ENV must be development, test or production',
+    })
+    .default('development'),
+  PORT: integer('PORT', 0, 65535).default(3000),
+  HOST: z.string().min(1, 'HOST must not be empty').default('localhost'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR must not be empty').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((url) => isPostgresUrl(url), 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: integer('SESSION_IDLE_MINUTES', 1, 24 * 60).default(30),
+  SESSION_MAX_HOURS: integer('SESSION_MAX_HOURS', 1, 24 * 7).default(12),
+  PUBLIC_URL: z
+    .url({ error: 'PUBLIC_URL must be an absolute URL such as https://kith.example.nhs.uk' })
+    .optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  NOTIFY_API_KEY: z.string().min(1, 'NOTIFY_API_KEY must not be empty').optional(),
+  SCHEDULER: z.enum(['on', 'off'], { error: 'SCHEDULER must be on or off' }).default('on'),
+})
+
+/** Reads and checks the environment; throws ConfigError naming each variable at fault. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''))
+  const parsed = schema.safeParse(present)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `- ${issue.message}`)
+    throw new ConfigError(`Kith cannot start: the configuration is not valid.\n${problems.join('\n')}`)
+  }
+  const values = parsed.data
+  if (values.NODE_ENV === 'production') {
+    const missing = []
+    if (!values.SESSION_SECRET)
+      missing.push('- SESSION_SECRET must be set in production (at least 32 characters)')
+    if (!values.PUBLIC_URL) missing.push('- PUBLIC_URL must be set in production')
+    if (missing.length > 0) {
+      throw new ConfigError(`Kith cannot start: the configuration is not valid.\n${missing.join('\n')}`)
+    }
+  }
+  const dataDir = resolve(values.DATA_DIR)
+  return {
+    env: values.NODE_ENV,
+    port: values.PORT,
+    host: values.HOST,
+    dataDir,
+    databaseUrl: values.DATABASE_URL,
+    sqliteFile: sqliteFileIn(dataDir),
+    sessionSecret: values.SESSION_SECRET ?? developmentSecret(dataDir),
+    sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
+    sessionMaxHours: values.SESSION_MAX_HOURS,
+    publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, ''),
+    logLevel: values.LOG_LEVEL,
+    notifyApiKey: values.NOTIFY_API_KEY,
+    scheduler: values.SCHEDULER === 'on',
+  }
+}
+
+// Outside production a secret is made once and kept in the data folder, so every process that
+// shares that folder (and a restart) signs cookies the same way.
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  try {
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    // Another process made it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+  return readFileSync(file, 'utf8').trim()
+}

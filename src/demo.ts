@@ -1,0 +1,21 @@
+// The demo data: every scheme in the seeds as a ready programme, with accounts for every role.
+// Each capability seeds its own part, in order, from what the parts before it made.
+
+import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
+import { countUsers } from './access/store.ts'
+import type { Db } from './db/schema.ts'
+
+export interface Demo {
+  access: AccessDemo
+}
+
+export class DemoRefused extends Error {}
+
+/** Loads the demo into an empty database; refuses a database that already holds accounts. */
+export async function seedDemo(db: Db): Promise<Demo> {
+  if ((await countUsers(db)) > 0) {
+    throw new DemoRefused('The database already holds user accounts, so the demo data was not loaded.')
+  }
+  const access = await seedAccessDemo(db)
+  return { access }
+}

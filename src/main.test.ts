@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { promisify } from 'node:util'
+import { DEMO_ACCOUNTS } from './access/demo.ts'
+import { openDatabase } from './db/database.ts'
+import { describeEachDatabase, emptyDatabase } from './db/testing.ts'
+import { testApp } from './web/testing.ts'
+
+const run = promisify(execFile)
+const KITH = join(import.meta.dirname, '..', 'bin', 'kith.js')
+
+async function kith(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [KITH, ...args], {
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'x'.repeat(32), ...env },
+    })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
+
+describe('the kith command line', () => {
+  it('lists its commands and explains each one', async () => {
+    const help = await kith(['--help'])
+    assert.equal(help.code, 0)
+    for (const command of ['serve', 'migrate', 'seed', 'user create', 'token create'])
+      assert.match(help.stdout, new RegExp(`  ${command} `))
+    const userHelp = await kith(['user', 'create', '--help'])
+    assert.match(userHelp.stdout, /--email EMAIL --name NAME --org ORGANISATION --role ROLE/)
+  })
+
+  it('stops with a message naming the variable when the configuration is invalid', async () => {
+    const result = await kith(['migrate'], { PORT: 'eighty', DATA_DIR: '/tmp/kith-never-made' })
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /PORT must be a whole number/)
+  })
+
+  it('refuses unknown commands and options', async () => {
+    assert.equal((await kith(['frobnicate'])).code, 2)
+    const result = await kith(['migrate', '--wat'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /Unknown option '--wat'/)
+  })
+})
+
+describeEachDatabase('the kith command line against a database', (database) => {
+  it('refuses demo data in production', async () => {
+    const empty = await emptyDatabase(database().dialect)
+    try {
+      const result = await kith(['seed', '--demo'], {
+        ...empty.env,
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://kith.example.nhs.uk',
+      })
+      assert.equal(result.code, 2)
+      assert.match(result.stderr, /Demo data is refused when NODE_ENV=production/)
+    } finally {
+      await empty.dispose()
+    }
+  })
+
+  it('loads the demo, creates a user and a token that the API accepts', async () => {
+    const empty = await emptyDatabase(database().dialect)
+    try {
+      const seeded = await kith(['seed', '--demo'], empty.env)
+      assert.equal(seeded.code, 0, seeded.stderr)
+      assert.match(seeded.stdout, new RegExp(`${DEMO_ACCOUNTS.length} accounts`))
+      assert.equal((await kith(['seed', '--demo'], empty.env)).code, 2)
+
+      const created = await kith(
+        [
+          'user',
+          'create',
+          '--email',
+          'new.worker@kith.example',
+          '--name',
+          'New Worker',
+          '--org',
+          'Z90001',
+          '--role',
+          'link_worker',
+          '--title',
+          'Navigator',
+        ],
+        empty.env,
+      )
+      assert.equal(created.code, 0, created.stderr)
+      assert.match(created.stdout, /as link_worker at High Street Wimbledon Surgery/)
+      const badRole = await kith(
+        ['user', 'create', '--email', 'x@kith.example', '--name', 'X', '--org', 'Z90001', '--role', 'wizard'],
+        empty.env,
+      )
+      assert.equal(badRole.code, 2)
+
+      const token = await kith(['token', 'create', '--email', 'new.worker@kith.example'], empty.env)
+      assert.equal(token.code, 0, token.stderr)
+      const lastLine = token.stdout.trim().split('\n').at(-1)
+      const db = openDatabase(empty.target)
+      try {
+        const app = await testApp(db)
+        const me = await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${lastLine}` } })
+        assert.equal(me.statusCode, 200)
+        assert.equal(me.json().organisations[0].roles[0].title, 'Navigator')
+        await app.close()
+      } finally {
+        await db.destroy()
+      }
+    } finally {
+      await empty.dispose()
+    }
+  })
+})

@@ -1,0 +1,256 @@
+// The kith command line: `kith <command> [options]`; `kith --help` lists the commands.
+
+import { randomBytes } from 'node:crypto'
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
+import { audit } from './access/audit.ts'
+import { DEMO_PASSWORD } from './access/demo.ts'
+import { hashPassword } from './access/passwords.ts'
+import { isRole, ROLES } from './access/roles.ts'
+import {
+  addMembership,
+  countUsers,
+  createUser,
+  findOrganisationByName,
+  findOrganisationByOdsCode,
+  findUserByEmail,
+  getOrganisation,
+} from './access/store.ts'
+import { createApiToken } from './access/tokens.ts'
+import { buildApp } from './app.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
+import { openDatabase } from './db/database.ts'
+import { isId } from './db/ids.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import type { Db } from './db/schema.ts'
+import { DemoRefused, seedDemo } from './demo.ts'
+
+export class UsageError extends Error {}
+
+export interface Command {
+  name: string
+  summary: string
+  usage: string
+  options: ParseArgsOptionsConfig
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>
+}
+
+const CLI_ACTOR = { userId: null, ip: 'command-line' }
+
+async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(config)
+  try {
+    await migrateToLatest(db)
+    return await work(db)
+  } finally {
+    await db.destroy()
+  }
+}
+
+function required(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name]
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`)
+  return value.trim()
+}
+
+function refuseDemoInProduction(config: Config) {
+  if (config.env === 'production') {
+    throw new UsageError(
+      'Demo data is refused when NODE_ENV=production: it holds shared, published passwords.',
+    )
+  }
+}
+
+async function loadDemo(db: Db): Promise<void> {
+  const demo = await seedDemo(db)
+  console.log(
+    `Demo data loaded: ${Object.keys(demo.access.organisations).length} organisations and ${Object.keys(demo.access.users).length} accounts. Every demo account's password is ${DEMO_PASSWORD}.`,
+  )
+}
+
+const commands: Command[] = [
+  {
+    name: 'serve',
+    summary: 'Run Kith: migrate the database, then serve the web app and API',
+    usage: 'kith serve [--demo]',
+    options: { demo: { type: 'boolean' } },
+    async run(values) {
+      const config = loadConfig()
+      if (values.demo) refuseDemoInProduction(config)
+      const db = openDatabase(config)
+      await migrateToLatest(db)
+      if (values.demo && (await countUsers(db)) === 0) await loadDemo(db)
+      const app = await buildApp(config, { db })
+      const stop = async () => {
+        await app.close()
+        await db.destroy()
+        process.exit(0)
+      }
+      process.once('SIGINT', () => void stop())
+      process.once('SIGTERM', () => void stop())
+      await app.listen({ port: config.port, host: config.host })
+      const where = config.databaseUrl ? 'PostgreSQL' : config.sqliteFile
+      console.log(`Kith is running at http://${config.host}:${config.port} (database: ${where})`)
+    },
+  },
+  {
+    name: 'migrate',
+    summary: 'Apply any pending database migrations',
+    usage: 'kith migrate',
+    options: {},
+    async run() {
+      const config = loadConfig()
+      const db = openDatabase(config)
+      try {
+        const applied = await migrateToLatest(db)
+        console.log(
+          applied.length > 0
+            ? `Applied ${applied.length} migrations: ${applied.join(', ')}`
+            : 'The database is up to date.',
+        )
+      } finally {
+        await db.destroy()
+      }
+    },
+  },
+  {
+    name: 'seed',
+    summary: 'Load the demo data (every scheme in the seeds, accounts for every role) into an empty database',
+    usage: 'kith seed --demo',
+    options: { demo: { type: 'boolean' } },
+    async run(values) {
+      if (!values.demo) throw new UsageError('Say what to load: kith seed --demo')
+      const config = loadConfig()
+      refuseDemoInProduction(config)
+      await withDatabase(config, loadDemo)
+    },
+  },
+  {
+    name: 'user create',
+    summary: 'Create a user account with a role in an organisation; prints a temporary password',
+    usage: `kith user create --email EMAIL --name NAME --org ORGANISATION --role ROLE [--title TITLE]
+  ORGANISATION is its ODS code, its exact name or its id.
+  ROLE is one of ${ROLES.join(', ')}.`,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      org: { type: 'string' },
+      role: { type: 'string' },
+      title: { type: 'string' },
+    },
+    async run(values) {
+      const email = required(values, 'email').toLowerCase()
+      const name = required(values, 'name')
+      const org = required(values, 'org')
+      const role = required(values, 'role')
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError('--email must be an email address')
+      if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
+      const config = loadConfig()
+      await withDatabase(config, async (db) => {
+        const organisation =
+          (isId(org) ? await getOrganisation(db, org) : undefined) ??
+          (await findOrganisationByOdsCode(db, org)) ??
+          (await findOrganisationByName(db, org))
+        if (!organisation)
+          throw new UsageError(`There is no organisation with the ODS code, name or id "${org}"`)
+        if (await findUserByEmail(db, email)) throw new UsageError(`There is already an account for ${email}`)
+        const password = randomBytes(12).toString('base64url')
+        const passwordHash = await hashPassword(password)
+        await db.transaction().execute(async (trx) => {
+          const userId = await createUser(trx, { email, name, passwordHash })
+          await addMembership(trx, {
+            userId,
+            organisationId: organisation.id,
+            role,
+            title: typeof values.title === 'string' ? values.title : null,
+          })
+          await audit(trx, CLI_ACTOR, { action: 'user.create', recordType: 'user', recordId: userId })
+        })
+        console.log(`Created ${email} as ${role} at ${organisation.name}. Temporary password:`)
+        console.log(password)
+      })
+    },
+  },
+  {
+    name: 'token create',
+    summary: 'Create an API token for a user; prints it on the last line',
+    usage: 'kith token create --email EMAIL [--name NAME]',
+    options: { email: { type: 'string' }, name: { type: 'string' } },
+    async run(values) {
+      const email = required(values, 'email')
+      const config = loadConfig()
+      await withDatabase(config, async (db) => {
+        const user = await findUserByEmail(db, email)
+        if (user?.active !== 1) throw new UsageError(`There is no active account for ${email}`)
+        const name =
+          typeof values.name === 'string' && values.name.trim() ? values.name.trim() : 'Command line'
+        const created = await createApiToken(db, user.id, name)
+        await audit(db, CLI_ACTOR, {
+          action: 'api-token.create',
+          recordType: 'api-token',
+          recordId: created.id,
+        })
+        console.log(`Token "${name}" for ${email}. It will not be shown again:`)
+        console.log(created.token)
+      })
+    },
+  },
+]
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2
+  return [
+    'Kith: social prescribing for the NHS and its community partners.',
+    '',
+    'Usage: kith <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Run kith <command> --help for its options. Configuration comes from environment variables:',
+    '  PORT (3000), HOST (localhost), DATA_DIR (./data), DATABASE_URL (postgres://… for PostgreSQL),',
+    '  NODE_ENV (development), SESSION_SECRET and PUBLIC_URL (required in production), LOG_LEVEL,',
+    '  SESSION_IDLE_MINUTES (30), SESSION_MAX_HOURS (12), NOTIFY_API_KEY, SCHEDULER (on).',
+  ].join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command =
+    commands.find((c) => c.name === argv.slice(0, 2).join(' ')) ?? commands.find((c) => c.name === argv[0])
+  if (!command) {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      console.log(help())
+      return 0
+    }
+    console.error(`kith: unknown command "${argv.join(' ')}"\n\n${help()}`)
+    return 2
+  }
+  const rest = argv.slice(command.name.split(' ').length)
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+      strict: true,
+    })
+    if (values.help) {
+      console.log(`${command.summary}\n\nUsage: ${command.usage}`)
+      return 0
+    }
+    await command.run(values as Record<string, string | boolean | undefined>, positionals)
+    return 0
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      return 1
+    }
+    if (
+      error instanceof UsageError ||
+      error instanceof DemoRefused ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(`kith ${command.name}: ${(error as Error).message}\nUsage: ${command.usage}`)
+      return 2
+    }
+    throw error
+  }
+}

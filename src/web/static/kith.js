@@ -1,0 +1,4 @@
+// Enhancements only: every page works without this script.
+import { initAll } from 'nhsuk-frontend'
+
+initAll()
