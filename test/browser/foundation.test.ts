@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser } from 'playwright-core'
+import { DEMO_PASSWORD } from '../../src/access/demo.ts'
+import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+
+let kith: Kith
+let browser: Browser
+
+before(async () => {
+  kith = await startKith()
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await kith?.close()
+})
+
+describe('signing in', () => {
+  it('works through the form without JavaScript and lands on the home page', async () => {
+    // axe needs JavaScript, so this journey checks behaviour; the pages are checked with it on below.
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await page.goto(`${kith.url}/sign-in`)
+    await page.getByLabel('Email address').fill('admin@kith.example')
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${kith.url}/`)
+    assert.equal(await page.locator('h1').textContent(), 'Hello, Sam Okafor')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL(/\/sign-in\?signedOut=1$/)
+    assert.match((await page.locator('main').textContent()) ?? '', /You have signed out/)
+    await context.close()
+  })
+
+  it('shows a failed sign-in as an error summary, then locks after repeated failures', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${kith.url}/sign-in`)
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.getByLabel('Email address').fill('gp.culm@kith.example')
+      await page.getByLabel('Password', { exact: true }).fill(`not-the-password-${attempt}`)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForLoadState()
+      assert.equal(await page.title(), 'Error: Sign in – Kith')
+      const summary = page.locator('.nhsuk-error-summary')
+      assert.match((await summary.textContent()) ?? '', /Enter a correct email address and password/)
+      await assertAccessible(page)
+    }
+    await page.getByLabel('Email address').fill('gp.culm@kith.example')
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForLoadState()
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /too many failed attempts/i)
+    assert.equal(new URL(page.url()).pathname, '/sign-in')
+    await assertAccessible(page)
+    // The error summary's link takes the reader to the field.
+    await page.locator('.nhsuk-error-summary a').first().click()
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'email')
+    await context.close()
+  })
+})
+
+describe('every page, as each role', () => {
+  const everyone = ['/', '/account', '/accessibility', '/privacy']
+  const roles: [string, string[]][] = [
+    ['gp.newcastle@kith.example', everyone],
+    ['linkworker.newcastle@kith.example', everyone],
+    ['provider.luton@kith.example', everyone],
+    ['manager.wtw@kith.example', everyone],
+    ['admin@kith.example', [...everyone, '/admin/organisations', '/admin/organisations/new', '/admin/users', '/admin/users/new', '/admin/audit']],
+  ]
+  for (const [email, paths] of roles) {
+    it(`passes axe for ${email}`, async () => {
+      const context = await signedInContext(browser, kith, email)
+      const page = await context.newPage()
+      for (const path of paths) await visit(page, kith, path)
+      await visit(page, kith, '/no-such-page', 404)
+      await context.close()
+    })
+  }
+
+  it('passes axe on the pages an administrator opens from the lists, and on a form with errors', async () => {
+    const context = await signedInContext(browser, kith, 'admin@kith.example')
+    const page = await context.newPage()
+    await visit(page, kith, '/admin/organisations')
+    await page.getByRole('link', { name: 'Ways to Wellness' }).click()
+    await assertAccessible(page)
+    await visit(page, kith, '/admin/users')
+    await page.getByRole('link', { name: 'Chloe Mensah' }).click()
+    await assertAccessible(page)
+    await visit(page, kith, '/admin/organisations/new')
+    await page.getByRole('button', { name: 'Save organisation' }).click()
+    await page.waitForLoadState()
+    assert.equal(await page.title(), 'Error: Add an organisation – Kith')
+    await assertAccessible(page)
+    await context.close()
+  })
+
+  it('shows the sign-in page to people who are not signed in, and it passes axe', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const response = await page.goto(`${kith.url}/admin/users`)
+    assert.equal(new URL(page.url()).pathname, '/sign-in')
+    assert.equal(response?.status(), 200)
+    await assertAccessible(page)
+    await context.close()
+  })
+})
