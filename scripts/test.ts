@@ -11,7 +11,12 @@ import { startTestPostgres } from '../src/db/test-postgres.ts'
 
 const BROWSER = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+function step(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
   const started = Date.now()
   console.log(`\n▶ ${name}`)
   return new Promise((resolve) => {
@@ -39,31 +44,53 @@ if (only.length === 0) {
 }
 
 const ownServer = process.env.TEST_DATABASE_URL ? undefined : await startTestPostgres()
-const env = { ...process.env, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL ?? ownServer?.url, NODE_ENV: 'test' }
+const env = {
+  ...process.env,
+  TEST_DATABASE_URL: process.env.TEST_DATABASE_URL ?? ownServer?.url,
+  NODE_ENV: 'test',
+}
 const stop = async () => {
   await ownServer?.stop()
 }
 process.once('SIGINT', () => void stop().then(() => process.exit(130)))
 
 try {
-  const unit = only.length > 0 ? only.filter((path) => !path.startsWith('test/browser')) : ['src/**/*.test.ts']
-  const browser = only.length > 0 ? only.filter((path) => path.startsWith('test/browser')) : ['test/browser/**/*.test.ts']
+  const unit =
+    only.length > 0 ? only.filter((path) => !path.startsWith('test/browser')) : ['src/**/*.test.ts']
+  const browser =
+    only.length > 0 ? only.filter((path) => path.startsWith('test/browser')) : ['test/browser/**/*.test.ts']
   if (unit.length > 0) {
-    const files = unit.map((path) => (path.endsWith('.ts') ? path : `${path.replace(/\/$/, '')}/**/*.test.ts`))
+    const files = unit.map((path) =>
+      path.endsWith('.ts') ? path : `${path.replace(/\/$/, '')}/**/*.test.ts`,
+    )
     results.push([
       'unit and database tests',
-      await step('Unit, route and database tests (SQLite and PostgreSQL)', process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=3', ...files], env),
+      await step(
+        'Unit, route and database tests (SQLite and PostgreSQL)',
+        process.execPath,
+        ['--test', '--test-reporter=spec', '--test-concurrency=3', ...files],
+        env,
+      ),
     ])
   }
   if (browser.length > 0) {
     if (!existsSync(BROWSER)) {
-      console.error(`\n✖ Browser tests need Chromium at ${BROWSER} (Debian: apt-get install chromium), or CHROMIUM_PATH.`)
+      console.error(
+        `\n✖ Browser tests need Chromium at ${BROWSER} (Debian: apt-get install chromium), or CHROMIUM_PATH.`,
+      )
       results.push(['browser tests', false])
     } else {
-      const files = browser.map((path) => (path.endsWith('.ts') ? path : `${path.replace(/\/$/, '')}/**/*.test.ts`))
+      const files = browser.map((path) =>
+        path.endsWith('.ts') ? path : `${path.replace(/\/$/, '')}/**/*.test.ts`,
+      )
       results.push([
         'browser tests',
-        await step('Browser tests (Chromium, axe)', process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], env),
+        await step(
+          'Browser tests (Chromium, axe)',
+          process.execPath,
+          ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+          env,
+        ),
       ])
     }
   }
@@ -72,5 +99,7 @@ try {
 }
 
 const failed = results.filter(([, ok]) => !ok).map(([name]) => name)
-console.log(`\n${failed.length === 0 ? '✔ All passed' : `✖ Failed: ${failed.join(', ')}`} in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+console.log(
+  `\n${failed.length === 0 ? '✔ All passed' : `✖ Failed: ${failed.join(', ')}`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+)
 process.exit(failed.length === 0 ? 0 : 1)

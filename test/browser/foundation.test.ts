@@ -52,7 +52,10 @@ describe('signing in', () => {
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForLoadState()
-    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /too many failed attempts/i)
+    assert.match(
+      (await page.locator('.nhsuk-error-summary').textContent()) ?? '',
+      /too many failed attempts/i,
+    )
     assert.equal(new URL(page.url()).pathname, '/sign-in')
     await assertAccessible(page)
     // The error summary's link takes the reader to the field.
@@ -69,7 +72,17 @@ describe('every page, as each role', () => {
     ['linkworker.newcastle@kith.example', everyone],
     ['provider.luton@kith.example', everyone],
     ['manager.wtw@kith.example', everyone],
-    ['admin@kith.example', [...everyone, '/admin/organisations', '/admin/organisations/new', '/admin/users', '/admin/users/new', '/admin/audit']],
+    [
+      'admin@kith.example',
+      [
+        ...everyone,
+        '/admin/organisations',
+        '/admin/organisations/new',
+        '/admin/users',
+        '/admin/users/new',
+        '/admin/audit',
+      ],
+    ],
   ]
   for (const [email, paths] of roles) {
     it(`passes axe for ${email}`, async () => {

@@ -64,12 +64,19 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A browser context signed in as a demo account, by making its session directly. */
-export async function signedInContext(browser: Browser, kith: Kith, email: string, options: { javaScript?: boolean } = {}): Promise<BrowserContext> {
+export async function signedInContext(
+  browser: Browser,
+  kith: Kith,
+  email: string,
+  options: { javaScript?: boolean } = {},
+): Promise<BrowserContext> {
   const user = await findUserByEmail(kith.db, email)
   assert.ok(user, `no account ${email}`)
   const secret = await createSession(kith.db, user.id, { idleMinutes: 30, maxHours: 12 })
   const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true })
-  await context.addCookies([{ name: SESSION_COOKIE, value: secret, url: kith.url, httpOnly: true, sameSite: 'Lax' }])
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: secret, url: kith.url, httpOnly: true, sameSite: 'Lax' },
+  ])
   return context
 }
 
@@ -95,7 +102,9 @@ export async function assertAccessible(page: Page): Promise<void> {
   )
   const targets = new Map<string, Set<string>>()
   for (const link of links) targets.set(link.text, (targets.get(link.text) ?? new Set()).add(link.href))
-  const ambiguous = [...targets].filter(([, hrefs]) => hrefs.size > 1).map(([text, hrefs]) => `"${text}" → ${[...hrefs].join(', ')}`)
+  const ambiguous = [...targets]
+    .filter(([, hrefs]) => hrefs.size > 1)
+    .map(([text, hrefs]) => `"${text}" → ${[...hrefs].join(', ')}`)
   assert.deepEqual(ambiguous, [], `links with the same text but different targets on ${page.url()}`)
 }
 

