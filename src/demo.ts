@@ -4,9 +4,11 @@
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
 import type { Db } from './db/schema.ts'
+import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
 
 export interface Demo {
   access: AccessDemo
+  programmes: ProgrammesDemo
 }
 
 export class DemoRefused extends Error {}
@@ -17,5 +19,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
     throw new DemoRefused('The database already holds user accounts, so the demo data was not loaded.')
   }
   const access = await seedAccessDemo(db)
-  return { access }
+  const programmes = await seedProgrammesDemo(db, access)
+  return { access, programmes }
 }
