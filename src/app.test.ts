@@ -31,6 +31,26 @@ describeEachDatabase('the app', (database) => {
     await app.close()
   })
 
+  it('shows a 500 page, or a problem document, without a stack trace when something fails', async () => {
+    const { db } = database()
+    const app = await buildApp(testConfig(), { db })
+    app.get('/broken', { config: { access: PUBLIC } }, async () => {
+      throw new Error('secret internals at /work/src/thing.ts:12')
+    })
+    app.get('/api/v1/broken', { config: { access: PUBLIC } }, async () => {
+      throw new Error('secret internals at /work/src/thing.ts:12')
+    })
+    await app.ready()
+    const page = await app.inject({ url: '/broken' })
+    assert.equal(page.statusCode, 500)
+    assert.match(page.body, /<title>Sorry, there is a problem with the service – Kith<\/title>/)
+    assert.doesNotMatch(page.body, /secret internals|thing\.ts/)
+    const api = await app.inject({ url: '/api/v1/broken' })
+    assert.equal(api.statusCode, 500)
+    assert.deepEqual(api.json(), { type: 'about:blank', title: 'Internal server error', status: 500 })
+    await app.close()
+  })
+
   it('answers /health with 200 while the database is reachable and 503 once it is not', async () => {
     const { db } = database()
     const app = await testApp(db)

@@ -109,7 +109,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'kith_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: production, path: '/' },
+    cookieOpts: {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.env !== 'development',
+      path: '/',
+    },
   })
   const assets = await loadAssets()
   await app.register(view, viewOptions(assets, production))

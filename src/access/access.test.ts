@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../db/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
 import { listAuditEvents } from './audit.ts'
 import { SESSION_COOKIE } from './plugin.ts'
+import { ADDRESS_FAILURES, recordSignInFailure, signInGate } from './sign-in-limits.ts'
 import { createApiToken } from './tokens.ts'
 
 describeEachDatabase('signing in and out', (database) => {
@@ -280,5 +281,18 @@ describeEachDatabase('the JSON API', (database) => {
       401,
     )
     await app.close()
+  })
+})
+
+describeEachDatabase('sign-in limits kept in the database', (database) => {
+  it('refuse an address after its failures, across every process sharing the database', async () => {
+    const { db } = database()
+    const now = new Date('2026-11-22T10:00:00Z')
+    for (let n = 0; n < ADDRESS_FAILURES; n++)
+      await recordSignInFailure(db, `person${n}@kith.test`, '203.0.113.9', now)
+    assert.equal((await signInGate(db, 'fresh@kith.test', '203.0.113.9', now)).allowed, false)
+    assert.equal((await signInGate(db, 'fresh@kith.test', '198.51.100.1', now)).allowed, true)
+    const later = new Date(now.getTime() + 16 * 60_000)
+    assert.equal((await signInGate(db, 'fresh@kith.test', '203.0.113.9', later)).allowed, true)
   })
 })

@@ -34,7 +34,8 @@ export function sessionCookieOptions(config: Config) {
     path: '/',
     httpOnly: true,
     sameSite: 'lax' as const,
-    secure: config.env === 'production',
+    // Browsers accept Secure cookies from http://localhost, so only development on other hosts needs them off.
+    secure: config.env !== 'development',
   }
 }
 

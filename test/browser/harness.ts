@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { FastifyInstance } from 'fastify'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { DEMO_PASSWORD } from '../../src/access/demo.ts'
 import { SESSION_COOKIE } from '../../src/access/plugin.ts'
 import { createSession } from '../../src/access/sessions.ts'
 import { findUserByEmail } from '../../src/access/store.ts'
@@ -78,6 +79,20 @@ export async function signedInContext(
     { name: SESSION_COOKIE, value: secret, url: kith.url, httpOnly: true, sameSite: 'Lax' },
   ])
   return context
+}
+
+/** Signs in through the sign-in form, as a person would. */
+export async function signInThroughForm(
+  page: Page,
+  kith: Kith,
+  email: string,
+  password = DEMO_PASSWORD,
+): Promise<void> {
+  await page.goto(`${kith.url}/sign-in`)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${kith.url}/`)
 }
 
 /**
