@@ -142,3 +142,31 @@ export interface EligibilityReason {
   met: boolean | null
   message: string
 }
+
+/** A redirect that applied: the person belongs with another service, named in the directory. */
+export interface EligibilityRedirect {
+  criterion: string
+  toServiceName: string
+  message: string
+}
+
+export interface EligibilityResult {
+  outcome: EligibilityOutcome
+  /** One reason per criterion, in the order the criteria are listed. */
+  reasons: EligibilityReason[]
+  redirects: EligibilityRedirect[]
+}
+
+/** A criterion as a question on a referral form. */
+export interface CriterionQuestion {
+  /** The criterion's id: the key of its answer in `EligibilityFacts.answers`. */
+  id: string
+  question: string
+  /** How the criterion reads on a listing, shown as the question's hint. */
+  hint: string
+  /** Rules count as inclusions: they must hold. */
+  role: 'inclusion' | 'exclusion'
+  /** The answer that meets the criterion. */
+  expected: boolean
+  whenUnanswered: 'needs-review' | 'ineligible'
+}
