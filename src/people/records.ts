@@ -32,7 +32,7 @@ function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): 
 async function checkReferences(db: Queryable, input: PersonInput, personId?: string): Promise<void> {
   if (input.registeredPracticeId) {
     const practice = await getOrganisation(db, input.registeredPracticeId)
-    if (!practice || practice.kind !== 'practice') {
+    if (practice?.kind !== 'practice') {
       throw badRequest('The GP practice is not one Kith knows.', [
         { field: 'registeredPracticeId', message: 'Select their GP practice from the list' },
       ])
