@@ -144,8 +144,11 @@ function summaries(db: Queryable) {
     .orderBy('programmes.id')
 }
 
+/** Rows as plain objects (SQLite's have no prototype), so callers can compare them. */
+const plain = <T extends object>(rows: T[]): T[] => rows.map((row) => ({ ...row }))
+
 export async function listProgrammes(db: Queryable): Promise<ProgrammeSummary[]> {
-  return summaries(db).execute()
+  return plain(await summaries(db).execute())
 }
 
 /** The programme with its full configuration, practices and link workers. */
@@ -203,7 +206,9 @@ export async function getProgramme(db: Queryable, id: string): Promise<Programme
           : null,
     })),
     linkWorkers: workers.map((worker) => ({
-      ...worker,
+      userId: worker.userId,
+      name: worker.name,
+      email: worker.email,
       days: days
         .filter((day) => day.user_id === worker.userId)
         .map((day) => ({ weekday: day.weekday, practiceId: day.practice_organisation_id }))
@@ -217,7 +222,7 @@ export async function getProgramme(db: Queryable, id: string): Promise<Programme
 export async function programmesManagedBy(db: Queryable, user: CurrentUser): Promise<ProgrammeSummary[]> {
   const organisations = organisationsWhere(user, 'programme_manager')
   if (organisations.length === 0) return []
-  return summaries(db).where('programmes.owner_organisation_id', 'in', organisations).execute()
+  return plain(await summaries(db).where('programmes.owner_organisation_id', 'in', organisations).execute())
 }
 
 export interface ProgrammeOfUser extends ProgrammeSummary {
@@ -271,10 +276,12 @@ export async function programmesCoveringPractice(
   db: Queryable,
   practiceId: string,
 ): Promise<ProgrammeSummary[]> {
-  return summaries(db)
-    .innerJoin('programme_practices', 'programme_practices.programme_id', 'programmes.id')
-    .where('programme_practices.organisation_id', '=', practiceId)
-    .execute()
+  return plain(
+    await summaries(db)
+      .innerJoin('programme_practices', 'programme_practices.programme_id', 'programmes.id')
+      .where('programme_practices.organisation_id', '=', practiceId)
+      .execute(),
+  )
 }
 
 /** The link worker named for a practice in a programme, if the programme names one. */
@@ -283,13 +290,14 @@ export async function namedLinkWorkerFor(
   programmeId: string,
   practiceId: string,
 ): Promise<{ userId: string; name: string } | undefined> {
-  return db
+  const row = await db
     .selectFrom('programme_practices')
     .innerJoin('users', 'users.id', 'programme_practices.named_link_worker_user_id')
     .select(['users.id as userId', 'users.name'])
     .where('programme_practices.programme_id', '=', programmeId)
     .where('programme_practices.organisation_id', '=', practiceId)
     .executeTakeFirst()
+  return row ? { userId: row.userId, name: row.name } : undefined
 }
 
 /**
