@@ -128,7 +128,13 @@ export function programmeCards(programme: Programme, manages: boolean): Card[] {
           ? [{ key: 'Criteria', value: 'None: everyone referred is eligible' }]
           : criteria.map((criterion) => ({
               key: `${ROLE_LABELS[criterion.role]}: ${criterion.text}`,
-              value: `${describeCriterion(criterion)}${generated.has(criterion.id) ? ' (from the referrals and practices settings)' : ''}`,
+              value: `${describeCriterion(criterion)}${
+                !generated.has(criterion.id)
+                  ? ''
+                  : criterion.kind === 'referrer'
+                    ? ' (set by who can refer)'
+                    : ' (set by the practices covered)'
+              }`,
             })),
     },
     {
