@@ -61,6 +61,7 @@ import {
   canManage,
   createProgramme,
   getProgramme,
+  getProgrammeForUpdate,
   type Programme,
   programmesOfUser,
   removeLinkWorker,
@@ -351,23 +352,31 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     return { programme, manages }
   }
 
+  /**
+   * Changes the programme's settings in one transaction with its audit event. `change` is applied
+   * to the settings as they are inside the transaction, after the row is locked, so two managers
+   * changing different parts at once do not undo each other.
+   */
   async function saveSettings(
     request: FastifyRequest,
     programme: Programme,
     section: string,
-    next: ProgrammeSettings,
+    change: (settings: ProgrammeSettings) => ProgrammeSettings,
     extra: Record<string, unknown> = {},
     alsoInTransaction?: (trx: Queryable) => Promise<void>,
   ) {
-    const settings = programmeSettingsSchema.parse(next)
     await db.transaction().execute(async (trx) => {
+      const current = await getProgrammeForUpdate(trx, programme.id)
+      if (!current) throw notFound()
+      const before = settingsOf(current)
+      const settings = programmeSettingsSchema.parse(change(before))
       await alsoInTransaction?.(trx)
       await updateProgrammeSettings(trx, programme.id, settings)
       await audit(trx, request.actor, {
         action: 'programme.update',
         recordType: 'programme',
         recordId: programme.id,
-        detail: { section, changed: changedSettings(settingsOf(programme), settings), ...extra },
+        detail: { section, changed: changedSettings(before, settings), ...extra },
       })
     })
   }
@@ -482,7 +491,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       const body = (request.body ?? {}) as Body
       const parsed = part.parse(body, programme)
       if (!parsed.ok) return render(reply, programme, body, parsed.problems)
-      await saveSettings(request, programme, part.slug, part.apply(settingsOf(programme), parsed.value))
+      await saveSettings(request, programme, part.slug, (settings) => part.apply(settings, parsed.value))
       return reply.redirect(`/programmes/${programme.id}?saved=${part.slug}`, 303)
     })
   }
@@ -563,7 +572,10 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       request,
       programme,
       'practices',
-      { ...settingsOf(programme), practiceRegistrationRequired: parsed.value.practiceRegistrationRequired },
+      (settings) => ({
+        ...settings,
+        practiceRegistrationRequired: parsed.value.practiceRegistrationRequired,
+      }),
       {},
       async (trx) => {
         change = await setProgrammePractices(trx, programme.id, ids)
@@ -656,7 +668,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       request,
       programme,
       'criteria',
-      { ...settingsOf(programme), criteria: [...programme.criteria, parsed.value] },
+      (settings) => ({ ...settings, criteria: [...settings.criteria, parsed.value] }),
       { criterion: parsed.value.id, change: 'add' },
     )
     return reply.redirect(`/programmes/${programme.id}/criteria?saved=1`, 303)
@@ -716,10 +728,10 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         request,
         programme,
         'criteria',
-        {
-          ...settingsOf(programme),
-          criteria: programme.criteria.map((c) => (c.id === criterion.id ? parsed.value : c)),
-        },
+        (settings) => ({
+          ...settings,
+          criteria: settings.criteria.map((c) => (c.id === criterion.id ? parsed.value : c)),
+        }),
         { criterion: criterion.id, change: 'update' },
       )
       return reply.redirect(`/programmes/${programme.id}/criteria?saved=1`, 303)
@@ -736,7 +748,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         request,
         programme,
         'criteria',
-        { ...settingsOf(programme), criteria: programme.criteria.filter((c) => c.id !== criterion.id) },
+        (settings) => ({ ...settings, criteria: settings.criteria.filter((c) => c.id !== criterion.id) }),
         { criterion: criterion.id, change: 'remove' },
       )
       return reply.redirect(`/programmes/${programme.id}/criteria?saved=removed`, 303)

@@ -218,6 +218,16 @@ export async function getProgramme(db: Queryable, id: string): Promise<Programme
   }
 }
 
+/**
+ * The programme, with its row locked until the transaction ends: call inside a transaction
+ * before changing settings that were read. (An UPDATE locks the row on PostgreSQL, and SQLite
+ * takes its write lock, so this works alike on both.)
+ */
+export async function getProgrammeForUpdate(db: Queryable, id: string): Promise<Programme | undefined> {
+  await touch(db, id)
+  return getProgramme(db, id)
+}
+
 /** The programmes a user manages: those owned by an organisation where they are a programme manager. */
 export async function programmesManagedBy(db: Queryable, user: CurrentUser): Promise<ProgrammeSummary[]> {
   const organisations = organisationsWhere(user, 'programme_manager')

@@ -100,7 +100,9 @@ describe('a programme manager', () => {
     await page.waitForURL(/kind=attestation/)
     await page.getByLabel('How it reads on the programme’s listing').fill('Emergency, urgent or crisis needs')
     await page.getByLabel('Exclusion').check()
-    await page.getByLabel('The question the referrer answers').fill('Does the person have emergency, urgent or crisis needs?')
+    await page
+      .getByLabel('The question the referrer answers')
+      .fill('Does the person have emergency, urgent or crisis needs?')
     await page.locator('#expected-2').check()
     await page.getByLabel('The referral cannot be made until it is answered').check()
     await page.getByLabel('Reference (optional)').fill('crisis-needs')
@@ -130,7 +132,10 @@ describe('a link worker', () => {
     await page.waitForURL(`${kith.url}/programmes/${id}`)
     await assertAccessible(page)
     const main = (await page.locator('main').textContent()) ?? ''
-    assert.match(main, /You are the named social prescriber for Aberfeldy Village Surgery, Poplar Market Surgery, The Mission Practice/)
+    assert.match(
+      main,
+      /You are the named social prescriber for Aberfeldy Village Surgery, Poplar Market Surgery, The Mission Practice/,
+    )
     assert.match(main, /Weight management/)
     assert.equal(await page.getByRole('link', { name: /^Change/ }).count(), 0)
     await visit(page, kith, `/programmes/${id}/needs`, 403)
