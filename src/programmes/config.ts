@@ -253,7 +253,8 @@ export interface EligibilityInputs {
 }
 
 function listed(kinds: readonly ReferrerKind[]): string {
-  const labels = kinds.map((kind) => REFERRER_KIND_LABELS[kind].replace(/ \(self-referral\)$/, ''))
+  const labels = kinds.filter((kind) => kind !== 'self').map((kind) => REFERRER_KIND_LABELS[kind])
+  if (kinds.includes('self')) labels.push('self-referral')
   return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}` : (labels[0] ?? '')
 }
 
