@@ -11,6 +11,7 @@ import {
   createPersonRecord,
   findPossibleDuplicates,
   readPerson,
+  readPersonSummaries,
   recordConsent,
   updatePersonRecord,
   withdrawConsent,
@@ -315,6 +316,42 @@ describeEachDatabase('people', (database) => {
       'person.consent-withdraw',
       'person.read',
     ])
+  })
+
+  it('reads summaries of several people at once, auditing each', async () => {
+    const { db, practiceId, actor } = await setUp()
+    const first = await createPersonRecord(db, actor, person({ ...zoe, registeredPracticeId: practiceId }))
+    const second = await createPersonRecord(db, actor, person(minimalOther))
+    const summaries = await readPersonSummaries(
+      db,
+      actor,
+      [second, first, second, '01234567-89ab-7def-8123-456789abcdef'],
+      { page: 'caseload' },
+    )
+    assert.deepEqual(summaries, [
+      {
+        id: second,
+        nhsNumber: null,
+        givenName: 'Tom',
+        familyName: 'Bell',
+        dateOfBirth: '1970-02-02',
+        postcode: null,
+        registeredPracticeName: null,
+      },
+      {
+        id: first,
+        nhsNumber: '9434765919',
+        givenName: 'Zoë',
+        familyName: 'Ó Súilleabháin',
+        dateOfBirth: '1958-07-01',
+        postcode: 'NE4 8QB',
+        registeredPracticeName: 'Benwell Village Surgery',
+      },
+    ])
+    const reads = await listAuditEvents(db, { action: 'person.read' })
+    assert.deepEqual(reads.map((e) => e.record_id).sort(), [first, second].sort())
+    assert.deepEqual(JSON.parse(reads[0]?.detail ?? '{}'), { summary: true, page: 'caseload' })
+    assert.deepEqual(await readPersonSummaries(db, actor, []), [])
   })
 
   it('joins the caller’s transaction, so a failure later in it leaves no person and no audit', async () => {

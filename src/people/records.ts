@@ -10,13 +10,14 @@ import { type Actor, audit } from '../access/audit.ts'
 import { getOrganisation } from '../access/store.ts'
 import type { Queryable } from '../db/schema.ts'
 import { badRequest, Problem } from '../web/problem.ts'
-import type { ConsentInput, Person, PersonInput } from './person.ts'
+import type { ConsentInput, Person, PersonInput, PersonSummary } from './person.ts'
 import {
   addConsent,
   createPerson,
   type DuplicateCandidate,
   findDuplicates,
   getPerson,
+  getPersonSummaries,
   markConsentWithdrawn,
   type PossibleDuplicate,
   personExists,
@@ -72,6 +73,30 @@ export async function readPerson(
         ...(why ? { detail: why } : {}),
       })
     return person
+  })
+}
+
+/**
+ * Summaries of several people (a caseload, an inbox), each audited as read. Ids with no person
+ * are left out.
+ */
+export async function readPersonSummaries(
+  db: Queryable,
+  actor: Actor,
+  ids: readonly string[],
+  why?: Record<string, unknown>,
+): Promise<PersonSummary[]> {
+  return inTransaction(db, async (trx) => {
+    const people = await getPersonSummaries(trx, ids)
+    for (const person of people) {
+      await audit(trx, actor, {
+        action: 'person.read',
+        recordType: 'person',
+        recordId: person.id,
+        detail: { summary: true, ...why },
+      })
+    }
+    return people
   })
 }
 

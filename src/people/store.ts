@@ -151,6 +151,33 @@ export async function getPerson(db: Queryable, id: string): Promise<Person | und
   }
 }
 
+function summaryQuery(db: Queryable) {
+  return db
+    .selectFrom('people')
+    .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
+    .select([
+      'people.id',
+      'people.nhs_number as nhsNumber',
+      'people.given_name as givenName',
+      'people.family_name as familyName',
+      'people.date_of_birth as dateOfBirth',
+      'people.postcode',
+      'organisations.name as registeredPracticeName',
+    ])
+}
+
+/** Summaries of these people, by family then given name. Does not audit: use records.ts `readPersonSummaries`. */
+export async function getPersonSummaries(db: Queryable, ids: readonly string[]): Promise<PersonSummary[]> {
+  if (ids.length === 0) return []
+  const rows = await summaryQuery(db)
+    .where('people.id', 'in', [...new Set(ids)])
+    .orderBy('people.family_name_key')
+    .orderBy('people.given_name_key')
+    .orderBy('people.id')
+    .execute()
+  return rows.map((row) => ({ ...row }))
+}
+
 export interface DuplicateCandidate {
   nhsNumber?: string | null
   givenName: string
@@ -176,20 +203,7 @@ export async function findDuplicates(
 ): Promise<PossibleDuplicate[]> {
   const family = nameKey(candidate.familyName)
   const given = nameKey(candidate.givenName)
-  let query = db
-    .selectFrom('people')
-    .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
-    .select([
-      'people.id',
-      'people.nhs_number as nhsNumber',
-      'people.given_name as givenName',
-      'people.family_name as familyName',
-      'people.date_of_birth as dateOfBirth',
-      'people.postcode',
-      'organisations.name as registeredPracticeName',
-      'people.given_name_key',
-      'people.family_name_key',
-    ])
+  let query = summaryQuery(db)
     .where((eb) => {
       const byName = eb.and([
         eb('people.family_name_key', '=', family),
@@ -203,8 +217,8 @@ export async function findDuplicates(
     .limit(50)
   if (options.excludingId) query = query.where('people.id', '!=', options.excludingId)
   const rows = await query.execute()
-  const found = rows.map(({ given_name_key: _, family_name_key: __, ...person }) => ({
-    person,
+  const found = rows.map((person) => ({
+    person: { ...person },
     match: (candidate.nhsNumber && person.nhsNumber === candidate.nhsNumber
       ? 'nhs-number'
       : 'name-and-date-of-birth') as PossibleDuplicate['match'],
