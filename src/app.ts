@@ -18,6 +18,7 @@ import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
+import { programmeRoutes } from './programmes/routes.ts'
 import { loadAssets } from './web/assets.ts'
 import type { AppContext } from './web/context.ts'
 import { ApiDescription } from './web/openapi.ts'
@@ -50,6 +51,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   webRoutes,
   accessRoutes,
   adminRoutes,
+  programmeRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

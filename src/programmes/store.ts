@@ -4,26 +4,108 @@ import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import {
+  defaultSettings,
+  type Pathway,
+  type ProgrammeSettings,
+  programmeSettingsSchema,
+  selfReferralAllowed,
+  WEEKDAYS,
+  type Weekday,
+} from './config.ts'
+import type { ProgrammeTable } from './tables.ts'
 
-export interface Programme {
+/** A programme as a list shows it. */
+export interface ProgrammeSummary {
   id: string
   name: string
   ownerOrganisationId: string
+  ownerOrganisationName: string
+  pathway: Pathway
 }
 
-const columns = ['id', 'name', 'owner_organisation_id as ownerOrganisationId'] as const
+export interface ProgrammePractice {
+  organisationId: string
+  name: string
+  odsCode: string | null
+  /** The link worker named for the practice (Tower Hamlets: one per practice). */
+  namedLinkWorker: { userId: string; name: string } | null
+}
+
+export interface WorkingDay {
+  weekday: Weekday
+  /** The practice they are at that day; null when away from practices (home visits, say). */
+  practiceId: string | null
+}
+
+export interface ProgrammeLinkWorker {
+  userId: string
+  name: string
+  email: string
+  /** Their working pattern in this programme, Monday first. */
+  days: WorkingDay[]
+}
+
+/** A programme with its full configuration. */
+export interface Programme extends ProgrammeSettings {
+  id: string
+  ownerOrganisationId: string
+  ownerOrganisationName: string
+  /** Whether people may refer themselves: `self` is among the referral sources. */
+  selfReferralAllowed: boolean
+  /** The practices it covers, by name. */
+  practices: ProgrammePractice[]
+  /** Its link workers, by name. */
+  linkWorkers: ProgrammeLinkWorker[]
+  updatedAt: string
+}
+
+function settingsColumns(settings: ProgrammeSettings) {
+  return {
+    name: settings.name,
+    description: settings.description,
+    pathway: settings.pathway,
+    referral_sources: JSON.stringify(settings.referralSources),
+    practice_registration_required: settings.practiceRegistrationRequired ? 1 : 0,
+    criteria: JSON.stringify(settings.criteria),
+    needs: JSON.stringify(settings.needs),
+    link_worker_title: settings.linkWorkerTitle,
+    appointment_rules: JSON.stringify(settings.appointments),
+    prescription: settings.prescription ? JSON.stringify(settings.prescription) : null,
+    nudge_after_days: settings.replyDeadlines.nudgeAfterDays,
+    decline_after_days: settings.replyDeadlines.declineAfterDays,
+  }
+}
+
+/** Reads the stored settings through their schemas, so a programme is always well-formed. */
+function settingsOf(row: ProgrammeTable): ProgrammeSettings {
+  return programmeSettingsSchema.parse({
+    name: row.name,
+    description: row.description,
+    pathway: row.pathway,
+    referralSources: JSON.parse(row.referral_sources),
+    practiceRegistrationRequired: row.practice_registration_required === 1,
+    criteria: JSON.parse(row.criteria),
+    needs: JSON.parse(row.needs),
+    linkWorkerTitle: row.link_worker_title,
+    appointments: JSON.parse(row.appointment_rules),
+    prescription: row.prescription ? JSON.parse(row.prescription) : null,
+    replyDeadlines: { nudgeAfterDays: row.nudge_after_days, declineAfterDays: row.decline_after_days },
+  })
+}
 
 export async function createProgramme(
   db: Queryable,
-  input: { name: string; ownerOrganisationId: string },
+  input: { name: string; ownerOrganisationId: string; settings?: ProgrammeSettings },
 ): Promise<string> {
   const id = newId()
   const now = nowIso()
+  const settings = programmeSettingsSchema.parse(input.settings ?? defaultSettings(input.name))
   await db
     .insertInto('programmes')
     .values({
       id,
-      name: input.name,
+      ...settingsColumns(settings),
       owner_organisation_id: input.ownerOrganisationId,
       created_at: now,
       updated_at: now,
@@ -32,22 +114,326 @@ export async function createProgramme(
   return id
 }
 
-export async function getProgramme(db: Queryable, id: string): Promise<Programme | undefined> {
-  return db.selectFrom('programmes').select(columns).where('id', '=', id).executeTakeFirst()
+/** Replaces the programme's settings (validated again here: nothing invalid is stored). */
+export async function updateProgrammeSettings(
+  db: Queryable,
+  id: string,
+  settings: ProgrammeSettings,
+): Promise<boolean> {
+  const valid = programmeSettingsSchema.parse(settings)
+  const result = await db
+    .updateTable('programmes')
+    .set({ ...settingsColumns(valid), updated_at: nowIso() })
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
-export async function listProgrammes(db: Queryable): Promise<Programme[]> {
-  return db.selectFrom('programmes').select(columns).orderBy('name').execute()
+function summaries(db: Queryable) {
+  return db
+    .selectFrom('programmes')
+    .innerJoin('organisations', 'organisations.id', 'programmes.owner_organisation_id')
+    .select([
+      'programmes.id',
+      'programmes.name',
+      'programmes.owner_organisation_id as ownerOrganisationId',
+      'organisations.name as ownerOrganisationName',
+      'programmes.pathway',
+    ])
+    .orderBy('programmes.name')
+    .orderBy('programmes.id')
+}
+
+/** Rows as plain objects (SQLite's have no prototype), so callers can compare them. */
+const plain = <T extends object>(rows: T[]): T[] => rows.map((row) => ({ ...row }))
+
+export async function listProgrammes(db: Queryable): Promise<ProgrammeSummary[]> {
+  return plain(await summaries(db).execute())
+}
+
+/** The programme with its full configuration, practices and link workers. */
+export async function getProgramme(db: Queryable, id: string): Promise<Programme | undefined> {
+  const row = await db
+    .selectFrom('programmes')
+    .innerJoin('organisations', 'organisations.id', 'programmes.owner_organisation_id')
+    .selectAll('programmes')
+    .select('organisations.name as owner_name')
+    .where('programmes.id', '=', id)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const [practices, workers, days] = await Promise.all([
+    db
+      .selectFrom('programme_practices')
+      .innerJoin('organisations', 'organisations.id', 'programme_practices.organisation_id')
+      .leftJoin('users', 'users.id', 'programme_practices.named_link_worker_user_id')
+      .select([
+        'programme_practices.organisation_id as organisationId',
+        'organisations.name',
+        'organisations.ods_code as odsCode',
+        'users.id as namedUserId',
+        'users.name as namedUserName',
+      ])
+      .where('programme_practices.programme_id', '=', id)
+      .orderBy('organisations.name')
+      .execute(),
+    db
+      .selectFrom('programme_link_workers')
+      .innerJoin('users', 'users.id', 'programme_link_workers.user_id')
+      .select(['users.id as userId', 'users.name', 'users.email'])
+      .where('programme_link_workers.programme_id', '=', id)
+      .orderBy('users.name')
+      .execute(),
+    db
+      .selectFrom('programme_link_worker_days')
+      .select(['user_id', 'weekday', 'practice_organisation_id'])
+      .where('programme_id', '=', id)
+      .execute(),
+  ])
+  const settings = settingsOf(row)
+  return {
+    id: row.id,
+    ...settings,
+    ownerOrganisationId: row.owner_organisation_id,
+    ownerOrganisationName: row.owner_name,
+    selfReferralAllowed: selfReferralAllowed(settings),
+    practices: practices.map((practice) => ({
+      organisationId: practice.organisationId,
+      name: practice.name,
+      odsCode: practice.odsCode,
+      namedLinkWorker:
+        practice.namedUserId && practice.namedUserName
+          ? { userId: practice.namedUserId, name: practice.namedUserName }
+          : null,
+    })),
+    linkWorkers: workers.map((worker) => ({
+      userId: worker.userId,
+      name: worker.name,
+      email: worker.email,
+      days: days
+        .filter((day) => day.user_id === worker.userId)
+        .map((day) => ({ weekday: day.weekday, practiceId: day.practice_organisation_id }))
+        .sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday)),
+    })),
+    updatedAt: row.updated_at,
+  }
+}
+
+/**
+ * The programme, with its row locked until the transaction ends: call inside a transaction
+ * before changing settings that were read. (An UPDATE locks the row on PostgreSQL, and SQLite
+ * takes its write lock, so this works alike on both.)
+ */
+export async function getProgrammeForUpdate(db: Queryable, id: string): Promise<Programme | undefined> {
+  await touch(db, id)
+  return getProgramme(db, id)
 }
 
 /** The programmes a user manages: those owned by an organisation where they are a programme manager. */
-export async function programmesManagedBy(db: Queryable, user: CurrentUser): Promise<Programme[]> {
+export async function programmesManagedBy(db: Queryable, user: CurrentUser): Promise<ProgrammeSummary[]> {
   const organisations = organisationsWhere(user, 'programme_manager')
   if (organisations.length === 0) return []
-  return db
-    .selectFrom('programmes')
-    .select(columns)
-    .where('owner_organisation_id', 'in', organisations)
-    .orderBy('name')
+  return plain(await summaries(db).where('programmes.owner_organisation_id', 'in', organisations).execute())
+}
+
+export interface ProgrammeOfUser extends ProgrammeSummary {
+  /** They manage it: a programme manager of its owner organisation. */
+  manages: boolean
+  /** They are one of its link workers. */
+  linkWorker: boolean
+}
+
+/** The programmes a user works in, as manager or as link worker (or both). */
+export async function programmesOfUser(db: Queryable, user: CurrentUser): Promise<ProgrammeOfUser[]> {
+  const managed = organisationsWhere(user, 'programme_manager')
+  const rows = await summaries(db)
+    .leftJoin('programme_link_workers', (join) =>
+      join
+        .onRef('programme_link_workers.programme_id', '=', 'programmes.id')
+        .on('programme_link_workers.user_id', '=', user.id),
+    )
+    .select('programme_link_workers.user_id as linkWorkerId')
+    .where((eb) =>
+      eb.or([
+        eb('programme_link_workers.user_id', 'is not', null),
+        ...(managed.length > 0 ? [eb('programmes.owner_organisation_id', 'in', managed)] : []),
+      ]),
+    )
     .execute()
+  return rows.map(({ linkWorkerId, ...programme }) => ({
+    ...programme,
+    manages: managed.includes(programme.ownerOrganisationId),
+    linkWorker: linkWorkerId !== null,
+  }))
+}
+
+/** Whether the user manages the programme (a programme manager of its owner organisation). */
+export function canManage(user: CurrentUser, programme: { ownerOrganisationId: string }): boolean {
+  return organisationsWhere(user, 'programme_manager').includes(programme.ownerOrganisationId)
+}
+
+export async function isLinkWorkerOf(db: Queryable, programmeId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('programme_link_workers')
+    .select('user_id')
+    .where('programme_id', '=', programmeId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** The programmes that cover a practice (organisation id). */
+export async function programmesCoveringPractice(
+  db: Queryable,
+  practiceId: string,
+): Promise<ProgrammeSummary[]> {
+  return plain(
+    await summaries(db)
+      .innerJoin('programme_practices', 'programme_practices.programme_id', 'programmes.id')
+      .where('programme_practices.organisation_id', '=', practiceId)
+      .execute(),
+  )
+}
+
+/** The link worker named for a practice in a programme, if the programme names one. */
+export async function namedLinkWorkerFor(
+  db: Queryable,
+  programmeId: string,
+  practiceId: string,
+): Promise<{ userId: string; name: string } | undefined> {
+  const row = await db
+    .selectFrom('programme_practices')
+    .innerJoin('users', 'users.id', 'programme_practices.named_link_worker_user_id')
+    .select(['users.id as userId', 'users.name'])
+    .where('programme_practices.programme_id', '=', programmeId)
+    .where('programme_practices.organisation_id', '=', practiceId)
+    .executeTakeFirst()
+  return row ? { userId: row.userId, name: row.name } : undefined
+}
+
+/**
+ * Sets the practices the programme covers. A practice taken off the list takes its named link
+ * worker and the working days spent there with it.
+ */
+export async function setProgrammePractices(
+  db: Queryable,
+  programmeId: string,
+  organisationIds: readonly string[],
+): Promise<{ added: string[]; removed: string[] }> {
+  const current = (
+    await db
+      .selectFrom('programme_practices')
+      .select('organisation_id')
+      .where('programme_id', '=', programmeId)
+      .execute()
+  ).map((row) => row.organisation_id)
+  const wanted = [...new Set(organisationIds)]
+  const added = wanted.filter((id) => !current.includes(id))
+  const removed = current.filter((id) => !wanted.includes(id))
+  if (removed.length > 0) {
+    await db
+      .deleteFrom('programme_link_worker_days')
+      .where('programme_id', '=', programmeId)
+      .where('practice_organisation_id', 'in', removed)
+      .execute()
+    await db
+      .deleteFrom('programme_practices')
+      .where('programme_id', '=', programmeId)
+      .where('organisation_id', 'in', removed)
+      .execute()
+  }
+  if (added.length > 0) {
+    await db
+      .insertInto('programme_practices')
+      .values(
+        added.map((organisationId) => ({
+          programme_id: programmeId,
+          organisation_id: organisationId,
+          named_link_worker_user_id: null,
+        })),
+      )
+      .execute()
+  }
+  await touch(db, programmeId)
+  return { added, removed }
+}
+
+/** Names a link worker (or no one, with null) for each practice given. */
+export async function setNamedLinkWorkers(
+  db: Queryable,
+  programmeId: string,
+  named: Record<string, string | null>,
+): Promise<void> {
+  for (const [practiceId, userId] of Object.entries(named)) {
+    await db
+      .updateTable('programme_practices')
+      .set({ named_link_worker_user_id: userId })
+      .where('programme_id', '=', programmeId)
+      .where('organisation_id', '=', practiceId)
+      .execute()
+  }
+  await touch(db, programmeId)
+}
+
+export async function addLinkWorker(db: Queryable, programmeId: string, userId: string): Promise<boolean> {
+  if (await isLinkWorkerOf(db, programmeId, userId)) return false
+  await db
+    .insertInto('programme_link_workers')
+    .values({ programme_id: programmeId, user_id: userId, added_at: nowIso() })
+    .execute()
+  await touch(db, programmeId)
+  return true
+}
+
+/** Takes a link worker off the programme, with their working days and the practices they were named for. */
+export async function removeLinkWorker(db: Queryable, programmeId: string, userId: string): Promise<boolean> {
+  await db
+    .updateTable('programme_practices')
+    .set({ named_link_worker_user_id: null })
+    .where('programme_id', '=', programmeId)
+    .where('named_link_worker_user_id', '=', userId)
+    .execute()
+  await db
+    .deleteFrom('programme_link_worker_days')
+    .where('programme_id', '=', programmeId)
+    .where('user_id', '=', userId)
+    .execute()
+  const result = await db
+    .deleteFrom('programme_link_workers')
+    .where('programme_id', '=', programmeId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  await touch(db, programmeId)
+  return Number(result.numDeletedRows) === 1
+}
+
+/** Replaces a link worker's working pattern in the programme. */
+export async function setWorkingPattern(
+  db: Queryable,
+  programmeId: string,
+  userId: string,
+  days: readonly WorkingDay[],
+): Promise<void> {
+  await db
+    .deleteFrom('programme_link_worker_days')
+    .where('programme_id', '=', programmeId)
+    .where('user_id', '=', userId)
+    .execute()
+  if (days.length > 0) {
+    await db
+      .insertInto('programme_link_worker_days')
+      .values(
+        days.map((day) => ({
+          programme_id: programmeId,
+          user_id: userId,
+          weekday: day.weekday,
+          practice_organisation_id: day.practiceId,
+        })),
+      )
+      .execute()
+  }
+  await touch(db, programmeId)
+}
+
+async function touch(db: Queryable, programmeId: string): Promise<void> {
+  await db.updateTable('programmes').set({ updated_at: nowIso() }).where('id', '=', programmeId).execute()
 }

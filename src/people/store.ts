@@ -1,0 +1,289 @@
+// People: the only place their SQL lives. These functions do not audit: callers go through
+// records.ts, which reads and changes a person's record and writes the audit event together.
+
+import { newId, nowIso } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import { conditionsByCode } from './conditions.ts'
+import {
+  type Consent,
+  type ConsentInput,
+  type ContactMethod,
+  nameKey,
+  type Person,
+  type PersonInput,
+  type PersonSummary,
+} from './person.ts'
+import type { PersonConsentTable } from './tables.ts'
+
+function personColumns(input: PersonInput) {
+  return {
+    nhs_number: input.nhsNumber,
+    given_name: input.givenName,
+    family_name: input.familyName,
+    given_name_key: nameKey(input.givenName),
+    family_name_key: nameKey(input.familyName),
+    date_of_birth: input.dateOfBirth,
+    sex_or_gender: input.sexOrGender,
+    address_lines: JSON.stringify(input.addressLines),
+    postcode: input.postcode,
+    phone: input.phone,
+    email: input.email,
+    contact_methods: JSON.stringify(input.contactMethods),
+    may_leave_messages: input.mayLeaveMessages ? 1 : 0,
+    registered_practice_id: input.registeredPracticeId,
+  }
+}
+
+async function setConditions(db: Queryable, personId: string, codes: readonly string[]): Promise<void> {
+  const current = (
+    await db.selectFrom('person_conditions').select('code').where('person_id', '=', personId).execute()
+  ).map((row) => row.code)
+  const removed = current.filter((code) => !codes.includes(code))
+  const added = conditionsByCode(codes.filter((code) => !current.includes(code)))
+  if (removed.length > 0) {
+    await db
+      .deleteFrom('person_conditions')
+      .where('person_id', '=', personId)
+      .where('code', 'in', removed)
+      .execute()
+  }
+  if (added.length > 0) {
+    const now = nowIso()
+    await db
+      .insertInto('person_conditions')
+      .values(added.map((c) => ({ person_id: personId, code: c.code, display: c.display, recorded_at: now })))
+      .execute()
+  }
+}
+
+/** Inserts a person. Call inside a transaction: the conditions are written alongside. */
+export async function createPerson(db: Queryable, input: PersonInput, id = newId()): Promise<string> {
+  const now = nowIso()
+  await db
+    .insertInto('people')
+    .values({ id, ...personColumns(input), created_at: now, updated_at: now })
+    .execute()
+  await setConditions(db, id, input.conditions)
+  return id
+}
+
+/** Replaces a person's details and conditions; false when there is no such person. */
+export async function updatePerson(db: Queryable, id: string, input: PersonInput): Promise<boolean> {
+  const result = await db
+    .updateTable('people')
+    .set({ ...personColumns(input), updated_at: nowIso() })
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (Number(result.numUpdatedRows) !== 1) return false
+  await setConditions(db, id, input.conditions)
+  return true
+}
+
+function consentOf(row: PersonConsentTable): Consent {
+  return {
+    id: row.id,
+    about: row.about,
+    givenBy:
+      row.given_by === 'representative'
+        ? {
+            kind: 'representative',
+            name: row.representative_name ?? '',
+            relationship: row.representative_relationship ?? '',
+          }
+        : { kind: 'person' },
+    method: row.method,
+    givenAt: row.given_at,
+    relatedRecordType: row.related_record_type,
+    relatedRecordId: row.related_record_id,
+    recordedByUserId: row.recorded_by_user_id,
+    recordedAt: row.recorded_at,
+    withdrawnAt: row.withdrawn_at,
+  }
+}
+
+/** The person with their practice, conditions and consents. Does not audit: use records.ts `readPerson`. */
+export async function getPerson(db: Queryable, id: string): Promise<Person | undefined> {
+  const row = await db
+    .selectFrom('people')
+    .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
+    .selectAll('people')
+    .select(['organisations.name as practice_name', 'organisations.ods_code as practice_ods_code'])
+    .where('people.id', '=', id)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const [conditions, consents] = await Promise.all([
+    db.selectFrom('person_conditions').select(['code', 'display']).where('person_id', '=', id).execute(),
+    db
+      .selectFrom('person_consents')
+      .selectAll()
+      .where('person_id', '=', id)
+      .orderBy('given_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute(),
+  ])
+  const order = conditionsByCode(conditions.map((c) => c.code)).map((c) => c.code)
+  return {
+    id: row.id,
+    nhsNumber: row.nhs_number,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    dateOfBirth: row.date_of_birth,
+    sexOrGender: row.sex_or_gender,
+    addressLines: JSON.parse(row.address_lines) as string[],
+    postcode: row.postcode,
+    phone: row.phone,
+    email: row.email,
+    contactPreferences: {
+      methods: JSON.parse(row.contact_methods) as ContactMethod[],
+      mayLeaveMessages: row.may_leave_messages === 1,
+    },
+    registeredPractice:
+      row.registered_practice_id && row.practice_name
+        ? { id: row.registered_practice_id, name: row.practice_name, odsCode: row.practice_ods_code }
+        : null,
+    // Stored display text is kept as recorded; the order follows Kith's list.
+    conditions: conditions
+      .map((c) => ({ code: c.code, display: c.display }))
+      .sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code)),
+    consents: consents.map(consentOf),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+function summaryQuery(db: Queryable) {
+  return db
+    .selectFrom('people')
+    .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
+    .select([
+      'people.id',
+      'people.nhs_number as nhsNumber',
+      'people.given_name as givenName',
+      'people.family_name as familyName',
+      'people.date_of_birth as dateOfBirth',
+      'people.postcode',
+      'organisations.name as registeredPracticeName',
+    ])
+}
+
+/** Summaries of these people, by family then given name. Does not audit: use records.ts `readPersonSummaries`. */
+export async function getPersonSummaries(db: Queryable, ids: readonly string[]): Promise<PersonSummary[]> {
+  if (ids.length === 0) return []
+  const rows = await summaryQuery(db)
+    .where('people.id', 'in', [...new Set(ids)])
+    .orderBy('people.family_name_key')
+    .orderBy('people.given_name_key')
+    .orderBy('people.id')
+    .execute()
+  return rows.map((row) => ({ ...row }))
+}
+
+export interface DuplicateCandidate {
+  nhsNumber?: string | null
+  givenName: string
+  familyName: string
+  dateOfBirth: string
+}
+
+export interface PossibleDuplicate {
+  person: PersonSummary
+  /** Why they may be the same person: the NHS number, or the same names and date of birth. */
+  match: 'nhs-number' | 'name-and-date-of-birth'
+}
+
+/**
+ * People who may be the candidate: the same NHS number, or the same family name, given name and
+ * date of birth (accents and case set aside). NHS number matches come first. Does not audit:
+ * use records.ts `findPossibleDuplicates`.
+ */
+export async function findDuplicates(
+  db: Queryable,
+  candidate: DuplicateCandidate,
+  options: { excludingId?: string } = {},
+): Promise<PossibleDuplicate[]> {
+  const family = nameKey(candidate.familyName)
+  const given = nameKey(candidate.givenName)
+  let query = summaryQuery(db)
+    .where((eb) => {
+      const byName = eb.and([
+        eb('people.family_name_key', '=', family),
+        eb('people.date_of_birth', '=', candidate.dateOfBirth),
+        eb('people.given_name_key', '=', given),
+      ])
+      return candidate.nhsNumber ? eb.or([eb('people.nhs_number', '=', candidate.nhsNumber), byName]) : byName
+    })
+    .orderBy('people.family_name_key')
+    .orderBy('people.id')
+    .limit(50)
+  if (options.excludingId) query = query.where('people.id', '!=', options.excludingId)
+  const rows = await query.execute()
+  const found = rows.map((person) => ({
+    person: { ...person },
+    match: (candidate.nhsNumber && person.nhsNumber === candidate.nhsNumber
+      ? 'nhs-number'
+      : 'name-and-date-of-birth') as PossibleDuplicate['match'],
+  }))
+  return [
+    ...found.filter((found) => found.match === 'nhs-number'),
+    ...found.filter((found) => found.match !== 'nhs-number'),
+  ]
+}
+
+export async function personExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.selectFrom('people').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+}
+
+export async function personIdByNhsNumber(db: Queryable, nhsNumber: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('people')
+    .select('id')
+    .where('nhs_number', '=', nhsNumber)
+    .executeTakeFirst()
+  return row?.id
+}
+
+export async function addConsent(
+  db: Queryable,
+  personId: string,
+  input: ConsentInput,
+  recordedByUserId: string | null,
+): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('person_consents')
+    .values({
+      id,
+      person_id: personId,
+      about: input.about,
+      given_by: input.givenBy,
+      representative_name: input.givenBy === 'representative' ? input.representativeName : null,
+      representative_relationship:
+        input.givenBy === 'representative' ? input.representativeRelationship : null,
+      method: input.method,
+      given_at: input.givenAt,
+      related_record_type: input.relatedRecordType,
+      related_record_id: input.relatedRecordId,
+      recorded_by_user_id: recordedByUserId,
+      recorded_at: nowIso(),
+      withdrawn_at: null,
+    })
+    .execute()
+  return id
+}
+
+/** Marks a consent withdrawn; false when there is no such consent of this person or it is already withdrawn. */
+export async function markConsentWithdrawn(
+  db: Queryable,
+  personId: string,
+  consentId: string,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('person_consents')
+    .set({ withdrawn_at: at })
+    .where('id', '=', consentId)
+    .where('person_id', '=', personId)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

@@ -1,0 +1,312 @@
+// The programme manager's forms: each turns what a browser posts (strings, and arrays for
+// checkboxes) into the shape of the programme's configuration, then validates it with the same
+// schemas as everything else (config.ts, criteria.ts). Field names on the pages follow the
+// configuration's paths (`lengths.initial`), so each problem lands on its own field.
+
+import { z } from 'zod'
+import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
+import type { FieldProblem } from '../web/problem.ts'
+import {
+  appointmentRulesSchema,
+  descriptionSchema,
+  GENERATED_CRITERIA,
+  linkWorkerTitleSchema,
+  type Need,
+  nameSchema,
+  needId,
+  needsSchema,
+  PATHWAYS,
+  type PrescriptionRule,
+  prescriptionRuleSchema,
+  referralSourcesSchema,
+  replyDeadlinesSchema,
+  WEEKDAYS,
+} from './config.ts'
+import { type Criterion, criterionSchema } from './criteria.ts'
+
+type Body = Record<string, unknown>
+export type FormResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] }
+
+/** Checkboxes post nothing, one string, or an array. */
+export function checked(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return []
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string')
+}
+
+/** `"12"` → 12; anything else is passed on for the schema to refuse with its own message. */
+function number(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  const trimmed = value.trim()
+  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed === '' ? undefined : trimmed
+}
+
+function yesNo(value: unknown): boolean | undefined {
+  return value === 'yes' ? true : value === 'no' ? false : undefined
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+function problemsOf(error: z.ZodError, rename: (field: string) => string = (f) => f): FieldProblem[] {
+  const problems: FieldProblem[] = []
+  for (const issue of error.issues) {
+    const field = rename(issue.path.map(String).join('.'))
+    if (!problems.some((p) => p.field === field)) problems.push({ field, message: issue.message })
+  }
+  return problems
+}
+
+function validate<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  rename?: (field: string) => string,
+): FormResult<z.output<S>> {
+  const result = schema.safeParse(input)
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, problems: problemsOf(result.error, rename) }
+}
+
+const detailsSchema = z.object({
+  name: nameSchema,
+  description: descriptionSchema,
+  pathway: z.enum(PATHWAYS, { error: 'Select how people reach help in the programme' }),
+  linkWorkerTitle: linkWorkerTitleSchema,
+})
+
+export function parseDetails(body: Body) {
+  return validate(detailsSchema, {
+    name: text(body.name),
+    description: text(body.description),
+    pathway: body.pathway,
+    linkWorkerTitle: text(body.linkWorkerTitle),
+  })
+}
+
+const referralsSchema = z
+  .object({ referralSources: referralSourcesSchema })
+  .and(replyDeadlinesSchema)
+  .transform(({ referralSources, nudgeAfterDays, declineAfterDays }) => ({
+    referralSources,
+    replyDeadlines: { nudgeAfterDays, declineAfterDays },
+  }))
+
+export function parseReferrals(body: Body) {
+  return validate(referralsSchema, {
+    referralSources: checked(body.referralSources),
+    nudgeAfterDays: number(body.nudgeAfterDays),
+    declineAfterDays: number(body.declineAfterDays),
+  })
+}
+
+export function parseAppointments(body: Body) {
+  const capped = yesNo(body.capped)
+  if (capped === undefined) {
+    return {
+      ok: false as const,
+      problems: [{ field: 'capped', message: 'Select whether further appointments are limited' }],
+    }
+  }
+  return validate(appointmentRulesSchema, {
+    furtherAppointmentsCap: capped ? number(body.furtherAppointmentsCap) : null,
+    lengths: {
+      initial: number(body['lengths.initial']),
+      follow_up: number(body['lengths.follow_up']),
+      review: number(body['lengths.review']),
+      exit: number(body['lengths.exit']),
+    },
+    modes: checked(body.modes),
+  })
+}
+
+const fixedWeeks = z
+  .number({ error: 'Enter the length of a prescription in weeks, as a whole number' })
+  .int('Enter the length of a prescription in weeks, as a whole number')
+  .min(1, 'A prescription must be at least 1 week')
+  .max(104, 'A prescription must be 104 weeks or fewer')
+
+export function parsePrescription(body: Body): FormResult<PrescriptionRule | null> {
+  const length = body.length
+  if (length === 'none') return { ok: true, value: null }
+  if (length !== 'fixed' && length !== 'range') {
+    return {
+      ok: false,
+      problems: [{ field: 'length', message: 'Select whether prescriptions have a set length' }],
+    }
+  }
+  const problems: FieldProblem[] = []
+  const mayContinueAfter = yesNo(body.mayContinueAfter)
+  let weeks: { minWeeks: unknown; maxWeeks: unknown }
+  if (length === 'fixed') {
+    const fixed = fixedWeeks.safeParse(number(body.fixedWeeks))
+    if (!fixed.success) problems.push({ field: 'fixedWeeks', message: fixed.error.issues[0]?.message ?? '' })
+    weeks = { minWeeks: fixed.data, maxWeeks: fixed.data }
+  } else {
+    weeks = { minWeeks: number(body.minWeeks), maxWeeks: number(body.maxWeeks) }
+  }
+  if (mayContinueAfter === undefined)
+    problems.push({
+      field: 'mayContinueAfter',
+      message: 'Select whether people may carry on with an activity after the prescription ends',
+    })
+  const result = validate(prescriptionRuleSchema, { ...weeks, mayContinueAfter: mayContinueAfter ?? false })
+  if (length === 'range' && !result.ok) problems.unshift(...result.problems)
+  return problems.length > 0 || !result.ok ? { ok: false, problems } : result
+}
+
+/** One need a line; each need's id comes from its label, so the same label keeps its id. */
+export function parseNeeds(body: Body): FormResult<Need[]> {
+  const labels = text(body.needs)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+  const needs = labels.map((label) => ({ id: needId(label), label }))
+  const result = validate(z.object({ needs: needsSchema }), { needs }, () => 'needs')
+  if (!result.ok) return result
+  return { ok: true, value: result.value.needs }
+}
+
+export interface PracticesForm {
+  practiceIds: string[]
+  addOdsCode: string | null
+  practiceRegistrationRequired: boolean
+}
+
+export function parsePractices(body: Body): FormResult<PracticesForm> {
+  const required = yesNo(body.practiceRegistrationRequired)
+  const code = text(body.addOdsCode).trim().toUpperCase()
+  const problems: FieldProblem[] = []
+  if (code !== '' && !/^[A-Z0-9]{3,10}$/.test(code))
+    problems.push({ field: 'addOdsCode', message: 'An ODS code is 3 to 10 letters and numbers, like A86021' })
+  if (required === undefined)
+    problems.push({
+      field: 'practiceRegistrationRequired',
+      message: 'Select whether people must be registered at one of these practices',
+    })
+  if (problems.length > 0) return { ok: false, problems }
+  return {
+    ok: true,
+    value: {
+      practiceIds: checked(body.practiceIds),
+      addOdsCode: code === '' ? null : code,
+      practiceRegistrationRequired: required ?? false,
+    },
+  }
+}
+
+/** The kinds of criterion a manager can add, in the order the form offers them. */
+export const CRITERION_KINDS = [
+  'attestation',
+  'age',
+  'conditions',
+  'practice',
+  'referrer',
+  'consent',
+  'redirect',
+] as const
+export type CriterionKind = (typeof CRITERION_KINDS)[number]
+
+export const CRITERION_KIND_LABELS: Record<CriterionKind, { text: string; hint: string }> = {
+  attestation: {
+    text: 'A yes or no question',
+    hint: 'The referrer answers it, such as “Does the person have crisis needs?”',
+  },
+  age: { text: 'Age', hint: 'The person’s age on the day of the referral, in whole years' },
+  conditions: { text: 'Long-term conditions', hint: 'The person has at least one of the conditions listed' },
+  practice: { text: 'Registered practice', hint: 'The person is registered at one of the practices listed' },
+  referrer: { text: 'Who refers', hint: 'The referral comes from one of the kinds of referrer listed' },
+  consent: { text: 'Consent', hint: 'The person has given consent to the referral' },
+  redirect: {
+    text: 'Send some goals to another service',
+    hint: 'When a goal mentions a keyword, such as “weight”, the referrer is sent to another service instead',
+  },
+}
+
+export function isCriterionKind(value: unknown): value is CriterionKind {
+  return typeof value === 'string' && (CRITERION_KINDS as readonly string[]).includes(value)
+}
+
+/** A criterion's id from how it reads: "Aged 18 or over" → `aged-18-or-over`, unique among `taken`. */
+export function criterionIdFrom(listingText: string, taken: readonly string[]): string {
+  const base = needId(listingText).slice(0, 70).replace(/-+$/, '') || 'criterion'
+  let candidate = base
+  for (let n = 2; taken.includes(candidate); n++) candidate = `${base}-${n}`
+  return candidate
+}
+
+/**
+ * A criterion of `kind` from the form. `existing` are the ids already used by the programme;
+ * `editing` is the id of the criterion being changed (its id cannot change).
+ */
+export function parseCriterion(
+  kind: CriterionKind,
+  body: Body,
+  options: { existing: readonly string[]; editing?: string },
+): FormResult<Criterion> {
+  const listing = text(body.text)
+  const taken = [...options.existing, ...Object.values(GENERATED_CRITERIA)].filter(
+    (id) => id !== options.editing,
+  )
+  let id = options.editing ?? text(body.id).trim()
+  if (!options.editing) {
+    if (id === '') id = criterionIdFrom(listing.trim() || kind, taken)
+    else if (taken.includes(id))
+      return {
+        ok: false,
+        problems: [
+          { field: 'id', message: 'Another criterion of this programme already has this reference' },
+        ],
+      }
+  }
+  const common = { kind, id, role: kind === 'redirect' ? 'redirect' : body.role, text: listing }
+  const specific: Record<CriterionKind, () => Record<string, unknown>> = {
+    age: () => ({ min: number(body.min), max: number(body.max) }),
+    conditions: () => ({
+      anyOf: LONG_TERM_CONDITIONS.filter((condition) => checked(body.anyOf).includes(condition.code)),
+    }),
+    practice: () => ({ odsCodes: checked(body.odsCodes) }),
+    referrer: () => ({ allowed: checked(body.allowed) }),
+    consent: () => ({}),
+    attestation: () => ({
+      question: text(body.question),
+      expected: yesNo(body.expected),
+      whenUnanswered: body.whenUnanswered,
+    }),
+    redirect: () => ({
+      goalKeywords: text(body.goalKeywords)
+        .split(/[\r\n,]+/)
+        .map((keyword) => keyword.trim())
+        .filter((keyword) => keyword !== ''),
+      toServiceName: text(body.toServiceName),
+    }),
+  }
+  const input: Record<string, unknown> = { ...common, ...specific[kind]() }
+  // A condition Kith does not list is dropped above: say so rather than save less than was asked.
+  if (kind === 'conditions' && checked(body.anyOf).length !== (input.anyOf as unknown[]).length)
+    return { ok: false, problems: [{ field: 'anyOf', message: 'Select conditions from the list' }] }
+  return validate(criterionSchema, input, (field) => field.split('.')[0] ?? field)
+}
+
+export function parseWorkingPattern(
+  body: Body,
+  practiceIds: readonly string[],
+): FormResult<{ weekday: (typeof WEEKDAYS)[number]; practiceId: string | null }[]> {
+  const days: { weekday: (typeof WEEKDAYS)[number]; practiceId: string | null }[] = []
+  const problems: FieldProblem[] = []
+  for (const weekday of WEEKDAYS) {
+    const value = text(body[`days.${weekday}`])
+    if (value === '') continue
+    if (value === 'away') days.push({ weekday, practiceId: null })
+    else if (practiceIds.includes(value)) days.push({ weekday, practiceId: value })
+    else problems.push({ field: `days.${weekday}`, message: 'Select one of the programme’s practices' })
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: days }
+}
+
+export const emailSchema = z
+  .string({ error: 'Enter the email address of their Kith account' })
+  .trim()
+  .min(1, 'Enter the email address of their Kith account')
+  .email('Enter an email address in the correct format, like name@example.nhs.uk')
+  .transform((value) => value.toLowerCase())

@@ -1,0 +1,624 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { listAuditEvents } from '../access/audit.ts'
+import { createOrganisation } from '../access/store.ts'
+import type { Db } from '../db/schema.ts'
+import { describeEachDatabase } from '../db/testing.ts'
+import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
+import { addLinkWorker, createProgramme, getProgramme, setProgrammePractices } from './store.ts'
+
+async function setUp(db: Db) {
+  const organisation = (
+    name: string,
+    kind: 'area' | 'vcs' | 'practice',
+    parentId: string | null,
+    odsCode?: string,
+  ) => createOrganisation(db, { name, kind, parentId, odsCode: odsCode ?? null, postcode: null })
+  const area = await organisation('Merton', 'area', null)
+  const owner = await organisation('Merton Voluntary Service Council', 'vcs', area)
+  const wimbledon = await organisation('High Street Wimbledon Surgery', 'practice', area, 'Z90001')
+  const mitcham = await organisation('Mitcham Green Surgery', 'practice', area, 'Z90002')
+  const elsewhere = await organisation('Bromley by Bow Centre', 'practice', null, 'Z80001')
+  const manager = await createAccount(db, 'programme_manager', { organisationId: owner, name: 'Simon Green' })
+  const worker = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Chloe Mensah' })
+  const otherWorker = await createAccount(db, 'link_worker', { name: 'Yusuf Begum' })
+  const otherManager = await createAccount(db, 'programme_manager')
+  const referrer = await createAccount(db, 'referrer')
+  const programmeId = await createProgramme(db, { name: 'Merton navigators', ownerOrganisationId: owner })
+  await addLinkWorker(db, programmeId, worker.userId)
+  const app = await testApp(db)
+  const as = (account: { userId: string }) => new PageClient(app).signInAs(account.userId)
+  return {
+    app,
+    as,
+    owner,
+    practices: { wimbledon, mitcham, elsewhere },
+    manager,
+    worker,
+    otherWorker,
+    otherManager,
+    referrer,
+    programmeId,
+  }
+}
+
+const errorsOn = (html: string) =>
+  [...html.matchAll(/<a href="#([^"]+)"[^>]*>([^<]+)<\/a>/g)]
+    .filter((m) => html.indexOf('nhsuk-error-summary') < (m.index ?? 0))
+    .map((m) => [
+      m[1],
+      m[2]
+        ?.trim()
+        .replace(/&#39;|&#x27;/g, "'")
+        .replace(/&amp;/g, '&'),
+    ])
+
+describeEachDatabase('programme pages', (database) => {
+  it('shows managers and link workers their programmes, and no one else', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const list = await manager.get('/programmes')
+    assert.equal(list.statusCode, 200)
+    assert.match(
+      textOf(list.body),
+      /Merton navigators Merton Voluntary Service Council Link-worker-led Manager/,
+    )
+    const page = await manager.get(`/programmes/${t.programmeId}`)
+    assert.equal(page.statusCode, 200)
+    for (const heading of [
+      'Details',
+      'Referrals',
+      'Practices covered',
+      'Eligibility',
+      'Needs recorded',
+      'Appointments',
+      'Prescriptions',
+      'Link workers',
+    ])
+      assert.match(page.body, new RegExp(`class="nhsuk-card__heading">\\s*${heading}\\s*<`))
+    assert.match(page.body, new RegExp(`href="/programmes/${t.programmeId}/appointments"`))
+
+    const worker = await t.as(t.worker)
+    assert.match(textOf((await worker.get('/programmes')).body), /Merton navigators .* Link worker/)
+    const readOnly = await worker.get(`/programmes/${t.programmeId}`)
+    assert.equal(readOnly.statusCode, 200)
+    assert.match(textOf(readOnly.body), /You are one of this programme’s link workers/)
+    assert.doesNotMatch(readOnly.body, new RegExp(`href="/programmes/${t.programmeId}/`))
+    assert.equal((await worker.get(`/programmes/${t.programmeId}/details`)).statusCode, 403)
+    assert.equal(
+      (await worker.post(`/programmes/${t.programmeId}/details`, { name: 'Mine now' })).statusCode,
+      403,
+    )
+
+    for (const outsider of [t.otherWorker, t.otherManager]) {
+      const client = await t.as(outsider)
+      assert.equal((await client.get(`/programmes/${t.programmeId}`)).statusCode, 404)
+      assert.equal((await client.get('/programmes')).body.includes('Merton navigators'), false)
+    }
+    assert.equal(
+      (await (await t.as(t.otherManager)).get(`/programmes/${t.programmeId}/details`)).statusCode,
+      404,
+    )
+    assert.equal((await (await t.as(t.referrer)).get(`/programmes/${t.programmeId}`)).statusCode, 403)
+    assert.equal((await manager.get('/programmes/not-an-id')).statusCode, 404)
+    await t.app.close()
+  })
+
+  it('lets a manager add a programme for their organisation only', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const refused = await manager.post('/programmes', {
+      name: '',
+      ownerOrganisationId: t.practices.elsewhere,
+    })
+    assert.equal(refused.statusCode, 400)
+    assert.deepEqual(errorsOn(refused.body), [
+      ['name', 'Enter the name of the programme'],
+      ['ownerOrganisationId', 'Select the organisation that runs the programme'],
+    ])
+    const created = await manager.post('/programmes', {
+      name: 'Merton befriending',
+      ownerOrganisationId: t.owner,
+    })
+    assert.equal(created.statusCode, 303)
+    const id = String(created.headers.location).split('/')[2]?.split('?')[0] ?? ''
+    const programme = await getProgramme(db, id)
+    assert.equal(programme?.name, 'Merton befriending')
+    assert.deepEqual(programme?.replyDeadlines, { nudgeAfterDays: 7, declineAfterDays: 14 })
+    assert.equal((await listAuditEvents(db, { action: 'programme.create', recordId: id })).length, 1)
+    await t.app.close()
+  })
+
+  it('saves the details, auditing what changed, and refuses a bad form without changing anything', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const url = `/programmes/${t.programmeId}/details`
+    const bad = await manager.post(url, { name: ' ', description: 'x'.repeat(5001), linkWorkerTitle: '' })
+    assert.equal(bad.statusCode, 400)
+    assert.match(bad.body, /<title>Error: Change the details – Kith<\/title>/)
+    assert.deepEqual(errorsOn(bad.body), [
+      ['name', 'Enter the name of the programme'],
+      ['description', 'The description must be 5,000 characters or fewer'],
+      ['pathway', 'Select how people reach help in the programme'],
+      ['linkWorkerTitle', 'Enter the title its link workers go by, such as navigator or health facilitator'],
+    ])
+    assert.equal((await getProgramme(db, t.programmeId))?.name, 'Merton navigators')
+    assert.equal((await listAuditEvents(db, { action: 'programme.update' })).length, 0)
+
+    const good = await manager.post(url, {
+      name: 'Merton social prescribing navigators',
+      description: 'A navigator two days a week in each practice.',
+      pathway: 'link_worker',
+      linkWorkerTitle: 'Social Prescribing Navigator',
+    })
+    assert.equal(good.statusCode, 303)
+    assert.equal(good.headers.location, `/programmes/${t.programmeId}?saved=details`)
+    const programme = await getProgramme(db, t.programmeId)
+    assert.equal(programme?.name, 'Merton social prescribing navigators')
+    assert.equal(programme?.linkWorkerTitle, 'Social Prescribing Navigator')
+    const [event] = await listAuditEvents(db, { action: 'programme.update', recordId: t.programmeId })
+    assert.equal(event?.actor_user_id, t.manager.userId)
+    assert.deepEqual(JSON.parse(event?.detail ?? '{}'), {
+      section: 'details',
+      changed: ['name', 'description', 'linkWorkerTitle'],
+    })
+    assert.match(textOf((await manager.get(good.headers.location)).body), /The details have been saved/)
+    await t.app.close()
+  })
+
+  it('sets who can refer, self-referral and the reply deadlines', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const url = `/programmes/${t.programmeId}/referrals`
+    const bad = await manager.post(url, { nudgeAfterDays: 'seven', declineAfterDays: '5' })
+    assert.deepEqual(errorsOn(bad.body), [
+      ['referralSources', 'Select at least one kind of referrer'],
+      ['nudgeAfterDays', 'Enter the days before a reminder as a whole number'],
+    ])
+    const order = await manager.post(url, {
+      referralSources: 'gp_practice',
+      nudgeAfterDays: '10',
+      declineAfterDays: '10',
+    })
+    assert.deepEqual(errorsOn(order.body), [
+      ['declineAfterDays', 'The automatic decline must come after the reminder'],
+    ])
+    const good = await manager.post(url, {
+      referralSources: ['self', 'gp_practice', 'social_care'],
+      nudgeAfterDays: '5',
+      declineAfterDays: '10',
+    })
+    assert.equal(good.statusCode, 303)
+    const programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(programme?.referralSources, ['gp_practice', 'social_care', 'self'])
+    assert.equal(programme?.selfReferralAllowed, true)
+    assert.deepEqual(programme?.replyDeadlines, { nudgeAfterDays: 5, declineAfterDays: 10 })
+    await t.app.close()
+  })
+
+  it('sets the appointment rules: a cap, lengths and modes', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const url = `/programmes/${t.programmeId}/appointments`
+    const bad = await manager.post(url, {
+      capped: 'yes',
+      furtherAppointmentsCap: '',
+      'lengths.initial': '60',
+      'lengths.follow_up': '2',
+      'lengths.review': '',
+      'lengths.exit': '30',
+      modes: 'teleport',
+    })
+    assert.deepEqual(errorsOn(bad.body), [
+      ['furtherAppointmentsCap', 'Enter the most further appointments as a whole number'],
+      ['lengths-follow_up', 'Follow-up appointments must be at least 5 minutes'],
+      ['lengths-review', 'Enter the length of review appointments in minutes, as a whole number'],
+      ['modes-0', 'Select where appointments can happen from the list'],
+    ])
+    assert.match(bad.body, /id="lengths-follow_up" name="lengths.follow_up" type="text" value="2"/)
+    const good = await manager.post(url, {
+      capped: 'yes',
+      furtherAppointmentsCap: '5',
+      'lengths.initial': '60',
+      'lengths.follow_up': '45',
+      'lengths.review': '30',
+      'lengths.exit': '30',
+      modes: ['walk_and_talk', 'practice', 'community_venue'],
+    })
+    assert.equal(good.statusCode, 303)
+    assert.deepEqual((await getProgramme(db, t.programmeId))?.appointments, {
+      furtherAppointmentsCap: 5,
+      lengths: { initial: 60, follow_up: 45, review: 30, exit: 30 },
+      modes: ['walk_and_talk', 'practice', 'community_venue'],
+    })
+    const page = textOf((await manager.get(`/programmes/${t.programmeId}`)).body)
+    assert.match(page, /An initial appointment, then at most 5 further appointments, the exit included/)
+    await t.app.close()
+  })
+
+  it('sets a fixed or ranged prescription length, or none', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const url = `/programmes/${t.programmeId}/prescription`
+    const bad = await manager.post(url, { length: 'range', minWeeks: '16', maxWeeks: '8' })
+    assert.deepEqual(errorsOn(bad.body), [
+      ['maxWeeks', 'The longest prescription must be at least as long as the shortest'],
+      ['mayContinueAfter', 'Select whether people may carry on with an activity after the prescription ends'],
+    ])
+    assert.deepEqual(errorsOn((await manager.post(url, {})).body), [
+      ['length', 'Select whether prescriptions have a set length'],
+    ])
+    assert.deepEqual(
+      errorsOn((await manager.post(url, { length: 'fixed', fixedWeeks: '0', mayContinueAfter: 'no' })).body),
+      [['fixedWeeks', 'A prescription must be at least 1 week']],
+    )
+    await manager.post(url, { length: 'range', minWeeks: '8', maxWeeks: '16', mayContinueAfter: 'yes' })
+    assert.deepEqual((await getProgramme(db, t.programmeId))?.prescription, {
+      minWeeks: 8,
+      maxWeeks: 16,
+      mayContinueAfter: true,
+    })
+    await manager.post(url, { length: 'fixed', fixedWeeks: '12', mayContinueAfter: 'no' })
+    assert.deepEqual((await getProgramme(db, t.programmeId))?.prescription, {
+      minWeeks: 12,
+      maxWeeks: 12,
+      mayContinueAfter: false,
+    })
+    await manager.post(url, { length: 'none' })
+    assert.equal((await getProgramme(db, t.programmeId))?.prescription, null)
+    await t.app.close()
+  })
+
+  it('keeps the needs taxonomy, one need a line, refusing the same need twice', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const url = `/programmes/${t.programmeId}/needs`
+    const bad = await manager.post(url, { needs: 'Housing\nhousing' })
+    assert.deepEqual(errorsOn(bad.body), [['needs', 'Each need must be different']])
+    await manager.post(url, {
+      needs: 'Weight management\r\n\r\nLow-level mental health\nSocial isolation\nHousing\nFinancial\n',
+    })
+    assert.deepEqual((await getProgramme(db, t.programmeId))?.needs, [
+      { id: 'weight-management', label: 'Weight management' },
+      { id: 'low-level-mental-health', label: 'Low-level mental health' },
+      { id: 'social-isolation', label: 'Social isolation' },
+      { id: 'housing', label: 'Housing' },
+      { id: 'financial', label: 'Financial' },
+    ])
+    await t.app.close()
+  })
+
+  it('sets the practices covered, from the area or by ODS code, and whether registration is required', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const url = `/programmes/${t.programmeId}/practices`
+    const form = await manager.get(url)
+    assert.match(
+      textOf(form.body),
+      /High Street Wimbledon Surgery \(Z90001\).*Mitcham Green Surgery \(Z90002\)/,
+    )
+    assert.doesNotMatch(textOf(form.body), /Bromley by Bow Centre/)
+
+    const unknown = await manager.post(url, {
+      practiceIds: t.practices.wimbledon,
+      addOdsCode: 'y12345',
+      practiceRegistrationRequired: 'yes',
+    })
+    assert.deepEqual(errorsOn(unknown.body), [
+      ['addOdsCode', 'No GP practice in Kith has the ODS code Y12345'],
+    ])
+    const tampered = await manager.post(url, {
+      practiceIds: t.practices.elsewhere,
+      practiceRegistrationRequired: 'no',
+    })
+    assert.deepEqual(errorsOn(tampered.body), [['practiceIds', 'Select practices from the list']])
+    const none = await manager.post(url, { practiceRegistrationRequired: 'yes' })
+    assert.deepEqual(errorsOn(none.body), [
+      [
+        'practiceRegistrationRequired',
+        'Select at least one practice with an ODS code, or let people registered anywhere be referred',
+      ],
+    ])
+    assert.deepEqual((await getProgramme(db, t.programmeId))?.practices, [])
+
+    const good = await manager.post(url, {
+      practiceIds: [t.practices.wimbledon, t.practices.mitcham],
+      addOdsCode: 'z80001',
+      practiceRegistrationRequired: 'yes',
+    })
+    assert.equal(good.statusCode, 303)
+    const programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(
+      programme?.practices.map((p) => p.odsCode),
+      ['Z80001', 'Z90001', 'Z90002'],
+    )
+    assert.equal(programme?.practiceRegistrationRequired, true)
+    const [event] = await listAuditEvents(db, { action: 'programme.practices' })
+    assert.deepEqual(JSON.parse(event?.detail ?? '{}').added.length, 3)
+    // A practice outside the area, once covered, is offered from then on.
+    assert.match(textOf((await manager.get(url)).body), /Bromley by Bow Centre \(Z80001\)/)
+    await t.app.close()
+  })
+
+  it('adds, changes and removes eligibility criteria', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const base = `/programmes/${t.programmeId}/criteria`
+    assert.equal((await manager.get(`${base}/new`)).statusCode, 200)
+    const noKind = await manager.get(`${base}/new?kind=`)
+    assert.equal(noKind.statusCode, 400)
+    assert.deepEqual(errorsOn(noKind.body), [['kind', 'Select what the criterion checks']])
+    assert.equal((await manager.get(`${base}/new?kind=attestation`)).statusCode, 200)
+
+    const bad = await manager.post(base, { kind: 'attestation', text: '', question: '' })
+    assert.deepEqual(errorsOn(bad.body), [
+      ['role', 'Select whether it is an inclusion, an exclusion or a rule'],
+      ['text', 'Enter how the criterion reads on a listing'],
+      ['question', 'Enter the question a referrer answers'],
+      ['expected', 'Select the answer that meets the criterion'],
+      ['whenUnanswered', 'Select what happens when the question is not answered'],
+    ])
+    const crisis = {
+      kind: 'attestation',
+      role: 'exclusion',
+      text: 'Emergency, urgent or crisis needs',
+      question: 'Does the person have emergency, urgent or crisis needs?',
+      expected: 'no',
+      whenUnanswered: 'ineligible',
+      id: 'crisis-needs',
+    }
+    assert.equal((await manager.post(base, crisis)).statusCode, 303)
+    const again = await manager.post(base, crisis)
+    assert.deepEqual(errorsOn(again.body), [
+      ['id', 'Another criterion of this programme already has this reference'],
+    ])
+    const age = await manager.post(base, {
+      kind: 'age',
+      role: 'inclusion',
+      text: 'Aged 18 or over',
+      min: '',
+      max: '',
+    })
+    assert.deepEqual(errorsOn(age.body), [['min', 'Enter the youngest age, the oldest age, or both']])
+    assert.equal(
+      (await manager.post(base, { kind: 'age', role: 'inclusion', text: 'Aged 18 or over', min: '18' }))
+        .statusCode,
+      303,
+    )
+    assert.equal(
+      (
+        await manager.post(base, {
+          kind: 'redirect',
+          text: 'Weight goals go to the weight service',
+          goalKeywords: 'weight\nobesity',
+          toServiceName: 'Social Prescribing for Weight Management',
+        })
+      ).statusCode,
+      303,
+    )
+    assert.equal(
+      (
+        await manager.post(base, {
+          kind: 'conditions',
+          role: 'inclusion',
+          text: 'Has diabetes',
+          anyOf: ['46635009', '44054006'],
+        })
+      ).statusCode,
+      303,
+    )
+    const invented = await manager.post(base, {
+      kind: 'conditions',
+      role: 'inclusion',
+      text: 'Has a made-up condition',
+      anyOf: '12345678',
+    })
+    assert.deepEqual(errorsOn(invented.body), [['anyOf', 'Select conditions from the list']])
+
+    let programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(programme?.criteria, [
+      {
+        kind: 'attestation',
+        id: 'crisis-needs',
+        role: 'exclusion',
+        text: 'Emergency, urgent or crisis needs',
+        question: 'Does the person have emergency, urgent or crisis needs?',
+        expected: false,
+        whenUnanswered: 'ineligible',
+      },
+      { kind: 'age', id: 'aged-18-or-over', role: 'inclusion', text: 'Aged 18 or over', min: 18 },
+      {
+        kind: 'redirect',
+        id: 'weight-goals-go-to-the-weight-service',
+        role: 'redirect',
+        text: 'Weight goals go to the weight service',
+        goalKeywords: ['weight', 'obesity'],
+        toServiceName: 'Social Prescribing for Weight Management',
+      },
+      {
+        kind: 'conditions',
+        id: 'has-diabetes',
+        role: 'inclusion',
+        text: 'Has diabetes',
+        anyOf: [
+          { code: '46635009', display: 'Diabetes mellitus type 1' },
+          { code: '44054006', display: 'Diabetes mellitus type 2' },
+        ],
+      },
+    ])
+
+    const list = await manager.get(base)
+    assert.match(textOf(list.body), /Emergency, urgent or crisis needs Exclusion crisis-needs/)
+    assert.match(
+      textOf(list.body),
+      /Referrals from GP or practice staff Rule referral-sources Set by who can refer/,
+    )
+    const edit = await manager.get(`${base}/aged-18-or-over`)
+    assert.match(edit.body, /id="min" name="min" type="text" value="18"/)
+    assert.equal(
+      (
+        await manager.post(`${base}/aged-18-or-over`, {
+          role: 'inclusion',
+          text: 'Aged 18 to 64',
+          min: '18',
+          max: '64',
+          id: 'sneaky',
+        })
+      ).statusCode,
+      303,
+    )
+    const badEdit = await manager.post(`${base}/aged-18-or-over`, {
+      role: 'inclusion',
+      text: 'Aged',
+      min: '70',
+      max: '64',
+    })
+    assert.deepEqual(errorsOn(badEdit.body), [
+      ['max', 'The oldest age must be the same as or more than the youngest'],
+    ])
+    assert.equal((await manager.post(`${base}/crisis-needs/remove`, {})).statusCode, 303)
+    assert.equal((await manager.get(`${base}/crisis-needs`)).statusCode, 404)
+    programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(
+      programme?.criteria.map((c) => c.id),
+      ['aged-18-or-over', 'weight-goals-go-to-the-weight-service', 'has-diabetes'],
+    )
+    assert.deepEqual(programme?.criteria[0], {
+      kind: 'age',
+      id: 'aged-18-or-over',
+      role: 'inclusion',
+      text: 'Aged 18 to 64',
+      min: 18,
+      max: 64,
+    })
+    const changes = (await listAuditEvents(db, { action: 'programme.update' })).map((e) =>
+      JSON.parse(e.detail ?? '{}'),
+    )
+    assert.deepEqual(changes.map((c) => [c.change, c.criterion]).reverse(), [
+      ['add', 'crisis-needs'],
+      ['add', 'aged-18-or-over'],
+      ['add', 'weight-goals-go-to-the-weight-service'],
+      ['add', 'has-diabetes'],
+      ['update', 'aged-18-or-over'],
+      ['remove', 'crisis-needs'],
+    ])
+    await t.app.close()
+  })
+
+  it('adds link workers by email, names one per practice and records working patterns', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    await setProgrammePractices(db, t.programmeId, [t.practices.wimbledon, t.practices.mitcham])
+    const manager = await t.as(t.manager)
+    const url = `/programmes/${t.programmeId}/link-workers`
+    const refuse = async (email: string) => errorsOn((await manager.post(url, { email })).body)
+    assert.deepEqual(await refuse(''), [['email', 'Enter the email address of their Kith account']])
+    assert.deepEqual(await refuse('nobody@kith.test'), [
+      ['email', 'There is no active Kith account with this email address'],
+    ])
+    assert.deepEqual(await refuse(t.referrer.email), [
+      [
+        'email',
+        `Test Person ${Number(t.referrer.email.match(/person(\d+)/)?.[1])} does not have the link worker role: ask your Kith administrator to give it to them`,
+      ],
+    ])
+    assert.deepEqual(await refuse(t.worker.email.toUpperCase()), [
+      ['email', 'Chloe Mensah is already a link worker of this programme'],
+    ])
+    assert.equal((await manager.post(url, { email: t.otherWorker.email })).statusCode, 303)
+
+    const named = await manager.post(`${url}/named`, {
+      [`named.${t.practices.wimbledon}`]: t.worker.userId,
+      [`named.${t.practices.mitcham}`]: t.referrer.userId,
+    })
+    assert.deepEqual(errorsOn(named.body), [
+      [`named-${t.practices.mitcham}`, 'Select a link worker of this programme for Mitcham Green Surgery'],
+    ])
+    await manager.post(`${url}/named`, {
+      [`named.${t.practices.wimbledon}`]: t.worker.userId,
+      [`named.${t.practices.mitcham}`]: t.worker.userId,
+    })
+
+    const pattern = `${url}/${t.worker.userId}`
+    const badPattern = await manager.post(pattern, { 'days.monday': t.practices.elsewhere })
+    assert.deepEqual(errorsOn(badPattern.body), [['days-monday', 'Select one of the programme’s practices']])
+    await manager.post(pattern, {
+      'days.monday': t.practices.wimbledon,
+      'days.tuesday': t.practices.wimbledon,
+      'days.wednesday': t.practices.mitcham,
+      'days.thursday': t.practices.mitcham,
+      'days.friday': 'away',
+    })
+    let programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(
+      programme?.linkWorkers.map((w) => [w.name, w.days.length]),
+      [
+        ['Chloe Mensah', 5],
+        ['Yusuf Begum', 0],
+      ],
+    )
+    assert.deepEqual(programme?.linkWorkers[0]?.days.slice(2), [
+      { weekday: 'wednesday', practiceId: t.practices.mitcham },
+      { weekday: 'thursday', practiceId: t.practices.mitcham },
+      { weekday: 'friday', practiceId: null },
+    ])
+    assert.deepEqual(
+      programme?.practices.map((p) => p.namedLinkWorker?.name),
+      ['Chloe Mensah', 'Chloe Mensah'],
+    )
+
+    // The link worker reads their part on the programme page.
+    const mine = textOf((await (await t.as(t.worker)).get(`/programmes/${t.programmeId}`)).body)
+    assert.match(
+      mine,
+      /Your working pattern: Monday: High Street Wimbledon Surgery; Tuesday: High Street Wimbledon Surgery; Wednesday: Mitcham Green Surgery; Thursday: Mitcham Green Surgery; Friday: away from practices\./,
+    )
+    assert.match(
+      mine,
+      /You are the named link worker for High Street Wimbledon Surgery, Mitcham Green Surgery\./,
+    )
+
+    // Taking Mitcham off the programme takes its named worker and working days with it.
+    await manager.post(`/programmes/${t.programmeId}/practices`, {
+      practiceIds: t.practices.wimbledon,
+      practiceRegistrationRequired: 'no',
+    })
+    programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(
+      programme?.linkWorkers[0]?.days.map((d) => d.weekday),
+      ['monday', 'tuesday', 'friday'],
+    )
+    // Removing a link worker takes them off the practices they were named for.
+    assert.equal((await manager.post(`${url}/${t.worker.userId}/remove`, {})).statusCode, 303)
+    programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(
+      programme?.linkWorkers.map((w) => w.name),
+      ['Yusuf Begum'],
+    )
+    assert.equal(programme?.practices[0]?.namedLinkWorker, null)
+    assert.equal((await (await t.as(t.worker)).get(`/programmes/${t.programmeId}`)).statusCode, 404)
+    assert.deepEqual(
+      (await listAuditEvents(db, { recordId: t.programmeId }))
+        .map((e) => e.action)
+        .filter((a) => a !== 'programme.update')
+        .reverse(),
+      [
+        'programme.link-worker-add',
+        'programme.named-link-workers',
+        'programme.working-pattern',
+        'programme.practices',
+        'programme.link-worker-remove',
+      ],
+    )
+    await t.app.close()
+  })
+})

@@ -1,0 +1,951 @@
+// Programme pages: programme managers see and change their programmes' configuration, section by
+// section; link workers of a programme read it. Every change is one transaction with its audit
+// event. A programme the user neither manages nor works in answers 404.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { audit } from '../access/audit.ts'
+import { rolesAccess } from '../access/permissions.ts'
+import {
+  findOrganisationByOdsCode,
+  findUserByEmail,
+  getOrganisation,
+  listOrganisations,
+  loadCurrentUser,
+  organisationAndDescendants,
+} from '../access/store.ts'
+import { organisationsWhere } from '../access/users.ts'
+import { isId } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
+import type { AppContext } from '../web/context.ts'
+import { formErrors, parse } from '../web/forms.ts'
+import { type FieldProblem, forbidden, notFound } from '../web/problem.ts'
+import {
+  APPOINTMENT_KIND_LABELS,
+  APPOINTMENT_KINDS,
+  APPOINTMENT_MODE_LABELS,
+  APPOINTMENT_MODES,
+  GENERATED_CRITERIA,
+  nameSchema,
+  PATHWAY_HINTS,
+  PATHWAY_LABELS,
+  PATHWAYS,
+  type ProgrammeSettings,
+  programmeCriteria,
+  programmeSettingsSchema,
+  WEEKDAY_LABELS,
+  WEEKDAYS,
+} from './config.ts'
+import { type Criterion, REFERRER_KIND_LABELS, REFERRER_KINDS } from './criteria.ts'
+import {
+  CRITERION_KIND_LABELS,
+  CRITERION_KINDS,
+  type CriterionKind,
+  checked,
+  emailSchema,
+  type FormResult,
+  isCriterionKind,
+  parseAppointments,
+  parseCriterion,
+  parseDetails,
+  parseNeeds,
+  parsePractices,
+  parsePrescription,
+  parseReferrals,
+  parseWorkingPattern,
+} from './forms.ts'
+import { describeDays, programmeCards, ROLE_LABELS } from './present.ts'
+import {
+  addLinkWorker,
+  canManage,
+  createProgramme,
+  getProgramme,
+  getProgrammeForUpdate,
+  type Programme,
+  programmesOfUser,
+  removeLinkWorker,
+  setNamedLinkWorkers,
+  setProgrammePractices,
+  setWorkingPattern,
+  updateProgrammeSettings,
+} from './store.ts'
+
+const VIEW = rolesAccess('programme_manager', 'link_worker')
+const MANAGE = rolesAccess('programme_manager')
+
+type Body = Record<string, unknown>
+
+const SAVED: Record<string, string> = {
+  created: 'The programme has been added. Set its rules below.',
+  details: 'The details have been saved.',
+  referrals: 'Who can refer and the reply deadlines have been saved.',
+  practices: 'The practices have been saved.',
+  needs: 'The needs have been saved.',
+  appointments: 'The appointment rules have been saved.',
+  prescription: 'The prescription length has been saved.',
+  criteria: 'The eligibility criteria have been saved.',
+  'link-workers': 'The link workers have been saved.',
+}
+
+/** Checkbox or radio items, checked where the value is among `selected`. */
+function items<T extends string>(
+  values: readonly T[],
+  labels: Record<T, string>,
+  selected: unknown,
+  hints?: Record<T, string>,
+) {
+  const chosen = checked(selected)
+  return values.map((value) => ({
+    value,
+    text: labels[value],
+    checked: chosen.includes(value),
+    ...(hints ? { hint: { text: hints[value] } } : {}),
+  }))
+}
+
+const yesNoItems = (selected: unknown, yes = 'Yes', no = 'No') => [
+  { value: 'yes', text: yes, checked: selected === 'yes' },
+  { value: 'no', text: no, checked: selected === 'no' },
+]
+
+const yesNo = (value: boolean) => (value ? 'yes' : 'no')
+
+/** What changed between two settings, by top-level name: for the audit log. */
+function changedSettings(before: ProgrammeSettings, after: ProgrammeSettings): string[] {
+  return (Object.keys(after) as (keyof ProgrammeSettings)[]).filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  )
+}
+
+function settingsOf(programme: Programme): ProgrammeSettings {
+  const { name, description, pathway, referralSources, practiceRegistrationRequired, criteria, needs } =
+    programme
+  const { linkWorkerTitle, appointments, prescription, replyDeadlines } = programme
+  return {
+    name,
+    description,
+    pathway,
+    referralSources,
+    practiceRegistrationRequired,
+    criteria,
+    needs,
+    linkWorkerTitle,
+    appointments,
+    prescription,
+    replyDeadlines,
+  }
+}
+
+interface Section<T> {
+  slug: string
+  title: string
+  template: string
+  /** The form's values, as a browser would post them, from the programme. */
+  values(programme: Programme): Body
+  /** Items and other things the template needs, given the values shown. */
+  view?(programme: Programme, values: Body): Record<string, unknown>
+  parse(body: Body, programme: Programme): FormResult<T>
+  apply(settings: ProgrammeSettings, value: T): ProgrammeSettings
+}
+
+/** Hides a section's value type so that sections of different types share one list. */
+const section = <T>(definition: Section<T>) => definition as unknown as Section<unknown>
+
+const SECTIONS: Section<unknown>[] = [
+  section({
+    slug: 'details',
+    title: 'Change the details',
+    template: 'programmes/views/details.njk',
+    values: (p) => ({
+      name: p.name,
+      description: p.description,
+      pathway: p.pathway,
+      linkWorkerTitle: p.linkWorkerTitle,
+    }),
+    view: (_p, values) => ({ pathways: items(PATHWAYS, PATHWAY_LABELS, values.pathway, PATHWAY_HINTS) }),
+    parse: parseDetails,
+    apply: (settings, value) => ({ ...settings, ...value }),
+  }),
+  section({
+    slug: 'referrals',
+    title: 'Change who can refer',
+    template: 'programmes/views/referrals.njk',
+    values: (p) => ({
+      referralSources: p.referralSources,
+      nudgeAfterDays: String(p.replyDeadlines.nudgeAfterDays),
+      declineAfterDays: String(p.replyDeadlines.declineAfterDays),
+    }),
+    view: (_p, values) => ({
+      sources: items(REFERRER_KINDS, REFERRER_KIND_LABELS, values.referralSources),
+    }),
+    parse: parseReferrals,
+    apply: (settings, value) => ({ ...settings, ...value }),
+  }),
+  section({
+    slug: 'needs',
+    title: 'Change the needs recorded',
+    template: 'programmes/views/needs.njk',
+    values: (p) => ({ needs: p.needs.map((need) => need.label).join('\n') }),
+    parse: parseNeeds,
+    apply: (settings, needs) => ({ ...settings, needs }),
+  }),
+  section({
+    slug: 'appointments',
+    title: 'Change the appointment rules',
+    template: 'programmes/views/appointments.njk',
+    values: (p) => ({
+      capped: yesNo(p.appointments.furtherAppointmentsCap !== null),
+      furtherAppointmentsCap:
+        p.appointments.furtherAppointmentsCap === null ? '' : String(p.appointments.furtherAppointmentsCap),
+      ...Object.fromEntries(
+        APPOINTMENT_KINDS.map((kind) => [`lengths.${kind}`, String(p.appointments.lengths[kind])]),
+      ),
+      modes: p.appointments.modes,
+    }),
+    view: (_p, values) => ({
+      modes: items(APPOINTMENT_MODES, APPOINTMENT_MODE_LABELS, values.modes),
+      lengths: APPOINTMENT_KINDS.map((kind) => ({
+        kind,
+        label: APPOINTMENT_KIND_LABELS[kind],
+        value: values[`lengths.${kind}`],
+      })),
+    }),
+    parse: parseAppointments,
+    apply: (settings, appointments) => ({ ...settings, appointments }),
+  }),
+  section({
+    slug: 'prescription',
+    title: 'Change the prescription length',
+    template: 'programmes/views/prescription.njk',
+    values: (p) => {
+      const rule = p.prescription
+      if (!rule) return { length: 'none' }
+      const fixed = rule.minWeeks === rule.maxWeeks
+      return {
+        length: fixed ? 'fixed' : 'range',
+        fixedWeeks: fixed ? String(rule.minWeeks) : '',
+        minWeeks: fixed ? '' : String(rule.minWeeks),
+        maxWeeks: fixed ? '' : String(rule.maxWeeks),
+        mayContinueAfter: yesNo(rule.mayContinueAfter),
+      }
+    },
+    view: (_p, values) => ({ continueItems: yesNoItems(values.mayContinueAfter) }),
+    parse: parsePrescription,
+    apply: (settings, prescription) => ({ ...settings, prescription }),
+  }),
+]
+
+function criterionValues(criterion: Criterion): Body {
+  const values: Body = { id: criterion.id, role: criterion.role, text: criterion.text }
+  switch (criterion.kind) {
+    case 'age':
+      return { ...values, min: criterion.min?.toString() ?? '', max: criterion.max?.toString() ?? '' }
+    case 'conditions':
+      return { ...values, anyOf: criterion.anyOf.map((c) => c.code) }
+    case 'practice':
+      return { ...values, odsCodes: criterion.odsCodes }
+    case 'referrer':
+      return { ...values, allowed: criterion.allowed }
+    case 'attestation':
+      return {
+        ...values,
+        question: criterion.question,
+        expected: yesNo(criterion.expected),
+        whenUnanswered: criterion.whenUnanswered,
+      }
+    case 'redirect':
+      return {
+        ...values,
+        goalKeywords: criterion.goalKeywords.join('\n'),
+        toServiceName: criterion.toServiceName,
+      }
+    case 'consent':
+      return values
+  }
+}
+
+function criterionView(programme: Programme, kind: CriterionKind, values: Body) {
+  const roles = (['inclusion', 'exclusion', 'rule'] as const).map((role) => ({
+    value: role,
+    text: ROLE_LABELS[role],
+    checked: values.role === role,
+    hint: {
+      text: {
+        inclusion: 'People must meet it to be eligible',
+        exclusion: 'People who meet it are not eligible',
+        rule: 'A rule about the referral, such as who may make it',
+      }[role],
+    },
+  }))
+  const odsCodes = programme.practices.filter((p) => p.odsCode)
+  return {
+    kind,
+    kindLabel: CRITERION_KIND_LABELS[kind].text,
+    roles,
+    conditions: LONG_TERM_CONDITIONS.map((c) => ({
+      value: c.code,
+      text: c.display,
+      hint: { text: `SNOMED CT ${c.code}` },
+      checked: checked(values.anyOf).includes(c.code),
+    })),
+    practices: odsCodes.map((p) => ({
+      value: p.odsCode,
+      text: `${p.name} (${p.odsCode})`,
+      checked: checked(values.odsCodes).includes(p.odsCode ?? ''),
+    })),
+    referrers: items(REFERRER_KINDS, REFERRER_KIND_LABELS, values.allowed),
+    expectedItems: yesNoItems(values.expected),
+    unansweredItems: [
+      {
+        value: 'needs-review',
+        text: 'The referral can be made, flagged for review',
+        checked: values.whenUnanswered === 'needs-review',
+      },
+      {
+        value: 'ineligible',
+        text: 'The referral cannot be made until it is answered',
+        checked: values.whenUnanswered === 'ineligible',
+      },
+    ],
+  }
+}
+
+export function programmeRoutes(app: FastifyInstance, context: AppContext) {
+  const { db } = context
+
+  context.navigation.push({
+    text: 'Programmes',
+    href: '/programmes',
+    roles: ['programme_manager', 'link_worker'],
+    order: 40,
+  })
+  context.homeCards.push(
+    {
+      roles: ['programme_manager'],
+      heading: 'Your programmes',
+      description:
+        'Set who can refer, who is eligible, the practices covered, the needs recorded, appointment and prescription rules, and your link workers.',
+      href: '/programmes',
+      order: 10,
+    },
+    {
+      roles: ['link_worker'],
+      heading: 'Your programmes',
+      description:
+        'Read the rules of the programmes you work in, the practices they cover and your working pattern.',
+      href: '/programmes',
+      order: 10,
+    },
+  )
+
+  /** The programme in the URL, if the user may see it (or, with `manage`, change it). */
+  async function programmeFor(request: FastifyRequest, mode: 'view' | 'manage') {
+    const { id } = request.params as { id: string }
+    const programme = isId(id) ? await getProgramme(db, id) : undefined
+    if (!programme) throw notFound()
+    const user = request.user!
+    const manages = canManage(user, programme)
+    if (manages) return { programme, manages }
+    if (!programme.linkWorkers.some((worker) => worker.userId === user.id)) throw notFound()
+    if (mode === 'manage') throw forbidden('Only the programme’s managers can change it.')
+    return { programme, manages }
+  }
+
+  /**
+   * Changes the programme's settings in one transaction with its audit event. `change` is applied
+   * to the settings as they are inside the transaction, after the row is locked, so two managers
+   * changing different parts at once do not undo each other.
+   */
+  async function saveSettings(
+    request: FastifyRequest,
+    programme: Programme,
+    section: string,
+    change: (settings: ProgrammeSettings) => ProgrammeSettings,
+    extra: Record<string, unknown> = {},
+    alsoInTransaction?: (trx: Queryable) => Promise<void>,
+  ) {
+    await db.transaction().execute(async (trx) => {
+      const current = await getProgrammeForUpdate(trx, programme.id)
+      if (!current) throw notFound()
+      const before = settingsOf(current)
+      const settings = programmeSettingsSchema.parse(change(before))
+      await alsoInTransaction?.(trx)
+      await updateProgrammeSettings(trx, programme.id, settings)
+      await audit(trx, request.actor, {
+        action: 'programme.update',
+        recordType: 'programme',
+        recordId: programme.id,
+        detail: { section, changed: changedSettings(before, settings), ...extra },
+      })
+    })
+  }
+
+  const back = (programme: Programme) => ({ href: `/programmes/${programme.id}`, text: programme.name })
+
+  app.get('/programmes', { config: { access: VIEW } }, async (request, reply) => {
+    const user = request.user!
+    const programmes = await programmesOfUser(db, user)
+    return reply.view('programmes/views/list.njk', {
+      pageTitle: 'Programmes',
+      programmes: programmes.map((p) => ({
+        ...p,
+        pathwayLabel: PATHWAY_LABELS[p.pathway],
+        as: [p.manages ? 'Manager' : null, p.linkWorker ? 'Link worker' : null].filter(Boolean).join(' and '),
+      })),
+      canAdd: organisationsWhere(user, 'programme_manager').length > 0,
+    })
+  })
+
+  function ownerItems(request: FastifyRequest, selected: unknown) {
+    const user = request.user!
+    return user.memberships
+      .filter((m) => m.role === 'programme_manager')
+      .map((m) => ({
+        value: m.organisationId,
+        text: m.organisationName,
+        checked: selected === m.organisationId,
+      }))
+  }
+
+  app.get('/programmes/new', { config: { access: MANAGE } }, async (request, reply) => {
+    const owners = ownerItems(request, undefined)
+    return reply.view('programmes/views/new.njk', {
+      pageTitle: 'Add a programme',
+      values: { ownerOrganisationId: owners.length === 1 ? owners[0]?.value : undefined },
+      owners,
+    })
+  })
+
+  app.post('/programmes', { config: { access: MANAGE } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const owners = ownerItems(request, body.ownerOrganisationId)
+    const parsed = parse(
+      z.object({
+        name: nameSchema,
+        ownerOrganisationId: z
+          .string({ error: 'Select the organisation that runs the programme' })
+          .refine(
+            (value) => owners.some((owner) => owner.value === value),
+            'Select the organisation that runs the programme',
+          ),
+      }),
+      { name: typeof body.name === 'string' ? body.name : '', ownerOrganisationId: body.ownerOrganisationId },
+    )
+    if (!parsed.ok) {
+      return reply.status(400).view('programmes/views/new.njk', {
+        pageTitle: 'Add a programme',
+        values: body,
+        owners,
+        errors: formErrors(parsed.problems, { ownerOrganisationId: 'ownerOrganisationId' }),
+      })
+    }
+    const id = await db.transaction().execute(async (trx) => {
+      const created = await createProgramme(trx, parsed.value)
+      await audit(trx, request.actor, {
+        action: 'programme.create',
+        recordType: 'programme',
+        recordId: created,
+      })
+      return created
+    })
+    return reply.redirect(`/programmes/${id}?saved=created`, 303)
+  })
+
+  app.get('/programmes/:id', { config: { access: VIEW } }, async (request, reply) => {
+    const { programme, manages } = await programmeFor(request, 'view')
+    const saved = (request.query as { saved?: string }).saved
+    const mine = programme.linkWorkers.find((worker) => worker.userId === request.user!.id)
+    const practiceNames = new Map(programme.practices.map((p) => [p.organisationId, p.name]))
+    return reply.view('programmes/views/show.njk', {
+      pageTitle: programme.name,
+      programme,
+      manages,
+      cards: programmeCards(programme, manages),
+      myDays: mine ? describeDays(mine, practiceNames) : undefined,
+      myPractices: programme.practices.filter((p) => p.namedLinkWorker?.userId === request.user!.id),
+      flash: saved ? SAVED[saved] : undefined,
+      back: { href: '/programmes', text: 'Programmes' },
+    })
+  })
+
+  for (const part of SECTIONS) {
+    const render = (reply: FastifyReply, programme: Programme, values: Body, problems?: FieldProblem[]) =>
+      reply.status(problems ? 400 : 200).view(part.template, {
+        pageTitle: part.title,
+        action: `/programmes/${programme.id}/${part.slug}`,
+        programme,
+        values,
+        ...(part.view?.(programme, values) ?? {}),
+        back: back(programme),
+        ...(problems ? { errors: formErrors(problems) } : {}),
+      })
+
+    app.get(`/programmes/:id/${part.slug}`, { config: { access: MANAGE } }, async (request, reply) => {
+      const { programme } = await programmeFor(request, 'manage')
+      return render(reply, programme, part.values(programme))
+    })
+
+    app.post(`/programmes/:id/${part.slug}`, { config: { access: MANAGE } }, async (request, reply) => {
+      const { programme } = await programmeFor(request, 'manage')
+      const body = (request.body ?? {}) as Body
+      const parsed = part.parse(body, programme)
+      if (!parsed.ok) return render(reply, programme, body, parsed.problems)
+      await saveSettings(request, programme, part.slug, (settings) => part.apply(settings, parsed.value))
+      return reply.redirect(`/programmes/${programme.id}?saved=${part.slug}`, 303)
+    })
+  }
+
+  // Practices: those in the owner's area are offered; any other practice can be added by ODS code.
+  async function practiceChoices(programme: Programme) {
+    const owner = await getOrganisation(db, programme.ownerOrganisationId)
+    const area = await organisationAndDescendants(db, owner?.parentId ?? programme.ownerOrganisationId)
+    const all = await listOrganisations(db)
+    const covered = new Set(programme.practices.map((p) => p.organisationId))
+    return all.filter((o) => o.kind === 'practice' && (area.includes(o.id) || covered.has(o.id)))
+  }
+
+  async function renderPractices(
+    reply: FastifyReply,
+    programme: Programme,
+    values: Body,
+    problems?: FieldProblem[],
+  ) {
+    const choices = await practiceChoices(programme)
+    const chosen = checked(values.practiceIds)
+    return reply.status(problems ? 400 : 200).view('programmes/views/practices.njk', {
+      pageTitle: 'Change the practices covered',
+      programme,
+      values,
+      practices: choices.map((o) => ({
+        value: o.id,
+        text: o.odsCode ? `${o.name} (${o.odsCode})` : o.name,
+        checked: chosen.includes(o.id),
+      })),
+      registrationItems: yesNoItems(
+        values.practiceRegistrationRequired,
+        'Yes, only people registered at one of these practices',
+        'No, people registered anywhere',
+      ),
+      back: back(programme),
+      ...(problems ? { errors: formErrors(problems, { practiceIds: 'practiceIds' }) } : {}),
+    })
+  }
+
+  app.get('/programmes/:id/practices', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    return renderPractices(reply, programme, {
+      practiceIds: programme.practices.map((p) => p.organisationId),
+      practiceRegistrationRequired: yesNo(programme.practiceRegistrationRequired),
+    })
+  })
+
+  app.post('/programmes/:id/practices', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const body = (request.body ?? {}) as Body
+    const parsed = parsePractices(body)
+    if (!parsed.ok) return renderPractices(reply, programme, body, parsed.problems)
+    const choices = await practiceChoices(programme)
+    const problems: FieldProblem[] = []
+    const ids = parsed.value.practiceIds
+    if (ids.some((id) => !choices.some((o) => o.id === id)))
+      problems.push({ field: 'practiceIds', message: 'Select practices from the list' })
+    if (parsed.value.addOdsCode) {
+      const added = await findOrganisationByOdsCode(db, parsed.value.addOdsCode)
+      if (added?.kind !== 'practice')
+        problems.push({
+          field: 'addOdsCode',
+          message: `No GP practice in Kith has the ODS code ${parsed.value.addOdsCode}`,
+        })
+      else if (!ids.includes(added.id)) ids.push(added.id)
+    }
+    const withCodes = (await listOrganisations(db)).filter((o) => ids.includes(o.id) && o.odsCode)
+    if (problems.length === 0 && parsed.value.practiceRegistrationRequired && withCodes.length === 0)
+      problems.push({
+        field: 'practiceRegistrationRequired',
+        message:
+          'Select at least one practice with an ODS code, or let people registered anywhere be referred',
+      })
+    if (problems.length > 0) return renderPractices(reply, programme, body, problems)
+    let change = { added: [] as string[], removed: [] as string[] }
+    await saveSettings(
+      request,
+      programme,
+      'practices',
+      (settings) => ({
+        ...settings,
+        practiceRegistrationRequired: parsed.value.practiceRegistrationRequired,
+      }),
+      {},
+      async (trx) => {
+        change = await setProgrammePractices(trx, programme.id, ids)
+        await audit(trx, request.actor, {
+          action: 'programme.practices',
+          recordType: 'programme',
+          recordId: programme.id,
+          detail: change,
+        })
+      },
+    )
+    return reply.redirect(`/programmes/${programme.id}?saved=practices`, 303)
+  })
+
+  // Eligibility criteria: listed, added one at a time by kind, changed or removed.
+  app.get('/programmes/:id/criteria', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const generated = new Set<string>(Object.values(GENERATED_CRITERIA))
+    const saved = (request.query as { saved?: string }).saved
+    return reply.view('programmes/views/criteria.njk', {
+      pageTitle: 'Eligibility criteria',
+      programme,
+      criteria: programmeCriteria(programme).map((criterion) => ({
+        criterion,
+        roleLabel: ROLE_LABELS[criterion.role],
+        generated: generated.has(criterion.id) && !programme.criteria.some((c) => c.id === criterion.id),
+      })),
+      flash: saved === 'removed' ? 'The criterion has been removed.' : saved ? SAVED.criteria : undefined,
+      back: back(programme),
+    })
+  })
+
+  const criterionTemplate = 'programmes/views/criterion.njk'
+
+  app.get('/programmes/:id/criteria/new', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const { kind } = request.query as { kind?: string }
+    const criteriaBack = { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' }
+    if (!isCriterionKind(kind)) {
+      return reply.status(kind === undefined ? 200 : 400).view('programmes/views/criterion-kind.njk', {
+        pageTitle: 'Add a criterion',
+        programme,
+        kinds: CRITERION_KINDS.map((k) => ({
+          value: k,
+          text: CRITERION_KIND_LABELS[k].text,
+          hint: { text: CRITERION_KIND_LABELS[k].hint },
+        })),
+        back: criteriaBack,
+        ...(kind === undefined
+          ? {}
+          : { errors: formErrors([{ field: 'kind', message: 'Select what the criterion checks' }]) }),
+      })
+    }
+    const values: Body = { role: kind === 'redirect' ? 'redirect' : undefined }
+    return reply.view(criterionTemplate, {
+      pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
+      action: `/programmes/${programme.id}/criteria`,
+      programme,
+      values,
+      creating: true,
+      ...criterionView(programme, kind, values),
+      back: criteriaBack,
+    })
+  })
+
+  app.post('/programmes/:id/criteria', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const body = (request.body ?? {}) as Body
+    if (!isCriterionKind(body.kind)) throw notFound()
+    const kind = body.kind
+    const parsed = parseCriterion(kind, body, { existing: programme.criteria.map((c) => c.id) })
+    if (!parsed.ok) {
+      return reply.status(400).view(criterionTemplate, {
+        pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
+        action: `/programmes/${programme.id}/criteria`,
+        programme,
+        values: body,
+        creating: true,
+        ...criterionView(programme, kind, body),
+        back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
+        errors: formErrors(parsed.problems, {
+          role: 'role',
+          anyOf: 'anyOf',
+          odsCodes: 'odsCodes',
+          allowed: 'allowed',
+        }),
+      })
+    }
+    await saveSettings(
+      request,
+      programme,
+      'criteria',
+      (settings) => ({ ...settings, criteria: [...settings.criteria, parsed.value] }),
+      { criterion: parsed.value.id, change: 'add' },
+    )
+    return reply.redirect(`/programmes/${programme.id}/criteria?saved=1`, 303)
+  })
+
+  function criterionIn(programme: Programme, request: FastifyRequest): Criterion {
+    const { criterionId } = request.params as { criterionId: string }
+    const criterion = programme.criteria.find((c) => c.id === criterionId)
+    if (!criterion) throw notFound()
+    return criterion
+  }
+
+  app.get('/programmes/:id/criteria/:criterionId', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const criterion = criterionIn(programme, request)
+    const values = criterionValues(criterion)
+    return reply.view(criterionTemplate, {
+      pageTitle: `Change the criterion: ${criterion.text}`,
+      action: `/programmes/${programme.id}/criteria/${criterion.id}`,
+      programme,
+      values,
+      criterion,
+      ...criterionView(programme, criterion.kind, values),
+      back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
+    })
+  })
+
+  app.post(
+    '/programmes/:id/criteria/:criterionId',
+    { config: { access: MANAGE } },
+    async (request, reply) => {
+      const { programme } = await programmeFor(request, 'manage')
+      const criterion = criterionIn(programme, request)
+      const body = (request.body ?? {}) as Body
+      const parsed = parseCriterion(criterion.kind, body, {
+        existing: programme.criteria.map((c) => c.id),
+        editing: criterion.id,
+      })
+      if (!parsed.ok) {
+        return reply.status(400).view(criterionTemplate, {
+          pageTitle: `Change the criterion: ${criterion.text}`,
+          action: `/programmes/${programme.id}/criteria/${criterion.id}`,
+          programme,
+          values: { ...body, id: criterion.id },
+          criterion,
+          ...criterionView(programme, criterion.kind, body),
+          back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
+          errors: formErrors(parsed.problems, {
+            role: 'role',
+            anyOf: 'anyOf',
+            odsCodes: 'odsCodes',
+            allowed: 'allowed',
+          }),
+        })
+      }
+      await saveSettings(
+        request,
+        programme,
+        'criteria',
+        (settings) => ({
+          ...settings,
+          criteria: settings.criteria.map((c) => (c.id === criterion.id ? parsed.value : c)),
+        }),
+        { criterion: criterion.id, change: 'update' },
+      )
+      return reply.redirect(`/programmes/${programme.id}/criteria?saved=1`, 303)
+    },
+  )
+
+  app.post(
+    '/programmes/:id/criteria/:criterionId/remove',
+    { config: { access: MANAGE } },
+    async (request, reply) => {
+      const { programme } = await programmeFor(request, 'manage')
+      const criterion = criterionIn(programme, request)
+      await saveSettings(
+        request,
+        programme,
+        'criteria',
+        (settings) => ({ ...settings, criteria: settings.criteria.filter((c) => c.id !== criterion.id) }),
+        { criterion: criterion.id, change: 'remove' },
+      )
+      return reply.redirect(`/programmes/${programme.id}/criteria?saved=removed`, 303)
+    },
+  )
+
+  // Link workers: who they are, the practice each is named for, and their working patterns.
+  function renderLinkWorkers(
+    reply: FastifyReply,
+    programme: Programme,
+    extra: { values?: Body; named?: Body; problems?: FieldProblem[]; flash?: string } = {},
+  ) {
+    const practiceNames = new Map(programme.practices.map((p) => [p.organisationId, p.name]))
+    const named = extra.named ?? {}
+    return reply.status(extra.problems ? 400 : 200).view('programmes/views/link-workers.njk', {
+      pageTitle: 'Link workers',
+      programme,
+      values: extra.values ?? {},
+      workers: programme.linkWorkers.map((worker) => ({
+        ...worker,
+        pattern: describeDays(worker, practiceNames),
+      })),
+      practices: programme.practices.map((practice) => {
+        const selected =
+          extra.named !== undefined
+            ? named[`named.${practice.organisationId}`]
+            : practice.namedLinkWorker?.userId
+        return {
+          ...practice,
+          items: [
+            { value: '', text: 'No one named', selected: !selected },
+            ...programme.linkWorkers.map((w) => ({
+              value: w.userId,
+              text: w.name,
+              selected: selected === w.userId,
+            })),
+          ],
+        }
+      }),
+      flash: extra.flash,
+      back: back(programme),
+      ...(extra.problems ? { errors: formErrors(extra.problems) } : {}),
+    })
+  }
+
+  app.get('/programmes/:id/link-workers', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const saved = (request.query as { saved?: string }).saved
+    const flashes: Record<string, string> = {
+      added: 'The link worker has been added.',
+      removed: 'The link worker has been removed from the programme.',
+      named: 'The named link workers have been saved.',
+      pattern: 'The working pattern has been saved.',
+    }
+    return renderLinkWorkers(reply, programme, { flash: saved ? flashes[saved] : undefined })
+  })
+
+  app.post('/programmes/:id/link-workers', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const body = (request.body ?? {}) as Body
+    const parsed = parse(z.object({ email: emailSchema }), {
+      email: typeof body.email === 'string' ? body.email : '',
+    })
+    const refuse = (message: string) =>
+      renderLinkWorkers(reply, programme, { values: body, problems: [{ field: 'email', message }] })
+    if (!parsed.ok) return renderLinkWorkers(reply, programme, { values: body, problems: parsed.problems })
+    const account = await findUserByEmail(db, parsed.value.email)
+    const user = account?.active === 1 ? await loadCurrentUser(db, account.id) : undefined
+    if (!user) return refuse('There is no active Kith account with this email address')
+    if (!user.memberships.some((m) => m.role === 'link_worker'))
+      return refuse(
+        `${user.name} does not have the link worker role: ask your Kith administrator to give it to them`,
+      )
+    if (programme.linkWorkers.some((w) => w.userId === user.id))
+      return refuse(`${user.name} is already a link worker of this programme`)
+    await db.transaction().execute(async (trx) => {
+      await addLinkWorker(trx, programme.id, user.id)
+      await audit(trx, request.actor, {
+        action: 'programme.link-worker-add',
+        recordType: 'programme',
+        recordId: programme.id,
+        detail: { userId: user.id },
+      })
+    })
+    return reply.redirect(`/programmes/${programme.id}/link-workers?saved=added`, 303)
+  })
+
+  app.post('/programmes/:id/link-workers/named', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const body = (request.body ?? {}) as Body
+    const named: Record<string, string | null> = {}
+    const problems: FieldProblem[] = []
+    for (const practice of programme.practices) {
+      const field = `named.${practice.organisationId}`
+      const value = typeof body[field] === 'string' ? (body[field] as string) : ''
+      if (value === '') named[practice.organisationId] = null
+      else if (programme.linkWorkers.some((w) => w.userId === value)) named[practice.organisationId] = value
+      else problems.push({ field, message: `Select a link worker of this programme for ${practice.name}` })
+    }
+    if (problems.length > 0) return renderLinkWorkers(reply, programme, { named: body, problems })
+    await db.transaction().execute(async (trx) => {
+      await setNamedLinkWorkers(trx, programme.id, named)
+      await audit(trx, request.actor, {
+        action: 'programme.named-link-workers',
+        recordType: 'programme',
+        recordId: programme.id,
+        detail: { named },
+      })
+    })
+    return reply.redirect(`/programmes/${programme.id}/link-workers?saved=named`, 303)
+  })
+
+  function workerIn(programme: Programme, request: FastifyRequest) {
+    const { userId } = request.params as { userId: string }
+    const worker = programme.linkWorkers.find((w) => w.userId === userId)
+    if (!worker) throw notFound()
+    return worker
+  }
+
+  app.post(
+    '/programmes/:id/link-workers/:userId/remove',
+    { config: { access: MANAGE } },
+    async (request, reply) => {
+      const { programme } = await programmeFor(request, 'manage')
+      const worker = workerIn(programme, request)
+      await db.transaction().execute(async (trx) => {
+        await removeLinkWorker(trx, programme.id, worker.userId)
+        await audit(trx, request.actor, {
+          action: 'programme.link-worker-remove',
+          recordType: 'programme',
+          recordId: programme.id,
+          detail: { userId: worker.userId },
+        })
+      })
+      return reply.redirect(`/programmes/${programme.id}/link-workers?saved=removed`, 303)
+    },
+  )
+
+  function renderPattern(
+    reply: FastifyReply,
+    programme: Programme,
+    worker: Programme['linkWorkers'][number],
+    values: Body,
+    problems?: FieldProblem[],
+  ) {
+    return reply.status(problems ? 400 : 200).view('programmes/views/working-pattern.njk', {
+      pageTitle: `Working pattern of ${worker.name}`,
+      programme,
+      worker,
+      days: WEEKDAYS.map((weekday) => {
+        const selected = values[`days.${weekday}`] ?? ''
+        return {
+          weekday,
+          label: WEEKDAY_LABELS[weekday],
+          items: [
+            { value: '', text: 'Not working', selected: selected === '' },
+            ...programme.practices.map((p) => ({
+              value: p.organisationId,
+              text: `At ${p.name}`,
+              selected: selected === p.organisationId,
+            })),
+            { value: 'away', text: 'Working away from practices', selected: selected === 'away' },
+          ],
+        }
+      }),
+      back: { href: `/programmes/${programme.id}/link-workers`, text: 'Link workers' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    })
+  }
+
+  app.get('/programmes/:id/link-workers/:userId', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const worker = workerIn(programme, request)
+    const values = Object.fromEntries(
+      worker.days.map((day) => [`days.${day.weekday}`, day.practiceId ?? 'away']),
+    )
+    return renderPattern(reply, programme, worker, values)
+  })
+
+  app.post('/programmes/:id/link-workers/:userId', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const worker = workerIn(programme, request)
+    const body = (request.body ?? {}) as Body
+    const parsed = parseWorkingPattern(
+      body,
+      programme.practices.map((p) => p.organisationId),
+    )
+    if (!parsed.ok) return renderPattern(reply, programme, worker, body, parsed.problems)
+    await db.transaction().execute(async (trx) => {
+      await setWorkingPattern(trx, programme.id, worker.userId, parsed.value)
+      await audit(trx, request.actor, {
+        action: 'programme.working-pattern',
+        recordType: 'programme',
+        recordId: programme.id,
+        detail: { userId: worker.userId, days: parsed.value.length },
+      })
+    })
+    return reply.redirect(`/programmes/${programme.id}/link-workers?saved=pattern`, 303)
+  })
+}
