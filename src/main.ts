@@ -23,6 +23,7 @@ import { isId } from './db/ids.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import type { Db } from './db/schema.ts'
 import { DemoRefused, seedDemo } from './demo.ts'
+import { startScheduler } from './scheduler/scheduler.ts'
 
 export class UsageError extends Error {}
 
@@ -80,7 +81,11 @@ const commands: Command[] = [
       await migrateToLatest(db)
       if (values.demo && (await countUsers(db)) === 0) await loadDemo(db)
       const app = await buildApp(config, { db })
+      const scheduler = config.scheduler
+        ? startScheduler(db, app.kith.jobs.list(), { log: app.log })
+        : undefined
       const stop = async () => {
+        await scheduler?.stop()
         await app.close()
         await db.destroy()
         process.exit(0)
