@@ -131,12 +131,12 @@ export async function getOutboxMessage(db: Queryable, id: string) {
     .where('outbox_messages.id', '=', id)
     .executeTakeFirst()
   if (!message) return undefined
-  const attempts = await db
+  const history = await db
     .selectFrom('outbox_attempts')
     .select(['id', 'at', 'outcome', 'status_code as statusCode', 'error'])
     .where('message_id', '=', id)
     .orderBy('at')
     .orderBy('id')
     .execute()
-  return { ...message, attempts }
+  return { ...message, history }
 }
