@@ -214,7 +214,8 @@ function help(): string {
     'Run kith <command> --help for its options. Configuration comes from environment variables:',
     '  PORT (3000), HOST (localhost), DATA_DIR (./data), DATABASE_URL (postgres://… for PostgreSQL),',
     '  NODE_ENV (development), SESSION_SECRET and PUBLIC_URL (required in production), LOG_LEVEL,',
-    '  SESSION_IDLE_MINUTES (30), SESSION_MAX_HOURS (12), NOTIFY_API_KEY, SCHEDULER (on).',
+    '  SESSION_IDLE_MINUTES (30), SESSION_MAX_HOURS (12), NOTIFY_API_KEY, NOTIFY_EMAIL_TEMPLATE_ID,',
+    '  NOTIFY_SMS_TEMPLATE_ID, NOTIFY_BASE_URL, SCHEDULER (on).',
   ].join('\n')
 }
 
