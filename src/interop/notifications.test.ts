@@ -234,6 +234,13 @@ describeEachDatabase('the outbox page', (database) => {
     assert.match(text, new RegExp(referrer.email.replace(/\./g, '\\.')))
     assert.match(text, /Referral accepted/)
     assert.match(text, /Waiting to be sent/)
+    // Channel, address, subject, status and attempts, as a row reads.
+    assert.match(
+      text,
+      new RegExp(
+        `Channel Email To ${referrer.email.replace(/\./g, '\\.')} Subject Referral accepted .* Status Waiting to be sent Attempts 0`,
+      ),
+    )
 
     const filtered = textOf((await client.get('/admin/outbox?status=sent')).body)
     assert.match(filtered, /There are no messages that are sent/)
