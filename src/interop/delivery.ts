@@ -138,7 +138,8 @@ export interface DeliveryReport {
 }
 
 const MAX_BACKOFF_MS = 6 * 3_600_000
-const MAX_BATCHES = 20
+// At most 500 messages a run (every fifteen seconds): under Notify's 3,000 a minute.
+const MAX_BATCHES = 10
 
 /** The text a message carries out of Kith: what happened, and where to sign in to see it. */
 export function externalBody(message: { body: string; link: string | null }, publicUrl: string): string {
