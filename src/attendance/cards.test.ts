@@ -75,8 +75,8 @@ describe('short codes', () => {
       stored,
       stored.toLowerCase(),
       ` ${formatCardCode(stored)} `,
-      'IOKLOOOO' + checkSymbol(code),
-      'io k-lo oo o' + checkSymbol(code).toLowerCase(),
+      `IOKLOOOO${checkSymbol(code)}`,
+      `io k-lo oo o${checkSymbol(code).toLowerCase()}`,
     ]) {
       assert.deepEqual(parseCardCode(typed), { ok: true, code: stored }, typed)
     }
