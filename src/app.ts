@@ -19,6 +19,9 @@ import { accessRoutes } from './access/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { programmeRoutes } from './programmes/routes.ts'
+import { notificationRoutes } from './interop/routes.ts'
+import { JobRegistry } from './scheduler/registry.ts'
+import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
 import type { AppContext } from './web/context.ts'
 import { ApiDescription } from './web/openapi.ts'
@@ -52,6 +55,8 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   programmeRoutes,
+  schedulerRoutes,
+  notificationRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -130,6 +135,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     navigation: [],
     homeCards: [],
     api: new ApiDescription(),
+    jobs: new JobRegistry(),
     now: deps.now ?? (() => new Date()),
   }
   app.decorate('kith', context)

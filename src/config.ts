@@ -28,6 +28,12 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** GOV.UK Notify API key; without one, messages go to the outbox page. */
   notifyApiKey: string | undefined
+  /** Notify's email template, with ((subject)) and ((body)) placeholders; required with a key. */
+  notifyEmailTemplateId?: string | undefined
+  /** Notify's text message template, with a ((body)) placeholder; without it no SMS is sent. */
+  notifySmsTemplateId?: string | undefined
+  /** Notify's API address; only a stand-in or a proxy needs it. */
+  notifyBaseUrl?: string | undefined
   /** Runs the scheduler (reminders, automatic declines) in this process. */
   scheduler: boolean
 }
@@ -65,7 +71,16 @@ const schema = z.object({
       error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
-  NOTIFY_API_KEY: z.string().min(1, 'NOTIFY_API_KEY must not be empty').optional(),
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(
+      /-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'NOTIFY_API_KEY must be a GOV.UK Notify API key: its name, then the service id and the secret',
+    )
+    .optional(),
+  NOTIFY_EMAIL_TEMPLATE_ID: z.uuid('NOTIFY_EMAIL_TEMPLATE_ID must be a Notify template id').optional(),
+  NOTIFY_SMS_TEMPLATE_ID: z.uuid('NOTIFY_SMS_TEMPLATE_ID must be a Notify template id').optional(),
+  NOTIFY_BASE_URL: z.url({ error: 'NOTIFY_BASE_URL must be an absolute URL' }).optional(),
   SCHEDULER: z.enum(['on', 'off'], { error: 'SCHEDULER must be on or off' }).default('on'),
 })
 
@@ -78,6 +93,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new ConfigError(`Kith cannot start: the configuration is not valid.\n${problems.join('\n')}`)
   }
   const values = parsed.data
+  if (values.NOTIFY_API_KEY && !values.NOTIFY_EMAIL_TEMPLATE_ID) {
+    throw new ConfigError(
+      'Kith cannot start: the configuration is not valid.\n- NOTIFY_EMAIL_TEMPLATE_ID must be set when NOTIFY_API_KEY is',
+    )
+  }
   if (values.NODE_ENV === 'production') {
     const missing = []
     if (!values.SESSION_SECRET)
@@ -101,6 +121,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, ''),
     logLevel: values.LOG_LEVEL,
     notifyApiKey: values.NOTIFY_API_KEY,
+    notifyEmailTemplateId: values.NOTIFY_EMAIL_TEMPLATE_ID,
+    notifySmsTemplateId: values.NOTIFY_SMS_TEMPLATE_ID,
+    notifyBaseUrl: values.NOTIFY_BASE_URL?.replace(/\/$/, ''),
     scheduler: values.SCHEDULER === 'on',
   }
 }

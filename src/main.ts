@@ -23,6 +23,7 @@ import { isId } from './db/ids.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import type { Db } from './db/schema.ts'
 import { DemoRefused, seedDemo } from './demo.ts'
+import { startScheduler } from './scheduler/scheduler.ts'
 
 export class UsageError extends Error {}
 
@@ -80,7 +81,11 @@ const commands: Command[] = [
       await migrateToLatest(db)
       if (values.demo && (await countUsers(db)) === 0) await loadDemo(db)
       const app = await buildApp(config, { db })
+      const scheduler = config.scheduler
+        ? startScheduler(db, app.kith.jobs.list(), { log: app.log })
+        : undefined
       const stop = async () => {
+        await scheduler?.stop()
         await app.close()
         await db.destroy()
         process.exit(0)
@@ -209,7 +214,8 @@ function help(): string {
     'Run kith <command> --help for its options. Configuration comes from environment variables:',
     '  PORT (3000), HOST (localhost), DATA_DIR (./data), DATABASE_URL (postgres://… for PostgreSQL),',
     '  NODE_ENV (development), SESSION_SECRET and PUBLIC_URL (required in production), LOG_LEVEL,',
-    '  SESSION_IDLE_MINUTES (30), SESSION_MAX_HOURS (12), NOTIFY_API_KEY, SCHEDULER (on).',
+    '  SESSION_IDLE_MINUTES (30), SESSION_MAX_HOURS (12), NOTIFY_API_KEY, NOTIFY_EMAIL_TEMPLATE_ID,',
+    '  NOTIFY_SMS_TEMPLATE_ID, NOTIFY_BASE_URL, SCHEDULER (on).',
   ].join('\n')
 }
 
