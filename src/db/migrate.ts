@@ -32,6 +32,9 @@ function migrator(db: Kysely<any>): Migrator {
     provider: new MigrationFolder(),
     migrationTableName: 'kith_migration',
     migrationLockTableName: 'kith_migration_lock',
+    // Each capability numbers its migrations in its own range, so a capability added later
+    // brings migrations that sort before ones already applied.
+    allowUnorderedMigrations: true,
   })
 }
 
