@@ -119,3 +119,15 @@ export async function suggestServices(
   suggested.sort((a, b) => rank(a) - rank(b) || a.service.name.localeCompare(b.service.name))
   return suggested.slice(0, options.limit ?? 50)
 }
+
+/** One line of a service's statistics ("Usually replies in 3 days"), shown on its page. */
+export interface ServiceStatistic {
+  text: string
+}
+
+/**
+ * Where the service page gets its statistics. The referrals capability adds a provider that
+ * computes "Usually replies in N days" and "N% of referrals accepted" from real referrals, and
+ * returns nothing until there are enough to mean something.
+ */
+export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<ServiceStatistic[]>)[] = []
