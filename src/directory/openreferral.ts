@@ -10,7 +10,6 @@ import { listProgrammes } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { badRequest, notFound } from '../web/problem.ts'
 import {
-  derivedId,
   ORUK_VERSION,
   type OrukContext,
   orukService,

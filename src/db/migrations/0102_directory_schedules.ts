@@ -5,11 +5,36 @@ import { newId } from '../ids.ts'
 // service's kind and referral route so that they travel in Open Referral files as attributes.
 
 const TAXONOMIES = [
-  { id: '0193a8f0-0000-7000-8000-000000000101', code: 'area', name: 'Areas of support', description: "The five areas Luton's accredited providers work in" },
-  { id: '0193a8f0-0000-7000-8000-000000000102', code: 'need', name: 'Needs', description: 'The needs social prescribing meets, long-term conditions by name' },
-  { id: '0193a8f0-0000-7000-8000-000000000103', code: 'category', name: 'Categories', description: 'Listing categories' },
-  { id: '0193a8f0-0000-7000-8000-000000000104', code: 'kind', name: 'Kinds of service', description: 'What sort of service it is' },
-  { id: '0193a8f0-0000-7000-8000-000000000105', code: 'referral', name: 'Who can refer', description: 'Whether people may refer themselves' },
+  {
+    id: '0193a8f0-0000-7000-8000-000000000101',
+    code: 'area',
+    name: 'Areas of support',
+    description: "The five areas Luton's accredited providers work in",
+  },
+  {
+    id: '0193a8f0-0000-7000-8000-000000000102',
+    code: 'need',
+    name: 'Needs',
+    description: 'The needs social prescribing meets, long-term conditions by name',
+  },
+  {
+    id: '0193a8f0-0000-7000-8000-000000000103',
+    code: 'category',
+    name: 'Categories',
+    description: 'Listing categories',
+  },
+  {
+    id: '0193a8f0-0000-7000-8000-000000000104',
+    code: 'kind',
+    name: 'Kinds of service',
+    description: 'What sort of service it is',
+  },
+  {
+    id: '0193a8f0-0000-7000-8000-000000000105',
+    code: 'referral',
+    name: 'Who can refer',
+    description: 'Whether people may refer themselves',
+  },
 ]
 
 const KINDS: [string, string][] = [
@@ -33,7 +58,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closes_at', 'text')
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
     .execute()
-  await db.schema.createIndex('service_schedules_service').on('service_schedules').column('service_id').execute()
+  await db.schema
+    .createIndex('service_schedules_service')
+    .on('service_schedules')
+    .column('service_id')
+    .execute()
 
   await db.schema
     .createTable('taxonomies')
@@ -45,16 +74,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version', 'text')
     .execute()
   for (const taxonomy of TAXONOMIES) {
-    await db.insertInto('taxonomies').values({ ...taxonomy, uri: null, version: null }).execute()
+    await db
+      .insertInto('taxonomies')
+      .values({ ...taxonomy, uri: null, version: null })
+      .execute()
   }
   for (const [code, label] of KINDS) {
-    await db.insertInto('taxonomy_terms').values({ id: newId(), vocabulary: 'kind', code, label, description: '' }).execute()
+    await db
+      .insertInto('taxonomy_terms')
+      .values({ id: newId(), vocabulary: 'kind', code, label, description: '' })
+      .execute()
   }
   for (const [code, label] of [
     ['self-referral', 'Self-referral accepted'],
     ['professional-referral', 'Professional referrals only'],
   ]) {
-    await db.insertInto('taxonomy_terms').values({ id: newId(), vocabulary: 'referral', code, label, description: '' }).execute()
+    await db
+      .insertInto('taxonomy_terms')
+      .values({ id: newId(), vocabulary: 'referral', code, label, description: '' })
+      .execute()
   }
 }
 
