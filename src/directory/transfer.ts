@@ -29,6 +29,7 @@ import {
   type ServiceInput,
   type ServiceRecord,
   serviceIdByExternalId,
+  setServiceProvider,
   updateService,
   upsertPostcodes,
 } from './store.ts'
@@ -118,11 +119,7 @@ async function save(
       return 'unchanged'
     await updateService(db, id, input)
     if (existing && existing.providerOrganisationId !== providerId) {
-      await db
-        .updateTable('services')
-        .set({ provider_organisation_id: providerId })
-        .where('id', '=', id)
-        .execute()
+      await setServiceProvider(db, id, providerId)
     }
     return 'updated'
   }
