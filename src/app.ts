@@ -136,6 +136,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     homeCards: [],
     api: new ApiDescription(),
     jobs: new JobRegistry(),
+    referralAccepted: [],
     now: deps.now ?? (() => new Date()),
   }
   app.decorate('kith', context)
