@@ -20,6 +20,7 @@ import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
+import { referralRoutes } from './referrals/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
@@ -55,6 +56,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   programmeRoutes,
+  referralRoutes,
   schedulerRoutes,
   notificationRoutes,
 ]
