@@ -18,6 +18,7 @@ import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
+import { directoryRoutes } from './directory/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { referralRoutes } from './referrals/routes.ts'
@@ -56,6 +57,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   programmeRoutes,
+  directoryRoutes,
   referralRoutes,
   schedulerRoutes,
   notificationRoutes,

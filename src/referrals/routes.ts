@@ -9,6 +9,7 @@ import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import { listOrganisations } from '../access/store.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { isId, newId } from '../db/ids.ts'
+import { serviceStatistics, suggestServices } from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, personInputSchema } from '../people/person.ts'
 import { readPersonSummaries } from '../people/records.ts'
@@ -26,6 +27,7 @@ import {
   changeReferralStatus,
   checkEligibility,
   createReferral,
+  describeStatistics,
   getReferral,
   PossibleDuplicates,
   partiesOf,
@@ -36,6 +38,7 @@ import {
   readReferral,
   referralsReceivedBy,
   referralsSentBy,
+  serviceStatistics as replyStatisticsOfService,
   resolveTarget,
   type TargetRef,
 } from './index.ts'
@@ -87,6 +90,11 @@ async function namesOf(db: AppContext['db'], actor: Actor, referrals: Referral[]
   return new Map(people.map((p) => [p.id, `${p.givenName} ${p.familyName}`]))
 }
 
+/** The lines the directory's service page shows, from this service's referrals. */
+async function statisticsLines(db: AppContext['db'], serviceId: string) {
+  return describeStatistics(await replyStatisticsOfService(db, serviceId)).map((text) => ({ text }))
+}
+
 export function referralRoutes(app: FastifyInstance, context: AppContext) {
   const { db } = context
 
@@ -117,6 +125,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       order: 5,
     },
   )
+  if (!serviceStatistics.includes(statisticsLines)) serviceStatistics.push(statisticsLines)
   context.jobs.add({
     name: 'referrals.reply-deadlines',
     every: 15 * 60_000,
@@ -152,11 +161,27 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   // ---------------------------------------------------------------------------------------------
   // Making a referral
 
-  app.get('/referrals/new', { config: { access: REFER } }, async (_request, reply) => {
+  app.get('/referrals/new', { config: { access: REFER } }, async (request, reply) => {
     const programmes = await listProgrammes(db)
+    const membership = referrerMembership(request.user!)
+    // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
+    const services = await suggestServices(db, {
+      facts: {
+        today: londonDate(context.now()),
+        referrerKind: likelyReferrerKind(membership?.organisationKind, membership?.title),
+      },
+      limit: 200,
+    })
     return reply.view('referrals/views/choose.njk', {
       pageTitle: 'Make a referral',
       programmes,
+      services: services
+        .map(({ service }) => ({
+          id: service.id,
+          name: service.name,
+          organisationName: service.providerName,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
     })
   })
 
@@ -246,6 +271,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       return reply.status(403).view('referrals/views/self-refused.njk', {
         pageTitle: `${target.name} does not take self-referrals`,
         target,
+        rules: target.criteria.filter((c) => c.kind === 'referrer').map((c) => c.text),
       })
     }
     const form = parseReferralForm(body, target, {
@@ -360,6 +386,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       return reply.view('referrals/views/self-refused.njk', {
         pageTitle: `${target.name} does not take self-referrals`,
         target,
+        rules: target.criteria.filter((c) => c.kind === 'referrer').map((c) => c.text),
       })
     }
     return reply.view('referrals/views/form.njk', await formView(request, target, true, {}))
