@@ -21,6 +21,7 @@ import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
+import { referralRoutes } from './referrals/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
@@ -57,6 +58,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   adminRoutes,
   programmeRoutes,
   directoryRoutes,
+  referralRoutes,
   schedulerRoutes,
   notificationRoutes,
 ]
@@ -138,6 +140,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     homeCards: [],
     api: new ApiDescription(),
     jobs: new JobRegistry(),
+    referralAccepted: [],
     now: deps.now ?? (() => new Date()),
   }
   app.decorate('kith', context)

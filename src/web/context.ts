@@ -4,6 +4,7 @@
 import type { Role } from '../access/roles.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/schema.ts'
+import type { ReferralAcceptedHandler } from '../referrals/index.ts'
 import type { ApiDescription } from './openapi.ts'
 
 export interface NavItem {
@@ -31,4 +32,6 @@ export interface AppContext {
   api: ApiDescription
   /** The current time; tests pass a fixed clock. */
   now: () => Date
+  /** Run inside the transaction that accepts a referral (casework opens a case). */
+  referralAccepted: ReferralAcceptedHandler[]
 }
