@@ -137,6 +137,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     api: new ApiDescription(),
     jobs: new JobRegistry(),
     now: deps.now ?? (() => new Date()),
+    casePanels: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)
