@@ -16,6 +16,7 @@ import { adminRoutes } from './access/admin-routes.ts'
 import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
+import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { notificationRoutes } from './interop/routes.ts'
@@ -55,6 +56,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   programmeRoutes,
+  caseworkRoutes,
   schedulerRoutes,
   notificationRoutes,
 ]
