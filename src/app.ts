@@ -19,6 +19,7 @@ import { accessRoutes } from './access/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
+import { directoryRoutes } from './directory/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
@@ -56,6 +57,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   programmeRoutes,
+  directoryRoutes,
   caseworkRoutes,
   schedulerRoutes,
   notificationRoutes,
