@@ -140,6 +140,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     homeCards: [],
     api: new ApiDescription(),
     jobs: new JobRegistry(),
+    referralAccepted: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
   }
