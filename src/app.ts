@@ -16,6 +16,7 @@ import { adminRoutes } from './access/admin-routes.ts'
 import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
+import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
@@ -59,6 +60,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   programmeRoutes,
   directoryRoutes,
   referralRoutes,
+  caseworkRoutes,
   schedulerRoutes,
   notificationRoutes,
 ]
@@ -142,6 +144,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     jobs: new JobRegistry(),
     referralAccepted: [],
     now: deps.now ?? (() => new Date()),
+    casePanels: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)
