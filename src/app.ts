@@ -19,6 +19,7 @@ import { accessRoutes } from './access/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { notificationRoutes } from './interop/routes.ts'
+import { outcomeRoutes } from './outcomes/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
@@ -57,6 +58,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   programmeRoutes,
   schedulerRoutes,
   notificationRoutes,
+  outcomeRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
