@@ -16,6 +16,7 @@ import { adminRoutes } from './access/admin-routes.ts'
 import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
+import { attendanceRoutes } from './attendance/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { notificationRoutes } from './interop/routes.ts'
@@ -59,6 +60,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   schedulerRoutes,
   notificationRoutes,
   outcomeRoutes,
+  attendanceRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
