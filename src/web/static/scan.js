@@ -32,9 +32,9 @@ if (form && camera && 'BarcodeDetector' in window && navigator.mediaDevices?.get
           form.submit()
           return
         }
-        window.setTimeout(look, 250)
+        window.setTimeout(() => void look(), 250)
       }
-      look()
+      void look()
     } catch {
       if (stream) for (const track of stream.getTracks()) track.stop()
       video.hidden = true
