@@ -17,6 +17,7 @@ import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
 import { attendanceRoutes } from './attendance/routes.ts'
+import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { notificationRoutes } from './interop/routes.ts'
@@ -57,6 +58,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   programmeRoutes,
+  caseworkRoutes,
   schedulerRoutes,
   notificationRoutes,
   outcomeRoutes,
@@ -141,6 +143,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     api: new ApiDescription(),
     jobs: new JobRegistry(),
     now: deps.now ?? (() => new Date()),
+    casePanels: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

@@ -1,0 +1,14 @@
+// The directory services a case can prescribe, signpost or refer to: casework reaches the
+// directory only through its exported functions, here.
+
+import type { Queryable } from '../db/schema.ts'
+
+export interface ServiceRef {
+  id: string
+  name: string
+}
+
+/** The service with this name (ignoring case), if the directory has one. */
+export async function findService(_db: Queryable, _name: string): Promise<ServiceRef | undefined> {
+  return undefined
+}
