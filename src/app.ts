@@ -20,6 +20,7 @@ import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
+import { directoryRoutes } from './directory/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
@@ -59,6 +60,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   adminRoutes,
   programmeRoutes,
   caseworkRoutes,
+  directoryRoutes,
   schedulerRoutes,
   notificationRoutes,
   outcomeRoutes,

@@ -4,11 +4,13 @@
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
 import type { Db } from './db/schema.ts'
+import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
 
 export interface Demo {
   access: AccessDemo
   programmes: ProgrammesDemo
+  directory: DirectoryDemo
 }
 
 export class DemoRefused extends Error {}
@@ -20,5 +22,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   }
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
-  return { access, programmes }
+  const directory = await seedDirectoryDemo(db, access, programmes)
+  return { access, programmes, directory }
 }

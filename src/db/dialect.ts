@@ -28,3 +28,54 @@ export function containsInsensitive(
 export function flag(value: boolean): 0 | 1 {
   return value ? 1 : 0
 }
+
+/**
+ * Full-text search over `services.search_text`, with English word stems. SQLite: an FTS5 index
+ * (porter tokenizer) kept in step by triggers. PostgreSQL: a generated `tsvector` column with a
+ * GIN index.
+ */
+export async function createServiceTextSearch(db: Kysely<any>): Promise<void> {
+  if (dialectOf(db) === 'postgres') {
+    await sql`alter table services add column search_vector tsvector generated always as (to_tsvector('english', search_text)) stored`.execute(
+      db,
+    )
+    await sql`create index services_search on services using gin (search_vector)`.execute(db)
+    return
+  }
+  await sql`create virtual table services_fts using fts5(search_text, content='services', content_rowid='rowid', tokenize='porter unicode61')`.execute(
+    db,
+  )
+  await sql`create trigger services_fts_insert after insert on services begin
+    insert into services_fts(rowid, search_text) values (new.rowid, new.search_text); end`.execute(db)
+  await sql`create trigger services_fts_delete after delete on services begin
+    insert into services_fts(services_fts, rowid, search_text) values ('delete', old.rowid, old.search_text); end`.execute(
+    db,
+  )
+  await sql`create trigger services_fts_update after update of search_text on services begin
+    insert into services_fts(services_fts, rowid, search_text) values ('delete', old.rowid, old.search_text);
+    insert into services_fts(rowid, search_text) values (new.rowid, new.search_text); end`.execute(db)
+}
+
+/** The words of a free-text search: letters and digits only, so no query syntax gets through. */
+export function searchWords(text: string): string[] {
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, 20)
+}
+
+/**
+ * A condition that the service's text matches every word (by stem). `services` must be in the
+ * query under that name. Returns undefined when there are no words.
+ */
+export function serviceTextMatches(db: Kysely<any>, text: string): RawBuilder<boolean> | undefined {
+  const words = searchWords(text)
+  if (words.length === 0) return undefined
+  if (dialectOf(db) === 'postgres') {
+    return sql<boolean>`services.search_vector @@ plainto_tsquery('english', ${words.join(' ')})`
+  }
+  const query = words.map((word) => `"${word}"`).join(' AND ')
+  return sql<boolean>`services.rowid in (select rowid from services_fts where services_fts match ${query})`
+}

@@ -1,0 +1,906 @@
+// The directory's demo: the services every seed scheme names, at real places in their areas
+// (shared/reference/demo-places.csv), the postcodes those places use, and Luton's accredited
+// providers. The Social Prescribing Service (18+) is the seed listing, encoded in full.
+
+import type { AccessDemo } from '../access/demo.ts'
+import type { Db, Queryable } from '../db/schema.ts'
+import { needId } from '../programmes/config.ts'
+import type { Criteria, Criterion } from '../programmes/criteria.ts'
+import { criteriaSchema } from '../programmes/criteria.ts'
+import {
+  addAccreditation,
+  createService,
+  findTerm,
+  type LocationInput,
+  type ServiceInput,
+  upsertPostcodes,
+} from './store.ts'
+import type { ServiceKind } from './taxonomy.ts'
+
+/** Real places (postcode centroids from OS Code-Point Open, via shared/reference/demo-places.csv). */
+export const DEMO_PLACES: {
+  postcode: string
+  latitude: number
+  longitude: number
+  place: string
+  town: string
+}[] = [
+  {
+    postcode: 'EX15 1FE',
+    latitude: 50.86418,
+    longitude: -3.39273,
+    place: 'Culm Valley Integrated Centre for Health, Willand Road',
+    town: 'Cullompton',
+  },
+  {
+    postcode: 'EX15 1TZ',
+    latitude: 50.85988,
+    longitude: -3.3905,
+    place: 'Bramblehaies Surgery, College Road',
+    town: 'Cullompton',
+  },
+  {
+    postcode: 'NE4 8QB',
+    latitude: 54.96905,
+    longitude: -1.6602,
+    place: 'Holmside Medical Group, 142 Armstrong Road, Benwell',
+    town: 'Newcastle upon Tyne',
+  },
+  {
+    postcode: 'NE15 6TQ',
+    latitude: 54.97329,
+    longitude: -1.67585,
+    place: 'Betts Avenue Medical Group, 2 Betts Avenue, Benwell',
+    town: 'Newcastle upon Tyne',
+  },
+  {
+    postcode: 'NE4 6SH',
+    latitude: 54.96925,
+    longitude: -1.64047,
+    place: 'Elswick Health Centre, Meldon Street, Elswick',
+    town: 'Newcastle upon Tyne',
+  },
+  {
+    postcode: 'NE4 9XD',
+    latitude: 54.9845,
+    longitude: -1.66033,
+    place: 'Fenham Hall Surgery, Fenham Hall Drive, Fenham',
+    town: 'Newcastle upon Tyne',
+  },
+  {
+    postcode: 'NE4 9QB',
+    latitude: 54.97618,
+    longitude: -1.65626,
+    place: 'West Road Medical Centre, 170 West Road, Fenham',
+    town: 'Newcastle upon Tyne',
+  },
+  {
+    postcode: 'HU17 8HE',
+    latitude: 53.83958,
+    longitude: -0.43334,
+    place: 'Beverley Library (Treasure House), Champney Road',
+    town: 'Beverley',
+  },
+  {
+    postcode: 'HU17 8JW',
+    latitude: 53.8408,
+    longitude: -0.43507,
+    place: 'Old Fire Station Surgery, Albert Terrace',
+    town: 'Beverley',
+  },
+  {
+    postcode: 'YO15 2AT',
+    latitude: 54.08668,
+    longitude: -0.19326,
+    place: 'Field House Surgery, 18 Victoria Road',
+    town: 'Bridlington',
+  },
+  {
+    postcode: 'YO15 2QW',
+    latitude: 54.08595,
+    longitude: -0.18681,
+    place: 'Manor House Surgery, Providence Place',
+    town: 'Bridlington',
+  },
+  {
+    postcode: 'DN14 6RU',
+    latitude: 53.71484,
+    longitude: -0.87548,
+    place: 'Goole Health Centre, Woodland Avenue',
+    town: 'Goole',
+  },
+  {
+    postcode: 'DN14 6JD',
+    latitude: 53.70702,
+    longitude: -0.87282,
+    place: 'Montague Medical Centre, Fifth Avenue',
+    town: 'Goole',
+  },
+  {
+    postcode: 'BB2 1AX',
+    latitude: 53.75024,
+    longitude: -2.48669,
+    place: 'Barbara Castle Way Health Centre, Simmons Street',
+    town: 'Blackburn',
+  },
+  {
+    postcode: 'BB1 6PH',
+    latitude: 53.75868,
+    longitude: -2.46726,
+    place: 'Little Harwood Health Centre, Plane Tree Road',
+    town: 'Blackburn',
+  },
+  {
+    postcode: 'BB1 6DY',
+    latitude: 53.75735,
+    longitude: -2.47586,
+    place: 'Bangor Street Health and Resource Centre, Bangor Street',
+    town: 'Blackburn',
+  },
+  {
+    postcode: 'BB2 3UY',
+    latitude: 53.72844,
+    longitude: -2.47219,
+    place: 'Roman Road Health Centre, off Fishmoor Drive',
+    town: 'Blackburn',
+  },
+  {
+    postcode: 'LU1 1HH',
+    latitude: 51.88155,
+    longitude: -0.4229,
+    place: 'Liverpool Road Health Centre, 9 Mersey Place',
+    town: 'Luton',
+  },
+  {
+    postcode: 'LU1 1RW',
+    latitude: 51.88017,
+    longitude: -0.42398,
+    place: 'Bute House Medical Centre, Grove Road',
+    town: 'Luton',
+  },
+  {
+    postcode: 'LU1 2SE',
+    latitude: 51.87765,
+    longitude: -0.41605,
+    place: '14-16 Chapel Street',
+    town: 'Luton',
+  },
+  {
+    postcode: 'LU4 8BY',
+    latitude: 51.88972,
+    longitude: -0.44172,
+    place: 'Kingsway Health Centre, 385 Dunstable Road',
+    town: 'Luton',
+  },
+  {
+    postcode: 'S65 1DA',
+    latitude: 53.43044,
+    longitude: -1.35215,
+    place: 'Rotherham Health Village, Doncaster Gate',
+    town: 'Rotherham',
+  },
+  {
+    postcode: 'S61 1AH',
+    latitude: 53.4314,
+    longitude: -1.37806,
+    place: '1 Kimberworth Road',
+    town: 'Rotherham',
+  },
+  {
+    postcode: 'S60 3EW',
+    latitude: 53.41738,
+    longitude: -1.33231,
+    place: 'Broom Lane Medical Centre, 70 Broom Lane',
+    town: 'Rotherham',
+  },
+  {
+    postcode: 'S62 6AE',
+    latitude: 53.45724,
+    longitude: -1.33824,
+    place: 'Rawmarsh Health Centre',
+    town: 'Rotherham',
+  },
+  {
+    postcode: 'GL7 1EH',
+    latitude: 51.71342,
+    longitude: -1.96409,
+    place: 'The Avenue Surgery, 1 The Avenue',
+    town: 'Cirencester',
+  },
+  {
+    postcode: 'GL7 1US',
+    latitude: 51.71387,
+    longitude: -1.97425,
+    place: 'The Park Surgery, Old Tetbury Road',
+    town: 'Cirencester',
+  },
+  {
+    postcode: 'GL7 1XG',
+    latitude: 51.70978,
+    longitude: -1.9769,
+    place: 'Phoenix Health Group, 9 Chesterton Lane',
+    town: 'Cirencester',
+  },
+  {
+    postcode: 'E3 3FF',
+    latitude: 51.52386,
+    longitude: -0.01456,
+    place: 'St Andrews Health Centre, 2 Hannaford Walk, Bow',
+    town: 'London',
+  },
+  {
+    postcode: 'E1 4DG',
+    latitude: 51.52451,
+    longitude: -0.04265,
+    place: 'XX Place Health Centre, Bancroft Road, Mile End',
+    town: 'London',
+  },
+  {
+    postcode: 'E14 6PG',
+    latitude: 51.51421,
+    longitude: -0.01434,
+    place: 'Chrisp Street Health Centre, 100 Chrisp Street, Poplar',
+    town: 'London',
+  },
+  {
+    postcode: 'E14 0PU',
+    latitude: 51.51448,
+    longitude: -0.00493,
+    place: 'Aberfeldy Practice, 2A Ettrick Street, Poplar',
+    town: 'London',
+  },
+  {
+    postcode: 'SW19 5BY',
+    latitude: 51.42523,
+    longitude: -0.2194,
+    place: 'Wimbledon Village Practice, 35A High Street',
+    town: 'London',
+  },
+  {
+    postcode: 'SW19 1NX',
+    latitude: 51.41756,
+    longitude: -0.19866,
+    place: 'Patrick Doody Health Centre, 79 Pelham Road, Wimbledon',
+    town: 'London',
+  },
+  {
+    postcode: 'CR4 3DA',
+    latitude: 51.4046,
+    longitude: -0.17395,
+    place: 'Cricket Green Medical Practice, 75-79 Miles Road',
+    town: 'Mitcham',
+  },
+  {
+    postcode: 'SM4 5RT',
+    latitude: 51.39823,
+    longitude: -0.18893,
+    place: 'Central Medical Centre, 42-46 Central Road',
+    town: 'Morden',
+  },
+  {
+    postcode: 'SM4 5BL',
+    latitude: 51.40184,
+    longitude: -0.19613,
+    place: 'Morden Library (Morden Baptist Church, Crown Lane)',
+    town: 'Morden',
+  },
+]
+
+export const WEIGHT_MANAGEMENT_SERVICE_NAME = 'Social Prescribing for Weight Management'
+export const SOCIAL_PRESCRIBING_SERVICE_NAME = 'Social Prescribing Service (18+)'
+
+const asked = (id: string, role: 'inclusion' | 'exclusion', text: string, question: string): Criterion => ({
+  kind: 'attestation',
+  id,
+  role,
+  text,
+  question,
+  expected: role === 'inclusion',
+  whenUnanswered: 'needs-review',
+})
+
+/** The seed listing's access criteria (shared/seeds/004), every line of it. */
+export const SOCIAL_PRESCRIBING_CRITERIA: Criteria = criteriaSchema.parse([
+  { kind: 'age', id: 'age-18-plus', role: 'inclusion', text: 'Aged 18+', min: 18 },
+  asked(
+    'capacity-to-engage',
+    'inclusion',
+    'Has capacity to engage with the service',
+    'Does the person have capacity to engage with the service?',
+  ),
+  {
+    kind: 'consent',
+    id: 'consent-given',
+    role: 'inclusion',
+    text: 'Has given full and direct consent to referral',
+  },
+  asked(
+    'needs-identified-by-practice',
+    'inclusion',
+    'Has had Social Prescribing needs identified by GP/PCN staff, where suitable support is not already in place',
+    'Have GP or PCN staff identified social prescribing needs, with no suitable support already in place?',
+  ),
+  asked(
+    'wants-to-make-change',
+    'inclusion',
+    'Wishing to make change and collaborate with service to create goals and support plan',
+    'Does the person wish to make a change and work with the service on goals and a support plan?',
+  ),
+  asked(
+    'third-party-without-patient',
+    'exclusion',
+    'Referral has been requested by third party/external professional without patient present',
+    'Was the referral requested by a third party or external professional without the person present?',
+  ),
+  asked(
+    'crisis-needs',
+    'exclusion',
+    'Emergency, urgent or crisis needs (including mental health, emergency food, safety, acute care crisis)',
+    'Does the person have emergency, urgent or crisis needs (mental health, emergency food, safety, acute care)?',
+  ),
+  asked(
+    'intoxication',
+    'exclusion',
+    'Intoxication or unable to engage with Social Prescribers',
+    'Is the person intoxicated or unable to engage with social prescribers?',
+  ),
+  asked(
+    'risk-to-staff',
+    'exclusion',
+    'Poses risk to Social Prescribers or unable to keep themselves safe',
+    'Does the person pose a risk to social prescribers, or are they unable to keep themselves safe?',
+  ),
+  asked(
+    'acute-safeguarding',
+    'exclusion',
+    'Acute/active safeguarding concern re the patient or a dependant',
+    'Is there an acute or active safeguarding concern about the person or a dependant?',
+  ),
+  asked(
+    'acute-smi',
+    'exclusion',
+    'Acute/uncontrolled SMI presentation (e.g. psychosis)',
+    'Does the person have an acute or uncontrolled serious mental illness presentation (psychosis, say)?',
+  ),
+  asked(
+    'open-to-iapt-or-secondary-care-same-need',
+    'exclusion',
+    'Mental health referral if open to IAPT or Secondary Care for same need',
+    'Is this a mental health referral for someone open to IAPT (talking therapies) or secondary care for the same need?',
+  ),
+  {
+    kind: 'referrer',
+    id: 'professional-referrals-only',
+    role: 'rule',
+    text: 'Professional referrals only',
+    allowed: ['gp_practice', 'pcn', 'social_care', 'council', 'mdt', 'other_professional'],
+  },
+  {
+    kind: 'redirect',
+    id: 'weight-related-goal',
+    role: 'redirect',
+    text: `If the patient's goal is weight related, please refer to '${WEIGHT_MANAGEMENT_SERVICE_NAME}' instead`,
+    goalKeywords: ['weight', 'lose weight', 'weight loss', 'overweight', 'obesity', 'obese', 'BMI'],
+    toServiceName: WEIGHT_MANAGEMENT_SERVICE_NAME,
+  },
+])
+
+const SPS_DESCRIPTION = `Social Prescribing (SP) connects people to activities, groups, and services in their community to meet the practical, social and emotional needs that affect their health and wellbeing.
+Social prescribing link workers (SPLW's) give people time, focusing on 'what matters to me?' to coproduce a simple personalised care and support plan, and support people to take control of their own health and wellbeing.
+
+Patients will be invited to an initial appointment in practice to holistically explore their goals, and support needs. They will be provided with information and onward referrals as appropriate, at the time. If SP and patient agree that ongoing support is needed, they will then be offered up to a maximum of 5 further appointments (goal and needs dependant), including exit plan. The focus, location and frequency of these follow up appointments will be agreed as part of a personalised care plan, they may be held at a community venue or be 'walk and talk' sessions, for example. SP work must remain goal focussed, and sessions are directly supporting the patients agreed goal plan.
+
+Alongside direct referral work, SPLW's also work proactively to tackle health inequalities at community level, support existing groups to be accessible and sustainable, and help people to start new groups, working collaboratively with all local partners.
+
+If the patients goal is weight related, please refer to '${WEIGHT_MANAGEMENT_SERVICE_NAME}', instead.`
+
+const JOY_DISCLAIMER =
+  'Please note that services on the Joy Marketplace are independent and are not necessarily endorsed by your locality/area.'
+const DISCLAIMER =
+  'Services in this directory are run by independent organisations and are not necessarily endorsed by your area.'
+
+const consentOnly: Criteria = [
+  { kind: 'consent', id: 'consent-given', role: 'inclusion', text: 'Has given consent to the referral' },
+]
+const adults: Criterion = { kind: 'age', id: 'age-18-plus', role: 'inclusion', text: 'Aged 18+', min: 18 }
+const gpOnly: Criterion = {
+  kind: 'referrer',
+  id: 'gp-referral-only',
+  role: 'rule',
+  text: 'Referral by a GP or practice staff',
+  allowed: ['gp_practice'],
+}
+
+interface DemoService {
+  key: string
+  provider: string
+  name: string
+  kind: ServiceKind
+  description: string
+  /** Term codes, any vocabulary. */
+  terms: string[]
+  places: string[]
+  selfReferral: boolean
+  criteria?: Criteria
+  criteriaNotes?: string
+  additionalNeeds?: string
+  disclaimer?: string
+  cost?: string
+  ageMin?: number
+  ageMax?: number
+  schedule?: string
+  contactName?: string
+  email?: string
+  phone?: string
+  /** Days since it was last reviewed; over 183 shows as unreviewed. */
+  reviewedDaysAgo?: number
+  status?: 'active' | 'inactive' | 'temporarily_closed'
+}
+
+const t = (...labels: string[]) => labels.map(needId)
+
+export const DEMO_SERVICES: DemoService[] = [
+  {
+    key: 'culm.amblers',
+    provider: 'culm.amblers',
+    name: 'Amblers Walking Group',
+    kind: 'patient_led_group',
+    description:
+      'A friendly walking group led by patients of the Culm Valley practices. Gentle walks of about an hour along lanes and riverside paths around Cullompton, at a pace everyone can manage, finishing with a cup of tea.',
+    terms: t('Walking', 'Physical activity', 'Social activity', 'Exercise', 'Social isolation'),
+    places: ['EX15 1FE'],
+    selfReferral: true,
+    criteria: consentOnly,
+    schedule: 'Wednesdays, 10am to 11am, from the Culm Valley Integrated Centre for Health',
+    cost: 'Free',
+    contactName: 'Bill Yeo',
+    email: 'amblers@kith.example',
+  },
+  {
+    key: 'culm.gardening',
+    provider: 'culm.gardening',
+    name: 'Community Gardening Group',
+    kind: 'activity_group',
+    description:
+      'Grow fruit, vegetables and flowers with others in a shared garden. No experience needed; tools and gloves provided. Good for fresh air, gentle exercise and meeting people.',
+    terms: t('Gardening', 'Physical activity', 'Social activity', 'Social isolation', 'Mental wellbeing'),
+    places: ['EX15 1TZ'],
+    selfReferral: true,
+    criteria: consentOnly,
+    schedule: 'Tuesdays and Fridays, 9:30am to 12 noon',
+    cost: 'Free',
+  },
+  {
+    key: 'culm.knit',
+    provider: 'culm.centre',
+    name: 'Knit and Natter',
+    kind: 'patient_led_group',
+    description:
+      'Bring your knitting or crochet (or learn from scratch) and chat over tea and cake. Wool and needles available to borrow.',
+    terms: t('Arts and crafts', 'Social activity', 'Social isolation', 'Peer support'),
+    places: ['EX15 1FE'],
+    selfReferral: true,
+    criteria: consentOnly,
+    schedule: 'Thursdays, 2pm to 4pm',
+    cost: 'Free; donations for tea welcome',
+  },
+  {
+    key: 'culm.writing',
+    provider: 'culm.centre',
+    name: 'Creative Writing Group',
+    kind: 'patient_led_group',
+    description:
+      'A small, supportive group that writes together: short exercises, poems and memories, shared only if you want to. Helps with confidence and low mood.',
+    terms: t('Creative writing', 'Arts and crafts', 'Wellbeing and mental health', 'Low-level mental health'),
+    places: ['EX15 1FE'],
+    selfReferral: true,
+    criteria: consentOnly,
+    schedule: 'Every other Monday, 6pm to 7:30pm',
+    cost: 'Free',
+    reviewedDaysAgo: 240,
+  },
+  {
+    key: 'culm.books',
+    provider: 'culm.centre',
+    name: 'Book Reading Group',
+    kind: 'patient_led_group',
+    description:
+      'Read a book a month and meet to talk about it. Large-print and audio copies available through the library.',
+    terms: t('Reading', 'Social activity', 'Social isolation'),
+    places: ['EX15 1FE'],
+    selfReferral: true,
+    criteria: consentOnly,
+    schedule: 'First Tuesday of the month, 7pm to 8:30pm',
+    cost: 'Free',
+  },
+  {
+    key: 'wtw.linkworker',
+    provider: 'wtw.provider',
+    name: 'Ways to Wellness link worker service',
+    kind: 'link_worker',
+    description:
+      'Link workers support people aged 40 to 74 living with long-term conditions to set goals, manage their health and connect with activities and support in the West End of Newcastle.',
+    terms: t(
+      'Managing a long-term condition',
+      'COPD',
+      'Asthma',
+      'Diabetes',
+      'Heart disease',
+      'Epilepsy',
+      'Osteoporosis',
+      'Social prescribing',
+    ),
+    places: ['NE4 8QB', 'NE4 6SH', 'NE4 9XD'],
+    selfReferral: false,
+    criteria: [
+      { kind: 'age', id: 'age-40-to-74', role: 'inclusion', text: 'Aged 40 to 74', min: 40, max: 74 },
+      gpOnly,
+      ...consentOnly,
+    ],
+    ageMin: 40,
+    ageMax: 74,
+    cost: 'Free',
+  },
+  {
+    key: 'er.exercise',
+    provider: 'er.leisure',
+    name: 'Exercise on Prescription',
+    kind: 'activity_group',
+    description:
+      'A 12-week supervised exercise programme at East Riding leisure centres for people whose GP refers them, with an instructor who builds a plan around your health.',
+    terms: t('Exercise', 'Physical activity', 'Weight management', 'Managing a long-term condition'),
+    places: ['HU17 8JW', 'YO15 2AT', 'DN14 6RU'],
+    selfReferral: false,
+    criteria: [
+      { kind: 'age', id: 'age-16-plus', role: 'inclusion', text: 'Aged 16+', min: 16 },
+      gpOnly,
+      ...consentOnly,
+    ],
+    ageMin: 16,
+    cost: 'Reduced rate: £2.50 a session',
+    schedule: 'Sessions on weekdays at each centre, booked with the instructor',
+  },
+  {
+    key: 'er.livewell',
+    provider: 'er.council',
+    name: 'Live Well programme',
+    kind: 'advice',
+    description:
+      'Support to eat well, move more, stop smoking and drink less, with a health trainer over 12 weeks, one to one or in a group.',
+    terms: t('Healthy lifestyle', 'Healthy eating', 'Weight management', 'Wellbeing and mental health'),
+    places: ['HU17 8JW', 'YO15 2QW', 'DN14 6JD'],
+    selfReferral: false,
+    criteria: [adults, gpOnly, ...consentOnly],
+    ageMin: 18,
+    cost: 'Free',
+  },
+  {
+    key: 'er.books',
+    provider: 'er.library',
+    name: 'Books on Prescription',
+    kind: 'book_on_prescription',
+    description:
+      'Self-help books recommended by health professionals for common mental health problems such as anxiety, depression and stress, to borrow free from any East Riding library.',
+    terms: t('Reading', 'Low-level mental health', 'Wellbeing and mental health', 'Depression', 'Anxiety'),
+    places: ['HU17 8HE'],
+    selfReferral: true,
+    criteria: [],
+    cost: 'Free with a library card',
+    schedule: 'Library opening hours',
+  },
+  {
+    key: 'bwd.cafe',
+    provider: 'bwd.cvs',
+    name: 'Community café volunteering',
+    kind: 'volunteering',
+    description:
+      'Volunteer in a community café: serve customers, prepare food and help run the till, with a volunteer coordinator alongside you. Builds routine, confidence and skills.',
+    terms: t(
+      'Volunteering',
+      'Confidence and skills',
+      'Routine',
+      'Social isolation',
+      'Drug and alcohol recovery',
+    ),
+    places: ['BB1 6DY'],
+    selfReferral: false,
+    criteria: [adults, ...consentOnly],
+    ageMin: 18,
+    cost: 'Free; travel expenses paid',
+  },
+  {
+    key: 'bwd.garden',
+    provider: 'bwd.cvs',
+    name: 'Green spaces volunteering',
+    kind: 'volunteering',
+    description:
+      'Help look after parks and green spaces in Blackburn: planting, clearing paths and litter picks, in a small team with a supervisor.',
+    terms: t('Volunteering', 'Gardening', 'Physical activity', 'Routine', 'Low-level mental health'),
+    places: ['BB2 3UY'],
+    selfReferral: false,
+    criteria: [adults, ...consentOnly],
+    ageMin: 18,
+    cost: 'Free',
+  },
+  {
+    key: 'luton.exercise',
+    provider: 'luton.active',
+    name: 'Active Luton gentle exercise',
+    kind: 'activity_group',
+    description:
+      'Low-impact exercise classes (chair-based, walking football and gentle circuits) for people starting to be more active. Accredited by Luton social prescribing.',
+    terms: t('Physical activity', 'Exercise', 'Weight management'),
+    places: ['LU4 8BY'],
+    selfReferral: true,
+    criteria: consentOnly,
+    cost: '£1 a session on prescription',
+    schedule: 'Mondays, Wednesdays and Fridays, 11am to 12 noon',
+  },
+  {
+    key: 'luton.social',
+    provider: 'luton.vcs',
+    name: 'Friendship café',
+    kind: 'activity_group',
+    description: 'A weekly drop-in café to meet people, play games and join in with activities.',
+    terms: t('Social activity', 'Social isolation', 'Social connectedness'),
+    places: ['LU1 2SE'],
+    selfReferral: true,
+    criteria: consentOnly,
+    cost: 'Free',
+    schedule: 'Thursdays, 1pm to 3pm',
+  },
+  {
+    key: 'luton.volunteering',
+    provider: 'luton.vcs',
+    name: 'Volunteering taster sessions',
+    kind: 'volunteering',
+    description:
+      'Try volunteering with local charities for a few sessions, with support to find a role that suits you.',
+    terms: t('Volunteering', 'Confidence and skills'),
+    places: ['LU1 1RW'],
+    selfReferral: true,
+    criteria: [adults, ...consentOnly],
+    ageMin: 18,
+    cost: 'Free',
+  },
+  {
+    key: 'luton.wellbeing',
+    provider: 'luton.vcs',
+    name: 'Wellbeing and mindfulness group',
+    kind: 'activity_group',
+    description:
+      'A six-week group on managing stress and low mood, with relaxation and mindfulness practice.',
+    terms: t('Wellbeing and mental health', 'Low-level mental health', 'Mental wellbeing', 'Anxiety'),
+    places: ['LU1 1HH'],
+    selfReferral: false,
+    criteria: [adults, ...consentOnly],
+    ageMin: 18,
+    cost: 'Free',
+  },
+  {
+    key: 'luton.advice',
+    provider: 'luton.vcs',
+    name: 'Money and housing advice drop-in',
+    kind: 'advice',
+    description: 'Free, confidential advice on benefits, debt, housing and bills from trained advisers.',
+    terms: t(
+      'Information, advice and guidance',
+      'Financial',
+      'Money and benefits',
+      'Housing',
+      'Benefits and money advice',
+    ),
+    places: ['LU1 2SE'],
+    selfReferral: true,
+    criteria: [],
+    cost: 'Free',
+  },
+  {
+    key: 'roth.metalwork',
+    provider: 'roth.metalwork',
+    name: "Men's Metalwork Club",
+    kind: 'activity_group',
+    description:
+      'A workshop where men make and mend things in metal together: welding, forging and repairs, with experienced members to show newcomers the ropes. A place to talk shoulder to shoulder.',
+    terms: t("Men's groups", 'Social activity', 'Social isolation', 'Mental wellbeing', 'Peer support'),
+    places: ['S61 1AH'],
+    selfReferral: true,
+    criteria: [adults, ...consentOnly],
+    ageMin: 18,
+    cost: '£2 a session towards materials',
+    schedule: 'Tuesdays and Thursdays, 10am to 3pm',
+    contactName: 'Keith Bramley',
+  },
+  {
+    key: 'roth.linkworker',
+    provider: 'roth.var',
+    name: 'Rotherham social prescribing service',
+    kind: 'link_worker',
+    description:
+      'Social prescribing workers from Voluntary Action Rotherham visit people at home for a guided conversation and agree a prescription of activities with partner organisations.',
+    terms: t('Social prescribing', 'Managing a long-term condition', 'Social isolation'),
+    places: ['S65 1DA'],
+    selfReferral: false,
+    criteria: consentOnly,
+    cost: 'Free',
+  },
+  {
+    key: 'cots.lunch',
+    provider: 'cots.council',
+    name: 'Friendship lunch club',
+    kind: 'activity_group',
+    description: 'A hot lunch and good company once a week in Cirencester; transport can be arranged.',
+    terms: t('Social activity', 'Social isolation', 'Healthy eating'),
+    places: ['GL7 1EH'],
+    selfReferral: true,
+    criteria: consentOnly,
+    cost: '£5 for lunch',
+    schedule: 'Fridays, 12 noon to 2pm',
+  },
+  {
+    key: 'merton.benefits',
+    provider: 'merton.mvsc',
+    name: 'Benefits and forms help',
+    kind: 'advice',
+    description:
+      "Help to fill in forms, check what benefits you may be entitled to and prepare for assessments, from MVSC's advice workers.",
+    terms: t(
+      'Forms and benefits',
+      'Money and benefits',
+      'Financial',
+      'Information, advice and guidance',
+      'Benefits and money advice',
+    ),
+    places: ['SM4 5BL', 'CR4 3DA'],
+    selfReferral: true,
+    criteria: consentOnly,
+    cost: 'Free',
+    schedule: 'By appointment, Monday to Thursday',
+    contactName: 'Rosa Alvarez',
+  },
+  {
+    key: 'th.sps',
+    provider: 'th.gpcg',
+    name: SOCIAL_PRESCRIBING_SERVICE_NAME,
+    kind: 'link_worker',
+    description: SPS_DESCRIPTION,
+    terms: t('Social prescribing', 'Low-level mental health', 'Social isolation', 'Housing', 'Financial'),
+    places: ['E3 3FF', 'E1 4DG', 'E14 6PG', 'E14 0PU'],
+    selfReferral: false,
+    criteria: SOCIAL_PRESCRIBING_CRITERIA,
+    criteriaNotes:
+      "If the referral is submitted not inline with the above it will be declined. Please review 'core needs' information sheet for guidance on more suitable services.",
+    additionalNeeds: 'N/A',
+    disclaimer: JOY_DISCLAIMER,
+    ageMin: 18,
+    cost: 'Free',
+  },
+  {
+    key: 'th.weight',
+    provider: 'th.gpcg',
+    name: WEIGHT_MANAGEMENT_SERVICE_NAME,
+    kind: 'link_worker',
+    description:
+      'Social prescribing link workers who specialise in weight: they help people set goals about eating, activity and weight, and connect them with local groups and services that support those goals.',
+    terms: t('Social prescribing', 'Weight management', 'Healthy eating', 'Physical activity'),
+    places: ['E3 3FF', 'E14 6PG'],
+    selfReferral: false,
+    criteria: [adults, { ...SOCIAL_PRESCRIBING_CRITERIA.find((c) => c.id === 'consent-given')! }],
+    disclaimer: JOY_DISCLAIMER,
+    ageMin: 18,
+    cost: 'Free',
+  },
+]
+
+export interface DirectoryDemo {
+  /** Service ids by demo key (`th.sps`). */
+  services: Record<string, string>
+}
+
+function isoDate(daysAgo: number): string {
+  return new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)
+}
+
+export async function seedPostcodes(db: Queryable): Promise<void> {
+  await upsertPostcodes(
+    db,
+    DEMO_PLACES.map(({ postcode, latitude, longitude }) => ({ postcode, latitude, longitude })),
+  )
+}
+
+export async function seedDirectoryDemo(
+  db: Db,
+  access: AccessDemo,
+  programmes: { programmes: Record<string, string> },
+): Promise<DirectoryDemo> {
+  return db.transaction().execute(async (trx) => {
+    await seedPostcodes(trx)
+    const services: Record<string, string> = {}
+    for (const demo of DEMO_SERVICES) {
+      const provider = access.organisations[demo.provider]
+      if (!provider) throw new Error(`Demo service ${demo.key} names unknown organisation ${demo.provider}`)
+      const termIds: string[] = []
+      for (const code of demo.terms) {
+        const term =
+          (await findTerm(trx, 'category', code)) ??
+          (await findTerm(trx, 'area', code)) ??
+          (await findTerm(trx, 'need', code))
+        if (!term) throw new Error(`Demo service ${demo.key} names unknown term ${code}`)
+        termIds.push(term.id)
+        // A label in two vocabularies (Volunteering, Physical activity) is tagged in each.
+        for (const vocabulary of ['area', 'need']) {
+          const also = await findTerm(trx, vocabulary, code)
+          if (also && also.id !== term.id) termIds.push(also.id)
+        }
+      }
+      const locations: LocationInput[] = demo.places.map((postcode) => {
+        const place = DEMO_PLACES.find((p) => p.postcode === postcode)
+        if (!place) throw new Error(`Demo service ${demo.key} names unknown place ${postcode}`)
+        return {
+          name: place.place.split(',')[0] ?? place.place,
+          address: place.place,
+          town: place.town,
+          postcode: place.postcode,
+          latitude: place.latitude,
+          longitude: place.longitude,
+        }
+      })
+      const input: ServiceInput = {
+        name: demo.name,
+        description: demo.description,
+        kind: demo.kind,
+        status: demo.status ?? 'active',
+        selfReferral: demo.selfReferral,
+        criteria: criteriaSchema.parse(demo.criteria ?? []),
+        criteriaNotes: demo.criteriaNotes ?? '',
+        additionalNeeds: demo.additionalNeeds ?? '',
+        disclaimer: demo.disclaimer ?? DISCLAIMER,
+        cost: demo.cost ?? '',
+        free: (demo.cost ?? 'Free').startsWith('Free'),
+        ageMin: demo.ageMin ?? null,
+        ageMax: demo.ageMax ?? null,
+        schedule: demo.schedule ?? '',
+        contactName: demo.contactName ?? '',
+        email: demo.email ?? '',
+        phone: demo.phone ?? '',
+        url: '',
+        lastReviewedOn: isoDate(demo.reviewedDaysAgo ?? 20),
+        termIds,
+        locations,
+      }
+      services[demo.key] = await createService(trx, provider, input)
+    }
+    const luton = programmes.programmes.luton
+    if (luton) {
+      for (const key of ['luton.active', 'luton.vcs']) {
+        const organisationId = access.organisations[key]
+        if (!organisationId) continue
+        await addAccreditation(trx, {
+          subjectType: 'organisation',
+          subjectId: organisationId,
+          programmeId: luton,
+          accreditedFrom: isoDate(200),
+          accreditedTo: null,
+        })
+      }
+      for (const key of [
+        'luton.exercise',
+        'luton.social',
+        'luton.volunteering',
+        'luton.wellbeing',
+        'luton.advice',
+      ]) {
+        const serviceId = services[key]
+        if (!serviceId) continue
+        await addAccreditation(trx, {
+          subjectType: 'service',
+          subjectId: serviceId,
+          programmeId: luton,
+          accreditedFrom: isoDate(200),
+          accreditedTo: isoDate(-165),
+        })
+      }
+    }
+    return { services }
+  })
+}

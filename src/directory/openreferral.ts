@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../web/context.ts'
+
+export function openReferralRoutes(_app: FastifyInstance, _context: AppContext) {}

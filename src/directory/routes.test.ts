@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { describeEachDatabase } from '../db/testing.ts'
+import { seedDemo } from '../demo.ts'
+import { PageClient, testApp, textOf } from '../web/testing.ts'
+
+describeEachDatabase('the directory pages', (database) => {
+  it('searches without signing in, with distances, counts and clear messages for bad input', async () => {
+    const { db } = database()
+    await seedDemo(db)
+    const app = await testApp(db)
+    const client = new PageClient(app)
+
+    const all = await client.get('/directory')
+    assert.equal(all.statusCode, 200)
+    assert.match(textOf(all.body), /22 services found/)
+
+    const near = await client.get('/directory?postcode=lu1+1hh&radius=5')
+    assert.equal(near.statusCode, 200)
+    const text = textOf(near.body)
+    assert.match(text, /5 services found within 5 km/)
+    assert.match(text, /km \([\d.]+ miles\) away/)
+    assert.doesNotMatch(text, /Amblers/)
+
+    const stems = textOf((await client.get('/directory?q=walks')).body)
+    assert.match(stems, /Amblers Walking Group/)
+
+    const unknown = await client.get('/directory?postcode=ZZ9+9ZZ')
+    assert.equal(unknown.statusCode, 400)
+    assert.match(textOf(unknown.body), /We do not know the postcode ZZ9 9ZZ/)
+
+    const malformed = await client.get('/directory?postcode=not-a-postcode')
+    assert.equal(malformed.statusCode, 400)
+    assert.match(textOf(malformed.body), /Enter a full UK postcode/)
+
+    for (const bad of [
+      `q=${'a'.repeat(10_000)}`,
+      'category=no-such-category',
+      'page=0',
+      'kind=rocket',
+      'age=-3',
+    ]) {
+      const response = await client.get(`/directory?${bad}`)
+      assert.equal(response.statusCode, 400, bad)
+      assert.match(textOf(response.body), /There is a problem/, bad)
+    }
+    const injection = await client.get(
+      `/directory?q=${encodeURIComponent("<script>alert(1)</script>' OR 1=1; drop table services --")}`,
+    )
+    assert.equal(injection.statusCode, 200)
+    assert.doesNotMatch(injection.body, /<script>alert/)
+    assert.match(textOf((await client.get('/directory')).body), /22 services found/)
+
+    const paged = textOf((await client.get('/directory?page=2')).body)
+    assert.match(paged, /Page 2 of 2/)
+  })
+
+  it('shows a service in the style of the seed listing', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const client = new PageClient(app)
+    const page = await client.get(`/directory/services/${demo.directory.services['th.sps']}`)
+    assert.equal(page.statusCode, 200)
+    const text = textOf(page.body)
+    for (const expected of [
+      'Social Prescribing Service (18+)',
+      'Social prescribing',
+      'Inclusion criteria',
+      'Aged 18+',
+      'Exclusion criteria',
+      'Acute/uncontrolled SMI presentation (e.g. psychosis)',
+      'Professional referrals only',
+      "please refer to 'Social Prescribing for Weight Management'",
+      'Joy Marketplace are independent',
+    ]) {
+      assert.ok(text.includes(expected), expected)
+    }
+    const stale = textOf(
+      (await client.get(`/directory/services/${demo.directory.services['culm.writing']}`)).body,
+    )
+    assert.match(stale, /Not reviewed for 6 months/)
+    assert.equal((await client.get('/directory/services/nope')).statusCode, 404)
+    assert.equal(
+      (await client.get('/directory/services/0190a000-0000-7000-8000-000000000000')).statusCode,
+      404,
+    )
+  })
+})

@@ -1,0 +1,164 @@
+// The directory's pages: the public search and service pages, providers' "Your services", and
+// programme managers' accreditation. The Open Referral UK API is in openreferral.ts.
+
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { PUBLIC } from '../access/permissions.ts'
+import { isId } from '../db/ids.ts'
+import { listProgrammes } from '../programmes/store.ts'
+import type { AppContext } from '../web/context.ts'
+import { londonDate } from '../web/format.ts'
+import { formErrors } from '../web/forms.ts'
+import { notFound } from '../web/problem.ts'
+import { serviceStatistics } from './index.ts'
+import { openReferralRoutes } from './openreferral.ts'
+import { listingOf, summaryOf } from './present.ts'
+import { providerRoutes } from './provider-routes.ts'
+import { parseSearch, RADII_KM, type SearchRequest } from './search.ts'
+import {
+  accreditationsOf,
+  getServiceRecord,
+  getServiceRecords,
+  listTerms,
+  lookupPostcode,
+  searchServices,
+} from './store.ts'
+import { SERVICE_KIND_LABELS, SERVICE_KINDS, VOCABULARY_LABELS, type Vocabulary } from './taxonomy.ts'
+import './tables.ts'
+
+function searchHref(request: SearchRequest, page: number, raw: Record<string, string | undefined>): string {
+  const params = new URLSearchParams()
+  for (const key of ['q', 'category', 'kind', 'referral', 'age', 'postcode', 'radius']) {
+    const value = raw[key]
+    if (value) params.set(key, value)
+  }
+  if (page > 1) params.set('page', String(page))
+  void request
+  const query = params.toString()
+  return query ? `/directory?${query}` : '/directory'
+}
+
+export function directoryRoutes(app: FastifyInstance, context: AppContext) {
+  const { db } = context
+
+  context.navigation.push({
+    text: 'Directory',
+    href: '/directory',
+    roles: ['referrer', 'link_worker', 'provider', 'programme_manager', 'administrator'],
+    order: 30,
+  })
+  context.homeCards.push({
+    roles: ['referrer', 'link_worker', 'programme_manager'],
+    heading: 'Find a service',
+    description:
+      'Search the directory of community services, groups and activities by need, place and who can refer.',
+    href: '/directory',
+    order: 20,
+  })
+
+  app.get('/directory', { config: { access: PUBLIC } }, async (request, reply: FastifyReply) => {
+    const raw = Object.fromEntries(
+      Object.entries(request.query as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : undefined,
+      ]),
+    ) as Record<string, string | undefined>
+    const terms = await listTerms(db)
+    const { request: search, problems } = parseSearch(raw, terms)
+    const today = londonDate(context.now())
+    let near: { latitude: number; longitude: number } | undefined
+    if (search.postcode && problems.length === 0) {
+      near = await lookupPostcode(db, search.postcode)
+      if (!near) {
+        problems.push({
+          field: 'postcode',
+          message: `We do not know the postcode ${search.postcode}. Check it, or search without a postcode`,
+        })
+      }
+    }
+    const searched = Object.keys(raw).some((key) => raw[key])
+    let results: ReturnType<typeof summaryOf>[] = []
+    let total = 0
+    if (problems.length === 0) {
+      const found = await searchServices(db, {
+        text: search.text,
+        termId: search.termId,
+        kind: search.kind,
+        selfReferral: search.selfReferral,
+        age: search.age,
+        near: near && { ...near, radiusKm: search.radiusKm },
+        page: search.page,
+        perPage: search.perPage,
+      })
+      total = found.total
+      const records = await getServiceRecords(
+        db,
+        found.hits.map((hit) => hit.id),
+      )
+      results = records.map((record, i) => summaryOf(record, today, found.hits[i]?.distanceKm))
+    }
+    const pages = Math.max(1, Math.ceil(total / search.perPage))
+    const groups = (['area', 'need', 'category'] as Vocabulary[]).map((vocabulary) => ({
+      label: VOCABULARY_LABELS[vocabulary],
+      items: terms
+        .filter((t) => t.vocabulary === vocabulary)
+        .map((t) => ({
+          value: t.id,
+          text: t.label,
+          selected: t.id === search.termId || t.code === raw.category,
+        })),
+    }))
+    return reply.status(problems.length > 0 ? 400 : 200).view('directory/views/search.njk', {
+      pageTitle: 'Find a service',
+      values: raw,
+      errors: problems.length > 0 ? formErrors(problems) : undefined,
+      searched,
+      results,
+      total,
+      page: search.page,
+      pages,
+      near: Boolean(near),
+      radiusKm: search.radiusKm,
+      previousHref: search.page > 1 ? searchHref(search, search.page - 1, raw) : undefined,
+      nextHref: search.page < pages ? searchHref(search, search.page + 1, raw) : undefined,
+      groups,
+      kinds: SERVICE_KINDS.map((kind) => ({
+        value: kind,
+        text: SERVICE_KIND_LABELS[kind],
+        selected: raw.kind === kind,
+      })),
+      radii: RADII_KM.map((km) => ({
+        value: String(km),
+        text: `${km} km`,
+        selected: search.radiusKm === km,
+      })),
+    })
+  })
+
+  app.get('/directory/services/:id', { config: { access: PUBLIC } }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    if (!isId(id)) throw notFound()
+    const service = await getServiceRecord(db, id)
+    if (!service) throw notFound()
+    const today = londonDate(context.now())
+    const accreditations = await accreditationsOf(db, [service.id, service.providerOrganisationId])
+    const programmeNames = Object.fromEntries((await listProgrammes(db)).map((p) => [p.id, p.name]))
+    const statistics = []
+    for (const provide of serviceStatistics) statistics.push(...(await provide(db, service.id)))
+    const user = request.user
+    const mayEdit = Boolean(
+      user?.memberships.some(
+        (m) => m.role === 'provider' && m.organisationId === service.providerOrganisationId,
+      ),
+    )
+    return reply.view('directory/views/service.njk', {
+      pageTitle: service.name,
+      service: listingOf(service, accreditations, programmeNames, today),
+      statistics,
+      mayEdit,
+      back: { href: '/directory', text: 'Back to the directory' },
+    })
+  })
+
+  providerRoutes(app, context)
+  openReferralRoutes(app, context)
+}

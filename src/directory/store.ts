@@ -1,0 +1,618 @@
+// The directory's queries: services, their terms and locations, accreditations and postcodes.
+
+import { sql } from 'kysely'
+import { serviceTextMatches } from '../db/dialect.ts'
+import { newId, nowIso } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import type { Criteria } from '../programmes/criteria.ts'
+import type { ServiceKind, ServiceStatus, Vocabulary } from './taxonomy.ts'
+import './tables.ts'
+
+export interface LocationInput {
+  name: string
+  address: string
+  town: string
+  postcode: string | null
+  latitude: number | null
+  longitude: number | null
+}
+
+export interface ServiceInput {
+  name: string
+  description: string
+  kind: ServiceKind
+  status: ServiceStatus
+  selfReferral: boolean
+  criteria: Criteria
+  criteriaNotes: string
+  additionalNeeds: string
+  disclaimer: string
+  cost: string
+  free: boolean
+  ageMin: number | null
+  ageMax: number | null
+  schedule: string
+  contactName: string
+  email: string
+  phone: string
+  url: string
+  /** `YYYY-MM-DD`. */
+  lastReviewedOn: string
+  externalId?: string | null
+  /** Taxonomy term ids. */
+  termIds: string[]
+  locations: LocationInput[]
+}
+
+export interface Term {
+  id: string
+  vocabulary: string
+  code: string
+  label: string
+  description: string
+  parentId: string | null
+}
+
+export interface ServiceLocation extends LocationInput {
+  id: string
+}
+
+export interface Accreditation {
+  id: string
+  subjectType: 'organisation' | 'service'
+  subjectId: string
+  programmeId: string
+  accreditedFrom: string
+  accreditedTo: string | null
+}
+
+export interface ServiceRecord extends Omit<ServiceInput, 'termIds' | 'locations'> {
+  id: string
+  providerOrganisationId: string
+  providerName: string
+  terms: Term[]
+  locations: ServiceLocation[]
+  externalId: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+function toTerm(row: {
+  id: string
+  vocabulary: string
+  code: string
+  label: string
+  description: string
+  parent_id: string | null
+}): Term {
+  return {
+    id: row.id,
+    vocabulary: row.vocabulary,
+    code: row.code,
+    label: row.label,
+    description: row.description,
+    parentId: row.parent_id,
+  }
+}
+
+export async function listTerms(db: Queryable, vocabulary?: string): Promise<Term[]> {
+  let query = db.selectFrom('taxonomy_terms').selectAll().orderBy('vocabulary').orderBy('label')
+  if (vocabulary) query = query.where('vocabulary', '=', vocabulary)
+  return (await query.execute()).map(toTerm)
+}
+
+export async function getTerm(db: Queryable, id: string): Promise<Term | undefined> {
+  const row = await db.selectFrom('taxonomy_terms').selectAll().where('id', '=', id).executeTakeFirst()
+  return row && toTerm(row)
+}
+
+export async function findTerm(db: Queryable, vocabulary: string, code: string): Promise<Term | undefined> {
+  const row = await db
+    .selectFrom('taxonomy_terms')
+    .selectAll()
+    .where('vocabulary', '=', vocabulary)
+    .where('code', '=', code)
+    .executeTakeFirst()
+  return row && toTerm(row)
+}
+
+/** The term with this vocabulary and code, created when missing. */
+export async function ensureTerm(
+  db: Queryable,
+  term: { vocabulary: string; code: string; label: string; description?: string; id?: string },
+): Promise<string> {
+  const found = await findTerm(db, term.vocabulary, term.code)
+  if (found) return found.id
+  const id = term.id ?? newId()
+  await db
+    .insertInto('taxonomy_terms')
+    .values({
+      id,
+      vocabulary: term.vocabulary,
+      code: term.code,
+      label: term.label,
+      description: term.description ?? '',
+      parent_id: null,
+    })
+    .execute()
+  return id
+}
+
+async function termLabels(db: Queryable, termIds: string[]): Promise<string[]> {
+  if (termIds.length === 0) return []
+  const rows = await db.selectFrom('taxonomy_terms').select('label').where('id', 'in', termIds).execute()
+  return rows.map((row) => row.label)
+}
+
+function columns(input: ServiceInput) {
+  return {
+    name: input.name,
+    description: input.description,
+    kind: input.kind,
+    status: input.status,
+    self_referral: input.selfReferral ? 1 : 0,
+    criteria: JSON.stringify(input.criteria),
+    criteria_notes: input.criteriaNotes,
+    additional_needs: input.additionalNeeds,
+    disclaimer: input.disclaimer,
+    cost: input.cost,
+    free: input.free ? 1 : 0,
+    age_min: input.ageMin,
+    age_max: input.ageMax,
+    schedule: input.schedule,
+    contact_name: input.contactName,
+    email: input.email,
+    phone: input.phone,
+    url: input.url,
+    last_reviewed_on: input.lastReviewedOn,
+  }
+}
+
+async function searchText(db: Queryable, input: ServiceInput): Promise<string> {
+  return [input.name, input.description, ...(await termLabels(db, input.termIds))].join('\n')
+}
+
+async function writeChildren(db: Queryable, serviceId: string, input: ServiceInput): Promise<void> {
+  await db.deleteFrom('service_terms').where('service_id', '=', serviceId).execute()
+  const termIds = [...new Set(input.termIds)]
+  if (termIds.length > 0) {
+    await db
+      .insertInto('service_terms')
+      .values(termIds.map((termId) => ({ service_id: serviceId, term_id: termId })))
+      .execute()
+  }
+  await db.deleteFrom('service_locations').where('service_id', '=', serviceId).execute()
+  if (input.locations.length > 0) {
+    await db
+      .insertInto('service_locations')
+      .values(
+        input.locations.map((location) => ({
+          id: newId(),
+          service_id: serviceId,
+          name: location.name,
+          address: location.address,
+          town: location.town,
+          postcode: location.postcode,
+          latitude: location.latitude,
+          longitude: location.longitude,
+        })),
+      )
+      .execute()
+  }
+}
+
+export async function createService(
+  db: Queryable,
+  providerOrganisationId: string,
+  input: ServiceInput,
+  id: string = newId(),
+): Promise<string> {
+  const now = nowIso()
+  await db
+    .insertInto('services')
+    .values({
+      id,
+      provider_organisation_id: providerOrganisationId,
+      ...columns(input),
+      external_id: input.externalId ?? null,
+      search_text: await searchText(db, input),
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  await writeChildren(db, id, input)
+  return id
+}
+
+export async function updateService(db: Queryable, id: string, input: ServiceInput): Promise<void> {
+  await db
+    .updateTable('services')
+    .set({ ...columns(input), search_text: await searchText(db, input), updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+  await writeChildren(db, id, input)
+}
+
+export async function markReviewed(db: Queryable, id: string, today: string): Promise<void> {
+  await db
+    .updateTable('services')
+    .set({ last_reviewed_on: today, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}
+
+type ServiceRow = Awaited<ReturnType<typeof serviceRows>>[number]
+
+function serviceRows(db: Queryable, ids: string[]) {
+  return db
+    .selectFrom('services')
+    .innerJoin('organisations', 'organisations.id', 'services.provider_organisation_id')
+    .selectAll('services')
+    .select('organisations.name as provider_name')
+    .where('services.id', 'in', ids)
+    .execute()
+}
+
+function parseCriteria(text: string): Criteria {
+  try {
+    return JSON.parse(text) as Criteria
+  } catch {
+    return []
+  }
+}
+
+function toRecord(row: ServiceRow, terms: Term[], locations: ServiceLocation[]): ServiceRecord {
+  return {
+    id: row.id,
+    providerOrganisationId: row.provider_organisation_id,
+    providerName: row.provider_name,
+    name: row.name,
+    description: row.description,
+    kind: row.kind as ServiceKind,
+    status: row.status as ServiceStatus,
+    selfReferral: row.self_referral === 1,
+    criteria: parseCriteria(row.criteria),
+    criteriaNotes: row.criteria_notes,
+    additionalNeeds: row.additional_needs,
+    disclaimer: row.disclaimer,
+    cost: row.cost,
+    free: row.free === 1,
+    ageMin: row.age_min,
+    ageMax: row.age_max,
+    schedule: row.schedule,
+    contactName: row.contact_name,
+    email: row.email,
+    phone: row.phone,
+    url: row.url,
+    lastReviewedOn: row.last_reviewed_on,
+    externalId: row.external_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    terms,
+    locations,
+  }
+}
+
+/** Full records for these ids, in the order given. */
+export async function getServiceRecords(db: Queryable, ids: string[]): Promise<ServiceRecord[]> {
+  if (ids.length === 0) return []
+  const rows = await serviceRows(db, ids)
+  const termRows = await db
+    .selectFrom('service_terms')
+    .innerJoin('taxonomy_terms', 'taxonomy_terms.id', 'service_terms.term_id')
+    .select([
+      'service_terms.service_id',
+      'taxonomy_terms.id',
+      'taxonomy_terms.vocabulary',
+      'taxonomy_terms.code',
+      'taxonomy_terms.label',
+      'taxonomy_terms.description',
+      'taxonomy_terms.parent_id',
+    ])
+    .where('service_terms.service_id', 'in', ids)
+    .orderBy('taxonomy_terms.label')
+    .execute()
+  const locationRows = await db
+    .selectFrom('service_locations')
+    .selectAll()
+    .where('service_id', 'in', ids)
+    .orderBy('name')
+    .orderBy('id')
+    .execute()
+  const byId = new Map(
+    rows.map((row) => [
+      row.id,
+      toRecord(
+        row,
+        termRows.filter((term) => term.service_id === row.id).map(toTerm),
+        locationRows
+          .filter((location) => location.service_id === row.id)
+          .map((location) => ({
+            id: location.id,
+            name: location.name,
+            address: location.address,
+            town: location.town,
+            postcode: location.postcode,
+            latitude: location.latitude === null ? null : Number(location.latitude),
+            longitude: location.longitude === null ? null : Number(location.longitude),
+          })),
+      ),
+    ]),
+  )
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
+export async function getServiceRecord(db: Queryable, id: string): Promise<ServiceRecord | undefined> {
+  return (await getServiceRecords(db, [id]))[0]
+}
+
+export async function serviceIdByExternalId(db: Queryable, externalId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('services')
+    .select('id')
+    .where('external_id', '=', externalId)
+    .executeTakeFirst()
+  return row?.id
+}
+
+export async function serviceIdByName(db: Queryable, name: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('services')
+    .select('id')
+    .where(sql<string>`lower(name)`, '=', name.trim().toLowerCase())
+    .orderBy('created_at')
+    .executeTakeFirst()
+  return row?.id
+}
+
+export async function serviceIdsOfProviders(db: Queryable, organisationIds: string[]): Promise<string[]> {
+  if (organisationIds.length === 0) return []
+  const rows = await db
+    .selectFrom('services')
+    .select('id')
+    .where('provider_organisation_id', 'in', organisationIds)
+    .orderBy('name')
+    .execute()
+  return rows.map((row) => row.id)
+}
+
+export async function allServiceIds(
+  db: Queryable,
+  options: { activeOnly?: boolean } = {},
+): Promise<string[]> {
+  let query = db.selectFrom('services').select('id').orderBy('name').orderBy('id')
+  if (options.activeOnly) query = query.where('status', '=', 'active')
+  return (await query.execute()).map((row) => row.id)
+}
+
+/** Ids of active services tagged with any of these term codes (any vocabulary). */
+export async function serviceIdsWithTermCodes(db: Queryable, codes: string[]): Promise<string[]> {
+  if (codes.length === 0) return []
+  const rows = await db
+    .selectFrom('service_terms')
+    .innerJoin('taxonomy_terms', 'taxonomy_terms.id', 'service_terms.term_id')
+    .innerJoin('services', 'services.id', 'service_terms.service_id')
+    .select('services.id')
+    .distinct()
+    .where('taxonomy_terms.code', 'in', codes)
+    .where('services.status', '=', 'active')
+    .execute()
+  return rows.map((row) => row.id)
+}
+
+// Search ---------------------------------------------------------------------------------------
+
+export interface SearchFilters {
+  text?: string
+  /** A taxonomy term id. */
+  termId?: string
+  kind?: ServiceKind
+  /** true: self-referral accepted; false: professional referrals only. */
+  selfReferral?: boolean
+  age?: number
+  /** Only services within `radiusKm` of this point. */
+  near?: { latitude: number; longitude: number; radiusKm: number }
+  status?: ServiceStatus | 'any'
+  /** Narrowed to these providers. */
+  organisationIds?: string[]
+  page: number
+  perPage: number
+}
+
+export interface SearchHit {
+  id: string
+  /** Kilometres to the nearest location, when searching near a point. */
+  distanceKm?: number
+}
+
+export interface SearchResult {
+  total: number
+  hits: SearchHit[]
+}
+
+const EARTH_RADIUS_KM = 6371.0088
+
+export function distanceKm(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+): number {
+  const rad = Math.PI / 180
+  const dLat = (b.latitude - a.latitude) * rad
+  const dLng = (b.longitude - a.longitude) * rad
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLng / 2) ** 2
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)))
+}
+
+function filtered(db: Queryable, filters: SearchFilters) {
+  let query = db.selectFrom('services')
+  const status = filters.status ?? 'active'
+  if (status !== 'any') query = query.where('services.status', '=', status)
+  if (filters.text) {
+    const match = serviceTextMatches(db, filters.text)
+    if (match) query = query.where(match)
+  }
+  if (filters.termId) {
+    const termId = filters.termId
+    query = query.where('services.id', 'in', (sub) =>
+      sub
+        .selectFrom('service_terms')
+        .select('service_terms.service_id')
+        .where('service_terms.term_id', '=', termId),
+    )
+  }
+  if (filters.kind) query = query.where('services.kind', '=', filters.kind)
+  if (filters.selfReferral !== undefined)
+    query = query.where('services.self_referral', '=', filters.selfReferral ? 1 : 0)
+  if (filters.age !== undefined) {
+    const age = filters.age
+    query = query
+      .where((eb) => eb.or([eb('services.age_min', 'is', null), eb('services.age_min', '<=', age)]))
+      .where((eb) => eb.or([eb('services.age_max', 'is', null), eb('services.age_max', '>=', age)]))
+  }
+  if (filters.organisationIds) {
+    query = query.where(
+      'services.provider_organisation_id',
+      'in',
+      filters.organisationIds.length > 0 ? filters.organisationIds : [''],
+    )
+  }
+  return query
+}
+
+export async function searchServices(db: Queryable, filters: SearchFilters): Promise<SearchResult> {
+  const offset = (filters.page - 1) * filters.perPage
+  if (!filters.near) {
+    const counted = await filtered(db, filters)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
+    const rows = await filtered(db, filters)
+      .select('services.id')
+      .orderBy('services.name')
+      .orderBy('services.id')
+      .limit(filters.perPage)
+      .offset(offset)
+      .execute()
+    return { total: Number(counted.count), hits: rows.map((row) => ({ id: row.id })) }
+  }
+  const { latitude, longitude, radiusKm } = filters.near
+  const dLat = radiusKm / 111.2
+  const dLng = radiusKm / (111.32 * Math.max(0.05, Math.cos((latitude * Math.PI) / 180)))
+  const rows = await filtered(db, filters)
+    .innerJoin('service_locations', 'service_locations.service_id', 'services.id')
+    .select(['services.id', 'services.name', 'service_locations.latitude', 'service_locations.longitude'])
+    .where('service_locations.latitude', '>=', latitude - dLat)
+    .where('service_locations.latitude', '<=', latitude + dLat)
+    .where('service_locations.longitude', '>=', longitude - dLng)
+    .where('service_locations.longitude', '<=', longitude + dLng)
+    .execute()
+  const nearest = new Map<string, { name: string; distanceKm: number }>()
+  for (const row of rows) {
+    if (row.latitude === null || row.longitude === null) continue
+    const d = distanceKm(
+      { latitude, longitude },
+      { latitude: Number(row.latitude), longitude: Number(row.longitude) },
+    )
+    if (d > radiusKm) continue
+    const seen = nearest.get(row.id)
+    if (!seen || d < seen.distanceKm) nearest.set(row.id, { name: row.name, distanceKm: d })
+  }
+  const sorted = [...nearest.entries()].sort(
+    ([idA, a], [idB, b]) =>
+      a.distanceKm - b.distanceKm || a.name.localeCompare(b.name) || idA.localeCompare(idB),
+  )
+  return {
+    total: sorted.length,
+    hits: sorted
+      .slice(offset, offset + filters.perPage)
+      .map(([id, hit]) => ({ id, distanceKm: hit.distanceKm })),
+  }
+}
+
+// Accreditation ---------------------------------------------------------------------------------
+
+export async function addAccreditation(
+  db: Queryable,
+  input: Omit<Accreditation, 'id'> & { recordedBy?: string | null },
+): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('accreditations')
+    .values({
+      id,
+      subject_type: input.subjectType,
+      subject_id: input.subjectId,
+      programme_id: input.programmeId,
+      accredited_from: input.accreditedFrom,
+      accredited_to: input.accreditedTo,
+      recorded_by: input.recordedBy ?? null,
+      created_at: nowIso(),
+    })
+    .execute()
+  return id
+}
+
+export async function accreditationsOf(db: Queryable, subjectIds: string[]): Promise<Accreditation[]> {
+  if (subjectIds.length === 0) return []
+  const rows = await db
+    .selectFrom('accreditations')
+    .selectAll()
+    .where('subject_id', 'in', subjectIds)
+    .orderBy('accredited_from', 'desc')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    subjectType: row.subject_type as 'organisation' | 'service',
+    subjectId: row.subject_id,
+    programmeId: row.programme_id,
+    accreditedFrom: row.accredited_from,
+    accreditedTo: row.accredited_to,
+  }))
+}
+
+export async function removeAccreditation(db: Queryable, id: string): Promise<void> {
+  await db.deleteFrom('accreditations').where('id', '=', id).execute()
+}
+
+// Postcodes -------------------------------------------------------------------------------------
+
+export async function lookupPostcode(
+  db: Queryable,
+  postcode: string,
+): Promise<{ latitude: number; longitude: number } | undefined> {
+  const row = await db
+    .selectFrom('postcodes')
+    .select(['latitude', 'longitude'])
+    .where('postcode', '=', postcode)
+    .executeTakeFirst()
+  return row && { latitude: Number(row.latitude), longitude: Number(row.longitude) }
+}
+
+/** Inserts or replaces these postcodes; returns how many were new. */
+export async function upsertPostcodes(
+  db: Queryable,
+  rows: { postcode: string; latitude: number; longitude: number }[],
+): Promise<void> {
+  if (rows.length === 0) return
+  await db
+    .insertInto('postcodes')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('postcode').doUpdateSet((eb) => ({
+        latitude: eb.ref('excluded.latitude'),
+        longitude: eb.ref('excluded.longitude'),
+      })),
+    )
+    .execute()
+}
+
+export async function countPostcodes(db: Queryable): Promise<number> {
+  const row = await db
+    .selectFrom('postcodes')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+export type { Vocabulary }
