@@ -22,6 +22,7 @@ import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
+import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
@@ -65,6 +66,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   notificationRoutes,
   outcomeRoutes,
   attendanceRoutes,
+  kioskRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

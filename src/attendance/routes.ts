@@ -7,6 +7,10 @@ import { z } from 'zod'
 import { rolesAccess } from '../access/permissions.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
+import type { Queryable } from '../db/schema.ts'
+import { getService } from '../directory/index.ts'
+// The directory's index has no list of a provider's services yet; its store's is used meanwhile.
+import { serviceIdsOfProviders } from '../directory/store.ts'
 import { programmeForPersonOrNotFound } from '../outcomes/access.ts'
 import { readPerson } from '../people/records.ts'
 import { listProgrammes } from '../programmes/store.ts'
@@ -27,15 +31,26 @@ export const attendancePath = (programmeId: string, personId: string) =>
   `/attendance/programmes/${programmeId}/people/${personId}`
 
 /**
- * The activities a user may record attendance at. Until the directory lists services, each
- * organisation where they are a provider (or link worker) stands for its activities.
+ * The activities a user may record attendance at: the directory services of the organisations
+ * where they are a provider (or link worker). An organisation with no services listed stands for
+ * its own activities, so attendance can be recorded before its services are in the directory.
  */
-export function activitiesOf(user: CurrentUser): Activity[] {
-  const ids = organisationsWhere(user, 'provider', 'link_worker')
-  return ids.map((id) => ({
-    serviceId: id,
-    serviceName: user.memberships.find((m) => m.organisationId === id)?.organisationName ?? 'Activity',
-  }))
+export async function activitiesOf(db: Queryable, user: CurrentUser): Promise<Activity[]> {
+  const organisations = organisationsWhere(user, 'provider', 'link_worker')
+  const services = await Promise.all(
+    (await serviceIdsOfProviders(db, organisations)).map((id) => getService(db, id)),
+  )
+  const activities: Activity[] = []
+  for (const id of organisations) {
+    const own = services.filter((s) => s !== undefined && s.providerOrganisationId === id)
+    if (own.length === 0) {
+      const name = user.memberships.find((m) => m.organisationId === id)?.organisationName ?? 'Activity'
+      activities.push({ serviceId: id, serviceName: name })
+    }
+    for (const service of own)
+      if (service) activities.push({ serviceId: service.id, serviceName: service.name })
+  }
+  return activities
 }
 
 export function attendanceRoutes(app: FastifyInstance, context: AppContext): void {
@@ -116,7 +131,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
 
   async function scanView(user: CurrentUser, values: Body, extra: Record<string, unknown> = {}) {
     const programmes = await listProgrammes(db)
-    const activities = activitiesOf(user)
+    const activities = await activitiesOf(db, user)
     return {
       pageTitle: 'Record attendance',
       exampleCode: EXAMPLE_CODE,
@@ -154,7 +169,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
       const programmes = await listProgrammes(db)
       if (!programmes.some((p) => p.id === values.programmeId))
         problems.push({ field: 'programmeId', message: 'Choose the programme the person’s card is for' })
-      const activity = activitiesOf(user).find((a) => a.serviceId === values.serviceId)
+      const activity = (await activitiesOf(db, user)).find((a) => a.serviceId === values.serviceId)
       if (!activity) problems.push({ field: 'serviceId', message: 'Choose the activity' })
       if (problems.length === 0 && activity) {
         const result = await checkIn(db, request.actor, {
@@ -203,7 +218,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     { config: { access: SCAN, rateLimit: SCAN_LIMIT } },
     async (request, reply) => {
       const input = parseOrThrow(checkInBody, request.body)
-      const activity = activitiesOf(request.user!).find((a) => a.serviceId === input.serviceId)
+      const activity = (await activitiesOf(db, request.user!)).find((a) => a.serviceId === input.serviceId)
       if (!activity)
         throw badRequest('You cannot record attendance at that activity.', [
           { field: 'serviceId', message: 'Choose one of your activities' },

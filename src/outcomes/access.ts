@@ -1,12 +1,12 @@
 // Who may see a person's outcome readings and attendance in a programme (record-level access,
 // decision 0501). A link worker of the programme may, for a person the programme serves: someone
-// registered at one of its practices or already holding a reading or card in it. When cases
-// arrive, a person's case in the programme is what places them in it.
+// with a case in it, registered at one of its practices, or already holding a reading in it.
 
 import type { CurrentUser } from '../access/users.ts'
 import { hasRole } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import '../casework/tables.ts'
 import { getPerson } from '../people/store.ts'
 import { getProgramme, isLinkWorkerOf, type Programme } from '../programmes/store.ts'
 import { notFound } from '../web/problem.ts'
@@ -21,6 +21,15 @@ export async function personInProgramme(
   if (!person) return false
   const practiceId = person.registeredPractice?.id
   if (practiceId && programme.practices.some((p) => p.organisationId === practiceId)) return true
+  // Casework's index has no "does this person have a case here" yet: this one read of its table
+  // stands in until it does (move it there when it is added).
+  const kase = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programme.id)
+    .executeTakeFirst()
+  if (kase) return true
   const reading = await db
     .selectFrom('outcome_readings')
     .select('id')
