@@ -6,11 +6,13 @@ import { countUsers } from './access/store.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
+import { type ReferralsDemo, seedReferralsDemo } from './referrals/demo.ts'
 
 export interface Demo {
   access: AccessDemo
   programmes: ProgrammesDemo
   directory: DirectoryDemo
+  referrals: ReferralsDemo
 }
 
 export class DemoRefused extends Error {}
@@ -23,5 +25,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
-  return { access, programmes, directory }
+  const referrals = await seedReferralsDemo(db, access, programmes, directory)
+  return { access, programmes, directory, referrals }
 }
