@@ -21,6 +21,7 @@ import { londonDate } from '../web/format.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
 import { badRequest, type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import { formQuestions, likelyReferrerKind, parseReferralForm, referrerMembership } from './forms.ts'
+import { GroupCommit } from './group-commit.ts'
 import {
   allowedChanges,
   applyReplyDeadlines,
@@ -97,6 +98,8 @@ async function statisticsLines(db: AppContext['db'], serviceId: string) {
 
 export function referralRoutes(app: FastifyInstance, context: AppContext) {
   const { db } = context
+  // Referrals submitted together share one commit (group-commit.ts).
+  const writer = new GroupCommit(db)
 
   context.navigation.push(
     { text: 'My referrals', href: '/referrals', roles: ['referrer'], order: 20 },
@@ -318,7 +321,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     }
     let outcome: ReferralOutcome
     try {
-      outcome = await createReferral(db, request.actor, input, { now })
+      outcome = await writer.run((trx) => createReferral(trx, request.actor, input, { now }))
     } catch (error) {
       if (error instanceof PossibleDuplicates && !self) {
         return reply.status(409).view(
@@ -771,29 +774,31 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     }
     let outcome: ReferralOutcome
     try {
-      outcome = await createReferral(
-        db,
-        request.actor,
-        {
-          target: ref,
-          person,
-          referrer: {
-            kind: body.referrerKind,
-            userId: user.id,
-            organisationId: membership?.organisationId ?? null,
-            name: user.name,
-            contact: body.referrerContact,
+      outcome = await writer.run((trx) =>
+        createReferral(
+          trx,
+          request.actor,
+          {
+            target: ref,
+            person,
+            referrer: {
+              kind: body.referrerKind,
+              userId: user.id,
+              organisationId: membership?.organisationId ?? null,
+              name: user.name,
+              contact: body.referrerContact,
+            },
+            consent,
+            needs: body.needs,
+            whatMatters: body.whatMatters,
+            goals: body.goals,
+            reason: body.reason,
+            answers: body.answers,
+            sourceCaseId: body.sourceCaseId ?? null,
+            submissionKey: body.submissionKey ?? null,
           },
-          consent,
-          needs: body.needs,
-          whatMatters: body.whatMatters,
-          goals: body.goals,
-          reason: body.reason,
-          answers: body.answers,
-          sourceCaseId: body.sourceCaseId ?? null,
-          submissionKey: body.submissionKey ?? null,
-        },
-        { now },
+          { now },
+        ),
       )
     } catch (error) {
       if (error instanceof PossibleDuplicates) {
