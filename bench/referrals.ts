@@ -54,7 +54,7 @@ async function load(
 }
 
 export async function run({ dialect, quick }: BenchOptions): Promise<void> {
-  const concurrency = 16
+  const concurrency = 64
   const database = await benchDatabase(dialect, concurrency)
   const { db } = database
   try {
@@ -132,6 +132,7 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
         goals: ['Meet people'],
       }),
     )
+    const writes = (app as unknown as { referralWrites: { commits: number; writes: number } }).referralWrites
     await app.close()
 
     const submissions = summarise(submitted.samples)
@@ -163,6 +164,7 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       p99: submissions.p99,
       rate,
       failures: submitted.failures + checked.failures,
+      writesPerCommit: writes.writes / Math.max(1, writes.commits),
       eligibilityRate: checkRate,
       eligibilityP50: eligibility.p50,
       eligibilityP95: eligibility.p95,

@@ -91,6 +91,13 @@ async function namesOf(db: AppContext['db'], actor: Actor, referrals: Referral[]
   return new Map(people.map((p) => [p.id, `${p.givenName} ${p.familyName}`]))
 }
 
+let personSchemaOf: { today: string; schema: ReturnType<typeof personInputSchema> } | undefined
+/** The person schema for today, made once a day rather than once a request. */
+function personSchema(today: string) {
+  if (personSchemaOf?.today !== today) personSchemaOf = { today, schema: personInputSchema(today) }
+  return personSchemaOf.schema
+}
+
 /** The lines the directory's service page shows, from this service's referrals. */
 async function statisticsLines(db: AppContext['db'], serviceId: string) {
   return describeStatistics(await replyStatisticsOfService(db, serviceId)).map((text) => ({ text }))
@@ -100,6 +107,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   const { db } = context
   // Referrals submitted together share one commit (group-commit.ts).
   const writer = new GroupCommit(db)
+  app.decorate('referralWrites', writer.counts)
 
   context.navigation.push(
     { text: 'My referrals', href: '/referrals', roles: ['referrer'], order: 20 },
@@ -738,7 +746,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         throw badRequest('There is no such person.', [{ field: 'personId', message: 'Unknown person' }])
       person = { personId: body.personId }
     } else {
-      const details = personInputSchema(londonDate(now)).safeParse({ contactMethods: [], ...body.person })
+      const details = personSchema(londonDate(now)).safeParse({ contactMethods: [], ...body.person })
       if (!details.success)
         throw badRequest(
           'The person’s details are not valid.',
