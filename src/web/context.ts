@@ -1,7 +1,9 @@
 // What every capability's routes are given: the configuration, the database, and the places
 // where a capability adds itself to the navigation and to people's home pages.
 
+import type { Actor } from '../access/audit.ts'
 import type { Role } from '../access/roles.ts'
+import type { CurrentUser } from '../access/users.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import type { ReferralAcceptedHandler } from '../referrals/index.ts'
@@ -23,6 +25,26 @@ export interface HomeCard {
   order: number
 }
 
+/**
+ * A section another capability adds to the case page (outcomes, say) without editing casework's
+ * templates. `load` returns the template to include and its data, or undefined to show nothing;
+ * panels are shown in `order`, lowest first.
+ */
+export interface CasePanel {
+  order: number
+  load(
+    db: Db,
+    view: {
+      caseId: string
+      personId: string
+      programmeId: string
+      user: CurrentUser
+      actor: Actor
+      csrfToken: string
+    },
+  ): Promise<{ template: string; data: Record<string, unknown> } | undefined>
+}
+
 export interface AppContext {
   config: Config
   db: Db
@@ -32,6 +54,8 @@ export interface AppContext {
   api: ApiDescription
   /** The current time; tests pass a fixed clock. */
   now: () => Date
+  /** Sections other capabilities add to the case page. */
+  casePanels: CasePanel[]
   /** Run inside the transaction that accepts a referral (casework opens a case). */
   referralAccepted: ReferralAcceptedHandler[]
 }

@@ -1,0 +1,689 @@
+// Casework's operations: each reads or changes a case in one transaction with its audit event and
+// a line on the case's timeline. Bad input fails with a Problem naming the field, and nothing is
+// changed. Access to a case is checked by `caseForUser`: a link worker sees the cases of their
+// programme and organisation (or assigned to them), a manager those of the programmes they manage.
+
+import { type Actor, audit } from '../access/audit.ts'
+import { findOrganisationByOdsCode, loadCurrentUser } from '../access/store.ts'
+import { type CurrentUser, organisationsWhere } from '../access/users.ts'
+import { isId } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import {
+  APPOINTMENT_KIND_LABELS,
+  APPOINTMENT_MODE_LABELS,
+  type AppointmentKind,
+  type AppointmentMode,
+} from '../programmes/config.ts'
+import { canManage, getProgramme, namedLinkWorkerFor, type Programme } from '../programmes/store.ts'
+import { type AcceptedReferral, createReferral } from '../referrals/index.ts'
+import { badRequest, conflict, notFound } from '../web/problem.ts'
+import {
+  APPOINTMENT_STATUS_LABELS,
+  type AppointmentStatus,
+  appointmentTimesProblem,
+  bookingProblem,
+  CLOSURE_REASON_LABELS,
+  type ClosureReason,
+  GOAL_PROGRESS_LABELS,
+  type GoalProgress,
+  modeProblem,
+  NOTE_TYPE_LABELS,
+  type NoteType,
+  prescriptionEnd,
+  prescriptionProblem,
+} from './rules.ts'
+import {
+  type AppointmentRow,
+  addEvent,
+  appointmentsOfCase,
+  type CaseRow,
+  closeCase,
+  getAppointment,
+  getCase,
+  getPlan,
+  getPrescription,
+  goalsOfCase,
+  insertAppointment,
+  insertCase,
+  insertGoal,
+  insertNote,
+  insertPrescription,
+  insertSignpost,
+  lockCase,
+  markFirstContact,
+  type Plan,
+  reviewPrescription,
+  savePlan,
+  setCaseWorker,
+  updateAppointment,
+  updateGoal,
+} from './store.ts'
+
+export function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+export interface OpenCaseInput {
+  personId: string
+  programmeId: string
+  referralId?: string
+  practiceOdsCode?: string | null
+  needs?: string[]
+}
+
+/** The organisation a worker's cases belong to: the programme owner if they work there, else their first. */
+async function organisationOfWorker(db: Queryable, userId: string, programme: Programme): Promise<string> {
+  const user = await loadCurrentUser(db, userId)
+  const orgs = user ? organisationsWhere(user, 'link_worker') : []
+  return orgs.includes(programme.ownerOrganisationId)
+    ? programme.ownerOrganisationId
+    : (orgs[0] ?? programme.ownerOrganisationId)
+}
+
+/**
+ * Opens a case for a person in a programme, assigned to the link worker the programme names for
+ * the person's practice (Tower Hamlets), or to its only link worker; otherwise unassigned for a
+ * manager to assign. Audited. Returns the case id.
+ */
+export async function openCase(db: Queryable, actor: Actor, input: OpenCaseInput): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    const programme = await getProgramme(trx, input.programmeId)
+    if (!programme) throw notFound('There is no such programme.')
+    let practiceId: string | null = null
+    if (input.practiceOdsCode) {
+      const inProgramme = programme.practices.find((p) => p.odsCode === input.practiceOdsCode)
+      practiceId =
+        inProgramme?.organisationId ??
+        (await findOrganisationByOdsCode(trx, input.practiceOdsCode))?.id ??
+        null
+    }
+    let workerId: string | null = null
+    if (practiceId) workerId = (await namedLinkWorkerFor(trx, programme.id, practiceId))?.userId ?? null
+    if (!workerId && programme.linkWorkers.length === 1) workerId = programme.linkWorkers[0]!.userId
+    const known = new Set(programme.needs.map((n) => n.id))
+    const needs = (input.needs ?? []).filter((need) => known.has(need))
+    const organisationId = workerId
+      ? await organisationOfWorker(trx, workerId, programme)
+      : programme.ownerOrganisationId
+    const id = await insertCase(trx, {
+      personId: input.personId,
+      programmeId: programme.id,
+      referralId: input.referralId ?? null,
+      practiceOrganisationId: practiceId,
+      organisationId,
+      linkWorkerUserId: workerId,
+      needs,
+    })
+    await addEvent(trx, id, {
+      kind: 'opened',
+      summary: workerId ? 'Case opened and assigned' : 'Case opened, waiting to be assigned',
+      userId: actor.userId,
+    })
+    await audit(trx, actor, {
+      action: 'case.create',
+      recordType: 'case',
+      recordId: id,
+      detail: { programmeId: programme.id, assigned: workerId !== null, fromReferral: !!input.referralId },
+    })
+    return id
+  })
+}
+
+export interface CaseForUser {
+  case: CaseRow
+  programme: Programme
+  /** The user manages the case's programme. */
+  manages: boolean
+}
+
+/** Whether the user may see the case: its programme's manager, or its link worker in the case's organisation. */
+export function maySee(user: CurrentUser, kase: CaseRow, programme: Programme): boolean {
+  if (canManage(user, programme)) return true
+  if (!programme.linkWorkers.some((w) => w.userId === user.id)) return false
+  return (
+    kase.linkWorkerUserId === user.id || organisationsWhere(user, 'link_worker').includes(kase.organisationId)
+  )
+}
+
+/** The case, if the user may see it (record-level access); undefined otherwise. Not audited. */
+export async function getCaseForUser(
+  db: Queryable,
+  user: CurrentUser,
+  caseId: string,
+): Promise<CaseForUser | undefined> {
+  if (!isId(caseId)) return undefined
+  const kase = await getCase(db, caseId)
+  if (!kase) return undefined
+  const programme = await getProgramme(db, kase.programmeId)
+  if (!programme || !maySee(user, kase, programme)) return undefined
+  return { case: kase, programme, manages: canManage(user, programme) }
+}
+
+/** The case for the user, or a 404; audits the read (or the change about to be made, by the caller). */
+export async function caseForUser(
+  db: Queryable,
+  user: CurrentUser,
+  actor: Actor,
+  caseId: string,
+  options: { audit?: string; open?: boolean } = {},
+): Promise<CaseForUser> {
+  const found = await getCaseForUser(db, user, caseId)
+  if (!found) throw notFound()
+  if (options.open && found.case.status !== 'open')
+    throw conflict('This case is closed: nothing can be booked or changed on it.')
+  if (options.audit) await audit(db, actor, { action: options.audit, recordType: 'case', recordId: caseId })
+  return found
+}
+
+type Ctx = { user: CurrentUser; actor: Actor }
+
+export interface BookingInput {
+  kind: AppointmentKind
+  mode: AppointmentMode
+  place: string
+  startsAt: string
+  endsAt: string
+  /** A manager's reason for booking past the programme's cap. */
+  capException?: string
+  /** The worker whose diary it goes in; defaults to the case's worker. */
+  linkWorkerUserId?: string
+}
+
+/** Books an appointment on an open case within the programme's rules (or a manager's exception). */
+export async function bookAppointment(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: BookingInput,
+): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    const {
+      case: kase,
+      programme,
+      manages,
+    } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    await lockCase(trx, caseId)
+    const times = appointmentTimesProblem(input.startsAt, input.endsAt)
+    if (times) throw badRequest(times, [{ field: 'endTime', message: times }])
+    const mode = modeProblem(programme.appointments, input.mode)
+    if (mode) throw badRequest(mode, [{ field: 'mode', message: mode }])
+    const worker = input.linkWorkerUserId ?? kase.linkWorkerUserId
+    if (!worker) {
+      const message = 'Assign a link worker to the case before booking'
+      throw badRequest(message, [{ field: 'kind', message }])
+    }
+    const existing = await appointmentsOfCase(trx, caseId)
+    const problem = bookingProblem(programme.appointments, existing, input.kind)
+    const exception = input.capException?.trim() || null
+    if (problem) {
+      const overridable = input.kind !== 'initial'
+      if (!overridable || !manages || !exception) {
+        const message = overridable
+          ? `${problem}. A programme manager can book one more with a reason.`
+          : problem
+        throw badRequest(message, [{ field: 'kind', message }])
+      }
+    }
+    const id = await insertAppointment(trx, {
+      caseId,
+      linkWorkerUserId: worker,
+      kind: input.kind,
+      mode: input.mode,
+      place: input.place,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      capExceptionReason: problem ? exception : null,
+      capExceptionByUserId: problem ? ctx.user.id : null,
+    })
+    await addEvent(trx, caseId, {
+      kind: 'appointment',
+      summary: `${APPOINTMENT_KIND_LABELS[input.kind]} appointment booked (${APPOINTMENT_MODE_LABELS[input.mode].toLowerCase()})${problem ? `, past the cap: ${exception}` : ''}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.appointment-book',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { appointmentId: id, kind: input.kind, mode: input.mode, capException: problem !== undefined },
+    })
+    return id
+  })
+}
+
+async function appointmentFor(trx: Queryable, ctx: Ctx, appointmentId: string, open = true) {
+  const appointment = isId(appointmentId) ? await getAppointment(trx, appointmentId) : undefined
+  if (!appointment) throw notFound()
+  const found = await caseForUser(trx, ctx.user, ctx.actor, appointment.caseId, { open })
+  return { appointment, ...found }
+}
+
+/** Records what happened to an appointment, and the goals the session worked on. */
+export async function recordAppointment(
+  db: Queryable,
+  ctx: Ctx,
+  appointmentId: string,
+  input: { status: AppointmentStatus; goalIds: string[] },
+  now: Date,
+): Promise<AppointmentRow> {
+  return inTransaction(db, async (trx) => {
+    const { appointment, case: kase } = await appointmentFor(trx, ctx, appointmentId)
+    const goals = new Set((await goalsOfCase(trx, kase.id)).map((g) => g.id))
+    const goalIds = input.goalIds.filter((id) => goals.has(id))
+    if (input.status === 'attended' && Date.parse(appointment.startsAt) > now.getTime()) {
+      const message = 'An appointment cannot be attended before it starts'
+      throw badRequest(message, [{ field: 'status', message }])
+    }
+    await updateAppointment(trx, appointment.id, { status: input.status, goalIds })
+    if (input.status === 'attended') await markFirstContact(trx, kase.id, appointment.startsAt)
+    await addEvent(trx, kase.id, {
+      kind: 'appointment',
+      summary: `${APPOINTMENT_KIND_LABELS[appointment.kind]} appointment: ${APPOINTMENT_STATUS_LABELS[input.status].toLowerCase()}${goalIds.length ? `, worked on ${goalIds.length} ${goalIds.length === 1 ? 'goal' : 'goals'}` : ''}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.appointment-update',
+      recordType: 'case',
+      recordId: kase.id,
+      detail: { appointmentId, status: input.status, goals: goalIds.length },
+    })
+    return { ...appointment, status: input.status, goalIds }
+  })
+}
+
+/** Lone working: the worker marks arrival at, or departure from, a home visit. */
+export async function checkIn(
+  db: Queryable,
+  ctx: Ctx,
+  appointmentId: string,
+  what: 'arrive' | 'depart',
+  now: Date,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const { appointment, case: kase } = await appointmentFor(trx, ctx, appointmentId, false)
+    if (appointment.mode !== 'home_visit') throw badRequest('Only home visits have a lone-working check-in.')
+    if (appointment.linkWorkerUserId !== ctx.user.id)
+      throw badRequest('Only the worker making the visit can check in and out.')
+    if (what === 'arrive' && appointment.arrivedAt) throw conflict('Arrival has already been recorded.')
+    if (what === 'depart' && !appointment.arrivedAt) throw conflict('Record arrival before departure.')
+    if (what === 'depart' && appointment.departedAt) throw conflict('Departure has already been recorded.')
+    const at = now.toISOString()
+    await updateAppointment(trx, appointment.id, what === 'arrive' ? { arrivedAt: at } : { departedAt: at })
+    await addEvent(trx, kase.id, {
+      kind: 'lone-working',
+      summary: what === 'arrive' ? 'Arrived at home visit' : 'Left home visit',
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: what === 'arrive' ? 'case.visit-arrive' : 'case.visit-depart',
+      recordType: 'case',
+      recordId: kase.id,
+      detail: { appointmentId },
+    })
+  })
+}
+
+export async function updatePlan(db: Queryable, ctx: Ctx, caseId: string, plan: Omit<Plan, 'updatedAt'>) {
+  await inTransaction(db, async (trx) => {
+    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    await savePlan(trx, caseId, plan)
+    await addEvent(trx, caseId, {
+      kind: 'plan',
+      summary: 'Care and support plan updated',
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, { action: 'case.plan-update', recordType: 'case', recordId: caseId })
+  })
+}
+
+export async function addGoal(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: { text: string; targetDate: string | null; progress: GoalProgress },
+): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (!input.text.trim()) {
+      throw badRequest('Enter the goal in the person’s own words', [
+        { field: 'text', message: 'Enter the goal in the person’s own words' },
+      ])
+    }
+    const id = await insertGoal(trx, caseId, { ...input, text: input.text.trim() })
+    await addEvent(trx, caseId, { kind: 'plan', summary: 'Goal added', userId: ctx.user.id })
+    await audit(trx, ctx.actor, {
+      action: 'case.goal-add',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { goalId: id },
+    })
+    return id
+  })
+}
+
+export async function setGoalProgress(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  goalId: string,
+  progress: GoalProgress,
+) {
+  await inTransaction(db, async (trx) => {
+    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (!isId(goalId) || !(await updateGoal(trx, caseId, goalId, progress))) throw notFound()
+    await addEvent(trx, caseId, {
+      kind: 'plan',
+      summary: `Goal progress: ${GOAL_PROGRESS_LABELS[progress].toLowerCase()}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.goal-update',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { goalId, progress },
+    })
+  })
+}
+
+export async function addNote(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: { type: NoteType; text: string },
+) {
+  return inTransaction(db, async (trx) => {
+    await caseForUser(trx, ctx.user, ctx.actor, caseId)
+    const id = await insertNote(trx, caseId, { ...input, authorUserId: ctx.user.id })
+    if (input.type === 'contact') await markFirstContact(trx, caseId, new Date().toISOString())
+    await addEvent(trx, caseId, { kind: 'note', summary: NOTE_TYPE_LABELS[input.type], userId: ctx.user.id })
+    await audit(trx, ctx.actor, {
+      action: 'case.note-add',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { noteId: id, type: input.type },
+    })
+    return id
+  })
+}
+
+export interface PrescriptionInput {
+  serviceId: string
+  serviceName: string
+  need: string | null
+  weeks: number
+  expectedSessions: number
+  start: string
+}
+
+export async function prescribe(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: PrescriptionInput,
+): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    const { case: kase, programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const problem = prescriptionProblem(programme.prescription, input)
+    if (problem) throw badRequest(problem.message, [problem])
+    if (input.need && !programme.needs.some((n) => n.id === input.need))
+      throw badRequest('Select a need from the list', [
+        { field: 'need', message: 'Select a need from the list' },
+      ])
+    const id = await insertPrescription(trx, {
+      ...input,
+      caseId,
+      personId: kase.personId,
+      end: prescriptionEnd(input.start, input.weeks),
+    })
+    await addEvent(trx, caseId, {
+      kind: 'prescription',
+      summary: `Prescribed ${input.serviceName} for ${input.weeks} weeks`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.prescription-add',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { prescriptionId: id, serviceId: input.serviceId, weeks: input.weeks },
+    })
+    return id
+  })
+}
+
+/** The end-of-prescription review: whether the person carries on with the activity. */
+export async function reviewEndedPrescription(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  prescriptionId: string,
+  continued: boolean,
+  now: Date,
+) {
+  await inTransaction(db, async (trx) => {
+    const { programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId)
+    const found = isId(prescriptionId) ? await getPrescription(trx, prescriptionId) : undefined
+    if (!found || found.caseId !== caseId) throw notFound()
+    if (continued && !programme.prescription?.mayContinueAfter) {
+      const message = 'This programme does not record people continuing after a prescription ends'
+      throw badRequest(message, [{ field: 'continued', message }])
+    }
+    await reviewPrescription(trx, prescriptionId, { continued, at: now.toISOString() })
+    await addEvent(trx, caseId, {
+      kind: 'prescription',
+      summary: `Reviewed ${found.serviceName}${continued ? ': continuing after the prescription' : ''}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.prescription-review',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { prescriptionId, continued },
+    })
+  })
+}
+
+export async function signpost(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: {
+    kind: 'signpost' | 'referral'
+    referralId: string | null
+    serviceId: string | null
+    serviceName: string
+    need: string | null
+    note: string
+  },
+) {
+  return inTransaction(db, async (trx) => {
+    const { programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (input.need && !programme.needs.some((n) => n.id === input.need))
+      throw badRequest('Select a need from the list', [
+        { field: 'need', message: 'Select a need from the list' },
+      ])
+    const id = await insertSignpost(trx, caseId, { ...input, userId: ctx.user.id })
+    await addEvent(trx, caseId, {
+      kind: input.kind,
+      summary: `${input.kind === 'signpost' ? 'Signposted to' : 'Referred on to'} ${input.serviceName}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: input.kind === 'signpost' ? 'case.signpost-add' : 'case.onward-referral-add',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { signpostId: id, serviceId: input.serviceId, referralId: input.referralId },
+    })
+    return id
+  })
+}
+
+export async function exitCase(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: { closureReason: ClosureReason; exitPlan: string },
+  now: Date,
+) {
+  await inTransaction(db, async (trx) => {
+    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    await closeCase(trx, caseId, { ...input, at: now.toISOString() })
+    const future = (await appointmentsOfCase(trx, caseId)).filter(
+      (a) => a.status === 'booked' && Date.parse(a.startsAt) > now.getTime(),
+    )
+    for (const a of future) await updateAppointment(trx, a.id, { status: 'cancelled' })
+    await addEvent(trx, caseId, {
+      kind: 'closed',
+      summary: `Case closed: ${CLOSURE_REASON_LABELS[input.closureReason].toLowerCase()}${future.length ? `; ${future.length} booked ${future.length === 1 ? 'appointment' : 'appointments'} cancelled` : ''}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.close',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { closureReason: input.closureReason, cancelledAppointments: future.length },
+    })
+  })
+}
+
+/** A manager assigns (or reassigns) the case to one of the programme's link workers. */
+export async function assignCase(db: Queryable, ctx: Ctx, caseId: string, userId: string) {
+  await inTransaction(db, async (trx) => {
+    const {
+      programme,
+      manages,
+      case: kase,
+    } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (!manages) throw notFound()
+    const worker = programme.linkWorkers.find((w) => w.userId === userId)
+    if (!worker) {
+      const message = 'Select one of the programme’s link workers'
+      throw badRequest(message, [{ field: 'userId', message }])
+    }
+    await setCaseWorker(trx, caseId, userId, await organisationOfWorker(trx, userId, programme))
+    await addEvent(trx, caseId, {
+      kind: 'assigned',
+      summary: `${kase.linkWorkerUserId ? 'Reassigned' : 'Assigned'} to ${worker.name}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.assign',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { from: kase.linkWorkerUserId, to: userId },
+    })
+  })
+}
+
+/**
+ * An onward referral from the case to a directory service, through the Referrals capability (so
+ * the loop closes: the provider accepts or declines, and the case sees it). Recorded with the
+ * service and the need, in the same transaction as the referral.
+ */
+export async function referOnward(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: { serviceId: string; serviceName: string; need: string | null; note: string; consent: boolean },
+  now: Date,
+): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    const { case: kase, programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (!input.consent) {
+      const message = 'Confirm the person has agreed to the referral'
+      throw badRequest(message, [{ field: 'consent', message }])
+    }
+    if (input.need && !programme.needs.some((n) => n.id === input.need))
+      throw badRequest('Select a need from the list', [
+        { field: 'need', message: 'Select a need from the list' },
+      ])
+    const [plan, goals] = await Promise.all([getPlan(trx, caseId), goalsOfCase(trx, caseId)])
+    const outcome = await createReferral(
+      trx,
+      ctx.actor,
+      {
+        target: { serviceId: input.serviceId },
+        person: { personId: kase.personId },
+        referrer: {
+          kind: 'other_professional',
+          userId: ctx.user.id,
+          organisationId: kase.organisationId,
+          name: ctx.user.name,
+          contact: ctx.user.email,
+        },
+        consent: {
+          about: `Referral to ${input.serviceName}`,
+          givenBy: 'person',
+          representativeName: null,
+          representativeRelationship: null,
+          method: 'verbal',
+          givenAt: now.toISOString(),
+        },
+        needs: input.need ? [input.need] : [],
+        whatMatters: plan.whatMatters,
+        goals: goals.slice(0, 20).map((g) => g.text.slice(0, 500)),
+        reason: input.note || `Onward referral from ${programme.name}`,
+        answers: {},
+        sourceCaseId: caseId,
+      },
+      { now },
+    )
+    if (outcome.outcome === 'not-sent') {
+      const why = outcome.eligibility.reasons.filter((r) => r.met === false).map((r) => r.message)
+      const message = `The referral was not sent: ${why.join('; ') || 'the person does not meet the service’s criteria'}`
+      throw badRequest(message, [{ field: 'serviceName', message }])
+    }
+    const id = await insertSignpost(trx, caseId, {
+      kind: 'referral',
+      referralId: outcome.referralId,
+      serviceId: input.serviceId,
+      serviceName: input.serviceName,
+      need: input.need,
+      note: input.note,
+      userId: ctx.user.id,
+    })
+    await addEvent(trx, caseId, {
+      kind: 'referral',
+      summary: `Referred on to ${input.serviceName}${outcome.flaggedForReview ? ' (flagged for the provider to review)' : ''}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.onward-referral-add',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { signpostId: id, serviceId: input.serviceId, referralId: outcome.referralId },
+    })
+    return id
+  })
+}
+
+/**
+ * Opens a case when a referral to a link-worker programme is accepted, in the acceptance's
+ * transaction, carrying over what matters to the person and their goals into the plan.
+ */
+export async function openCaseForAcceptedReferral(
+  trx: Queryable,
+  referral: AcceptedReferral,
+  actor: Actor,
+): Promise<void> {
+  if (!referral.programmeId) return
+  const programme = await getProgramme(trx, referral.programmeId)
+  if (!programme || programme.pathway !== 'link_worker') return
+  const caseId = await openCase(trx, actor, {
+    personId: referral.personId,
+    programmeId: programme.id,
+    referralId: referral.id,
+    practiceOdsCode: referral.practiceOdsCode,
+    needs: referral.needs,
+  })
+  if (referral.whatMatters.trim()) {
+    await savePlan(trx, caseId, {
+      whatMatters: referral.whatMatters.trim(),
+      agreedFocus: '',
+      actions: '',
+      followUpMode: null,
+      followUpLocation: '',
+      followUpFrequency: '',
+    })
+  }
+  for (const goal of referral.goals.filter((g) => g.trim()))
+    await insertGoal(trx, caseId, { text: goal.trim(), targetDate: null, progress: 'not_started' })
+}

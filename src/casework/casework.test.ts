@@ -1,0 +1,481 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { listAuditEvents } from '../access/audit.ts'
+import { createOrganisation } from '../access/store.ts'
+import type { Db } from '../db/schema.ts'
+import { describeEachDatabase } from '../db/testing.ts'
+import { personInputSchema } from '../people/person.ts'
+import { createPersonRecord } from '../people/records.ts'
+import { DEFAULT_APPOINTMENT_RULES, defaultSettings } from '../programmes/config.ts'
+import {
+  addLinkWorker,
+  createProgramme,
+  setNamedLinkWorkers,
+  setProgrammePractices,
+} from '../programmes/store.ts'
+import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
+import { getCaseForUser, openCase, prescriptionsOfCase, prescriptionsOfPerson } from './index.ts'
+
+const NOW = new Date('2026-11-30T10:00:00Z')
+const actor = { userId: null, ip: null }
+
+async function setUp(db: Db) {
+  const owner = await createOrganisation(db, {
+    name: 'Tower Hamlets GP Care Group',
+    kind: 'vcs',
+    parentId: null,
+    odsCode: null,
+    postcode: null,
+  })
+  const practice = await createOrganisation(db, {
+    name: 'Test Practice',
+    kind: 'practice',
+    parentId: null,
+    odsCode: 'Z99001',
+    postcode: null,
+  })
+  const other = await createOrganisation(db, {
+    name: 'Other Practice',
+    kind: 'practice',
+    parentId: null,
+    odsCode: 'Z99002',
+    postcode: null,
+  })
+  const manager = await createAccount(db, 'programme_manager', {
+    organisationId: owner,
+    name: 'Mona Manager',
+  })
+  const worker = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Wendy Worker' })
+  const worker2 = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Walter Worker' })
+  const outsider = await createAccount(db, 'link_worker', { name: 'Oscar Outsider' })
+  const otherManager = await createAccount(db, 'programme_manager', { name: 'Olga Other' })
+  const settings = {
+    ...defaultSettings('Social prescribing'),
+    needs: [
+      { id: 'social-isolation', label: 'Social isolation' },
+      { id: 'housing', label: 'Housing' },
+    ],
+    appointments: {
+      ...DEFAULT_APPOINTMENT_RULES,
+      furtherAppointmentsCap: 2,
+      modes: ['practice' as const, 'home_visit' as const],
+    },
+    prescription: { minWeeks: 8, maxWeeks: 16, mayContinueAfter: true },
+  }
+  const programmeId = await createProgramme(db, {
+    name: 'Social prescribing',
+    ownerOrganisationId: owner,
+    settings,
+  })
+  await setProgrammePractices(db, programmeId, [practice, other])
+  await addLinkWorker(db, programmeId, worker.userId)
+  await addLinkWorker(db, programmeId, worker2.userId)
+  await setNamedLinkWorkers(db, programmeId, { [practice]: worker.userId })
+  const personId = await createPersonRecord(
+    db,
+    actor,
+    personInputSchema('2026-11-30').parse({
+      nhsNumber: '9434765919',
+      givenName: 'Ada',
+      familyName: 'Testperson',
+      dateOfBirth: '1960-02-01',
+      registeredPracticeId: practice,
+      conditions: ['44054006'],
+    }),
+  )
+  const app = await testApp(db, {}, () => NOW)
+  const as = (account: { userId: string }) => new PageClient(app).signInAs(account.userId)
+  return { app, as, owner, practice, manager, worker, worker2, outsider, otherManager, programmeId, personId }
+}
+
+const caseIdOf = (location: string | undefined) =>
+  /\/casework\/cases\/([0-9a-f-]{36})/.exec(location ?? '')?.[1]
+
+describeEachDatabase('casework', (database) => {
+  it('opens a case for the named link worker of the practice, or unassigned, audited', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const named = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+      needs: ['housing', 'not-a-need'],
+    })
+    const unnamed = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99002',
+    })
+    const { loadCurrentUser } = await import('../access/store.ts')
+    const workerUser = (await loadCurrentUser(db, t.worker.userId))!
+    const found = await getCaseForUser(db, workerUser, named)
+    assert.equal(found?.case.linkWorkerUserId, t.worker.userId)
+    assert.deepEqual(found?.case.needs, ['housing'])
+    const second = await getCaseForUser(db, workerUser, unnamed)
+    assert.equal(second?.case.linkWorkerUserId, null)
+    const outsider = (await loadCurrentUser(db, t.outsider.userId))!
+    assert.equal(await getCaseForUser(db, outsider, named), undefined)
+    const events = await listAuditEvents(db, { recordType: 'case', recordId: named })
+    assert.deepEqual(
+      events.map((e) => e.action),
+      ['case.create'],
+    )
+  })
+
+  it('shows the caseload and case page to the worker, 404 to others, and audits reads', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const worker = await t.as(t.worker)
+    const caseload = await worker.get('/casework')
+    assert.equal(caseload.statusCode, 200)
+    assert.match(textOf(caseload.body), /Ada Testperson/)
+    assert.match(textOf(caseload.body), /Waiting 0 days/)
+    const page = await worker.get(`/casework/cases/${id}`)
+    assert.equal(page.statusCode, 200)
+    const text = textOf(page.body)
+    assert.match(text, /943 476 5919/)
+    assert.match(text, /Diabetes mellitus type 2/)
+    assert.match(text, /Case opened and assigned/)
+    const reads = await listAuditEvents(db, { recordType: 'case', recordId: id, action: 'case.read' })
+    assert.equal(reads.length, 1)
+    for (const account of [t.outsider, t.otherManager]) {
+      const other = await t.as(account)
+      assert.equal((await other.get(`/casework/cases/${id}`)).statusCode, 404)
+      assert.doesNotMatch(textOf((await other.get('/casework')).body), /Ada Testperson/)
+    }
+    const manager = await t.as(t.manager)
+    assert.equal((await manager.get(`/casework/cases/${id}`)).statusCode, 200)
+    assert.equal((await worker.get('/casework/cases/not-an-id')).statusCode, 404)
+  })
+
+  it('books appointments within the cap, refuses bad times and past the cap, and lets a manager make an exception', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const worker = await t.as(t.worker)
+    const book = (
+      kind: string,
+      date: string,
+      start: string,
+      end: string,
+      extra: Record<string, string> = {},
+    ) =>
+      worker.post(`/casework/cases/${id}/appointments`, {
+        kind,
+        mode: 'practice',
+        place: '',
+        date,
+        startTime: start,
+        endTime: end,
+        ...extra,
+      })
+    const bad = await book('initial', '2026-12-01', '10:00', '09:00')
+    assert.equal(bad.statusCode, 400)
+    assert.match(textOf(bad.body), /The appointment must end after it starts/)
+    assert.equal((await book('initial', '2026-12-01', '10:00', '11:00')).statusCode, 303)
+    assert.match(
+      textOf((await book('initial', '2026-12-02', '10:00', '11:00')).body),
+      /already has an initial appointment/,
+    )
+    assert.equal((await book('follow_up', '2026-12-08', '10:00', '10:45')).statusCode, 303)
+    assert.equal((await book('exit', '2026-12-15', '10:00', '10:30')).statusCode, 303)
+    const past = await book('follow_up', '2026-12-22', '10:00', '10:45')
+    assert.equal(past.statusCode, 400)
+    assert.match(textOf(past.body), /at most 2 further appointments/)
+    const manager = await t.as(t.manager)
+    const exception = await manager.post(`/casework/cases/${id}/appointments`, {
+      kind: 'follow_up',
+      mode: 'practice',
+      place: '',
+      date: '2026-12-22',
+      startTime: '10:00',
+      endTime: '10:45',
+      capException: 'Housing crisis needs one more session',
+    })
+    assert.equal(exception.statusCode, 303)
+    const page = textOf((await worker.get(`/casework/cases/${id}`)).body)
+    assert.match(page, /Past the cap: Housing crisis needs one more session/)
+    // A clash in the diary: a second case's appointment at the same time.
+    const id2 = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    await worker.post(`/casework/cases/${id2}/appointments`, {
+      kind: 'initial',
+      mode: 'practice',
+      place: '',
+      date: '2026-12-01',
+      startTime: '10:30',
+      endTime: '11:30',
+    })
+    const diary = textOf((await worker.get('/casework/diary?date=2026-12-01&view=week')).body)
+    assert.match(diary, /2 appointments overlap another/)
+  })
+
+  it('keeps the care plan with goals, refuses a goal with no text, and records sessions against goals', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const worker = await t.as(t.worker)
+    assert.equal(
+      (
+        await worker.post(`/casework/cases/${id}/plan`, {
+          whatMatters: 'Seeing my grandchildren',
+          agreedFocus: 'Getting out more',
+          actions: 'Try the walking group',
+          followUpMode: 'practice',
+          followUpLocation: 'Surgery',
+          followUpFrequency: 'Fortnightly',
+        })
+      ).statusCode,
+      303,
+    )
+    const empty = await worker.post(`/casework/cases/${id}/goals`, {
+      text: '  ',
+      targetDate: '',
+      progress: 'not_started',
+    })
+    assert.equal(empty.statusCode, 400)
+    assert.match(textOf(empty.body), /Enter the goal in the person’s own words/)
+    assert.equal(
+      (
+        await worker.post(`/casework/cases/${id}/goals`, {
+          text: 'Walk to the park',
+          targetDate: '2027-01-31',
+          progress: 'started',
+        })
+      ).statusCode,
+      303,
+    )
+    const print = await worker.get(`/casework/cases/${id}/plan/print`)
+    assert.match(textOf(print.body), /Seeing my grandchildren.*Walk to the park/)
+    const goalId = /name="goalIds" type="checkbox" value="([0-9a-f-]{36})"/.exec(
+      (await worker.post(`/casework/cases/${id}/appointments`, {
+        kind: 'initial',
+        mode: 'practice',
+        place: '',
+        date: '2026-11-30',
+        startTime: '09:00',
+        endTime: '09:30',
+      })) && (await worker.get(`/casework/appointments/${await firstAppointment(db, id)}`)).body,
+    )?.[1]
+    assert.ok(goalId)
+    const record = await worker.post(`/casework/appointments/${await firstAppointment(db, id)}`, {
+      status: 'attended',
+      goalIds: [goalId],
+    })
+    assert.equal(record.statusCode, 303)
+    const page = textOf((await worker.get(`/casework/cases/${id}`)).body)
+    assert.match(page, /Initial appointment: attended, worked on 1 goal/)
+    assert.doesNotMatch(page, /Waiting for first contact/)
+  })
+
+  it('prescribes within the weeks rule, records the review and continuation, and exits with a GP summary', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+      needs: ['social-isolation'],
+    })
+    const worker = await t.as(t.worker)
+    // The directory adapter finds no services here; store a prescription directly, then check the rule through the form.
+    const { prescribe } = await import('./cases.ts')
+    const { loadCurrentUser } = await import('../access/store.ts')
+    const user = (await loadCurrentUser(db, t.worker.userId))!
+    await assert.rejects(
+      prescribe(db, { user, actor }, id, {
+        serviceId: 'svc',
+        serviceName: 'Walking group',
+        need: null,
+        weeks: 20,
+        expectedSessions: 10,
+        start: '2026-12-01',
+      }),
+      /Prescriptions in this programme are 8 to 16 weeks/,
+    )
+    assert.deepEqual(await prescriptionsOfCase(db, id), [])
+    const pid = await prescribe(db, { user, actor }, id, {
+      serviceId: 'svc',
+      serviceName: 'Walking group',
+      need: 'social-isolation',
+      weeks: 8,
+      expectedSessions: 8,
+      start: '2026-10-01',
+    })
+    const [p] = await prescriptionsOfPerson(db, t.personId)
+    assert.equal(p?.end, '2026-11-25')
+    assert.equal(p?.continued, false)
+    assert.match(textOf((await worker.get('/casework?show=overdue')).body), /Ada Testperson/)
+    assert.equal(
+      (await worker.post(`/casework/cases/${id}/prescriptions/${pid}/review`, { continued: 'yes' }))
+        .statusCode,
+      303,
+    )
+    assert.equal((await prescriptionsOfCase(db, id))[0]?.continued, true)
+    const formBad = await worker.post(`/casework/cases/${id}/prescriptions`, {
+      serviceName: 'Nowhere',
+      weeks: '8',
+      expectedSessions: '8',
+      start: '2026-12-01',
+      need: '',
+    })
+    assert.equal(formBad.statusCode, 400)
+    assert.equal(
+      (
+        await worker.post(`/casework/cases/${id}/signposts`, {
+          kind: 'signpost',
+          serviceName: 'Citizens Advice leaflet',
+          need: 'housing',
+          note: '',
+        })
+      ).statusCode,
+      303,
+    )
+    assert.equal(
+      (
+        await worker.post(`/casework/cases/${id}/notes`, {
+          type: 'benefits_check',
+          text: 'Checked pension credit',
+        })
+      ).statusCode,
+      303,
+    )
+    const noExit = await worker.post(`/casework/cases/${id}/exit`, {
+      closureReason: 'goals_met',
+      exitPlan: '',
+    })
+    assert.equal(noExit.statusCode, 400)
+    assert.equal(
+      (
+        await worker.post(`/casework/cases/${id}/exit`, {
+          closureReason: 'goals_met',
+          exitPlan: 'Keep walking on Tuesdays',
+        })
+      ).statusCode,
+      303,
+    )
+    const closedBooking = await worker.post(`/casework/cases/${id}/appointments`, {
+      kind: 'initial',
+      mode: 'practice',
+      place: '',
+      date: '2026-12-01',
+      startTime: '10:00',
+      endTime: '11:00',
+    })
+    assert.equal(closedBooking.statusCode, 400)
+    assert.match(textOf(closedBooking.body), /This case is closed/)
+    const summary = await worker.get(`/casework/cases/${id}/gp-summary.json`)
+    const json = JSON.parse(summary.body)
+    assert.equal(json.coded[0].code, '871731000000106')
+    assert.deepEqual(
+      json.needsAndConcerns.longTermConditions.map((c: { code: string }) => c.code),
+      ['44054006'],
+    )
+    assert.deepEqual(json.needsAndConcerns.needs, ['Social isolation'])
+    assert.equal(json.supportOffered.prescriptions[0].continuedAfterEnd, true)
+    assert.equal(json.supportOffered.signposts[0].service, 'Citizens Advice leaflet')
+    assert.equal(json.outcomes.closureReason, 'Goals met')
+    const text = await worker.get(`/casework/cases/${id}/gp-summary.txt`)
+    assert.match(text.body, /Exit plan: Keep walking on Tuesdays/)
+  })
+
+  it('lets a manager reassign, and shows overrunning home visits to the manager', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99002',
+    })
+    const manager = await t.as(t.manager)
+    assert.equal(
+      (await manager.post(`/casework/cases/${id}/assign`, { userId: t.outsider.userId })).statusCode,
+      400,
+    )
+    assert.equal(
+      (await manager.post(`/casework/cases/${id}/assign`, { userId: t.worker2.userId })).statusCode,
+      303,
+    )
+    const worker2 = await t.as(t.worker2)
+    assert.equal(
+      (
+        await worker2.post(`/casework/cases/${id}/appointments`, {
+          kind: 'initial',
+          mode: 'home_visit',
+          place: '',
+          date: '2026-11-30',
+          startTime: '08:00',
+          endTime: '09:00',
+        })
+      ).statusCode,
+      303,
+    )
+    const appointmentId = await firstAppointment(db, id)
+    assert.equal((await worker2.post(`/casework/appointments/${appointmentId}/arrive`, {})).statusCode, 303)
+    const view = textOf((await manager.get('/casework/lone-working')).body)
+    assert.match(view, /Overrunning visits.*Walter Worker.*Ada Testperson/)
+    const worker = await t.as(t.worker)
+    assert.equal((await worker.post(`/casework/appointments/${appointmentId}/depart`, {})).statusCode, 400)
+  })
+})
+
+async function firstAppointment(db: Db, caseId: string): Promise<string> {
+  const row = await db
+    .selectFrom('case_appointments')
+    .select('id')
+    .where('case_id', '=', caseId)
+    .orderBy('starts_at')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+describeEachDatabase('casework and referrals', (database) => {
+  it('opens a case with the plan from the referral when a referral to the programme is accepted', async () => {
+    const { db } = database()
+    const { referralSetUp, referralInput } = await import('../referrals/testing.ts')
+    const { createReferral, changeReferralStatus } = await import('../referrals/index.ts')
+    const { loadCurrentUser } = await import('../access/store.ts')
+    const t = await referralSetUp(db)
+    const now = new Date()
+    const sent = await createReferral(db, { userId: t.referrer.userId, ip: null }, referralInput(t), { now })
+    assert.equal(sent.outcome, 'sent')
+    if (sent.outcome !== 'sent') return
+    const app = await testApp(db)
+    const worker = (await loadCurrentUser(db, t.worker.userId))!
+    await changeReferralStatus(
+      db,
+      { userId: t.worker.userId, ip: null },
+      sent.referralId,
+      { to: 'accepted' },
+      { user: worker },
+      { now: new Date(now.getTime() + 60_000), onAccepted: app.kith.referralAccepted },
+    )
+    assert.equal(app.kith.referralAccepted.length, 1)
+    const row = await db
+      .selectFrom('cases')
+      .select(['id', 'link_worker_user_id'])
+      .where('referral_id', '=', sent.referralId)
+      .executeTakeFirstOrThrow()
+    assert.equal(row.link_worker_user_id, t.worker.userId)
+    const client = await new PageClient(app).signInAs(t.worker.userId)
+    const page = textOf((await client.get(`/casework/cases/${row.id}`)).body)
+    assert.match(page, /From Dr Peter Walsh/)
+    assert.match(page, /Alex Testperson/)
+  })
+})

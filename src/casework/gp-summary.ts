@@ -1,0 +1,206 @@
+// The summary of a closed (or open) case for the person's GP record, in the shape of the PRSB
+// social prescribing minimum dataset's sections: demographics, needs and concerns, support
+// offered, outcomes. SNOMED CT codes come only from shared/reference/reference.md: the referral
+// to social prescribing (or its decline) and the person's coded long-term conditions.
+
+import {
+  CLOSURE_REASON_LABELS,
+  type ClosureReason,
+  GOAL_PROGRESS_LABELS,
+  type GoalProgress,
+} from './rules.ts'
+
+const SNOMED = 'http://snomed.info/sct'
+
+/** Verified in shared/reference/reference.md, section 1. */
+export const SOCIAL_PRESCRIBING_REFERRAL = {
+  code: '871731000000106',
+  display: 'Referral to social prescribing service',
+}
+export const SOCIAL_PRESCRIBING_DECLINED = { code: '871711000000103', display: 'Social prescribing declined' }
+
+export interface SummaryInput {
+  person: {
+    nhsNumber: string | null
+    givenName: string
+    familyName: string
+    dateOfBirth: string
+    sexOrGender: string | null
+    postcode: string | null
+    practice: { name: string; odsCode: string | null } | null
+    conditions: { code: string; display: string }[]
+  }
+  programme: { name: string; ownerOrganisationName: string; linkWorkerTitle: string }
+  linkWorkerName: string | null
+  openedAt: string
+  firstContactAt: string | null
+  closedAt: string | null
+  closureReason: ClosureReason | null
+  exitPlan: string | null
+  needs: string[]
+  whatMatters: string
+  goals: { text: string; progress: GoalProgress }[]
+  appointments: { attended: number; didNotAttend: number }
+  prescriptions: { serviceName: string; weeks: number; start: string; end: string; continued: boolean }[]
+  signposts: { kind: 'signpost' | 'referral'; serviceName: string; need: string | null }[]
+}
+
+export interface GpSummary {
+  resourceType: 'SocialPrescribingSummary'
+  demographics: {
+    nhsNumber: string | null
+    name: string
+    dateOfBirth: string
+    sexOrGender: string | null
+    postcode: string | null
+    registeredPractice: { name: string; odsCode: string | null } | null
+  }
+  coded: { system: string; code: string; display: string; reason: string }[]
+  needsAndConcerns: {
+    needs: string[]
+    whatMattersToMe: string
+    longTermConditions: { system: string; code: string; display: string }[]
+  }
+  supportOffered: {
+    programme: string
+    provider: string
+    linkWorker: string | null
+    linkWorkerTitle: string
+    opened: string
+    firstContact: string | null
+    appointmentsAttended: number
+    appointmentsNotAttended: number
+    prescriptions: {
+      service: string
+      weeks: number
+      start: string
+      end: string
+      continuedAfterEnd: boolean
+    }[]
+    onwardReferrals: { service: string; need: string | null }[]
+    signposts: { service: string; need: string | null }[]
+  }
+  outcomes: {
+    goals: { goal: string; progress: string }[]
+    closed: string | null
+    closureReason: string | null
+    exitPlan: string | null
+  }
+}
+
+export function gpSummary(input: SummaryInput): GpSummary {
+  const declined = input.closureReason === 'declined' && !input.firstContactAt
+  const coded = [
+    declined
+      ? { system: SNOMED, ...SOCIAL_PRESCRIBING_DECLINED, reason: 'The person declined the referral' }
+      : { system: SNOMED, ...SOCIAL_PRESCRIBING_REFERRAL, reason: 'First contact in this episode of care' },
+  ]
+  return {
+    resourceType: 'SocialPrescribingSummary',
+    demographics: {
+      nhsNumber: input.person.nhsNumber,
+      name: `${input.person.givenName} ${input.person.familyName}`,
+      dateOfBirth: input.person.dateOfBirth,
+      sexOrGender: input.person.sexOrGender,
+      postcode: input.person.postcode,
+      registeredPractice: input.person.practice,
+    },
+    coded,
+    needsAndConcerns: {
+      needs: input.needs,
+      whatMattersToMe: input.whatMatters,
+      longTermConditions: input.person.conditions.map((c) => ({
+        system: SNOMED,
+        code: c.code,
+        display: c.display,
+      })),
+    },
+    supportOffered: {
+      programme: input.programme.name,
+      provider: input.programme.ownerOrganisationName,
+      linkWorker: input.linkWorkerName,
+      linkWorkerTitle: input.programme.linkWorkerTitle,
+      opened: input.openedAt.slice(0, 10),
+      firstContact: input.firstContactAt?.slice(0, 10) ?? null,
+      appointmentsAttended: input.appointments.attended,
+      appointmentsNotAttended: input.appointments.didNotAttend,
+      prescriptions: input.prescriptions.map((p) => ({
+        service: p.serviceName,
+        weeks: p.weeks,
+        start: p.start,
+        end: p.end,
+        continuedAfterEnd: p.continued,
+      })),
+      onwardReferrals: input.signposts
+        .filter((s) => s.kind === 'referral')
+        .map((s) => ({ service: s.serviceName, need: s.need })),
+      signposts: input.signposts
+        .filter((s) => s.kind === 'signpost')
+        .map((s) => ({ service: s.serviceName, need: s.need })),
+    },
+    outcomes: {
+      goals: input.goals.map((g) => ({ goal: g.text, progress: GOAL_PROGRESS_LABELS[g.progress] })),
+      closed: input.closedAt?.slice(0, 10) ?? null,
+      closureReason: input.closureReason ? CLOSURE_REASON_LABELS[input.closureReason] : null,
+      exitPlan: input.exitPlan,
+    },
+  }
+}
+
+const list = (items: string[], none = 'None recorded') =>
+  items.length ? items.map((item) => `  - ${item}`).join('\n') : `  ${none}`
+
+/** The summary as plain text, for pasting into the GP record. */
+export function gpSummaryText(summary: GpSummary): string {
+  const d = summary.demographics
+  const s = summary.supportOffered
+  const o = summary.outcomes
+  return [
+    'SOCIAL PRESCRIBING SUMMARY',
+    '',
+    'Demographics',
+    `  Name: ${d.name}`,
+    `  NHS number: ${d.nhsNumber ?? 'not known'}`,
+    `  Date of birth: ${d.dateOfBirth}`,
+    `  Registered practice: ${d.registeredPractice ? `${d.registeredPractice.name}${d.registeredPractice.odsCode ? ` (${d.registeredPractice.odsCode})` : ''}` : 'not known'}`,
+    '',
+    'Coded entries (SNOMED CT)',
+    list(summary.coded.map((c) => `${c.code} ${c.display}`)),
+    '',
+    'Needs and concerns',
+    list(summary.needsAndConcerns.needs),
+    ...(summary.needsAndConcerns.whatMattersToMe
+      ? [`  What matters to me: ${summary.needsAndConcerns.whatMattersToMe}`]
+      : []),
+    ...(summary.needsAndConcerns.longTermConditions.length
+      ? [
+          `  Long-term conditions: ${summary.needsAndConcerns.longTermConditions.map((c) => `${c.display} (${c.code})`).join(', ')}`,
+        ]
+      : []),
+    '',
+    'Support offered',
+    `  ${s.programme}, ${s.provider}${s.linkWorker ? `; ${s.linkWorkerTitle.toLowerCase()}: ${s.linkWorker}` : ''}`,
+    `  Opened ${s.opened}${s.firstContact ? `; first contact ${s.firstContact}` : '; no contact made'}`,
+    `  Appointments attended: ${s.appointmentsAttended}; not attended: ${s.appointmentsNotAttended}`,
+    '  Prescriptions:',
+    list(
+      s.prescriptions.map(
+        (p) =>
+          `${p.service}, ${p.weeks} weeks from ${p.start} to ${p.end}${p.continuedAfterEnd ? ' (continuing after the end)' : ''}`,
+      ),
+    ),
+    '  Onward referrals:',
+    list(s.onwardReferrals.map((r) => r.service)),
+    '  Signposts:',
+    list(s.signposts.map((r) => r.service)),
+    '',
+    'Outcomes',
+    list(
+      o.goals.map((g) => `${g.goal}: ${g.progress.toLowerCase()}`),
+      'No goals recorded',
+    ),
+    `  ${o.closed ? `Closed ${o.closed}: ${o.closureReason}` : 'The case is open'}`,
+    ...(o.exitPlan ? [`  Exit plan: ${o.exitPlan}`] : []),
+    '',
+  ].join('\n')
+}

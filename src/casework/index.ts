@@ -1,0 +1,45 @@
+// What other capabilities use of casework: open a case, check a user may see one, and read the
+// prescriptions of a case or a person. They reach casework only through these.
+
+import type { Queryable } from '../db/schema.ts'
+import { prescriptionsWhere } from './store.ts'
+
+export { type CaseForUser, getCaseForUser, type OpenCaseInput, openCase } from './cases.ts'
+export type { CaseRow } from './store.ts'
+
+export interface PrescriptionSummary {
+  id: string
+  serviceId: string
+  serviceName: string
+  weeks: number
+  expectedSessions: number
+  /** `YYYY-MM-DD`, the first day. */
+  start: string
+  /** `YYYY-MM-DD`, the last day: the review is due then. */
+  end: string
+  /** The person carries on with the activity after the end (recorded at the review). */
+  continued: boolean
+}
+
+function summary(p: PrescriptionSummary): PrescriptionSummary {
+  return {
+    id: p.id,
+    serviceId: p.serviceId,
+    serviceName: p.serviceName,
+    weeks: p.weeks,
+    expectedSessions: p.expectedSessions,
+    start: p.start,
+    end: p.end,
+    continued: p.continued,
+  }
+}
+
+/** The case's prescriptions, earliest first. Not audited: callers audit their own read. */
+export async function prescriptionsOfCase(db: Queryable, caseId: string): Promise<PrescriptionSummary[]> {
+  return (await prescriptionsWhere(db, 'case_id', caseId)).map(summary)
+}
+
+/** Every prescription the person has had, across their cases, earliest first. */
+export async function prescriptionsOfPerson(db: Queryable, personId: string): Promise<PrescriptionSummary[]> {
+  return (await prescriptionsWhere(db, 'person_id', personId)).map(summary)
+}

@@ -1,0 +1,1283 @@
+// Casework pages: the caseload, the case page and what a link worker does on it (appointments,
+// the care and support plan, prescriptions, signposts, notes, exit), the diary, and the
+// manager's lone-working view. Thin: parse, call cases.ts, render. Every read and change of a
+// case is audited; a case the user may not see answers 404.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { audit } from '../access/audit.ts'
+import { rolesAccess } from '../access/permissions.ts'
+import { isId } from '../db/ids.ts'
+import { readPerson, readPersonSummaries } from '../people/records.ts'
+import {
+  APPOINTMENT_KIND_LABELS,
+  APPOINTMENT_KINDS,
+  APPOINTMENT_MODE_LABELS,
+  APPOINTMENT_MODES,
+  describeAppointmentCap,
+  describePrescription,
+} from '../programmes/config.ts'
+import { getProgramme, type Programme, programmesOfUser } from '../programmes/store.ts'
+import { getReferral } from '../referrals/index.ts'
+import type { AppContext } from '../web/context.ts'
+import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
+import { type FieldProblem, notFound, Problem } from '../web/problem.ts'
+import {
+  addGoal,
+  addNote,
+  assignCase,
+  bookAppointment,
+  type CaseForUser,
+  caseForUser,
+  checkIn,
+  exitCase,
+  openCaseForAcceptedReferral,
+  prescribe,
+  recordAppointment,
+  referOnward,
+  reviewEndedPrescription,
+  setGoalProgress,
+  signpost,
+  updatePlan,
+} from './cases.ts'
+import { gpSummary, gpSummaryText } from './gp-summary.ts'
+import {
+  APPOINTMENT_STATUS_LABELS,
+  APPOINTMENT_STATUSES,
+  addDays,
+  CLOSURE_REASON_LABELS,
+  CLOSURE_REASONS,
+  type ClosureReason,
+  clashes,
+  daysBetween,
+  ENDING_SOON_DAYS,
+  GOAL_PROGRESS,
+  GOAL_PROGRESS_LABELS,
+  londonDate,
+  londonToUtc,
+  NOTE_TYPE_LABELS,
+  NOTE_TYPES,
+  overran,
+  weekStart,
+} from './rules.ts'
+import { findService } from './services.ts'
+import {
+  appointmentsOfCase,
+  diaryOf,
+  eventsOfCase,
+  getAppointment,
+  getPlan,
+  goalsOfCase,
+  homeVisitsOf,
+  listCaseload,
+  notesOfCase,
+  prescriptionsWhere,
+  signpostsOfCase,
+} from './store.ts'
+
+const VIEW = rolesAccess('link_worker', 'programme_manager')
+type Body = Record<string, unknown>
+
+const text = (max: number, message: string) => z.string().trim().max(max, message)
+const str = (value: unknown) => (typeof value === 'string' ? value : '')
+const list = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v) => typeof v === 'string')
+    : typeof value === 'string' && value
+      ? [value]
+      : []
+
+const items = <K extends string>(keys: readonly K[], labels: Record<K, string>, selected?: unknown) =>
+  keys.map((key) => ({
+    value: key,
+    text: labels[key],
+    selected: key === selected,
+    checked: key === selected,
+  }))
+
+const needLabel = (programme: Programme, id: string | null) =>
+  id ? (programme.needs.find((n) => n.id === id)?.label ?? id) : null
+
+/** Runs a change; a 400 from it becomes the form's errors (nothing was changed). */
+async function attempt<T>(
+  work: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; problems: FieldProblem[] }> {
+  try {
+    return { ok: true, value: await work() }
+  } catch (error) {
+    if (error instanceof Problem && (error.status === 400 || error.status === 409)) {
+      return {
+        ok: false,
+        problems: error.errors.length ? error.errors : [{ field: '', message: error.detail ?? error.title }],
+      }
+    }
+    throw error
+  }
+}
+
+export async function caseworkRoutes(app: FastifyInstance, context: AppContext) {
+  const { db } = context
+  const ctx = (request: FastifyRequest) => ({ user: request.user!, actor: request.actor })
+  const caseId = (request: FastifyRequest) => (request.params as { id: string }).id
+
+  // An accepted referral to a link-worker programme opens a case, in the acceptance's transaction.
+  context.referralAccepted.push(openCaseForAcceptedReferral)
+
+  context.navigation.push({
+    text: 'Caseload',
+    href: '/casework',
+    roles: ['link_worker', 'programme_manager'],
+    order: 30,
+  })
+  context.navigation.push({ text: 'Diary', href: '/casework/diary', roles: ['link_worker'], order: 31 })
+  context.homeCards.push({
+    roles: ['link_worker', 'programme_manager'],
+    heading: 'Caseload',
+    description: 'The people you support: who is waiting, next appointments, reviews due',
+    href: '/casework',
+    order: 30,
+  })
+
+  // ---- Caseload -------------------------------------------------------------------------
+
+  const SHOW = ['all', 'waiting', 'overdue', 'ending', 'unassigned', 'closed'] as const
+  const SORT = ['waiting', 'name', 'next'] as const
+  const SHOW_LABELS: Record<(typeof SHOW)[number], string> = {
+    all: 'All open cases',
+    waiting: 'Waiting for first contact',
+    overdue: 'Reviews overdue',
+    ending: 'Prescriptions ending soon',
+    unassigned: 'Not assigned',
+    closed: 'Closed cases',
+  }
+  const SORT_LABELS: Record<(typeof SORT)[number], string> = {
+    waiting: 'Longest waiting first',
+    name: 'Name',
+    next: 'Next appointment',
+  }
+
+  async function caseload(
+    request: FastifyRequest,
+    query: { show?: unknown; sort?: unknown; programme?: unknown },
+  ) {
+    const user = request.user!
+    const now = context.now()
+    const today = londonDate(now)
+    const show = SHOW.find((s) => s === query.show) ?? 'all'
+    const sort = SORT.find((s) => s === query.sort) ?? 'waiting'
+    const programmes = await programmesOfUser(db, user)
+    const managed = programmes.filter((p) => p.manages)
+    const programmeFilter =
+      typeof query.programme === 'string' && programmes.some((p) => p.id === query.programme)
+        ? query.programme
+        : undefined
+    const base = {
+      status: show === 'closed' ? ('closed' as const) : ('open' as const),
+      now: now.toISOString(),
+      today,
+      endingBy: addDays(today, ENDING_SOON_DAYS),
+    }
+    // A manager sees their programmes' cases; a link worker the cases assigned to them.
+    const rows = [
+      ...(managed.length
+        ? await listCaseload(db, {
+            ...base,
+            programmeIds: managed.map((p) => p.id).filter((id) => !programmeFilter || id === programmeFilter),
+            unassigned: show === 'unassigned',
+          })
+        : []),
+      ...(show !== 'unassigned' && programmes.some((p) => p.linkWorker)
+        ? await listCaseload(db, { ...base, linkWorkerUserId: user.id })
+        : []),
+    ]
+    const seen = new Set<string>()
+    const mine = rows.filter((row) => {
+      if (seen.has(row.id)) return false
+      seen.add(row.id)
+      if (programmeFilter && row.programmeId !== programmeFilter) return false
+      if (show === 'waiting') return row.firstContactAt === null
+      if (show === 'overdue') return row.overdueReviews > 0
+      if (show === 'ending') return row.endingSoon > 0
+      return true
+    })
+    const people = new Map(
+      (
+        await readPersonSummaries(
+          db,
+          request.actor,
+          mine.map((r) => r.personId),
+          { via: 'caseload' },
+        )
+      ).map((p) => [p.id, p]),
+    )
+    const names = new Map(programmes.map((p) => [p.id, p.name]))
+    const cases = mine.map((row) => {
+      const person = people.get(row.personId)
+      return {
+        ...row,
+        name: person ? `${person.givenName} ${person.familyName}` : 'Unknown',
+        sortName: person ? `${person.familyName} ${person.givenName}`.toLowerCase() : '',
+        nhsNumber: person?.nhsNumber ?? null,
+        programmeName: names.get(row.programmeId) ?? '',
+        waitingDays: row.firstContactAt ? null : daysBetween(row.openedAt, now),
+      }
+    })
+    cases.sort((a, b) =>
+      sort === 'name'
+        ? a.sortName.localeCompare(b.sortName)
+        : sort === 'next'
+          ? (a.nextAppointmentAt ?? '9').localeCompare(b.nextAppointmentAt ?? '9')
+          : (b.waitingDays ?? -1) - (a.waitingDays ?? -1) || a.openedAt.localeCompare(b.openedAt),
+    )
+    await audit(db, request.actor, {
+      action: 'case.list',
+      recordType: 'case',
+      detail: { count: cases.length, show },
+    })
+    return { cases, show, sort, programmes, programmeFilter, manages: managed.length > 0 }
+  }
+
+  app.get('/casework', { config: { access: VIEW } }, async (request, reply) => {
+    const view = await caseload(request, request.query as Body)
+    return reply.view('casework/views/caseload.njk', {
+      pageTitle: 'Caseload',
+      ...view,
+      showItems: items(SHOW, SHOW_LABELS, view.show),
+      sortItems: items(SORT, SORT_LABELS, view.sort),
+      programmeItems: [
+        { value: '', text: 'All programmes', selected: !view.programmeFilter },
+        ...view.programmes.map((p) => ({
+          value: p.id,
+          text: p.name,
+          selected: p.id === view.programmeFilter,
+        })),
+      ],
+      counts: {
+        waiting: view.cases.filter((c) => c.waitingDays !== null).length,
+        overdue: view.cases.filter((c) => c.overdueReviews > 0).length,
+        ending: view.cases.filter((c) => c.endingSoon > 0).length,
+      },
+    })
+  })
+
+  // ---- Case page ------------------------------------------------------------------------
+
+  async function casePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    found: CaseForUser,
+    extra: Body = {},
+  ) {
+    const { case: kase, programme, manages } = found
+    const person = await readPerson(db, request.actor, kase.personId, { via: 'case', caseId: kase.id })
+    if (!person) throw notFound()
+    const now = context.now()
+    const [appointments, plan, goals, notes, events, prescriptions, signposts] = await Promise.all([
+      appointmentsOfCase(db, kase.id),
+      getPlan(db, kase.id),
+      goalsOfCase(db, kase.id),
+      notesOfCase(db, kase.id),
+      eventsOfCase(db, kase.id),
+      prescriptionsWhere(db, 'case_id', kase.id),
+      signpostsOfCase(db, kase.id),
+    ])
+    const clashing = clashes(appointments)
+    const today = londonDate(now)
+    const referral = kase.referralId ? await getReferral(db, kase.referralId) : undefined
+    const view = {
+      caseId: kase.id,
+      personId: kase.personId,
+      programmeId: kase.programmeId,
+      user: request.user!,
+      actor: request.actor,
+      csrfToken: str((reply.locals as { csrfToken?: string } | undefined)?.csrfToken),
+    }
+    const panels = []
+    for (const panel of [...context.casePanels].sort((a, b) => a.order - b.order)) {
+      const loaded = await panel.load(db, view)
+      if (loaded) panels.push(loaded)
+    }
+    return {
+      pageTitle: `${person.givenName} ${person.familyName}`,
+      person,
+      kase,
+      programme,
+      manages,
+      open: kase.status === 'open',
+      needs: kase.needs.map((id) => needLabel(programme, id)),
+      waitingDays: kase.firstContactAt ? null : daysBetween(kase.openedAt, now),
+      cap: describeAppointmentCap(programme.appointments),
+      appointments: appointments.map((a) => ({
+        ...a,
+        kindLabel: APPOINTMENT_KIND_LABELS[a.kind],
+        modeLabel: APPOINTMENT_MODE_LABELS[a.mode],
+        statusLabel: APPOINTMENT_STATUS_LABELS[a.status],
+        clash: clashing.has(a.id),
+        overran: a.mode === 'home_visit' && overran(a, now),
+      })),
+      plan,
+      goals: goals.map((g) => ({ ...g, progressLabel: GOAL_PROGRESS_LABELS[g.progress] })),
+      notes: notes.map((n) => ({
+        ...n,
+        typeLabel: NOTE_TYPE_LABELS[n.type as keyof typeof NOTE_TYPE_LABELS] ?? n.type,
+      })),
+      noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, 'general'),
+      events,
+      prescriptions: prescriptions.map((p) => ({
+        ...p,
+        needLabel: needLabel(programme, p.need),
+        reviewDue: !p.reviewedAt && p.end < today,
+        ended: p.end < today,
+      })),
+      mayContinue: programme.prescription?.mayContinueAfter ?? false,
+      signposts: signposts.map((s) => ({ ...s, needLabel: needLabel(programme, s.need) })),
+      referral: referral
+        ? {
+            referrerName: referral.referrer.name,
+            createdAt: referral.createdAt,
+            reason: referral.reason,
+            status: referral.status,
+          }
+        : null,
+      closureLabel: kase.closureReason ? CLOSURE_REASON_LABELS[kase.closureReason as ClosureReason] : null,
+      panels,
+      back: { href: '/casework', text: 'Caseload' },
+      ...extra,
+    }
+  }
+
+  app.get('/casework/cases/:id', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    const saved = (request.query as { saved?: string }).saved
+    return reply.view(
+      'casework/views/case.njk',
+      await casePage(request, reply, found, saved ? { flash: SAVED[saved] } : {}),
+    )
+  })
+
+  const SAVED: Record<string, string> = {
+    booked: 'The appointment has been booked.',
+    recorded: 'The appointment has been recorded.',
+    note: 'The note has been added.',
+    prescribed: 'The prescription has been added. Its review is due when it ends.',
+    reviewed: 'The prescription review has been recorded.',
+    signposted: 'The signpost has been recorded.',
+    referred: 'The onward referral has been recorded.',
+    closed: 'The case has been closed.',
+    assigned: 'The case has been assigned.',
+    arrived: 'Your arrival has been recorded. Record your departure when you leave.',
+    departed: 'Your departure has been recorded.',
+  }
+
+  const noteSchema = z.object({
+    type: z.enum(NOTE_TYPES, { error: 'Select the type of note' }),
+    text: z
+      .string()
+      .trim()
+      .min(1, 'Enter the note')
+      .max(10_000, 'The note must be 10,000 characters or fewer'),
+  })
+
+  app.post('/casework/cases/:id/notes', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const parsed = parse(noteSchema, { type: body.type, text: str(body.text) })
+    const result = parsed.ok
+      ? await attempt(() => addNote(db, ctx(request), caseId(request), parsed.value))
+      : parsed
+    if (!result.ok) {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      return reply.status(400).view(
+        'casework/views/case.njk',
+        await casePage(request, reply, found, {
+          errors: formErrors(result.problems, { text: 'note-text', type: 'note-type' }),
+          noteValues: body,
+          noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, body.type),
+        }),
+      )
+    }
+    return reply.redirect(`/casework/cases/${caseId(request)}?saved=note#notes`, 303)
+  })
+
+  // ---- Appointments ---------------------------------------------------------------------
+
+  const bookingSchema = z.object({
+    kind: z.enum(APPOINTMENT_KINDS, { error: 'Select the kind of appointment' }),
+    mode: z.enum(APPOINTMENT_MODES, { error: 'Select how the appointment happens' }),
+    place: text(200, 'The place must be 200 characters or fewer'),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as a real date'),
+    startTime: z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the start time, like 14:30'),
+    endTime: z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the end time, like 15:30'),
+    capException: text(1000, 'The reason must be 1,000 characters or fewer'),
+  })
+
+  function bookingView(found: CaseForUser, values: Body, problems?: FieldProblem[]) {
+    const { programme } = found
+    return {
+      pageTitle: 'Book an appointment',
+      kase: found.case,
+      programme,
+      manages: found.manages,
+      cap: describeAppointmentCap(programme.appointments),
+      values,
+      kinds: items(APPOINTMENT_KINDS, APPOINTMENT_KIND_LABELS, values.kind),
+      modes: programme.appointments.modes.map((m) => ({
+        value: m,
+        text: APPOINTMENT_MODE_LABELS[m],
+        checked: m === values.mode,
+      })),
+      lengths: programme.appointments.lengths,
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/casework/cases/:id/appointments/new', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    return reply.view(
+      'casework/views/appointment-new.njk',
+      bookingView(found, { date: londonDate(context.now()) }),
+    )
+  })
+
+  app.post('/casework/cases/:id/appointments', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const id = caseId(request)
+    const parsed = parse(bookingSchema, {
+      kind: body.kind,
+      mode: body.mode,
+      place: str(body.place),
+      date: str(body.date),
+      startTime: str(body.startTime),
+      endTime: str(body.endTime),
+      capException: str(body.capException),
+    })
+    let problems: FieldProblem[] | undefined
+    if (parsed.ok) {
+      const startsAt = londonToUtc(parsed.value.date, parsed.value.startTime)
+      const endsAt = londonToUtc(parsed.value.date, parsed.value.endTime)
+      if (!startsAt) problems = [{ field: 'startTime', message: 'Enter a real start time, like 14:30' }]
+      else if (!endsAt) problems = [{ field: 'endTime', message: 'Enter a real end time, like 15:30' }]
+      else {
+        const result = await attempt(() =>
+          bookAppointment(db, ctx(request), id, { ...parsed.value, startsAt, endsAt }),
+        )
+        if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=booked#appointments`, 303)
+        problems = result.problems
+      }
+    } else problems = parsed.problems
+    const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
+    return reply.status(400).view('casework/views/appointment-new.njk', bookingView(found, body, problems))
+  })
+
+  async function appointmentView(request: FastifyRequest, appointmentId: string, extra: Body = {}) {
+    const appointment = isId(appointmentId) ? await getAppointment(db, appointmentId) : undefined
+    if (!appointment) throw notFound()
+    const found = await caseForUser(db, request.user!, request.actor, appointment.caseId, {
+      audit: 'case.read',
+    })
+    const goals = await goalsOfCase(db, found.case.id)
+    return {
+      pageTitle: `${APPOINTMENT_KIND_LABELS[appointment.kind]} appointment`,
+      appointment: {
+        ...appointment,
+        modeLabel: APPOINTMENT_MODE_LABELS[appointment.mode],
+        statusLabel: APPOINTMENT_STATUS_LABELS[appointment.status],
+        overran: appointment.mode === 'home_visit' && overran(appointment, context.now()),
+      },
+      kase: found.case,
+      open: found.case.status === 'open',
+      mine: appointment.linkWorkerUserId === request.user!.id,
+      statuses: items(APPOINTMENT_STATUSES, APPOINTMENT_STATUS_LABELS, appointment.status),
+      goals: goals.map((g) => ({ value: g.id, text: g.text, checked: appointment.goalIds.includes(g.id) })),
+      back: { href: `/casework/cases/${found.case.id}#appointments`, text: 'Back to the case' },
+      ...extra,
+    }
+  }
+
+  app.get('/casework/appointments/:id', { config: { access: VIEW } }, async (request, reply) => {
+    const saved = (request.query as { saved?: string }).saved
+    return reply.view(
+      'casework/views/appointment.njk',
+      await appointmentView(request, caseId(request), saved ? { flash: SAVED[saved] } : {}),
+    )
+  })
+
+  app.post('/casework/appointments/:id', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const parsed = parse(
+      z.object({ status: z.enum(APPOINTMENT_STATUSES, { error: 'Select what happened' }) }),
+      {
+        status: body.status,
+      },
+    )
+    const result = parsed.ok
+      ? await attempt(() =>
+          recordAppointment(
+            db,
+            ctx(request),
+            caseId(request),
+            { status: parsed.value.status, goalIds: list(body.goalIds) },
+            context.now(),
+          ),
+        )
+      : parsed
+    if (!result.ok)
+      return reply
+        .status(400)
+        .view(
+          'casework/views/appointment.njk',
+          await appointmentView(request, caseId(request), { errors: formErrors(result.problems) }),
+        )
+    return reply.redirect(`/casework/cases/${result.value.caseId}?saved=recorded#appointments`, 303)
+  })
+
+  for (const what of ['arrive', 'depart'] as const) {
+    app.post(`/casework/appointments/:id/${what}`, { config: { access: VIEW } }, async (request, reply) => {
+      const result = await attempt(() => checkIn(db, ctx(request), caseId(request), what, context.now()))
+      if (!result.ok)
+        return reply
+          .status(400)
+          .view(
+            'casework/views/appointment.njk',
+            await appointmentView(request, caseId(request), { errors: formErrors(result.problems) }),
+          )
+      return reply.redirect(
+        `/casework/appointments/${caseId(request)}?saved=${what === 'arrive' ? 'arrived' : 'departed'}`,
+        303,
+      )
+    })
+  }
+
+  // ---- Care and support plan ------------------------------------------------------------
+
+  const planSchema = z.object({
+    whatMatters: text(5000, 'What matters to the person must be 5,000 characters or fewer'),
+    agreedFocus: text(2000, 'The agreed focus must be 2,000 characters or fewer'),
+    actions: text(5000, 'The actions must be 5,000 characters or fewer'),
+    followUpMode: z.enum(APPOINTMENT_MODES).nullable(),
+    followUpLocation: text(200, 'The location must be 200 characters or fewer'),
+    followUpFrequency: text(200, 'How often must be 200 characters or fewer'),
+  })
+  const goalSchema = z.object({
+    text: z
+      .string()
+      .trim()
+      .min(1, 'Enter the goal in the person’s own words')
+      .max(1000, 'The goal must be 1,000 characters or fewer'),
+    targetDate: z.union([
+      z.literal(''),
+      z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the target date as a real date'),
+    ]),
+    progress: z.enum(GOAL_PROGRESS, { error: 'Select the progress so far' }),
+  })
+
+  async function planView(_request: FastifyRequest, found: CaseForUser, extra: Body = {}) {
+    const [plan, goals] = await Promise.all([getPlan(db, found.case.id), goalsOfCase(db, found.case.id)])
+    const values = (extra.values as Body | undefined) ?? plan
+    return {
+      pageTitle: 'Care and support plan',
+      kase: found.case,
+      programme: found.programme,
+      open: found.case.status === 'open',
+      plan,
+      values,
+      goalValues: extra.goalValues ?? { progress: 'not_started' },
+      modes: [
+        { value: '', text: 'Not agreed yet', selected: !values.followUpMode },
+        ...found.programme.appointments.modes.map((m) => ({
+          value: m,
+          text: APPOINTMENT_MODE_LABELS[m],
+          selected: m === values.followUpMode,
+        })),
+      ],
+      goals: goals.map((g) => ({
+        ...g,
+        progressLabel: GOAL_PROGRESS_LABELS[g.progress],
+        progressItems: items(GOAL_PROGRESS, GOAL_PROGRESS_LABELS, g.progress),
+      })),
+      progressItems: items(
+        GOAL_PROGRESS,
+        GOAL_PROGRESS_LABELS,
+        (extra.goalValues as Body | undefined)?.progress ?? 'not_started',
+      ),
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+      ...extra,
+    }
+  }
+
+  app.get('/casework/cases/:id/plan', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    const saved = (request.query as { saved?: string }).saved
+    const flash =
+      saved === 'plan'
+        ? 'The plan has been saved.'
+        : saved === 'goal'
+          ? 'The goal has been added.'
+          : saved === 'progress'
+            ? 'The progress has been saved.'
+            : undefined
+    return reply.view('casework/views/plan.njk', await planView(request, found, flash ? { flash } : {}))
+  })
+
+  app.post('/casework/cases/:id/plan', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const parsed = parse(planSchema, {
+      whatMatters: str(body.whatMatters),
+      agreedFocus: str(body.agreedFocus),
+      actions: str(body.actions),
+      followUpMode: str(body.followUpMode) || null,
+      followUpLocation: str(body.followUpLocation),
+      followUpFrequency: str(body.followUpFrequency),
+    })
+    const result = parsed.ok
+      ? await attempt(() => updatePlan(db, ctx(request), caseId(request), parsed.value))
+      : parsed
+    if (!result.ok) {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      return reply
+        .status(400)
+        .view(
+          'casework/views/plan.njk',
+          await planView(request, found, { values: body, errors: formErrors(result.problems) }),
+        )
+    }
+    return reply.redirect(`/casework/cases/${caseId(request)}/plan?saved=plan`, 303)
+  })
+
+  app.post('/casework/cases/:id/goals', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const parsed = parse(goalSchema, {
+      text: str(body.text),
+      targetDate: str(body.targetDate),
+      progress: body.progress,
+    })
+    const result = parsed.ok
+      ? await attempt(() =>
+          addGoal(db, ctx(request), caseId(request), {
+            ...parsed.value,
+            targetDate: parsed.value.targetDate || null,
+          }),
+        )
+      : parsed
+    if (!result.ok) {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      return reply.status(400).view(
+        'casework/views/plan.njk',
+        await planView(request, found, {
+          goalValues: body,
+          errors: formErrors(result.problems, {
+            text: 'goal-text',
+            targetDate: 'goal-targetDate',
+            progress: 'goal-progress',
+          }),
+        }),
+      )
+    }
+    return reply.redirect(`/casework/cases/${caseId(request)}/plan?saved=goal#goals`, 303)
+  })
+
+  app.post('/casework/cases/:id/goals/:goalId', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const { goalId } = request.params as { goalId: string }
+    const progress = parseOrThrow(z.enum(GOAL_PROGRESS, { error: 'Select the progress' }), body.progress)
+    await setGoalProgress(db, ctx(request), caseId(request), goalId, progress)
+    return reply.redirect(`/casework/cases/${caseId(request)}/plan?saved=progress#goals`, 303)
+  })
+
+  app.get('/casework/cases/:id/plan/print', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+      audit: 'case.print-plan',
+    })
+    const person = await readPerson(db, request.actor, found.case.personId, {
+      via: 'plan-print',
+      caseId: found.case.id,
+    })
+    if (!person) throw notFound()
+    const view = await planView(request, found)
+    return reply.view('casework/views/plan-print.njk', {
+      ...view,
+      pageTitle: `Care and support plan for ${person.givenName} ${person.familyName}`,
+      person,
+      followUpMode: view.plan.followUpMode ? APPOINTMENT_MODE_LABELS[view.plan.followUpMode] : null,
+      needs: found.case.needs.map((id) => needLabel(found.programme, id)),
+    })
+  })
+
+  // ---- Prescriptions, signposts and onward referrals ------------------------------------
+
+  const prescriptionSchema = z.object({
+    serviceName: z
+      .string()
+      .trim()
+      .min(1, 'Enter the name of the service in the directory')
+      .max(300, 'The name must be 300 characters or fewer'),
+    need: z.string().nullable(),
+    weeks: z.coerce
+      .number({ error: 'Enter the number of weeks' })
+      .int('Enter the number of weeks as a whole number'),
+    expectedSessions: z.coerce
+      .number({ error: 'Enter the expected number of sessions' })
+      .int('Enter the expected sessions as a whole number'),
+    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the start date as a real date'),
+  })
+
+  function needItems(programme: Programme, selected: unknown) {
+    return [
+      { value: '', text: 'Not linked to a need', selected: !selected },
+      ...programme.needs.map((n) => ({ value: n.id, text: n.label, selected: n.id === selected })),
+    ]
+  }
+
+  function prescriptionView(found: CaseForUser, values: Body, problems?: FieldProblem[]) {
+    return {
+      pageTitle: 'Add a prescription',
+      kase: found.case,
+      rule: describePrescription(found.programme.prescription),
+      values,
+      needItems: needItems(found.programme, values.need),
+      back: { href: `/casework/cases/${found.case.id}#prescriptions`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/casework/cases/:id/prescriptions/new', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    const rule = found.programme.prescription
+    return reply.view(
+      'casework/views/prescription-new.njk',
+      prescriptionView(found, {
+        start: londonDate(context.now()),
+        weeks: rule?.minWeeks === rule?.maxWeeks ? rule?.minWeeks : '',
+      }),
+    )
+  })
+
+  app.post('/casework/cases/:id/prescriptions', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const id = caseId(request)
+    const parsed = parse(prescriptionSchema, {
+      serviceName: str(body.serviceName),
+      need: str(body.need) || null,
+      weeks: str(body.weeks) || undefined,
+      expectedSessions: str(body.expectedSessions) || undefined,
+      start: str(body.start),
+    })
+    let problems: FieldProblem[]
+    if (parsed.ok) {
+      const service = await findService(db, parsed.value.serviceName)
+      if (service) {
+        const result = await attempt(() =>
+          prescribe(db, ctx(request), id, {
+            ...parsed.value,
+            serviceId: service.id,
+            serviceName: service.name,
+          }),
+        )
+        if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=prescribed#prescriptions`, 303)
+        problems = result.problems
+      } else
+        problems = [{ field: 'serviceName', message: 'There is no service with this name in the directory' }]
+    } else problems = parsed.problems
+    const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
+    return reply
+      .status(400)
+      .view('casework/views/prescription-new.njk', prescriptionView(found, body, problems))
+  })
+
+  app.post(
+    '/casework/cases/:id/prescriptions/:prescriptionId/review',
+    { config: { access: VIEW } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Body
+      const { prescriptionId } = request.params as { prescriptionId: string }
+      await reviewEndedPrescription(
+        db,
+        ctx(request),
+        caseId(request),
+        prescriptionId,
+        body.continued === 'yes',
+        context.now(),
+      )
+      return reply.redirect(`/casework/cases/${caseId(request)}?saved=reviewed#prescriptions`, 303)
+    },
+  )
+
+  const signpostSchema = z.object({
+    kind: z.enum(['signpost', 'referral'], { error: 'Select whether this is a signpost or a referral' }),
+    serviceName: z
+      .string()
+      .trim()
+      .min(1, 'Enter the name of the service')
+      .max(300, 'The name must be 300 characters or fewer'),
+    need: z.string().nullable(),
+    note: text(2000, 'The note must be 2,000 characters or fewer'),
+  })
+
+  function signpostView(found: CaseForUser, values: Body, problems?: FieldProblem[]) {
+    return {
+      pageTitle: 'Signpost or refer on',
+      kase: found.case,
+      values,
+      kinds: [
+        {
+          value: 'signpost',
+          text: 'Signpost',
+          hint: { text: 'Information given to the person; no request to the provider' },
+          checked: values.kind === 'signpost',
+        },
+        {
+          value: 'referral',
+          text: 'Onward referral',
+          hint: { text: 'A request to the provider, who accepts or declines it' },
+          checked: values.kind === 'referral',
+        },
+      ],
+      needItems: needItems(found.programme, values.need),
+      back: { href: `/casework/cases/${found.case.id}#signposts`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/casework/cases/:id/signposts/new', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    return reply.view('casework/views/signpost-new.njk', signpostView(found, { kind: 'signpost' }))
+  })
+
+  app.post('/casework/cases/:id/signposts', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const id = caseId(request)
+    const parsed = parse(signpostSchema, {
+      kind: body.kind,
+      serviceName: str(body.serviceName),
+      need: str(body.need) || null,
+      note: str(body.note),
+    })
+    let problems: FieldProblem[]
+    if (parsed.ok) {
+      const service = await findService(db, parsed.value.serviceName)
+      if (parsed.value.kind === 'referral' && !service) {
+        problems = [
+          { field: 'serviceName', message: 'An onward referral must go to a service in the directory' },
+        ]
+      } else {
+        const result = await attempt(() =>
+          signpost(db, ctx(request), id, {
+            ...parsed.value,
+            kind: 'signpost',
+            referralId: null,
+            serviceId: service?.id ?? null,
+            serviceName: service?.name ?? parsed.value.serviceName,
+          }),
+        )
+        if (result.ok)
+          return reply.redirect(
+            `/casework/cases/${id}?saved=${parsed.value.kind === 'signpost' ? 'signposted' : 'referred'}#signposts`,
+            303,
+          )
+        problems = result.problems
+      }
+    } else problems = parsed.problems
+    const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
+    return reply.status(400).view('casework/views/signpost-new.njk', signpostView(found, body, problems))
+  })
+
+  // ---- Exit, GP summary, assignment -----------------------------------------------------
+
+  const exitSchema = z.object({
+    closureReason: z.enum(CLOSURE_REASONS, { error: 'Select why the case is closing' }),
+    exitPlan: z
+      .string()
+      .trim()
+      .min(1, 'Enter the exit plan agreed with the person')
+      .max(5000, 'The exit plan must be 5,000 characters or fewer'),
+  })
+
+  function exitView(found: CaseForUser, values: Body, problems?: FieldProblem[]) {
+    return {
+      pageTitle: 'Close the case',
+      kase: found.case,
+      values,
+      reasons: items(CLOSURE_REASONS, CLOSURE_REASON_LABELS, values.closureReason),
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/casework/cases/:id/exit', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    return reply.view('casework/views/exit.njk', exitView(found, {}))
+  })
+
+  app.post('/casework/cases/:id/exit', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const parsed = parse(exitSchema, { closureReason: body.closureReason, exitPlan: str(body.exitPlan) })
+    const result = parsed.ok
+      ? await attempt(() => exitCase(db, ctx(request), caseId(request), parsed.value, context.now()))
+      : parsed
+    if (!result.ok) {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      return reply.status(400).view('casework/views/exit.njk', exitView(found, body, result.problems))
+    }
+    return reply.redirect(`/casework/cases/${caseId(request)}?saved=closed`, 303)
+  })
+
+  async function summaryOf(request: FastifyRequest, id: string) {
+    const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.gp-summary' })
+    const { case: kase, programme } = found
+    const person = await readPerson(db, request.actor, kase.personId, { via: 'gp-summary', caseId: kase.id })
+    if (!person) throw notFound()
+    const [plan, goals, appointments, prescriptions, signposts] = await Promise.all([
+      getPlan(db, kase.id),
+      goalsOfCase(db, kase.id),
+      appointmentsOfCase(db, kase.id),
+      prescriptionsWhere(db, 'case_id', kase.id),
+      signpostsOfCase(db, kase.id),
+    ])
+    return {
+      found,
+      summary: gpSummary({
+        person: {
+          ...person,
+          practice: person.registeredPractice,
+        },
+        programme,
+        linkWorkerName: kase.linkWorkerName,
+        openedAt: kase.openedAt,
+        firstContactAt: kase.firstContactAt,
+        closedAt: kase.closedAt,
+        closureReason: kase.closureReason as ClosureReason | null,
+        exitPlan: kase.exitPlan,
+        needs: kase.needs.map((n) => needLabel(programme, n) ?? n),
+        whatMatters: plan.whatMatters,
+        goals,
+        appointments: {
+          attended: appointments.filter((a) => a.status === 'attended').length,
+          didNotAttend: appointments.filter((a) => a.status === 'did_not_attend').length,
+        },
+        prescriptions,
+        signposts: signposts.map((s) => ({ ...s, need: needLabel(programme, s.need) })),
+      }),
+    }
+  }
+
+  app.get('/casework/cases/:id/gp-summary', { config: { access: VIEW } }, async (request, reply) => {
+    const { found, summary } = await summaryOf(request, caseId(request))
+    return reply.view('casework/views/gp-summary.njk', {
+      pageTitle: 'Summary for the GP record',
+      kase: found.case,
+      text: gpSummaryText(summary),
+      json: JSON.stringify(summary, null, 2),
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+    })
+  })
+
+  app.get('/casework/cases/:id/gp-summary.txt', { config: { access: VIEW } }, async (request, reply) => {
+    const { summary } = await summaryOf(request, caseId(request))
+    return reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="gp-summary.txt"')
+      .send(gpSummaryText(summary))
+  })
+
+  app.get('/casework/cases/:id/gp-summary.json', { config: { access: VIEW } }, async (request, reply) => {
+    const { summary } = await summaryOf(request, caseId(request))
+    return reply.header('content-disposition', 'attachment; filename="gp-summary.json"').send(summary)
+  })
+
+  function assignView(found: CaseForUser, problems?: FieldProblem[]) {
+    return {
+      pageTitle: 'Assign the case',
+      kase: found.case,
+      workers: found.programme.linkWorkers.map((w) => ({
+        value: w.userId,
+        text: w.name,
+        checked: w.userId === found.case.linkWorkerUserId,
+      })),
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get(
+    '/casework/cases/:id/assign',
+    { config: { access: rolesAccess('programme_manager') } },
+    async (request, reply) => {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      if (!found.manages) throw notFound()
+      return reply.view('casework/views/assign.njk', assignView(found))
+    },
+  )
+
+  app.post(
+    '/casework/cases/:id/assign',
+    { config: { access: rolesAccess('programme_manager') } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Body
+      const result = await attempt(() => assignCase(db, ctx(request), caseId(request), str(body.userId)))
+      if (!result.ok) {
+        const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+          audit: 'case.read',
+        })
+        return reply.status(400).view('casework/views/assign.njk', assignView(found, result.problems))
+      }
+      return reply.redirect(`/casework/cases/${caseId(request)}?saved=assigned`, 303)
+    },
+  )
+
+  // ---- Diary and lone working -----------------------------------------------------------
+
+  app.get('/casework/diary', { config: { access: VIEW } }, async (request, reply) => {
+    const query = request.query as Body
+    const user = request.user!
+    const today = londonDate(context.now())
+    const date =
+      typeof query.date === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(query.date) &&
+      !Number.isNaN(Date.parse(query.date))
+        ? query.date
+        : today
+    const week = query.view === 'week'
+    // A manager may look at the diary of any link worker in the programmes they manage.
+    const programmes = await programmesOfUser(db, user)
+    const workers = new Map<string, string>([[user.id, 'You']])
+    for (const p of programmes.filter((p) => p.manages)) {
+      const full = await getProgramme(db, p.id)
+      for (const w of full?.linkWorkers ?? []) if (!workers.has(w.userId)) workers.set(w.userId, w.name)
+    }
+    const worker = typeof query.worker === 'string' && workers.has(query.worker) ? query.worker : user.id
+    const first = week ? weekStart(date) : date
+    const days = Array.from({ length: week ? 7 : 1 }, (_, i) => addDays(first, i))
+    const from = londonToUtc(first, '00:00')!
+    const to = londonToUtc(addDays(first, days.length), '00:00')!
+    const rows = await diaryOf(db, worker, from, to)
+    const clashing = clashes(rows)
+    const people = new Map(
+      (
+        await readPersonSummaries(db, request.actor, [...new Set(rows.map((r) => r.personId))], {
+          via: 'diary',
+        })
+      ).map((p) => [p.id, p]),
+    )
+    await audit(db, request.actor, {
+      action: 'case.diary-read',
+      detail: { days: days.length, count: rows.length, own: worker === user.id },
+    })
+    const byDay = days.map((day) => ({
+      day,
+      appointments: rows
+        .filter((r) => londonDate(new Date(r.startsAt)) === day)
+        .map((r) => {
+          const person = people.get(r.personId)
+          return {
+            ...r,
+            name: person ? `${person.givenName} ${person.familyName}` : 'Unknown',
+            kindLabel: APPOINTMENT_KIND_LABELS[r.kind],
+            modeLabel: APPOINTMENT_MODE_LABELS[r.mode],
+            statusLabel: APPOINTMENT_STATUS_LABELS[r.status],
+            clash: clashing.has(r.id),
+          }
+        }),
+    }))
+    return reply.view('casework/views/diary.njk', {
+      pageTitle: week ? 'Diary: week' : 'Diary: day',
+      week,
+      date,
+      byDay,
+      clashes: clashing.size,
+      worker,
+      workerName: workers.get(worker),
+      workerItems: [...workers].map(([value, text]) => ({ value, text, selected: value === worker })),
+      previous: addDays(first, week ? -7 : -1),
+      next: addDays(first, week ? 7 : 1),
+    })
+  })
+
+  app.get(
+    '/casework/lone-working',
+    { config: { access: rolesAccess('programme_manager') } },
+    async (request, reply) => {
+      const now = context.now()
+      const managed = (await programmesOfUser(db, request.user!)).filter((p) => p.manages)
+      const visits = await homeVisitsOf(
+        db,
+        managed.map((p) => p.id),
+        addDays(londonDate(now), -14),
+      )
+      const people = new Map(
+        (
+          await readPersonSummaries(db, request.actor, [...new Set(visits.map((v) => v.personId))], {
+            via: 'lone-working',
+          })
+        ).map((p) => [p.id, p]),
+      )
+      await audit(db, request.actor, { action: 'case.lone-working-read', detail: { count: visits.length } })
+      const rows = visits.map((v) => {
+        const person = people.get(v.personId)
+        return {
+          ...v,
+          name: person ? `${person.givenName} ${person.familyName}` : 'Unknown',
+          overran: overran(v, now),
+          stillThere: !v.departedAt,
+        }
+      })
+      return reply.view('casework/views/lone-working.njk', {
+        pageTitle: 'Lone working: home visits',
+        overruns: rows.filter((r) => r.overran),
+        others: rows.filter((r) => !r.overran),
+      })
+    },
+  )
+  context.navigation.push({
+    text: 'Lone working',
+    href: '/casework/lone-working',
+    roles: ['programme_manager'],
+    order: 32,
+  })
+
+  // ---- JSON API -------------------------------------------------------------------------
+
+  const caseloadResponse = z.object({
+    cases: z.array(
+      z.object({
+        id: z.string(),
+        personId: z.string(),
+        programmeId: z.string(),
+        linkWorkerUserId: z.string().nullable(),
+        openedAt: z.string(),
+        firstContactAt: z.string().nullable(),
+        waitingDays: z.number().nullable(),
+        nextAppointmentAt: z.string().nullable(),
+        overdueReviews: z.number(),
+        endingSoon: z.number(),
+      }),
+    ),
+  })
+  context.api.add({
+    method: 'get',
+    path: '/api/v1/caseload',
+    summary: 'The open cases of the user (a link worker) or of the programmes they manage',
+    tags: ['Casework'],
+    response: caseloadResponse,
+  })
+  app.get('/api/v1/caseload', { config: { access: VIEW } }, async (request) => {
+    const view = await caseload(request, request.query as Body)
+    return {
+      cases: view.cases.map((c) => ({
+        id: c.id,
+        personId: c.personId,
+        programmeId: c.programmeId,
+        linkWorkerUserId: c.linkWorkerUserId,
+        openedAt: c.openedAt,
+        firstContactAt: c.firstContactAt,
+        waitingDays: c.waitingDays,
+        nextAppointmentAt: c.nextAppointmentAt,
+        overdueReviews: c.overdueReviews,
+        endingSoon: c.endingSoon,
+      })),
+    }
+  })
+
+  const caseResponse = z.object({
+    id: z.string(),
+    personId: z.string(),
+    programmeId: z.string(),
+    referralId: z.string().nullable(),
+    linkWorkerUserId: z.string().nullable(),
+    status: z.enum(['open', 'closed']),
+    needs: z.array(z.string()),
+    openedAt: z.string(),
+    firstContactAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    closureReason: z.string().nullable(),
+    appointments: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        mode: z.string(),
+        startsAt: z.string(),
+        endsAt: z.string(),
+        status: z.string(),
+      }),
+    ),
+    prescriptions: z.array(
+      z.object({
+        id: z.string(),
+        serviceId: z.string(),
+        serviceName: z.string(),
+        weeks: z.number(),
+        start: z.string(),
+        end: z.string(),
+        continued: z.boolean(),
+      }),
+    ),
+  })
+  context.api.add({
+    method: 'get',
+    path: '/api/v1/cases/{id}',
+    summary: 'A case the user may see',
+    tags: ['Casework'],
+    response: caseResponse,
+  })
+  app.get('/api/v1/cases/:id', { config: { access: VIEW } }, async (request) => {
+    const { case: kase } = await caseForUser(db, request.user!, request.actor, caseId(request), {
+      audit: 'case.read',
+    })
+    const [appointments, prescriptions] = await Promise.all([
+      appointmentsOfCase(db, kase.id),
+      prescriptionsWhere(db, 'case_id', kase.id),
+    ])
+    return {
+      id: kase.id,
+      personId: kase.personId,
+      programmeId: kase.programmeId,
+      referralId: kase.referralId,
+      linkWorkerUserId: kase.linkWorkerUserId,
+      status: kase.status,
+      needs: kase.needs,
+      openedAt: kase.openedAt,
+      firstContactAt: kase.firstContactAt,
+      closedAt: kase.closedAt,
+      closureReason: kase.closureReason,
+      appointments: appointments.map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        mode: a.mode,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        status: a.status,
+      })),
+      prescriptions: prescriptions.map((p) => ({
+        id: p.id,
+        serviceId: p.serviceId,
+        serviceName: p.serviceName,
+        weeks: p.weeks,
+        start: p.start,
+        end: p.end,
+        continued: p.continued,
+      })),
+    }
+  })
+
+  context.api.add({
+    method: 'get',
+    path: '/api/v1/cases/{id}/gp-summary',
+    summary: 'The summary of a case for the GP record (PRSB social prescribing sections, SNOMED CT coded)',
+    tags: ['Casework'],
+    response: z.object({ resourceType: z.literal('SocialPrescribingSummary') }).passthrough(),
+  })
+  app.get(
+    '/api/v1/cases/:id/gp-summary',
+    { config: { access: VIEW } },
+    async (request) => (await summaryOf(request, caseId(request))).summary,
+  )
+}

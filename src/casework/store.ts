@@ -1,0 +1,740 @@
+// Casework: the only place its SQL lives. These functions do not audit: index.ts and the routes
+// call them inside a transaction that also writes the audit event.
+
+import { newId, nowIso } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
+import type { AppointmentStatus, GoalProgress } from './rules.ts'
+import type { CaseTable } from './tables.ts'
+
+export interface CaseRow {
+  id: string
+  personId: string
+  programmeId: string
+  referralId: string | null
+  practiceOrganisationId: string | null
+  organisationId: string
+  linkWorkerUserId: string | null
+  linkWorkerName: string | null
+  status: CaseTable['status']
+  needs: string[]
+  openedAt: string
+  firstContactAt: string | null
+  closedAt: string | null
+  closureReason: string | null
+  exitPlan: string | null
+}
+
+export async function insertCase(
+  db: Queryable,
+  input: {
+    personId: string
+    programmeId: string
+    referralId: string | null
+    practiceOrganisationId: string | null
+    organisationId: string
+    linkWorkerUserId: string | null
+    needs: string[]
+    openedAt?: string
+  },
+): Promise<string> {
+  const id = newId()
+  const now = nowIso()
+  await db
+    .insertInto('cases')
+    .values({
+      id,
+      person_id: input.personId,
+      programme_id: input.programmeId,
+      referral_id: input.referralId,
+      practice_organisation_id: input.practiceOrganisationId,
+      organisation_id: input.organisationId,
+      link_worker_user_id: input.linkWorkerUserId,
+      status: 'open',
+      needs: JSON.stringify(input.needs),
+      opened_at: input.openedAt ?? now,
+      first_contact_at: null,
+      closed_at: null,
+      closure_reason: null,
+      exit_plan: null,
+      updated_at: now,
+    })
+    .execute()
+  return id
+}
+
+export async function getCase(db: Queryable, id: string): Promise<CaseRow | undefined> {
+  const row = await db
+    .selectFrom('cases')
+    .leftJoin('users', 'users.id', 'cases.link_worker_user_id')
+    .selectAll('cases')
+    .select('users.name as worker_name')
+    .where('cases.id', '=', id)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: row.id,
+    personId: row.person_id,
+    programmeId: row.programme_id,
+    referralId: row.referral_id,
+    practiceOrganisationId: row.practice_organisation_id,
+    organisationId: row.organisation_id,
+    linkWorkerUserId: row.link_worker_user_id,
+    linkWorkerName: row.worker_name,
+    status: row.status,
+    needs: JSON.parse(row.needs) as string[],
+    openedAt: row.opened_at,
+    firstContactAt: row.first_contact_at,
+    closedAt: row.closed_at,
+    closureReason: row.closure_reason,
+    exitPlan: row.exit_plan,
+  }
+}
+
+/** Locks the case row for the rest of the transaction (an UPDATE locks on both databases). */
+export async function lockCase(db: Queryable, id: string): Promise<void> {
+  await db.updateTable('cases').set({ updated_at: nowIso() }).where('id', '=', id).execute()
+}
+
+export async function setCaseWorker(
+  db: Queryable,
+  id: string,
+  linkWorkerUserId: string | null,
+  organisationId: string,
+): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ link_worker_user_id: linkWorkerUserId, organisation_id: organisationId, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function setCaseNeeds(db: Queryable, id: string, needs: string[]): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ needs: JSON.stringify(needs), updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function closeCase(
+  db: Queryable,
+  id: string,
+  input: { closureReason: string; exitPlan: string; at: string },
+): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({
+      status: 'closed',
+      closure_reason: input.closureReason,
+      exit_plan: input.exitPlan,
+      closed_at: input.at,
+      updated_at: nowIso(),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function markFirstContact(db: Queryable, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ first_contact_at: at })
+    .where('id', '=', id)
+    .where('first_contact_at', 'is', null)
+    .execute()
+}
+
+export interface CaseloadQuery {
+  /** Cases assigned to this worker. */
+  linkWorkerUserId?: string
+  /** Cases in these programmes (a manager's view). */
+  programmeIds?: string[]
+  /** Only cases with no worker. */
+  unassigned?: boolean
+  status: 'open' | 'closed'
+  now: string
+  today: string
+  endingBy: string
+  limit?: number
+}
+
+export interface CaseloadRow {
+  id: string
+  personId: string
+  programmeId: string
+  linkWorkerUserId: string | null
+  linkWorkerName: string | null
+  openedAt: string
+  firstContactAt: string | null
+  closedAt: string | null
+  nextAppointmentAt: string | null
+  overdueReviews: number
+  endingSoon: number
+}
+
+/** Cases with what the caseload shows of each: the next appointment, reviews overdue, prescriptions ending. */
+export async function listCaseload(db: Queryable, query: CaseloadQuery): Promise<CaseloadRow[]> {
+  let select = db
+    .selectFrom('cases')
+    .leftJoin('users', 'users.id', 'cases.link_worker_user_id')
+    .select((eb) => [
+      'cases.id',
+      'cases.person_id as personId',
+      'cases.programme_id as programmeId',
+      'cases.link_worker_user_id as linkWorkerUserId',
+      'users.name as linkWorkerName',
+      'cases.opened_at as openedAt',
+      'cases.first_contact_at as firstContactAt',
+      'cases.closed_at as closedAt',
+      eb
+        .selectFrom('case_appointments')
+        .select((e) => e.fn.min('case_appointments.starts_at').as('s'))
+        .whereRef('case_appointments.case_id', '=', 'cases.id')
+        .where('case_appointments.status', '=', 'booked')
+        .where('case_appointments.starts_at', '>=', query.now)
+        .as('nextAppointmentAt'),
+      eb
+        .selectFrom('case_prescriptions')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('case_prescriptions.case_id', '=', 'cases.id')
+        .where('case_prescriptions.reviewed_at', 'is', null)
+        .where('case_prescriptions.ends_on', '<', query.today)
+        .as('overdueReviews'),
+      eb
+        .selectFrom('case_prescriptions')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('case_prescriptions.case_id', '=', 'cases.id')
+        .where('case_prescriptions.reviewed_at', 'is', null)
+        .where('case_prescriptions.ends_on', '>=', query.today)
+        .where('case_prescriptions.ends_on', '<=', query.endingBy)
+        .as('endingSoon'),
+    ])
+    .where('cases.status', '=', query.status)
+  if (query.linkWorkerUserId) select = select.where('cases.link_worker_user_id', '=', query.linkWorkerUserId)
+  if (query.programmeIds) {
+    if (query.programmeIds.length === 0) return []
+    select = select.where('cases.programme_id', 'in', query.programmeIds)
+  }
+  if (query.unassigned) select = select.where('cases.link_worker_user_id', 'is', null)
+  const rows = await select
+    .orderBy('cases.opened_at')
+    .orderBy('cases.id')
+    .limit(query.limit ?? 500)
+    .execute()
+  return rows.map((row) => ({
+    ...row,
+    nextAppointmentAt: row.nextAppointmentAt ?? null,
+    overdueReviews: Number(row.overdueReviews ?? 0),
+    endingSoon: Number(row.endingSoon ?? 0),
+  }))
+}
+
+export interface AppointmentRow {
+  id: string
+  caseId: string
+  linkWorkerUserId: string
+  kind: AppointmentKind
+  mode: AppointmentMode
+  place: string
+  startsAt: string
+  endsAt: string
+  status: AppointmentStatus
+  capExceptionReason: string | null
+  goalIds: string[]
+  arrivedAt: string | null
+  departedAt: string | null
+}
+
+const appointmentColumns = [
+  'case_appointments.id',
+  'case_appointments.case_id as caseId',
+  'case_appointments.link_worker_user_id as linkWorkerUserId',
+  'case_appointments.kind',
+  'case_appointments.mode',
+  'case_appointments.place',
+  'case_appointments.starts_at as startsAt',
+  'case_appointments.ends_at as endsAt',
+  'case_appointments.status',
+  'case_appointments.cap_exception_reason as capExceptionReason',
+  'case_appointments.goal_ids as goalIds',
+  'case_appointments.arrived_at as arrivedAt',
+  'case_appointments.departed_at as departedAt',
+] as const
+
+function appointment<T extends { goalIds: string }>(row: T): Omit<T, 'goalIds'> & { goalIds: string[] } {
+  return { ...row, goalIds: JSON.parse(row.goalIds) as string[] }
+}
+
+export async function insertAppointment(
+  db: Queryable,
+  input: {
+    caseId: string
+    linkWorkerUserId: string
+    kind: AppointmentKind
+    mode: AppointmentMode
+    place: string
+    startsAt: string
+    endsAt: string
+    capExceptionReason: string | null
+    capExceptionByUserId: string | null
+    status?: AppointmentStatus
+  },
+): Promise<string> {
+  const id = newId()
+  const now = nowIso()
+  await db
+    .insertInto('case_appointments')
+    .values({
+      id,
+      case_id: input.caseId,
+      link_worker_user_id: input.linkWorkerUserId,
+      kind: input.kind,
+      mode: input.mode,
+      place: input.place,
+      starts_at: input.startsAt,
+      ends_at: input.endsAt,
+      status: input.status ?? 'booked',
+      cap_exception_reason: input.capExceptionReason,
+      cap_exception_by_user_id: input.capExceptionByUserId,
+      goal_ids: '[]',
+      arrived_at: null,
+      departed_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  return id
+}
+
+export async function appointmentsOfCase(db: Queryable, caseId: string): Promise<AppointmentRow[]> {
+  const rows = await db
+    .selectFrom('case_appointments')
+    .select(appointmentColumns)
+    .where('case_id', '=', caseId)
+    .orderBy('starts_at')
+    .orderBy('id')
+    .execute()
+  return rows.map(appointment)
+}
+
+export async function getAppointment(db: Queryable, id: string): Promise<AppointmentRow | undefined> {
+  const row = await db
+    .selectFrom('case_appointments')
+    .select(appointmentColumns)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row ? appointment(row) : undefined
+}
+
+export interface DiaryRow extends AppointmentRow {
+  personId: string
+}
+
+/** A worker's appointments starting in [from, to). */
+export async function diaryOf(db: Queryable, userId: string, from: string, to: string): Promise<DiaryRow[]> {
+  const rows = await db
+    .selectFrom('case_appointments')
+    .innerJoin('cases', 'cases.id', 'case_appointments.case_id')
+    .select([...appointmentColumns, 'cases.person_id as personId'])
+    .where('case_appointments.link_worker_user_id', '=', userId)
+    .where('case_appointments.starts_at', '>=', from)
+    .where('case_appointments.starts_at', '<', to)
+    .orderBy('case_appointments.starts_at')
+    .orderBy('case_appointments.id')
+    .execute()
+  return rows.map(appointment)
+}
+
+export async function updateAppointment(
+  db: Queryable,
+  id: string,
+  change: Partial<{ status: AppointmentStatus; goalIds: string[]; arrivedAt: string; departedAt: string }>,
+): Promise<void> {
+  await db
+    .updateTable('case_appointments')
+    .set({
+      ...(change.status ? { status: change.status } : {}),
+      ...(change.goalIds ? { goal_ids: JSON.stringify(change.goalIds) } : {}),
+      ...(change.arrivedAt ? { arrived_at: change.arrivedAt } : {}),
+      ...(change.departedAt ? { departed_at: change.departedAt } : {}),
+      updated_at: nowIso(),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export interface HomeVisitRow extends DiaryRow {
+  linkWorkerName: string
+  programmeId: string
+}
+
+/** Home visits in these programmes where the worker arrived since `since`: the lone-working view. */
+export async function homeVisitsOf(
+  db: Queryable,
+  programmeIds: string[],
+  since: string,
+): Promise<HomeVisitRow[]> {
+  if (programmeIds.length === 0) return []
+  const rows = await db
+    .selectFrom('case_appointments')
+    .innerJoin('cases', 'cases.id', 'case_appointments.case_id')
+    .innerJoin('users', 'users.id', 'case_appointments.link_worker_user_id')
+    .select([
+      ...appointmentColumns,
+      'cases.person_id as personId',
+      'cases.programme_id as programmeId',
+      'users.name as linkWorkerName',
+    ])
+    .where('cases.programme_id', 'in', programmeIds)
+    .where('case_appointments.mode', '=', 'home_visit')
+    .where('case_appointments.arrived_at', 'is not', null)
+    .where('case_appointments.starts_at', '>=', since)
+    .orderBy('case_appointments.starts_at', 'desc')
+    .limit(200)
+    .execute()
+  return rows.map(appointment)
+}
+
+export interface Plan {
+  whatMatters: string
+  agreedFocus: string
+  actions: string
+  followUpMode: AppointmentMode | null
+  followUpLocation: string
+  followUpFrequency: string
+  updatedAt: string | null
+}
+
+export async function getPlan(db: Queryable, caseId: string): Promise<Plan> {
+  const row = await db.selectFrom('case_plans').selectAll().where('case_id', '=', caseId).executeTakeFirst()
+  return {
+    whatMatters: row?.what_matters ?? '',
+    agreedFocus: row?.agreed_focus ?? '',
+    actions: row?.actions ?? '',
+    followUpMode: row?.follow_up_mode ?? null,
+    followUpLocation: row?.follow_up_location ?? '',
+    followUpFrequency: row?.follow_up_frequency ?? '',
+    updatedAt: row?.updated_at ?? null,
+  }
+}
+
+export async function savePlan(db: Queryable, caseId: string, plan: Omit<Plan, 'updatedAt'>): Promise<void> {
+  const values = {
+    what_matters: plan.whatMatters,
+    agreed_focus: plan.agreedFocus,
+    actions: plan.actions,
+    follow_up_mode: plan.followUpMode,
+    follow_up_location: plan.followUpLocation,
+    follow_up_frequency: plan.followUpFrequency,
+    updated_at: nowIso(),
+  }
+  const updated = await db
+    .updateTable('case_plans')
+    .set(values)
+    .where('case_id', '=', caseId)
+    .executeTakeFirst()
+  if (Number(updated.numUpdatedRows) === 0)
+    await db
+      .insertInto('case_plans')
+      .values({ case_id: caseId, ...values })
+      .execute()
+}
+
+export interface Goal {
+  id: string
+  text: string
+  targetDate: string | null
+  progress: GoalProgress
+}
+
+export async function goalsOfCase(db: Queryable, caseId: string): Promise<Goal[]> {
+  return (
+    await db
+      .selectFrom('case_goals')
+      .select(['id', 'text', 'target_date as targetDate', 'progress'])
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+  ).map((row) => ({ ...row }))
+}
+
+export async function insertGoal(
+  db: Queryable,
+  caseId: string,
+  input: { text: string; targetDate: string | null; progress: GoalProgress },
+): Promise<string> {
+  const id = newId()
+  const now = nowIso()
+  await db
+    .insertInto('case_goals')
+    .values({
+      id,
+      case_id: caseId,
+      text: input.text,
+      target_date: input.targetDate,
+      progress: input.progress,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  return id
+}
+
+export async function updateGoal(
+  db: Queryable,
+  caseId: string,
+  goalId: string,
+  progress: GoalProgress,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('case_goals')
+    .set({ progress, updated_at: nowIso() })
+    .where('id', '=', goalId)
+    .where('case_id', '=', caseId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export interface Note {
+  id: string
+  type: string
+  text: string
+  authorName: string | null
+  createdAt: string
+}
+
+export async function insertNote(
+  db: Queryable,
+  caseId: string,
+  input: { type: string; text: string; authorUserId: string | null },
+): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('case_notes')
+    .values({
+      id,
+      case_id: caseId,
+      type: input.type,
+      text: input.text,
+      author_user_id: input.authorUserId,
+      created_at: nowIso(),
+    })
+    .execute()
+  return id
+}
+
+export async function notesOfCase(db: Queryable, caseId: string): Promise<Note[]> {
+  return (
+    await db
+      .selectFrom('case_notes')
+      .leftJoin('users', 'users.id', 'case_notes.author_user_id')
+      .select([
+        'case_notes.id',
+        'case_notes.type',
+        'case_notes.text',
+        'users.name as authorName',
+        'case_notes.created_at as createdAt',
+      ])
+      .where('case_notes.case_id', '=', caseId)
+      .orderBy('case_notes.created_at', 'desc')
+      .orderBy('case_notes.id', 'desc')
+      .execute()
+  ).map((row) => ({ ...row }))
+}
+
+export async function addEvent(
+  db: Queryable,
+  caseId: string,
+  event: { kind: string; summary: string; userId: string | null; at?: string },
+): Promise<void> {
+  await db
+    .insertInto('case_events')
+    .values({
+      id: newId(),
+      case_id: caseId,
+      at: event.at ?? nowIso(),
+      kind: event.kind,
+      summary: event.summary,
+      user_id: event.userId,
+    })
+    .execute()
+}
+
+export async function eventsOfCase(db: Queryable, caseId: string) {
+  return (
+    await db
+      .selectFrom('case_events')
+      .leftJoin('users', 'users.id', 'case_events.user_id')
+      .select([
+        'case_events.id',
+        'case_events.at',
+        'case_events.kind',
+        'case_events.summary',
+        'users.name as by',
+      ])
+      .where('case_events.case_id', '=', caseId)
+      .orderBy('case_events.at', 'desc')
+      .orderBy('case_events.id', 'desc')
+      .limit(200)
+      .execute()
+  ).map((row) => ({ ...row }))
+}
+
+export interface Prescription {
+  id: string
+  caseId: string
+  serviceId: string
+  serviceName: string
+  need: string | null
+  weeks: number
+  expectedSessions: number
+  start: string
+  end: string
+  reviewedAt: string | null
+  continued: boolean
+}
+
+function prescriptions(db: Queryable) {
+  return db
+    .selectFrom('case_prescriptions')
+    .select([
+      'id',
+      'case_id as caseId',
+      'service_id as serviceId',
+      'service_name as serviceName',
+      'need',
+      'weeks',
+      'expected_sessions as expectedSessions',
+      'starts_on as start',
+      'ends_on as end',
+      'reviewed_at as reviewedAt',
+      'continued',
+    ])
+    .orderBy('starts_on')
+    .orderBy('id')
+}
+
+const prescription = (row: Omit<Prescription, 'continued'> & { continued: number }): Prescription => ({
+  ...row,
+  weeks: Number(row.weeks),
+  expectedSessions: Number(row.expectedSessions),
+  continued: row.continued === 1,
+})
+
+export async function prescriptionsWhere(
+  db: Queryable,
+  column: 'case_id' | 'person_id',
+  id: string,
+): Promise<Prescription[]> {
+  return (await prescriptions(db).where(column, '=', id).execute()).map(prescription)
+}
+
+export async function getPrescription(db: Queryable, id: string): Promise<Prescription | undefined> {
+  const row = await prescriptions(db).where('id', '=', id).executeTakeFirst()
+  return row ? prescription(row) : undefined
+}
+
+export async function insertPrescription(
+  db: Queryable,
+  input: {
+    caseId: string
+    personId: string
+    serviceId: string
+    serviceName: string
+    need: string | null
+    weeks: number
+    expectedSessions: number
+    start: string
+    end: string
+  },
+): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('case_prescriptions')
+    .values({
+      id,
+      case_id: input.caseId,
+      person_id: input.personId,
+      service_id: input.serviceId,
+      service_name: input.serviceName,
+      need: input.need,
+      weeks: input.weeks,
+      expected_sessions: input.expectedSessions,
+      starts_on: input.start,
+      ends_on: input.end,
+      reviewed_at: null,
+      continued: 0,
+      created_at: nowIso(),
+    })
+    .execute()
+  return id
+}
+
+export async function reviewPrescription(
+  db: Queryable,
+  id: string,
+  input: { continued: boolean; at: string },
+): Promise<void> {
+  await db
+    .updateTable('case_prescriptions')
+    .set({ reviewed_at: input.at, continued: input.continued ? 1 : 0 })
+    .where('id', '=', id)
+    .execute()
+}
+
+export interface Signpost {
+  id: string
+  kind: 'signpost' | 'referral'
+  referralId: string | null
+  serviceId: string | null
+  serviceName: string
+  need: string | null
+  note: string
+  createdAt: string
+}
+
+export async function insertSignpost(
+  db: Queryable,
+  caseId: string,
+  input: Omit<Signpost, 'id' | 'createdAt'> & { userId: string | null },
+): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('case_signposts')
+    .values({
+      id,
+      case_id: caseId,
+      kind: input.kind,
+      referral_id: input.referralId,
+      service_id: input.serviceId,
+      service_name: input.serviceName,
+      need: input.need,
+      note: input.note,
+      user_id: input.userId,
+      created_at: nowIso(),
+    })
+    .execute()
+  return id
+}
+
+export async function signpostsOfCase(db: Queryable, caseId: string): Promise<Signpost[]> {
+  return (
+    await db
+      .selectFrom('case_signposts')
+      .select([
+        'id',
+        'kind',
+        'referral_id as referralId',
+        'service_id as serviceId',
+        'service_name as serviceName',
+        'need',
+        'note',
+        'created_at as createdAt',
+      ])
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+  ).map((row) => ({ ...row }))
+}

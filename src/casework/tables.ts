@@ -1,0 +1,130 @@
+import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
+import type { AppointmentStatus, CaseStatus, GoalProgress } from './rules.ts'
+
+export interface CaseTable {
+  id: string
+  person_id: string
+  programme_id: string
+  /** The referral that opened the case, when one did. */
+  referral_id: string | null
+  practice_organisation_id: string | null
+  /** Whose link workers may see the case: the assigned worker's organisation, else the programme owner's. */
+  organisation_id: string
+  link_worker_user_id: string | null
+  status: CaseStatus
+  /** JSON array of need ids from the programme's taxonomy. */
+  needs: string
+  opened_at: string
+  first_contact_at: string | null
+  closed_at: string | null
+  closure_reason: string | null
+  exit_plan: string | null
+  updated_at: string
+}
+
+export interface CaseAppointmentTable {
+  id: string
+  case_id: string
+  /** Whose diary it is in. */
+  link_worker_user_id: string
+  kind: AppointmentKind
+  mode: AppointmentMode
+  place: string
+  starts_at: string
+  ends_at: string
+  status: AppointmentStatus
+  /** Set when a manager allowed a booking past the programme's cap. */
+  cap_exception_reason: string | null
+  cap_exception_by_user_id: string | null
+  /** JSON array of goal ids worked on in the session. */
+  goal_ids: string
+  /** Lone working (home visits): when the worker marked arrival and departure. */
+  arrived_at: string | null
+  departed_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CasePlanTable {
+  case_id: string
+  what_matters: string
+  agreed_focus: string
+  actions: string
+  follow_up_mode: AppointmentMode | null
+  follow_up_location: string
+  follow_up_frequency: string
+  updated_at: string
+}
+
+export interface CaseGoalTable {
+  id: string
+  case_id: string
+  /** In the person's own words. */
+  text: string
+  target_date: string | null
+  progress: GoalProgress
+  created_at: string
+  updated_at: string
+}
+
+export interface CaseNoteTable {
+  id: string
+  case_id: string
+  type: string
+  text: string
+  author_user_id: string | null
+  created_at: string
+}
+
+export interface CaseEventTable {
+  id: string
+  case_id: string
+  at: string
+  kind: string
+  summary: string
+  user_id: string | null
+}
+
+export interface CasePrescriptionTable {
+  id: string
+  case_id: string
+  person_id: string
+  service_id: string
+  service_name: string
+  need: string | null
+  weeks: number
+  expected_sessions: number
+  starts_on: string
+  ends_on: string
+  /** When the end-of-prescription review was recorded; null while it is due. */
+  reviewed_at: string | null
+  continued: number
+  created_at: string
+}
+
+export interface CaseSignpostTable {
+  id: string
+  case_id: string
+  /** Signposts are information given; onward referrals carry the referral's id. */
+  kind: 'signpost' | 'referral'
+  referral_id: string | null
+  service_id: string | null
+  service_name: string
+  need: string | null
+  note: string
+  user_id: string | null
+  created_at: string
+}
+
+declare module '../db/schema.ts' {
+  interface Tables {
+    cases: CaseTable
+    case_appointments: CaseAppointmentTable
+    case_plans: CasePlanTable
+    case_goals: CaseGoalTable
+    case_notes: CaseNoteTable
+    case_events: CaseEventTable
+    case_prescriptions: CasePrescriptionTable
+    case_signposts: CaseSignpostTable
+  }
+}
