@@ -820,3 +820,28 @@ export async function countPostcodes(db: Queryable): Promise<number> {
 }
 
 export type { Vocabulary }
+
+export async function providerIdsWithServices(db: Queryable): Promise<string[]> {
+  const rows = await db.selectFrom('services').select('provider_organisation_id').distinct().execute()
+  return rows.map((r) => r.provider_organisation_id)
+}
+
+export async function getAccreditation(
+  db: Queryable,
+  id: string,
+): Promise<{ id: string; programmeId: string } | undefined> {
+  const row = await db
+    .selectFrom('accreditations')
+    .select(['id', 'programme_id'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row && { id: row.id, programmeId: row.programme_id }
+}
+
+export async function setServiceProvider(db: Queryable, id: string, organisationId: string): Promise<void> {
+  await db
+    .updateTable('services')
+    .set({ provider_organisation_id: organisationId, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}
