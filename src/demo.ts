@@ -3,6 +3,7 @@
 
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
+import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
@@ -11,6 +12,7 @@ export interface Demo {
   access: AccessDemo
   programmes: ProgrammesDemo
   directory: DirectoryDemo
+  casework: CaseworkDemo
 }
 
 export class DemoRefused extends Error {}
@@ -23,5 +25,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
-  return { access, programmes, directory }
+  const casework = await seedCaseworkDemo(db, programmes)
+  return { access, programmes, directory, casework }
 }
