@@ -57,7 +57,7 @@ async function insertSeries(
 const counter = (from: number, to: number) =>
   `with recursive s(i) as (select ${from} union all select i + 1 from s where i + 1 < ${to})`
 
-async function load(db: Db, dialect: Dialect, scale: typeof FULL, now: Date) {
+export async function load(db: Db, dialect: Dialect, scale: typeof FULL, now: Date) {
   const nowS = Math.floor(now.getTime() / 1000)
   const yearS = 365 * 86_400
   const created = nowIso()
