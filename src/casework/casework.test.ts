@@ -218,6 +218,26 @@ describeEachDatabase('casework', (database) => {
       startTime: '10:30',
       endTime: '11:30',
     })
+    // No end time: the programme's usual length (initial: 60 minutes by default).
+    const id3 = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    await worker.post(`/casework/cases/${id3}/appointments`, {
+      kind: 'initial',
+      mode: 'practice',
+      place: '',
+      date: '2026-12-03',
+      startTime: '09:00',
+      endTime: '',
+    })
+    const made = await db
+      .selectFrom('case_appointments')
+      .select(['starts_at', 'ends_at'])
+      .where('case_id', '=', id3)
+      .executeTakeFirstOrThrow()
+    assert.equal(Date.parse(made.ends_at) - Date.parse(made.starts_at), 60 * 60_000)
     const diary = textOf((await worker.get('/casework/diary?date=2026-12-01&view=week')).body)
     assert.match(diary, /2 appointments overlap another/)
   })

@@ -45,6 +45,7 @@ import {
   APPOINTMENT_STATUS_LABELS,
   APPOINTMENT_STATUSES,
   addDays,
+  addMinutes,
   CLOSURE_REASON_LABELS,
   CLOSURE_REASONS,
   type ClosureReason,
@@ -408,7 +409,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     place: text(200, 'The place must be 200 characters or fewer'),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as a real date'),
     startTime: z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the start time, like 14:30'),
-    endTime: z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the end time, like 15:30'),
+    endTime: z.union([z.literal(''), z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the end time, like 15:30')]),
     capException: text(1000, 'The reason must be 1,000 characters or fewer'),
   })
 
@@ -456,7 +457,11 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     let problems: FieldProblem[] | undefined
     if (parsed.ok) {
       const startsAt = londonToUtc(parsed.value.date, parsed.value.startTime)
-      const endsAt = londonToUtc(parsed.value.date, parsed.value.endTime)
+      // No end time: the programme's usual length for this kind of appointment (Merton: an hour for the initial).
+      const found = await caseForUser(db, request.user!, request.actor, id)
+      const endsAt = parsed.value.endTime
+        ? londonToUtc(parsed.value.date, parsed.value.endTime)
+        : startsAt && addMinutes(startsAt, found.programme.appointments.lengths[parsed.value.kind])
       if (!startsAt) problems = [{ field: 'startTime', message: 'Enter a real start time, like 14:30' }]
       else if (!endsAt) problems = [{ field: 'endTime', message: 'Enter a real end time, like 15:30' }]
       else {
