@@ -524,3 +524,37 @@ describeEachDatabase('casework demo', (database) => {
     )
   })
 })
+
+describeEachDatabase('casework pages', (database) => {
+  it('renders every form and view of a case for its worker and manager', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const worker = await t.as(t.worker)
+    for (const path of [
+      'appointments/new',
+      'prescriptions/new',
+      'signposts/new',
+      'exit',
+      'plan',
+      'plan/print',
+      'gp-summary',
+    ]) {
+      const response = await worker.get(`/casework/cases/${id}/${path}`)
+      assert.equal(response.statusCode, 200, path)
+      assert.equal((response.body.match(/<h1/g) ?? []).length, 1, path)
+    }
+    assert.equal((await worker.get(`/casework/cases/${id}/assign`)).statusCode, 403)
+    const manager = await t.as(t.manager)
+    assert.match(
+      textOf((await manager.get(`/casework/cases/${id}/assign`)).body),
+      /Wendy Worker.*Walter Worker|Walter Worker.*Wendy Worker/,
+    )
+    assert.equal((await manager.get('/casework/lone-working')).statusCode, 200)
+    assert.equal((await manager.get(`/casework/diary?worker=${t.worker.userId}&view=week`)).statusCode, 200)
+  })
+})
