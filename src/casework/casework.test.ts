@@ -514,6 +514,8 @@ describeEachDatabase('casework demo', (database) => {
     const aisha = textOf((await luton.get(`/casework/cases/${demo.casework.cases[4]}`)).body)
     assert.match(aisha, /Record review of Active Luton gentle exercise/)
     assert.match(aisha, /Review overdue/)
+    const merton = await new PageClient(app).signInAs(demo.access.users['navigator.merton@kith.example']!)
+    assert.match(textOf((await merton.get('/casework/diary?view=week')).body), /Working: [^;]*Wimbledon/)
     const rotherham = await new PageClient(app).signInAs(demo.access.users['worker.rotherham@kith.example']!)
     const page = textOf((await rotherham.get(`/casework/cases/${demo.casework.cases[6]}`)).body)
     assert.match(page, /Friendship lunch club/)

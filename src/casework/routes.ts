@@ -16,8 +16,9 @@ import {
   APPOINTMENT_MODES,
   describeAppointmentCap,
   describePrescription,
+  WEEKDAYS,
 } from '../programmes/config.ts'
-import { getProgramme, type Programme, programmesOfUser } from '../programmes/store.ts'
+import { canManage, getProgramme, type Programme, programmesOfUser } from '../programmes/store.ts'
 import { getReferral } from '../referrals/index.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
@@ -1055,11 +1056,25 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     // A manager may look at the diary of any link worker in the programmes they manage.
     const programmes = await programmesOfUser(db, user)
     const workers = new Map<string, string>([[user.id, 'You']])
-    for (const p of programmes.filter((p) => p.manages)) {
-      const full = await getProgramme(db, p.id)
-      for (const w of full?.linkWorkers ?? []) if (!workers.has(w.userId)) workers.set(w.userId, w.name)
-    }
+    const full = (await Promise.all(programmes.map((p) => getProgramme(db, p.id)))).filter(
+      (p) => p !== undefined,
+    )
+    for (const p of full.filter((p) => canManage(user, p)))
+      for (const w of p.linkWorkers) if (!workers.has(w.userId)) workers.set(w.userId, w.name)
     const worker = typeof query.worker === 'string' && workers.has(query.worker) ? query.worker : user.id
+    // The worker's pattern (Merton: two days a week in each practice): where they are each weekday.
+    const whereOn = (day: string) => {
+      const weekday = WEEKDAYS[(new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7]
+      return full.flatMap((p) => {
+        const days = p.linkWorkers.find((w) => w.userId === worker)?.days ?? []
+        return days
+          .filter((d) => d.weekday === weekday)
+          .map(
+            (d) =>
+              `${p.name}: ${p.practices.find((pr) => pr.organisationId === d.practiceId)?.name ?? 'away from practices'}`,
+          )
+      })
+    }
     const first = week ? weekStart(date) : date
     const days = Array.from({ length: week ? 7 : 1 }, (_, i) => addDays(first, i))
     const from = londonToUtc(first, '00:00')!
@@ -1079,6 +1094,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     })
     const byDay = days.map((day) => ({
       day,
+      where: whereOn(day),
       appointments: rows
         .filter((r) => londonDate(new Date(r.startsAt)) === day)
         .map((r) => {
