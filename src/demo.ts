@@ -3,6 +3,7 @@
 
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
+import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
@@ -13,6 +14,7 @@ export interface Demo {
   programmes: ProgrammesDemo
   directory: DirectoryDemo
   referrals: ReferralsDemo
+  casework: CaseworkDemo
 }
 
 export class DemoRefused extends Error {}
@@ -26,5 +28,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
   const referrals = await seedReferralsDemo(db, access, programmes, directory)
-  return { access, programmes, directory, referrals }
+  const casework = await seedCaseworkDemo(db, programmes)
+  return { access, programmes, directory, referrals, casework }
 }
