@@ -24,6 +24,7 @@ import { type FieldProblem, notFound } from '../web/problem.ts'
 import { programmeForPersonOrNotFound } from './access.ts'
 import { type Instrument, programmeChange, scoreAnswers } from './instruments.ts'
 import { programmeInstrument, readPersonOutcomes, recordReading } from './measures.ts'
+import { attendancePanel, kioskPanel, outcomesPanel } from './panels.ts'
 import {
   formatPounds,
   instrumentsOf,
@@ -127,6 +128,7 @@ function itemsView(instrument: Instrument, values: Record<string, unknown>, prob
 
 export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context
+  context.casePanels.push(outcomesPanel, attendancePanel, kioskPanel)
 
   context.homeCards.push({
     roles: ['programme_manager'],
