@@ -5,12 +5,14 @@ import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
+import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
 
 export interface Demo {
   access: AccessDemo
   programmes: ProgrammesDemo
   directory: DirectoryDemo
+  outcomes: OutcomesDemo
 }
 
 export class DemoRefused extends Error {}
@@ -23,5 +25,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
-  return { access, programmes, directory }
+  const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
+  return { access, programmes, directory, outcomes }
 }
