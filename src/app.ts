@@ -25,6 +25,7 @@ import { notificationRoutes } from './interop/routes.ts'
 import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
+import { referralRoutes } from './referrals/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
@@ -60,8 +61,9 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   programmeRoutes,
-  caseworkRoutes,
   directoryRoutes,
+  referralRoutes,
+  caseworkRoutes,
   schedulerRoutes,
   notificationRoutes,
   outcomeRoutes,
@@ -146,6 +148,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     homeCards: [],
     api: new ApiDescription(),
     jobs: new JobRegistry(),
+    referralAccepted: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
   }

@@ -7,11 +7,13 @@ import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
+import { type ReferralsDemo, seedReferralsDemo } from './referrals/demo.ts'
 
 export interface Demo {
   access: AccessDemo
   programmes: ProgrammesDemo
   directory: DirectoryDemo
+  referrals: ReferralsDemo
   outcomes: OutcomesDemo
 }
 
@@ -25,6 +27,7 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
+  const referrals = await seedReferralsDemo(db, access, programmes, directory)
   const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
-  return { access, programmes, directory, outcomes }
+  return { access, programmes, directory, referrals, outcomes }
 }

@@ -218,6 +218,26 @@ export async function membershipsOf(db: Queryable, userIds: string[]) {
     .execute()
 }
 
+/** The active users who hold one of the roles in the organisation (a team to tell of a new referral, say). */
+export async function usersWithRoleIn(
+  db: Queryable,
+  organisationId: string,
+  roles: readonly Role[],
+): Promise<string[]> {
+  if (roles.length === 0) return []
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.id')
+    .distinct()
+    .where('memberships.organisation_id', '=', organisationId)
+    .where('memberships.role', 'in', [...roles])
+    .where('users.active', '=', 1)
+    .orderBy('users.id')
+    .execute()
+  return rows.map((row) => row.id)
+}
+
 export async function addMembership(
   db: Queryable,
   input: { userId: string; organisationId: string; role: Role; title: string | null },

@@ -15,6 +15,7 @@ import {
   type AppointmentMode,
 } from '../programmes/config.ts'
 import { canManage, getProgramme, namedLinkWorkerFor, type Programme } from '../programmes/store.ts'
+import { type AcceptedReferral, createReferral } from '../referrals/index.ts'
 import { badRequest, conflict, notFound } from '../web/problem.ts'
 import {
   APPOINTMENT_STATUS_LABELS,
@@ -39,6 +40,7 @@ import {
   closeCase,
   getAppointment,
   getCase,
+  getPlan,
   getPrescription,
   goalsOfCase,
   insertAppointment,
@@ -569,4 +571,119 @@ export async function assignCase(db: Queryable, ctx: Ctx, caseId: string, userId
       detail: { from: kase.linkWorkerUserId, to: userId },
     })
   })
+}
+
+/**
+ * An onward referral from the case to a directory service, through the Referrals capability (so
+ * the loop closes: the provider accepts or declines, and the case sees it). Recorded with the
+ * service and the need, in the same transaction as the referral.
+ */
+export async function referOnward(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  input: { serviceId: string; serviceName: string; need: string | null; note: string; consent: boolean },
+  now: Date,
+): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    const { case: kase, programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (!input.consent) {
+      const message = 'Confirm the person has agreed to the referral'
+      throw badRequest(message, [{ field: 'consent', message }])
+    }
+    if (input.need && !programme.needs.some((n) => n.id === input.need))
+      throw badRequest('Select a need from the list', [
+        { field: 'need', message: 'Select a need from the list' },
+      ])
+    const [plan, goals] = await Promise.all([getPlan(trx, caseId), goalsOfCase(trx, caseId)])
+    const outcome = await createReferral(
+      trx,
+      ctx.actor,
+      {
+        target: { serviceId: input.serviceId },
+        person: { personId: kase.personId },
+        referrer: {
+          kind: 'other_professional',
+          userId: ctx.user.id,
+          organisationId: kase.organisationId,
+          name: ctx.user.name,
+          contact: ctx.user.email,
+        },
+        consent: {
+          about: `Referral to ${input.serviceName}`,
+          givenBy: 'person',
+          representativeName: null,
+          representativeRelationship: null,
+          method: 'verbal',
+          givenAt: now.toISOString(),
+        },
+        needs: input.need ? [input.need] : [],
+        whatMatters: plan.whatMatters,
+        goals: goals.slice(0, 20).map((g) => g.text.slice(0, 500)),
+        reason: input.note || `Onward referral from ${programme.name}`,
+        answers: {},
+        sourceCaseId: caseId,
+      },
+      { now },
+    )
+    if (outcome.outcome === 'not-sent') {
+      const why = outcome.eligibility.reasons.filter((r) => r.met === false).map((r) => r.message)
+      const message = `The referral was not sent: ${why.join('; ') || 'the person does not meet the service’s criteria'}`
+      throw badRequest(message, [{ field: 'serviceName', message }])
+    }
+    const id = await insertSignpost(trx, caseId, {
+      kind: 'referral',
+      referralId: outcome.referralId,
+      serviceId: input.serviceId,
+      serviceName: input.serviceName,
+      need: input.need,
+      note: input.note,
+      userId: ctx.user.id,
+    })
+    await addEvent(trx, caseId, {
+      kind: 'referral',
+      summary: `Referred on to ${input.serviceName}${outcome.flaggedForReview ? ' (flagged for the provider to review)' : ''}`,
+      userId: ctx.user.id,
+    })
+    await audit(trx, ctx.actor, {
+      action: 'case.onward-referral-add',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { signpostId: id, serviceId: input.serviceId, referralId: outcome.referralId },
+    })
+    return id
+  })
+}
+
+/**
+ * Opens a case when a referral to a link-worker programme is accepted, in the acceptance's
+ * transaction, carrying over what matters to the person and their goals into the plan.
+ */
+export async function openCaseForAcceptedReferral(
+  trx: Queryable,
+  referral: AcceptedReferral,
+  actor: Actor,
+): Promise<void> {
+  if (!referral.programmeId) return
+  const programme = await getProgramme(trx, referral.programmeId)
+  if (!programme || programme.pathway !== 'link_worker') return
+  const caseId = await openCase(trx, actor, {
+    personId: referral.personId,
+    programmeId: programme.id,
+    referralId: referral.id,
+    practiceOdsCode: referral.practiceOdsCode,
+    needs: referral.needs,
+  })
+  if (referral.whatMatters.trim()) {
+    await savePlan(trx, caseId, {
+      whatMatters: referral.whatMatters.trim(),
+      agreedFocus: '',
+      actions: '',
+      followUpMode: null,
+      followUpLocation: '',
+      followUpFrequency: '',
+    })
+  }
+  for (const goal of referral.goals.filter((g) => g.trim()))
+    await insertGoal(trx, caseId, { text: goal.trim(), targetDate: null, progress: 'not_started' })
 }

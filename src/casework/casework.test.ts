@@ -444,3 +444,38 @@ async function firstAppointment(db: Db, caseId: string): Promise<string> {
     .executeTakeFirstOrThrow()
   return row.id
 }
+
+describeEachDatabase('casework and referrals', (database) => {
+  it('opens a case with the plan from the referral when a referral to the programme is accepted', async () => {
+    const { db } = database()
+    const { referralSetUp, referralInput } = await import('../referrals/testing.ts')
+    const { createReferral, changeReferralStatus } = await import('../referrals/index.ts')
+    const { loadCurrentUser } = await import('../access/store.ts')
+    const t = await referralSetUp(db)
+    const now = new Date()
+    const sent = await createReferral(db, { userId: t.referrer.userId, ip: null }, referralInput(t), { now })
+    assert.equal(sent.outcome, 'sent')
+    if (sent.outcome !== 'sent') return
+    const app = await testApp(db)
+    const worker = (await loadCurrentUser(db, t.worker.userId))!
+    await changeReferralStatus(
+      db,
+      { userId: t.worker.userId, ip: null },
+      sent.referralId,
+      { to: 'accepted' },
+      { user: worker },
+      { now: new Date(now.getTime() + 60_000), onAccepted: app.kith.referralAccepted },
+    )
+    assert.equal(app.kith.referralAccepted.length, 1)
+    const row = await db
+      .selectFrom('cases')
+      .select(['id', 'link_worker_user_id'])
+      .where('referral_id', '=', sent.referralId)
+      .executeTakeFirstOrThrow()
+    assert.equal(row.link_worker_user_id, t.worker.userId)
+    const client = await new PageClient(app).signInAs(t.worker.userId)
+    const page = textOf((await client.get(`/casework/cases/${row.id}`)).body)
+    assert.match(page, /From Dr Peter Walsh/)
+    assert.match(page, /Alex Testperson/)
+  })
+})

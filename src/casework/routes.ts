@@ -18,6 +18,7 @@ import {
   describePrescription,
 } from '../programmes/config.ts'
 import { getProgramme, type Programme, programmesOfUser } from '../programmes/store.ts'
+import { getReferral } from '../referrals/index.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
 import { type FieldProblem, notFound, Problem } from '../web/problem.ts'
@@ -30,8 +31,10 @@ import {
   caseForUser,
   checkIn,
   exitCase,
+  openCaseForAcceptedReferral,
   prescribe,
   recordAppointment,
+  referOnward,
   reviewEndedPrescription,
   setGoalProgress,
   signpost,
@@ -116,6 +119,9 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
   const { db } = context
   const ctx = (request: FastifyRequest) => ({ user: request.user!, actor: request.actor })
   const caseId = (request: FastifyRequest) => (request.params as { id: string }).id
+
+  // An accepted referral to a link-worker programme opens a case, in the acceptance's transaction.
+  context.referralAccepted.push(openCaseForAcceptedReferral)
 
   context.navigation.push({
     text: 'Caseload',
@@ -277,6 +283,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     ])
     const clashing = clashes(appointments)
     const today = londonDate(now)
+    const referral = kase.referralId ? await getReferral(db, kase.referralId) : undefined
     const view = {
       caseId: kase.id,
       personId: kase.personId,
@@ -324,6 +331,14 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       })),
       mayContinue: programme.prescription?.mayContinueAfter ?? false,
       signposts: signposts.map((s) => ({ ...s, needLabel: needLabel(programme, s.need) })),
+      referral: referral
+        ? {
+            referrerName: referral.referrer.name,
+            createdAt: referral.createdAt,
+            reason: referral.reason,
+            status: referral.status,
+          }
+        : null,
       closureLabel: kase.closureReason ? CLOSURE_REASON_LABELS[kase.closureReason as ClosureReason] : null,
       panels,
       back: { href: '/casework', text: 'Caseload' },
@@ -854,6 +869,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
         const result = await attempt(() =>
           signpost(db, ctx(request), id, {
             ...parsed.value,
+            kind: 'signpost',
             referralId: null,
             serviceId: service?.id ?? null,
             serviceName: service?.name ?? parsed.value.serviceName,

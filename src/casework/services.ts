@@ -2,6 +2,7 @@
 // directory only through its exported functions, here.
 
 import type { Queryable } from '../db/schema.ts'
+import { findServiceByName } from '../directory/index.ts'
 
 export interface ServiceRef {
   id: string
@@ -9,6 +10,7 @@ export interface ServiceRef {
 }
 
 /** The service with this name (ignoring case), if the directory has one. */
-export async function findService(_db: Queryable, _name: string): Promise<ServiceRef | undefined> {
-  return undefined
+export async function findService(db: Queryable, name: string): Promise<ServiceRef | undefined> {
+  const service = await findServiceByName(db, name.trim())
+  return service ? { id: service.id, name: service.name } : undefined
 }

@@ -6,6 +6,7 @@ import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/schema.ts'
+import type { ReferralAcceptedHandler } from '../referrals/index.ts'
 import type { ApiDescription } from './openapi.ts'
 
 export interface NavItem {
@@ -55,4 +56,6 @@ export interface AppContext {
   now: () => Date
   /** Sections other capabilities add to the case page. */
   casePanels: CasePanel[]
+  /** Run inside the transaction that accepts a referral (casework opens a case). */
+  referralAccepted: ReferralAcceptedHandler[]
 }

@@ -1,0 +1,1031 @@
+// Referrals: what the rest of Kith uses. A referral goes to a programme (its link-worker team)
+// or to a directory service (its provider). It is checked against the target's rules first: an
+// ineligible one is not sent; one the rules cannot settle is sent flagged for review. Every
+// change of status is one transaction with its history entry, its audit event and the
+// notification that tells the referrer.
+//
+// Casework uses `createReferral` for onward referrals from a case, `getReferral` and
+// `referralsOfPerson`, and registers a `ReferralAcceptedHandler` on `context.referralAccepted`
+// to open a case when a referral to a link-worker programme is accepted.
+
+import { type Actor, audit } from '../access/audit.ts'
+import { getOrganisation, getUser, usersWithRoleIn } from '../access/store.ts'
+import type { CurrentUser } from '../access/users.ts'
+import { organisationsWhere } from '../access/users.ts'
+import { newId } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import { findServiceByName, getService, suggestServices } from '../directory/index.ts'
+import { notify } from '../interop/notifications.ts'
+import type { ConsentInput, Person, PersonInput, PersonSummary } from '../people/person.ts'
+import { createPersonRecord, readPerson, recordConsent } from '../people/records.ts'
+import { findDuplicates, getPerson } from '../people/store.ts'
+import {
+  DEFAULT_REPLY_DEADLINES,
+  type Need,
+  needId,
+  type Pathway,
+  programmeCriteria,
+  type ReplyDeadlines,
+} from '../programmes/config.ts'
+import type { Criteria, EligibilityFacts, EligibilityResult, ReferrerKind } from '../programmes/criteria.ts'
+import { evaluate } from '../programmes/eligibility.ts'
+import { getProgramme, isLinkWorkerOf, programmesOfUser } from '../programmes/store.ts'
+import { londonDate } from '../web/format.ts'
+import { badRequest, conflict, notFound, Problem } from '../web/problem.ts'
+import {
+  AWAITING_REPLY,
+  DECLINE_REASON_LABELS,
+  type DeclineReason,
+  isDeclineReason,
+  nextStatuses,
+  type Party,
+  type ReferralStatus,
+  SNOMED,
+  STATUS_NOTICES,
+  transitionProblem,
+} from './lifecycle.ts'
+import {
+  codedEntriesOf,
+  dueForDecline,
+  dueForNudge,
+  eventsOf,
+  firstReplies,
+  getReferralRow,
+  insertCodedEntry,
+  insertEvent,
+  insertReferral,
+  listReferralRows,
+  markNudged,
+  type ReferralRow,
+  referralIdBySubmissionKey,
+  updateStatus,
+} from './store.ts'
+
+export type { ReferralStatus } from './lifecycle.ts'
+
+/** Where a referral goes. */
+export type TargetRef = { programmeId: string } | { serviceId: string }
+
+/** A programme or a service as a referral sees it. */
+export interface ReferralTarget {
+  kind: 'programme' | 'service'
+  id: string
+  programmeId: string | null
+  serviceId: string | null
+  name: string
+  description: string
+  /** Every criterion a referral is checked against. */
+  criteria: Criteria
+  /** The organisation whose team receives referrals. */
+  receivingOrganisationId: string
+  selfReferralAllowed: boolean
+  /** The needs the referrer chooses from. */
+  needs: Need[]
+  replyDeadlines: ReplyDeadlines
+  /** A programme's pathway; null for a service. */
+  pathway: Pathway | null
+}
+
+/** A suggested service: one that matches the person's needs and whose rules they meet, or a redirect. */
+export interface Suggestion {
+  serviceId: string
+  name: string
+  why: string
+}
+
+const DEFAULT_NEED_LABEL = (code: string) => {
+  const words = code.replace(/-/g, ' ')
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/** A directory service as a referral target: its provider receives the referral. */
+async function serviceTarget(db: Queryable, serviceId: string): Promise<ReferralTarget | undefined> {
+  const service = await getService(db, serviceId)
+  if (!service || service.status !== 'active') return undefined
+  return {
+    kind: 'service',
+    id: service.id,
+    programmeId: null,
+    serviceId: service.id,
+    name: service.name,
+    description: '',
+    criteria: service.criteria,
+    receivingOrganisationId: service.providerOrganisationId,
+    selfReferralAllowed: service.selfReferral,
+    needs: service.termCodes.map((code) => ({ id: code, label: DEFAULT_NEED_LABEL(code) })),
+    replyDeadlines: DEFAULT_REPLY_DEADLINES,
+    pathway: null,
+  }
+}
+
+export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<ReferralTarget | undefined> {
+  if ('serviceId' in ref) return serviceTarget(db, ref.serviceId)
+  const programme = await getProgramme(db, ref.programmeId)
+  if (!programme) return undefined
+  return {
+    kind: 'programme',
+    id: programme.id,
+    programmeId: programme.id,
+    serviceId: null,
+    name: programme.name,
+    description: programme.description,
+    criteria: programmeCriteria(programme),
+    receivingOrganisationId: programme.ownerOrganisationId,
+    selfReferralAllowed: programme.selfReferralAllowed,
+    needs: programme.needs,
+    replyDeadlines: programme.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
+    pathway: programme.pathway,
+  }
+}
+
+/** Services to suggest for a result: redirects first, then services matching the needs. */
+export async function suggestionsFor(
+  db: Queryable,
+  input: { needs: string[]; facts: EligibilityFacts; result: EligibilityResult; excludeServiceId?: string },
+): Promise<Suggestion[]> {
+  const suggestions: Suggestion[] = []
+  // A redirect that applied names the service to go to instead: it comes first.
+  for (const redirect of input.result.redirects) {
+    const service = await findServiceByName(db, redirect.toServiceName)
+    if (service && service.status === 'active' && service.id !== input.excludeServiceId)
+      suggestions.push({ serviceId: service.id, name: service.name, why: redirect.message })
+  }
+  const suggested = await suggestServices(db, { needs: input.needs, facts: input.facts, limit: 10 })
+  for (const { service, why } of suggested) {
+    if (service.id === input.excludeServiceId || suggestions.some((s) => s.serviceId === service.id)) continue
+    suggestions.push({ serviceId: service.id, name: service.name, why })
+  }
+  return suggestions.slice(0, 10)
+}
+
+export interface EligibilityCheck {
+  target: ReferralTarget
+  result: EligibilityResult
+  suggestions: Suggestion[]
+}
+
+/** Checks facts against a target's rules, without recording anything. Undefined for an unknown target. */
+export async function checkEligibility(
+  db: Queryable,
+  ref: TargetRef,
+  facts: Omit<EligibilityFacts, 'today'>,
+  options: { needs?: string[]; now?: Date } = {},
+): Promise<EligibilityCheck | undefined> {
+  const target = await resolveTarget(db, ref)
+  if (!target) return undefined
+  const full: EligibilityFacts = { ...facts, today: londonDate(options.now ?? new Date()) }
+  const result = evaluate(target.criteria, full)
+  const suggestions =
+    result.outcome === 'eligible'
+      ? []
+      : await suggestionsFor(db, {
+          needs: options.needs ?? [],
+          facts: full,
+          result,
+          ...(target.serviceId ? { excludeServiceId: target.serviceId } : {}),
+        })
+  return { target, result, suggestions }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading referrals
+
+export interface ReferralEvent {
+  id: string
+  from: ReferralStatus | null
+  to: ReferralStatus
+  at: string
+  actorUserId: string | null
+  actorName: string
+  reason: string | null
+  reasonLabel: string | null
+  note: string | null
+}
+
+export interface Referral {
+  id: string
+  target: {
+    kind: 'programme' | 'service'
+    programmeId: string | null
+    serviceId: string | null
+    name: string
+  }
+  receivingOrganisationId: string
+  personId: string
+  practiceOdsCode: string | null
+  referrer: {
+    kind: ReferrerKind
+    userId: string | null
+    organisationId: string | null
+    name: string
+    contact: string
+  }
+  sourceCaseId: string | null
+  status: ReferralStatus
+  flaggedForReview: boolean
+  eligibility: EligibilityResult & { suggestions: Suggestion[] }
+  answers: Record<string, boolean>
+  /** Need ids (programmes/config.ts `needId`). */
+  needs: string[]
+  goals: string[]
+  whatMatters: string
+  reason: string
+  consentId: string | null
+  decision: { reason: string; reasonLabel: string; note: string | null } | null
+  firstReplyAt: string | null
+  nudgedAt: string | null
+  nudgeDueAt: string
+  declineDueAt: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface ReferralWithHistory extends Referral {
+  history: ReferralEvent[]
+  codedEntries: { code: string; display: string; recordedAt: string }[]
+}
+
+function reasonLabel(reason: string | null): string | null {
+  if (!reason) return null
+  return isDeclineReason(reason) ? DECLINE_REASON_LABELS[reason] : reason
+}
+
+function referralOf(row: ReferralRow): Referral {
+  return {
+    id: row.id,
+    target: {
+      kind: row.service_id ? 'service' : 'programme',
+      programmeId: row.programme_id,
+      serviceId: row.service_id,
+      name: row.target_name,
+    },
+    receivingOrganisationId: row.receiving_organisation_id,
+    personId: row.person_id,
+    practiceOdsCode: row.practice_ods_code,
+    referrer: {
+      kind: row.referrer_kind as ReferrerKind,
+      userId: row.referrer_user_id,
+      organisationId: row.referrer_organisation_id,
+      name: row.referrer_name,
+      contact: row.referrer_contact,
+    },
+    sourceCaseId: row.source_case_id,
+    status: row.status,
+    flaggedForReview: row.flagged_for_review === 1,
+    eligibility: JSON.parse(row.eligibility),
+    answers: JSON.parse(row.answers),
+    needs: JSON.parse(row.needs),
+    goals: JSON.parse(row.goals),
+    whatMatters: row.what_matters,
+    reason: row.reason,
+    consentId: row.consent_id,
+    decision: row.decision_reason
+      ? {
+          reason: row.decision_reason,
+          reasonLabel: reasonLabel(row.decision_reason) ?? row.decision_reason,
+          note: row.decision_note,
+        }
+      : null,
+    firstReplyAt: row.first_reply_at,
+    nudgedAt: row.nudged_at,
+    nudgeDueAt: row.nudge_due_at,
+    declineDueAt: row.decline_due_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** A referral with its status history. Does not check access or audit: callers do. */
+export async function getReferral(db: Queryable, id: string): Promise<ReferralWithHistory | undefined> {
+  const row = await getReferralRow(db, id)
+  if (!row) return undefined
+  const [events, codedEntries] = await Promise.all([eventsOf(db, id), codedEntriesOf(db, id)])
+  return {
+    ...referralOf(row),
+    history: events.map((event) => ({
+      id: event.id,
+      from: event.from_status,
+      to: event.to_status,
+      at: event.at,
+      actorUserId: event.actor_user_id,
+      actorName: event.actor_name,
+      reason: event.reason,
+      reasonLabel: reasonLabel(event.reason),
+      note: event.note,
+    })),
+    codedEntries,
+  }
+}
+
+/** Every referral of a person, newest first. Does not check access or audit: callers do. */
+export async function referralsOfPerson(db: Queryable, personId: string): Promise<Referral[]> {
+  return (await listReferralRows(db, { personId, limit: 500 })).map(referralOf)
+}
+
+/** The referrals a user made, newest first. */
+export async function referralsSentBy(db: Queryable, userId: string, limit = 200): Promise<Referral[]> {
+  return (await listReferralRows(db, { referrerUserId: userId, limit })).map(referralOf)
+}
+
+const RECEIVING_ROLES = ['provider', 'link_worker', 'programme_manager'] as const
+
+/** What a user's inbox holds: referrals to programmes they work in, and to services of their organisations. */
+export async function inboxScope(
+  db: Queryable,
+  user: CurrentUser,
+): Promise<{ programmeIds: string[]; organisationIds: string[] }> {
+  const programmes = await programmesOfUser(db, user)
+  return {
+    programmeIds: programmes.map((programme) => programme.id),
+    organisationIds: organisationsWhere(user, ...RECEIVING_ROLES),
+  }
+}
+
+export async function referralsReceivedBy(
+  db: Queryable,
+  user: CurrentUser,
+  options: { statuses?: readonly ReferralStatus[]; limit?: number } = {},
+): Promise<Referral[]> {
+  const receiving = await inboxScope(db, user)
+  return (
+    await listReferralRows(db, {
+      receiving,
+      ...(options.statuses ? { statuses: options.statuses } : {}),
+      limit: options.limit ?? 200,
+    })
+  ).map(referralOf)
+}
+
+/** How the user stands to the referral: the referrer, the receiving team, both or neither. */
+export async function partiesOf(
+  db: Queryable,
+  user: CurrentUser,
+  referral: Pick<Referral, 'referrer' | 'target' | 'receivingOrganisationId'>,
+): Promise<Party[]> {
+  const parties: Party[] = []
+  if (referral.referrer.userId === user.id) parties.push('referrer')
+  let receiver = false
+  if (referral.target.programmeId) {
+    receiver =
+      organisationsWhere(user, 'programme_manager').includes(referral.receivingOrganisationId) ||
+      (await isLinkWorkerOf(db, referral.target.programmeId, user.id))
+  } else {
+    receiver = organisationsWhere(user, ...RECEIVING_ROLES).includes(referral.receivingOrganisationId)
+  }
+  if (receiver) parties.push('receiver')
+  return parties
+}
+
+/** The statuses the user may move the referral to now. */
+export async function allowedChanges(
+  db: Queryable,
+  user: CurrentUser,
+  referral: Referral,
+): Promise<ReferralStatus[]> {
+  return nextStatuses(referral.status, await partiesOf(db, user, referral))
+}
+
+/**
+ * The referral, if the user may see it (its referrer or its receiving team), with the person
+ * read and audited. Throws 404 otherwise.
+ */
+export async function readReferral(
+  db: Queryable,
+  actor: Actor,
+  user: CurrentUser,
+  id: string,
+): Promise<{ referral: ReferralWithHistory; person: Person; parties: Party[] }> {
+  return inTransaction(db, async (trx) => {
+    const referral = await getReferral(trx, id)
+    if (!referral) throw notFound()
+    const parties = await partiesOf(trx, user, referral)
+    if (parties.length === 0) throw notFound()
+    const person = await readPerson(trx, actor, referral.personId, { via: 'referral', referralId: id })
+    if (!person) throw notFound()
+    await audit(trx, actor, { action: 'referral.read', recordType: 'referral', recordId: id })
+    return { referral, person, parties }
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Making a referral
+
+function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+/** The person is already known: by id, or by details checked for duplicates first. */
+export type PersonRef =
+  | { personId: string }
+  | {
+      details: PersonInput
+      /** The referrer has seen the possible duplicates and says this is someone else. */
+      createNew?: boolean
+    }
+
+export type ConsentRef = { consentId: string } | Omit<ConsentInput, 'relatedRecordType' | 'relatedRecordId'>
+
+export interface ReferralInput {
+  target: TargetRef
+  person: PersonRef
+  referrer: {
+    kind: ReferrerKind
+    /** Null for a self-referral. */
+    userId: string | null
+    organisationId: string | null
+    name: string
+    /** A phone number or email address the receiving team can reach them on. */
+    contact: string
+  }
+  consent: ConsentRef
+  /** Need ids or labels; labels are turned into ids. */
+  needs: string[]
+  whatMatters: string
+  goals: string[]
+  reason: string
+  answers: Record<string, boolean>
+  sourceCaseId?: string | null
+  /** The form's one-time key: the same submission twice makes one referral. */
+  submissionKey?: string | null
+}
+
+export type ReferralOutcome =
+  | {
+      outcome: 'sent'
+      referralId: string
+      flaggedForReview: boolean
+      eligibility: EligibilityResult
+      /** This submission had been made before: nothing new was made. */
+      repeated: boolean
+    }
+  | { outcome: 'not-sent'; target: ReferralTarget; eligibility: EligibilityResult; suggestions: Suggestion[] }
+
+/** The details match someone already in Kith by name and date of birth: the referrer must choose. */
+export class PossibleDuplicates extends Problem {
+  readonly candidates: PersonSummary[]
+  constructor(candidates: PersonSummary[]) {
+    super(409, 'Possible duplicate', {
+      detail:
+        'Someone with the same name and date of birth is already in Kith. Choose them, or say that this is someone else.',
+      errors: [
+        { field: 'personChoice', message: 'Choose whether this is the same person as one already in Kith' },
+      ],
+    })
+    this.candidates = candidates
+  }
+}
+
+const DAY = 86_400_000
+
+/** Finds the person the input means, or the details of one to create; checks duplicates first. */
+async function findPerson(
+  trx: Queryable,
+  actor: Actor,
+  ref: PersonRef,
+): Promise<{ person: Person } | { create: PersonInput; practiceOdsCode: string | null }> {
+  if ('personId' in ref) {
+    const person = await readPerson(trx, actor, ref.personId, { via: 'referral-create' })
+    if (!person)
+      throw badRequest('There is no such person.', [
+        { field: 'personId', message: 'There is no such person' },
+      ])
+    return { person }
+  }
+  const details = ref.details
+  const found = await findDuplicates(trx, details)
+  const byNumber = found.find((match) => match.match === 'nhs-number')
+  if (byNumber) {
+    if (byNumber.person.dateOfBirth !== details.dateOfBirth) {
+      throw new Problem(409, 'Conflict', {
+        detail: 'Someone else in Kith already has this NHS number.',
+        errors: [
+          {
+            field: 'nhsNumber',
+            message:
+              'Someone in Kith has this NHS number with another date of birth: check the number and the date',
+          },
+        ],
+      })
+    }
+    const person = await readPerson(trx, actor, byNumber.person.id, {
+      via: 'referral-create',
+      match: 'nhs-number',
+    })
+    if (person) return { person }
+  }
+  const byName = found.filter(
+    (match) => match.match === 'name-and-date-of-birth' && !(details.nhsNumber && match.person.nhsNumber),
+  )
+  if (byName.length > 0 && !ref.createNew) {
+    for (const match of byName) {
+      await audit(trx, actor, {
+        action: 'person.read',
+        recordType: 'person',
+        recordId: match.person.id,
+        detail: { via: 'duplicate-check', match: match.match },
+      })
+    }
+    throw new PossibleDuplicates(byName.map((match) => match.person))
+  }
+  const practice = details.registeredPracticeId
+    ? await getOrganisation(trx, details.registeredPracticeId)
+    : undefined
+  return { create: details, practiceOdsCode: practice?.odsCode ?? null }
+}
+
+function checkText(value: string, field: string, label: string, max: number) {
+  if (value.length > max)
+    throw badRequest(`${label} is too long.`, [
+      { field, message: `${label} must be ${max} characters or fewer` },
+    ])
+}
+
+/**
+ * Makes a referral in one transaction: finds or creates the person, checks the target's rules,
+ * and, unless they fail, records the consent, the referral and its first history entry. An
+ * ineligible referral writes nothing and comes back with every reason and suggestions.
+ */
+export async function createReferral(
+  db: Queryable,
+  actor: Actor,
+  input: ReferralInput,
+  options: { now?: Date } = {},
+): Promise<ReferralOutcome> {
+  const now = options.now ?? new Date()
+  const at = now.toISOString()
+  checkText(input.whatMatters, 'whatMatters', 'What matters to the person', 5000)
+  checkText(input.reason, 'reason', 'The reason for the referral', 5000)
+  if (input.goals.length > 20)
+    throw badRequest('Too many goals.', [{ field: 'goals', message: 'Enter at most 20 goals' }])
+  for (const goal of input.goals) checkText(goal, 'goals', 'Each goal', 500)
+  if (input.needs.length > 50)
+    throw badRequest('Too many needs.', [{ field: 'needs', message: 'Choose at most 50 needs' }])
+  if (input.referrer.contact.trim() === '')
+    throw badRequest('Enter how the team can contact the referrer.', [
+      {
+        field: 'referrerContact',
+        message: 'Enter a phone number or email address the team can contact you on',
+      },
+    ])
+
+  return inTransaction(db, async (trx) => {
+    if (input.submissionKey) {
+      const existing = await referralIdBySubmissionKey(trx, input.submissionKey)
+      if (existing) {
+        const row = await getReferralRow(trx, existing)
+        return {
+          outcome: 'sent',
+          referralId: existing,
+          flaggedForReview: row?.flagged_for_review === 1,
+          eligibility: row
+            ? JSON.parse(row.eligibility)
+            : { outcome: 'eligible', reasons: [], redirects: [] },
+          repeated: true,
+        }
+      }
+    }
+    const target = await resolveTarget(trx, input.target)
+    if (!target) {
+      const field = 'serviceId' in input.target ? 'serviceId' : 'programmeId'
+      throw badRequest(`There is no such ${field === 'serviceId' ? 'service' : 'programme'}.`, [
+        { field, message: `Choose a ${field === 'serviceId' ? 'service' : 'programme'} that Kith lists` },
+      ])
+    }
+    let consentGiven = true
+    if ('consentId' in input.consent && 'personId' in input.person) {
+      const person = await getPerson(trx, input.person.personId)
+      const consent = person?.consents.find(
+        (c) => c.id === (input.consent as { consentId: string }).consentId,
+      )
+      if (!consent || consent.withdrawnAt) consentGiven = false
+    }
+    if (!consentGiven)
+      throw badRequest('There is no consent for this referral.', [
+        { field: 'consent', message: 'Record the person’s consent to the referral' },
+      ])
+
+    const found = await findPerson(trx, actor, input.person)
+    const personFacts =
+      'person' in found
+        ? {
+            dateOfBirth: found.person.dateOfBirth,
+            practiceOdsCode: found.person.registeredPractice?.odsCode ?? null,
+            conditions: found.person.conditions.map((c) => c.code),
+          }
+        : {
+            dateOfBirth: found.create.dateOfBirth,
+            practiceOdsCode: found.practiceOdsCode,
+            conditions: found.create.conditions,
+          }
+    const facts: EligibilityFacts = {
+      dateOfBirth: personFacts.dateOfBirth,
+      ...(personFacts.practiceOdsCode ? { practiceOdsCode: personFacts.practiceOdsCode } : {}),
+      conditions: personFacts.conditions,
+      referrerKind: input.referrer.kind,
+      consentGiven: true,
+      answers: input.answers,
+      goals: input.goals,
+      today: londonDate(now),
+    }
+    const needs = [...new Set(input.needs.map((need) => needId(need)))]
+    const eligibility = evaluate(target.criteria, facts)
+    if (eligibility.outcome === 'ineligible') {
+      const suggestions = await suggestionsFor(trx, {
+        needs,
+        facts,
+        result: eligibility,
+        ...(target.serviceId ? { excludeServiceId: target.serviceId } : {}),
+      })
+      return { outcome: 'not-sent', target, eligibility, suggestions }
+    }
+
+    const personId = 'person' in found ? found.person.id : await createPersonRecord(trx, actor, found.create)
+    const referralId = newId(now.getTime())
+    const consentId =
+      'consentId' in input.consent
+        ? input.consent.consentId
+        : await recordConsent(trx, actor, personId, {
+            ...input.consent,
+            relatedRecordType: 'referral',
+            relatedRecordId: referralId,
+          })
+    const suggestions =
+      eligibility.outcome === 'needs-review'
+        ? await suggestionsFor(trx, { needs, facts, result: eligibility })
+        : []
+    const flagged = eligibility.outcome === 'needs-review'
+    await insertReferral(trx, {
+      id: referralId,
+      programme_id: target.programmeId,
+      service_id: target.serviceId,
+      target_name: target.name,
+      receiving_organisation_id: target.receivingOrganisationId,
+      person_id: personId,
+      practice_ods_code: personFacts.practiceOdsCode,
+      referrer_kind: input.referrer.kind,
+      referrer_user_id: input.referrer.userId,
+      referrer_organisation_id: input.referrer.organisationId,
+      referrer_name: input.referrer.name,
+      referrer_contact: input.referrer.contact.trim(),
+      source_case_id: input.sourceCaseId ?? null,
+      status: 'requested',
+      flagged_for_review: flagged ? 1 : 0,
+      eligibility: JSON.stringify({ ...eligibility, suggestions }),
+      answers: JSON.stringify(input.answers),
+      needs: JSON.stringify(needs),
+      goals: JSON.stringify(input.goals),
+      what_matters: input.whatMatters,
+      reason: input.reason,
+      consent_id: consentId,
+      submission_key: input.submissionKey ?? null,
+      decision_reason: null,
+      decision_note: null,
+      first_reply_at: null,
+      first_reply: null,
+      nudge_due_at: new Date(now.getTime() + target.replyDeadlines.nudgeAfterDays * DAY).toISOString(),
+      decline_due_at: new Date(now.getTime() + target.replyDeadlines.declineAfterDays * DAY).toISOString(),
+      nudged_at: null,
+      created_at: at,
+      updated_at: at,
+    })
+    await insertEvent(trx, {
+      referral_id: referralId,
+      from_status: null,
+      to_status: 'requested',
+      at,
+      actor_user_id: input.referrer.userId,
+      actor_name: input.referrer.name,
+      reason: null,
+      note: flagged ? 'Sent for review: the rules could not settle eligibility' : null,
+    })
+    await audit(trx, actor, {
+      action: 'referral.create',
+      recordType: 'referral',
+      recordId: referralId,
+      detail: { personId, outcome: eligibility.outcome, target: target.kind },
+    })
+    for (const userId of await receivingTeam(trx, target.programmeId, target.receivingOrganisationId)) {
+      await notify(
+        trx,
+        {
+          userId,
+          kind: 'referral.new',
+          subject: flagged ? 'New referral to review' : 'New referral',
+          body: flagged
+            ? 'A new referral has arrived and needs review against the criteria.'
+            : 'A new referral has arrived in your inbox.',
+          link: `/referrals/${referralId}`,
+          channels: [],
+        },
+        now,
+      )
+    }
+    return { outcome: 'sent', referralId, flaggedForReview: flagged, eligibility, repeated: false }
+  })
+}
+
+/** Who receives a referral: a programme's link workers (its managers when it has none), or a provider's staff. */
+async function receivingTeam(
+  db: Queryable,
+  programmeId: string | null,
+  organisationId: string,
+): Promise<string[]> {
+  if (programmeId) {
+    const programme = await getProgramme(db, programmeId)
+    const workers = programme?.linkWorkers.map((worker) => worker.userId) ?? []
+    if (workers.length > 0) return workers
+    return usersWithRoleIn(db, organisationId, ['programme_manager'])
+  }
+  return usersWithRoleIn(db, organisationId, ['provider', 'link_worker'])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changing status
+
+/** What casework is told when a referral is accepted. */
+export interface AcceptedReferral {
+  id: string
+  personId: string
+  programmeId: string | null
+  serviceId: string | null
+  practiceOdsCode: string | null
+  receivingOrganisationId: string
+  /** Need ids. */
+  needs: string[]
+  whatMatters: string
+  goals: string[]
+  referrerUserId: string | null
+  sourceCaseId: string | null
+}
+
+/** Runs inside the acceptance transaction: a case opens with the acceptance, or neither happens. */
+export type ReferralAcceptedHandler = (
+  trx: Queryable,
+  referral: AcceptedReferral,
+  actor: Actor,
+) => Promise<void>
+
+export interface StatusChange {
+  to: ReferralStatus
+  /** Why: required when declining (one of DECLINE_REASONS). */
+  reason?: string | null
+  note?: string | null
+}
+
+/** Who makes the change: a signed-in user, or Kith itself (automatic decline). */
+export type ChangedBy = { user: CurrentUser } | { system: true }
+
+/**
+ * Moves a referral on in its lifecycle, in one transaction: checks the change is allowed and
+ * the user may make it, records the history entry and the audit event, records SNOMED CT codes
+ * for a link-worker programme, tells the referrer, and on acceptance runs the handlers (casework
+ * opens a case). Throws 404 when the user may not see it, 409 when the lifecycle forbids the change.
+ */
+export async function changeReferralStatus(
+  db: Queryable,
+  actor: Actor,
+  id: string,
+  change: StatusChange,
+  by: ChangedBy,
+  options: { now?: Date; onAccepted?: readonly ReferralAcceptedHandler[] } = {},
+): Promise<Referral> {
+  const now = options.now ?? new Date()
+  const at = now.toISOString()
+  const note = change.note?.trim() || null
+  if (note && note.length > 2000)
+    throw badRequest('The note is too long.', [
+      { field: 'note', message: 'The note must be 2,000 characters or fewer' },
+    ])
+  return inTransaction(db, async (trx) => {
+    const row = await getReferralRow(trx, id)
+    if (!row) throw notFound()
+    const referral = referralOf(row)
+    const parties: Party[] = 'system' in by ? ['system'] : await partiesOf(trx, by.user, referral)
+    if (parties.length === 0) throw notFound()
+    const problem = transitionProblem(row.status, change.to, parties)
+    if (problem) throw conflict(problem)
+    let reason: DeclineReason | null = null
+    if (change.to === 'rejected' || change.to === 'failed') {
+      if (
+        !change.reason ||
+        !isDeclineReason(change.reason) ||
+        (change.reason === 'no-reply' && !('system' in by))
+      ) {
+        if (change.to === 'rejected')
+          throw badRequest('Choose why the referral is declined.', [
+            { field: 'reason', message: 'Choose why the referral is declined' },
+          ])
+      } else reason = change.reason
+      if (reason === 'other' && !note)
+        throw badRequest('Say why the referral is declined.', [
+          { field: 'note', message: 'Enter the reason, as you chose another reason' },
+        ])
+    }
+    const firstReply =
+      row.first_reply === null && (change.to === 'accepted' || change.to === 'rejected')
+        ? {
+            first_reply: (reason === 'no-reply' ? 'no-reply' : change.to) as
+              | 'accepted'
+              | 'rejected'
+              | 'no-reply',
+            first_reply_at: reason === 'no-reply' ? null : at,
+          }
+        : {}
+    const changed = await updateStatus(trx, id, row.status, {
+      status: change.to,
+      updated_at: at,
+      ...firstReply,
+      ...(change.to === 'rejected' || change.to === 'failed' || change.to === 'cancelled'
+        ? { decision_reason: reason, decision_note: note }
+        : {}),
+    })
+    if (!changed)
+      throw conflict('Someone else changed this referral first. Look at it again before changing it.')
+    const actorName = 'system' in by ? 'Kith (automatic)' : by.user.name
+    await insertEvent(trx, {
+      referral_id: id,
+      from_status: row.status,
+      to_status: change.to,
+      at,
+      actor_user_id: 'system' in by ? null : by.user.id,
+      actor_name: actorName,
+      reason,
+      note,
+    })
+    await audit(trx, actor, {
+      action: 'referral.status-change',
+      recordType: 'referral',
+      recordId: id,
+      detail: { from: row.status, to: change.to, ...(reason ? { reason } : {}) },
+    })
+    if (row.programme_id && (change.to === 'accepted' || reason === 'person-declined')) {
+      const programme = await getProgramme(trx, row.programme_id)
+      if (programme?.pathway === 'link_worker') {
+        const concept =
+          change.to === 'accepted' ? SNOMED.referralToSocialPrescribing : SNOMED.socialPrescribingDeclined
+        await insertCodedEntry(trx, {
+          referralId: id,
+          personId: row.person_id,
+          code: concept.code,
+          display: concept.display,
+          at,
+          userId: actor.userId,
+        })
+      }
+    }
+    if (row.referrer_user_id && row.referrer_user_id !== actor.userId) {
+      const notice = STATUS_NOTICES[change.to]
+      await notify(
+        trx,
+        {
+          userId: row.referrer_user_id,
+          kind: `referral.${change.to}`,
+          subject: notice.subject,
+          body: `${notice.body} Sign in to Kith to see it.`,
+          link: `/referrals/${id}`,
+        },
+        now,
+      )
+    }
+    if (change.to === 'accepted') {
+      const accepted: AcceptedReferral = {
+        id,
+        personId: row.person_id,
+        programmeId: row.programme_id,
+        serviceId: row.service_id,
+        practiceOdsCode: row.practice_ods_code,
+        receivingOrganisationId: row.receiving_organisation_id,
+        needs: referral.needs,
+        whatMatters: referral.whatMatters,
+        goals: referral.goals,
+        referrerUserId: row.referrer_user_id,
+        sourceCaseId: row.source_case_id,
+      }
+      for (const handler of options.onAccepted ?? []) await handler(trx, accepted, actor)
+    }
+    const updated = await getReferralRow(trx, id)
+    return referralOf(updated ?? row)
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reply deadlines: a nudge, then an automatic decline
+
+const SYSTEM: Actor = { userId: null, ip: null }
+
+/**
+ * Declines every referral whose decline is due and nudges the receiving team of every one whose
+ * nudge is due. Each referral is its own transaction with a conditional update, so two processes
+ * running this at once cannot decline or nudge one referral twice.
+ */
+export async function applyReplyDeadlines(
+  db: Queryable,
+  now: Date,
+): Promise<{ declined: number; nudged: number }> {
+  const at = now.toISOString()
+  let declined = 0
+  let nudged = 0
+  for (const row of await dueForDecline(db, at)) {
+    try {
+      await changeReferralStatus(
+        db,
+        SYSTEM,
+        row.id,
+        { to: 'rejected', reason: 'no-reply', note: 'No reply came before the deadline.' },
+        { system: true },
+        { now },
+      )
+      declined++
+    } catch (error) {
+      // Someone replied in the meantime: nothing to do.
+      if (!(error instanceof Problem && error.status === 409)) throw error
+    }
+  }
+  for (const row of await dueForNudge(db, at)) {
+    await inTransaction(db, async (trx) => {
+      if (!(await markNudged(trx, row.id, at))) return
+      for (const userId of await receivingTeam(trx, row.programme_id, row.receiving_organisation_id)) {
+        await notify(
+          trx,
+          {
+            userId,
+            kind: 'referral.reminder',
+            subject: 'A referral is waiting for a reply',
+            body: 'A referral to your team has had no reply. It will be declined automatically if no one replies.',
+            link: `/referrals/${row.id}`,
+          },
+          now,
+        )
+      }
+      await audit(trx, SYSTEM, { action: 'referral.nudge', recordType: 'referral', recordId: row.id })
+      nudged++
+    })
+  }
+  return { declined, nudged }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics for the directory
+
+/** Fewer replies than this and the statistics say nothing: a share of two is not a pattern. */
+export const MIN_REPLIES_FOR_STATISTICS = 5
+
+export interface ReplyStatistics {
+  /** How many referrals have had a first decision (automatic declines included). */
+  replies: number
+  /** Median whole days from sending to the first reply; null when there are too few. */
+  medianDaysToReply: number | null
+  /** Share accepted at first decision, as a whole percentage; null when there are too few. */
+  acceptedPercent: number | null
+}
+
+export function replyStatistics(
+  rows: readonly { createdAt: string; firstReplyAt: string | null; firstReply: string }[],
+): ReplyStatistics {
+  const replies = rows.length
+  if (replies < MIN_REPLIES_FOR_STATISTICS) return { replies, medianDaysToReply: null, acceptedPercent: null }
+  const days = rows
+    .filter((row) => row.firstReplyAt !== null)
+    .map((row) => (new Date(row.firstReplyAt as string).getTime() - new Date(row.createdAt).getTime()) / DAY)
+    .sort((a, b) => a - b)
+  let median: number | null = null
+  if (days.length >= MIN_REPLIES_FOR_STATISTICS) {
+    const middle = Math.floor(days.length / 2)
+    const value =
+      days.length % 2 === 1
+        ? (days[middle] as number)
+        : ((days[middle - 1] as number) + (days[middle] as number)) / 2
+    median = Math.max(0, Math.ceil(value))
+  }
+  const accepted = rows.filter((row) => row.firstReply === 'accepted').length
+  return { replies, medianDaysToReply: median, acceptedPercent: Math.round((accepted / replies) * 100) }
+}
+
+/** "Usually replies in N days" and "N% of referrals accepted", computed from a service's referrals. */
+export async function serviceStatistics(db: Queryable, serviceId: string): Promise<ReplyStatistics> {
+  return replyStatistics(await firstReplies(db, { serviceId }))
+}
+
+export async function programmeStatistics(db: Queryable, programmeId: string): Promise<ReplyStatistics> {
+  return replyStatistics(await firstReplies(db, { programmeId }))
+}
+
+/** The sentences a listing shows, or none when there are too few referrals yet. */
+export function describeStatistics(statistics: ReplyStatistics): string[] {
+  const lines: string[] = []
+  if (statistics.medianDaysToReply !== null)
+    lines.push(
+      statistics.medianDaysToReply <= 1
+        ? 'Usually replies within a day'
+        : `Usually replies in ${statistics.medianDaysToReply} days`,
+    )
+  if (statistics.acceptedPercent !== null) lines.push(`${statistics.acceptedPercent}% of referrals accepted`)
+  return lines
+}
+
+/** The name of the user, for the referrer field of a referral. */
+export async function userName(db: Queryable, userId: string): Promise<string> {
+  return (await getUser(db, userId))?.name ?? 'Unknown'
+}
+
+export { AWAITING_REPLY }

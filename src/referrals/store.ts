@@ -1,0 +1,192 @@
+// Referrals: the only place their SQL lives.
+
+import type { Selectable } from 'kysely'
+import { newId } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import { AWAITING_REPLY, type ReferralStatus } from './lifecycle.ts'
+import type { ReferralEventTable, ReferralTable } from './tables.ts'
+
+export type ReferralRow = Selectable<ReferralTable>
+export type ReferralEventRow = Selectable<ReferralEventTable>
+
+export async function insertReferral(db: Queryable, row: ReferralRow): Promise<void> {
+  await db.insertInto('referrals').values(row).execute()
+}
+
+export async function insertEvent(db: Queryable, event: Omit<ReferralEventRow, 'id'>): Promise<string> {
+  const id = newId(new Date(event.at).getTime())
+  await db
+    .insertInto('referral_events')
+    .values({ id, ...event })
+    .execute()
+  return id
+}
+
+export async function getReferralRow(db: Queryable, id: string): Promise<ReferralRow | undefined> {
+  return db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function referralIdBySubmissionKey(db: Queryable, key: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('referrals')
+    .select('id')
+    .where('submission_key', '=', key)
+    .executeTakeFirst()
+  return row?.id
+}
+
+/** Moves the referral from `from` to `to` only if it is still `from`: false when someone else changed it first. */
+export async function updateStatus(
+  db: Queryable,
+  id: string,
+  from: ReferralStatus,
+  set: Partial<
+    Pick<
+      ReferralRow,
+      'status' | 'decision_reason' | 'decision_note' | 'first_reply_at' | 'first_reply' | 'updated_at'
+    >
+  >,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('referrals')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function markNudged(db: Queryable, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('referrals')
+    .set({ nudged_at: at })
+    .where('id', '=', id)
+    .where('nudged_at', 'is', null)
+    .where('status', 'in', [...AWAITING_REPLY])
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function eventsOf(db: Queryable, referralId: string): Promise<ReferralEventRow[]> {
+  return db
+    .selectFrom('referral_events')
+    .selectAll()
+    .where('referral_id', '=', referralId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute()
+}
+
+export interface ReferralFilter {
+  referrerUserId?: string
+  personId?: string
+  /** Referrals to these programmes, or received by these organisations (either). */
+  receiving?: { programmeIds: readonly string[]; organisationIds: readonly string[] }
+  statuses?: readonly ReferralStatus[]
+  limit?: number
+}
+
+export async function listReferralRows(db: Queryable, filter: ReferralFilter): Promise<ReferralRow[]> {
+  let query = db.selectFrom('referrals').selectAll()
+  if (filter.referrerUserId) query = query.where('referrer_user_id', '=', filter.referrerUserId)
+  if (filter.personId) query = query.where('person_id', '=', filter.personId)
+  if (filter.receiving) {
+    const { programmeIds, organisationIds } = filter.receiving
+    if (programmeIds.length === 0 && organisationIds.length === 0) return []
+    query = query.where((eb) =>
+      eb.or([
+        ...(programmeIds.length > 0 ? [eb('programme_id', 'in', [...programmeIds])] : []),
+        ...(organisationIds.length > 0
+          ? [
+              eb.and([
+                eb('service_id', 'is not', null),
+                eb('receiving_organisation_id', 'in', [...organisationIds]),
+              ]),
+            ]
+          : []),
+      ]),
+    )
+  }
+  if (filter.statuses) query = query.where('status', 'in', [...filter.statuses])
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 200)
+    .execute()
+}
+
+export async function insertCodedEntry(
+  db: Queryable,
+  entry: {
+    referralId: string
+    personId: string
+    code: string
+    display: string
+    at: string
+    userId: string | null
+  },
+): Promise<void> {
+  await db
+    .insertInto('referral_coded_entries')
+    .values({
+      id: newId(new Date(entry.at).getTime()),
+      referral_id: entry.referralId,
+      person_id: entry.personId,
+      code: entry.code,
+      display: entry.display,
+      recorded_at: entry.at,
+      recorded_by_user_id: entry.userId,
+    })
+    .execute()
+}
+
+export async function codedEntriesOf(db: Queryable, referralId: string) {
+  return db
+    .selectFrom('referral_coded_entries')
+    .select(['code', 'display', 'recorded_at as recordedAt'])
+    .where('referral_id', '=', referralId)
+    .orderBy('recorded_at')
+    .execute()
+}
+
+/** Referrals still waiting for a reply whose automatic decline is due. */
+export async function dueForDecline(db: Queryable, at: string, limit = 500): Promise<ReferralRow[]> {
+  return db
+    .selectFrom('referrals')
+    .selectAll()
+    .where('status', 'in', [...AWAITING_REPLY])
+    .where('decline_due_at', '<=', at)
+    .orderBy('decline_due_at')
+    .limit(limit)
+    .execute()
+}
+
+/** Referrals still waiting for a reply, not yet nudged, whose nudge is due. */
+export async function dueForNudge(db: Queryable, at: string, limit = 500): Promise<ReferralRow[]> {
+  return db
+    .selectFrom('referrals')
+    .selectAll()
+    .where('status', 'in', [...AWAITING_REPLY])
+    .where('nudge_due_at', '<=', at)
+    .where('nudged_at', 'is', null)
+    .orderBy('nudge_due_at')
+    .limit(limit)
+    .execute()
+}
+
+/** The first replies to referrals to a service (or a programme): when sent, when answered, and how. */
+export async function firstReplies(
+  db: Queryable,
+  target: { serviceId: string } | { programmeId: string },
+): Promise<{ createdAt: string; firstReplyAt: string | null; firstReply: string }[]> {
+  let query = db
+    .selectFrom('referrals')
+    .select(['created_at as createdAt', 'first_reply_at as firstReplyAt', 'first_reply as firstReply'])
+    .where('first_reply', 'is not', null)
+  query =
+    'serviceId' in target
+      ? query.where('service_id', '=', target.serviceId)
+      : query.where('programme_id', '=', target.programmeId)
+  const rows = await query.execute()
+  return rows.map((row) => ({ ...row, firstReply: row.firstReply ?? '' }))
+}
