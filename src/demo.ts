@@ -3,6 +3,7 @@
 
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
+import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
@@ -14,6 +15,7 @@ export interface Demo {
   programmes: ProgrammesDemo
   directory: DirectoryDemo
   referrals: ReferralsDemo
+  casework: CaseworkDemo
   outcomes: OutcomesDemo
 }
 
@@ -28,6 +30,7 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
   const referrals = await seedReferralsDemo(db, access, programmes, directory)
+  const casework = await seedCaseworkDemo(db, programmes)
   const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
-  return { access, programmes, directory, referrals, outcomes }
+  return { access, programmes, directory, referrals, casework, outcomes }
 }

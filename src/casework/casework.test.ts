@@ -479,3 +479,25 @@ describeEachDatabase('casework and referrals', (database) => {
     assert.match(page, /Alex Testperson/)
   })
 })
+
+describeEachDatabase('casework demo', (database) => {
+  it('seeds open cases with appointments, plans and prescriptions that the link workers see', async () => {
+    const { db } = database()
+    const { seedDemo } = await import('../demo.ts')
+    const demo = await seedDemo(db)
+    assert.equal(demo.casework.cases.length, 9)
+    const app = await testApp(db)
+    const luton = await new PageClient(app).signInAs(demo.access.users['navigator.luton@kith.example']!)
+    const caseload = textOf((await luton.get('/casework')).body)
+    assert.match(caseload, /Aisha Demo-Begum/)
+    assert.match(caseload, /Review overdue/)
+    const rotherham = await new PageClient(app).signInAs(demo.access.users['worker.rotherham@kith.example']!)
+    const page = textOf((await rotherham.get(`/casework/cases/${demo.casework.cases[6]}`)).body)
+    assert.match(page, /Friendship lunch club/)
+    assert.match(page, /continuing after the end/)
+    assert.deepEqual(
+      (await prescriptionsOfCase(db, demo.casework.cases[6]!)).map((p) => p.serviceName),
+      ['Friendship lunch club'],
+    )
+  })
+})
