@@ -33,6 +33,7 @@ describeEachDatabase('case page panels', (database) => {
       /Outcome measures Not yet recorded: Baseline: ONS4 personal well-being Due Baseline: Loneliness/,
     )
     assert.match(page, /Exit: ONS4 personal well-being/)
+    assert.match(page, /No attendance card that works\. .*Issue an attendance card/)
 
     const base = `/outcomes/programmes/${t.programmeId}/people/${t.personId}`
     await worker.post(`${base}/record/ons4/baseline`, {

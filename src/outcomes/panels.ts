@@ -74,14 +74,19 @@ export const attendancePanel: CasePanel = {
       rows.push({ serviceName: p.serviceName, start: p.start, end: p.end, ...attendance })
     }
     const current = cards.find((c) => c.status === 'active')
+    const linkWorker = await isLinkWorkerOf(db, view.programmeId, view.user.id)
     return {
       template: 'attendance/views/panel.njk',
       data: {
         rows,
         card: current,
-        href: (await isLinkWorkerOf(db, view.programmeId, view.user.id))
-          ? attendancePath(view.programmeId, view.personId)
-          : undefined,
+        href: linkWorker ? attendancePath(view.programmeId, view.personId) : undefined,
+        // Everyone with a prescription gets a card: offer to issue one where there is none.
+        issue:
+          linkWorker && !current && prescriptions.length > 0
+            ? `${attendancePath(view.programmeId, view.personId)}/card`
+            : undefined,
+        csrfToken: view.csrfToken,
       },
     }
   },

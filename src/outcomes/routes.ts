@@ -546,6 +546,47 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
 
   // JSON API -----------------------------------------------------------------------------------
 
+  context.api.add({
+    method: 'get',
+    path: '/api/v1/programmes/{programmeId}/outcomes',
+    summary: 'Paired change across the programme for each measure it records (counts and means only)',
+    tags: ['Outcomes'],
+  })
+  app.get('/api/v1/programmes/:programmeId/outcomes', { config: { access: VIEW } }, async (request) => {
+    const { programmeId } = request.params as { programmeId: string }
+    await visibleProgramme(db, request.user!, programmeId)
+    const settings = await getOutcomeSettings(db, programmeId)
+    const instruments = []
+    for (const instrument of instrumentsOf(settings)) {
+      const people = await readingsByPerson(db, programmeId, instrument.id)
+      if (people.length === 0) continue
+      instruments.push({
+        instrumentId: instrument.id,
+        name: instrument.name,
+        ...programmeChange(instrument, people),
+      })
+    }
+    const rules = settings.paymentRules
+    const payment = rules
+      ? (() => {
+          const instrument = instrumentsOf(settings).find((i) => i.id === rules.instrumentId)
+          return instrument ? { instrument, rules } : undefined
+        })()
+      : undefined
+    return {
+      programmeId,
+      schedule: settings.measures,
+      instruments,
+      outcomePayment: payment
+        ? paymentSummary(
+            payment.instrument,
+            await readingsByPerson(db, programmeId, payment.instrument.id),
+            payment.rules,
+          )
+        : null,
+    }
+  })
+
   const readingBody = z.object({
     instrumentId: z.string().min(1),
     stage: z.enum(STAGES),
