@@ -1,7 +1,7 @@
 // The outcomes, attendance and kiosk part of the demo: every programme's measure schedule; Ways
 // to Wellness's own star and its outcome-payment rule, with people who have readings (so the SIB
-// view has something to count); Luton people with attendance cards, a prescription and
-// check-ins; and a Culm Valley person with a card and a kiosk reading. Demo people are fictional
+// view has something to count); Luton people with ONS4 and loneliness readings, attendance
+// cards, a prescription and check-ins; and a Culm Valley person with a card and a kiosk reading. Demo people are fictional
 // and have no NHS number.
 
 import type { Actor } from '../access/audit.ts'
@@ -208,6 +208,35 @@ export async function seedOutcomesDemo(
         expectedSessions: 12,
         start,
       })
+    // Harold has a baseline and a review; Imani only a baseline so far.
+    const answers = [
+      { ons4: [4, 5, 3, 7], loneliness: [3, 3, 2, 4] },
+      { ons4: [6, 6, 6, 4], loneliness: [2, 2, 2, 3] },
+    ]
+    for (const [n, given] of answers.slice(0, index === 0 ? 2 : 1).entries()) {
+      const stage = n === 0 ? 'baseline' : 'review'
+      const takenAt = daysAgo(35 - n * 30).toISOString()
+      const [life, worthwhile, happiness, anxiety] = given.ons4
+      await recordReading(db, actor, {
+        personId: id,
+        programmeId: luton,
+        instrumentId: 'ons4',
+        stage,
+        answers: { 'life-satisfaction': life, worthwhile, happiness, anxiety },
+        enteredBy: 'link_worker',
+        takenAt,
+      })
+      const [companionship, leftOut, isolated, lonely] = given.loneliness
+      await recordReading(db, actor, {
+        personId: id,
+        programmeId: luton,
+        instrumentId: 'loneliness',
+        stage,
+        answers: { 'lack-companionship': companionship, 'left-out': leftOut, isolated, lonely },
+        enteredBy: n === 0 ? 'link_worker' : 'person',
+        takenAt,
+      })
+    }
     const card = await issueCard(db, actor, id, luton)
     if (exercise)
       for (const days of index === 0 ? [33, 26, 19, 12, 5] : [33, 19]) {
