@@ -128,6 +128,26 @@ describe('attendance cards', () => {
   })
 })
 
+describe('the case page', () => {
+  it('shows measures due and change, attendance against the prescription and kiosk readings', async () => {
+    const kase = await kith.db
+      .selectFrom('cases')
+      .select('id')
+      .where('person_id', '=', harold)
+      .executeTakeFirstOrThrow()
+    const context = await signedInContext(browser, kith, 'navigator.luton@kith.example')
+    const page = await context.newPage()
+    await visit(page, kith, `/casework/cases/${kase.id}`)
+    const main = (await page.locator('main').textContent()) ?? ''
+    assert.match(main, /Outcome measures/)
+    assert.match(main, /Life satisfaction: 4 to 6 \(better\)/)
+    assert.match(main, /Active Luton gentle exercise.*\d+ of 12/s)
+    await visit(page, kith, `/attendance/programmes/${luton}/people/${harold}`)
+    await visit(page, kith, `/outcomes/programmes/${luton}/people/${harold}`)
+    await context.close()
+  })
+})
+
 describe('the self-care kiosk', () => {
   it('refuses an implausible blood pressure and shows advice, never a name', async () => {
     const worker = await signedInContext(browser, kith, 'facilitator.culm@kith.example')
