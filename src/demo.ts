@@ -6,6 +6,7 @@ import { countUsers } from './access/store.ts'
 import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
+import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
 import { type ReferralsDemo, seedReferralsDemo } from './referrals/demo.ts'
 
@@ -15,6 +16,7 @@ export interface Demo {
   directory: DirectoryDemo
   referrals: ReferralsDemo
   casework: CaseworkDemo
+  outcomes: OutcomesDemo
 }
 
 export class DemoRefused extends Error {}
@@ -29,5 +31,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const directory = await seedDirectoryDemo(db, access, programmes)
   const referrals = await seedReferralsDemo(db, access, programmes, directory)
   const casework = await seedCaseworkDemo(db, programmes)
-  return { access, programmes, directory, referrals, casework }
+  const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
+  return { access, programmes, directory, referrals, casework, outcomes }
 }

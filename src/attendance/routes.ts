@@ -104,6 +104,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
       const person = await readPerson(db, request.actor, personId, { page: 'attendance-card' })
       const issued = await issueCard(db, request.actor, personId, programmeId)
       // The card is drawn once, now: only digests of its token and code are kept.
+      reply.header('cache-control', 'no-store')
       return reply.view('attendance/views/card.njk', {
         pageTitle: 'Attendance card',
         back: { href: attendancePath(programmeId, personId), text: 'Attendance' },
