@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { loadCurrentUser } from '../access/store.ts'
-import { openCase, prescribe } from '../casework/cases.ts'
+import { bookAppointment, openCase, prescribe } from '../casework/cases.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { kioskReadingsOf } from '../kiosk/store.ts'
 import { createAccount, textOf } from '../web/testing.ts'
@@ -32,7 +32,17 @@ describeEachDatabase('case page panels', (database) => {
       page,
       /Outcome measures Not yet recorded: Baseline: ONS4 personal well-being Due Baseline: Loneliness/,
     )
-    assert.match(page, /Exit: ONS4 personal well-being/)
+    assert.match(page, /Exit: ONS4 personal well-being All outcome measures/)
+    // An exit appointment makes the exit measures due.
+    await bookAppointment(db, { user: user!, actor: { userId: t.worker.userId, ip: null } }, caseId, {
+      kind: 'exit',
+      mode: 'phone',
+      place: 'Phone',
+      startsAt: '2026-12-01T10:00:00.000Z',
+      endsAt: '2026-12-01T10:30:00.000Z',
+    })
+    page = textOf((await worker.get(`/casework/cases/${caseId}`)).body)
+    assert.match(page, /Exit: ONS4 personal well-being Due/)
     assert.match(page, /No attendance card that works\. .*Issue an attendance card/)
 
     const base = `/outcomes/programmes/${t.programmeId}/people/${t.personId}`

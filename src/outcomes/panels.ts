@@ -7,12 +7,14 @@ import { audit } from '../access/audit.ts'
 import { attendancePath } from '../attendance/routes.ts'
 import { attendanceOfPrescription, cardsOf } from '../attendance/store.ts'
 import { prescriptionsOfCase } from '../casework/index.ts'
+// Casework's index has no appointments yet; its store's exported query is used meanwhile.
+import { appointmentsOfCase } from '../casework/store.ts'
 import { kioskReadingsOf } from '../kiosk/store.ts'
 import { isLinkWorkerOf } from '../programmes/store.ts'
 import type { CasePanel } from '../web/context.ts'
 import { readPersonOutcomes } from './measures.ts'
 import { personOutcomesPath, recordPath } from './routes.ts'
-import { STAGE_NAMES, STAGES } from './schedule.ts'
+import { STAGE_NAMES, STAGES, type Stage } from './schedule.ts'
 
 export const outcomesPanel: CasePanel = {
   order: 50,
@@ -20,6 +22,10 @@ export const outcomesPanel: CasePanel = {
     const outcomes = await readPersonOutcomes(db, view.actor, view.personId, view.programmeId)
     if (outcomes.instruments.length === 0) return undefined
     const mayRecord = await isLinkWorkerOf(db, view.programmeId, view.user.id)
+    // Baseline measures are due from the first appointment; review and exit ones once a review
+    // or exit appointment is booked or has happened (casework's appointments; not cancelled).
+    const appointments = (await appointmentsOfCase(db, view.caseId)).filter((a) => a.status !== 'cancelled')
+    const dueNow = (stage: Stage) => stage === 'baseline' || appointments.some((a) => a.kind === stage)
     return {
       template: 'outcomes/views/panel.njk',
       data: {
@@ -28,6 +34,7 @@ export const outcomesPanel: CasePanel = {
           outcomes.due[stage].map((d) => ({
             ...d,
             stageName: STAGE_NAMES[stage],
+            dueNow: dueNow(stage),
             href: mayRecord ? recordPath(view.programmeId, view.personId, d.instrumentId, stage) : undefined,
           })),
         ),
