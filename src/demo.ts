@@ -3,8 +3,10 @@
 
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
+import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
+import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
 import { type ReferralsDemo, seedReferralsDemo } from './referrals/demo.ts'
 
@@ -13,6 +15,8 @@ export interface Demo {
   programmes: ProgrammesDemo
   directory: DirectoryDemo
   referrals: ReferralsDemo
+  casework: CaseworkDemo
+  outcomes: OutcomesDemo
 }
 
 export class DemoRefused extends Error {}
@@ -26,5 +30,7 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
   const referrals = await seedReferralsDemo(db, access, programmes, directory)
-  return { access, programmes, directory, referrals }
+  const casework = await seedCaseworkDemo(db, programmes)
+  const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
+  return { access, programmes, directory, referrals, casework, outcomes }
 }

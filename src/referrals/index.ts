@@ -84,6 +84,8 @@ export interface ReferralTarget {
   replyDeadlines: ReplyDeadlines
   /** A programme's pathway; null for a service. */
   pathway: Pathway | null
+  /** A programme's link workers (told of new referrals); empty for a service. */
+  linkWorkerIds: string[]
 }
 
 /** A suggested service: one that matches the person's needs and whose rules they meet, or a redirect. */
@@ -115,6 +117,7 @@ async function serviceTarget(db: Queryable, serviceId: string): Promise<Referral
     needs: service.termCodes.map((code) => ({ id: code, label: DEFAULT_NEED_LABEL(code) })),
     replyDeadlines: DEFAULT_REPLY_DEADLINES,
     pathway: null,
+    linkWorkerIds: [],
   }
 }
 
@@ -135,6 +138,7 @@ export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<Refe
     needs: programme.needs,
     replyDeadlines: programme.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
     pathway: programme.pathway,
+    linkWorkerIds: programme.linkWorkers.map((worker) => worker.userId),
   }
 }
 
@@ -704,7 +708,11 @@ export async function createReferral(
       recordId: referralId,
       detail: { personId, outcome: eligibility.outcome, target: target.kind },
     })
-    for (const userId of await receivingTeam(trx, target.programmeId, target.receivingOrganisationId)) {
+    const team =
+      target.linkWorkerIds.length > 0
+        ? target.linkWorkerIds
+        : await receivingTeam(trx, target.programmeId, target.receivingOrganisationId)
+    for (const userId of team) {
       await notify(
         trx,
         {

@@ -21,6 +21,7 @@ import { londonDate } from '../web/format.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
 import { badRequest, type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import { formQuestions, likelyReferrerKind, parseReferralForm, referrerMembership } from './forms.ts'
+import { GroupCommit } from './group-commit.ts'
 import {
   allowedChanges,
   applyReplyDeadlines,
@@ -90,6 +91,13 @@ async function namesOf(db: AppContext['db'], actor: Actor, referrals: Referral[]
   return new Map(people.map((p) => [p.id, `${p.givenName} ${p.familyName}`]))
 }
 
+let personSchemaOf: { today: string; schema: ReturnType<typeof personInputSchema> } | undefined
+/** The person schema for today, made once a day rather than once a request. */
+function personSchema(today: string) {
+  if (personSchemaOf?.today !== today) personSchemaOf = { today, schema: personInputSchema(today) }
+  return personSchemaOf.schema
+}
+
 /** The lines the directory's service page shows, from this service's referrals. */
 async function statisticsLines(db: AppContext['db'], serviceId: string) {
   return describeStatistics(await replyStatisticsOfService(db, serviceId)).map((text) => ({ text }))
@@ -97,6 +105,9 @@ async function statisticsLines(db: AppContext['db'], serviceId: string) {
 
 export function referralRoutes(app: FastifyInstance, context: AppContext) {
   const { db } = context
+  // Referrals submitted together share one commit (group-commit.ts).
+  const writer = new GroupCommit(db)
+  app.decorate('referralWrites', writer.counts)
 
   context.navigation.push(
     { text: 'My referrals', href: '/referrals', roles: ['referrer'], order: 20 },
@@ -318,7 +329,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     }
     let outcome: ReferralOutcome
     try {
-      outcome = await createReferral(db, request.actor, input, { now })
+      outcome = await writer.run((trx) => createReferral(trx, request.actor, input, { now }))
     } catch (error) {
       if (error instanceof PossibleDuplicates && !self) {
         return reply.status(409).view(
@@ -735,7 +746,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         throw badRequest('There is no such person.', [{ field: 'personId', message: 'Unknown person' }])
       person = { personId: body.personId }
     } else {
-      const details = personInputSchema(londonDate(now)).safeParse({ contactMethods: [], ...body.person })
+      const details = personSchema(londonDate(now)).safeParse({ contactMethods: [], ...body.person })
       if (!details.success)
         throw badRequest(
           'The person’s details are not valid.',
@@ -771,29 +782,31 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     }
     let outcome: ReferralOutcome
     try {
-      outcome = await createReferral(
-        db,
-        request.actor,
-        {
-          target: ref,
-          person,
-          referrer: {
-            kind: body.referrerKind,
-            userId: user.id,
-            organisationId: membership?.organisationId ?? null,
-            name: user.name,
-            contact: body.referrerContact,
+      outcome = await writer.run((trx) =>
+        createReferral(
+          trx,
+          request.actor,
+          {
+            target: ref,
+            person,
+            referrer: {
+              kind: body.referrerKind,
+              userId: user.id,
+              organisationId: membership?.organisationId ?? null,
+              name: user.name,
+              contact: body.referrerContact,
+            },
+            consent,
+            needs: body.needs,
+            whatMatters: body.whatMatters,
+            goals: body.goals,
+            reason: body.reason,
+            answers: body.answers,
+            sourceCaseId: body.sourceCaseId ?? null,
+            submissionKey: body.submissionKey ?? null,
           },
-          consent,
-          needs: body.needs,
-          whatMatters: body.whatMatters,
-          goals: body.goals,
-          reason: body.reason,
-          answers: body.answers,
-          sourceCaseId: body.sourceCaseId ?? null,
-          submissionKey: body.submissionKey ?? null,
-        },
-        { now },
+          { now },
+        ),
       )
     } catch (error) {
       if (error instanceof PossibleDuplicates) {
