@@ -131,3 +131,6 @@ export interface ServiceStatistic {
  * returns nothing until there are enough to mean something.
  */
 export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<ServiceStatistic[]>)[] = []
+
+/** Accreditations of these providers or services, newest first; the ids of a provider's services. */
+export { type Accreditation, accreditationsOf, serviceIdsOfProviders } from './store.ts'
