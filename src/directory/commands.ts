@@ -1,6 +1,6 @@
 // The directory's commands: import and export of services (Open Referral JSON, CSV) and postcodes.
 
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { access, readFile, stat, writeFile } from 'node:fs/promises'
 import { loadConfig } from '../config.ts'
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
@@ -11,6 +11,7 @@ import {
   exportServicesCsv,
   type ImportReport,
   importDirectoryJson,
+  importDirectoryPackage,
   importPostcodes,
   importServicesCsv,
 } from './transfer.ts'
@@ -71,13 +72,21 @@ export const directoryCommands: Command[] = [
     summary: 'Import services from an Open Referral UK 3.0 JSON file (or --csv a spreadsheet of services)',
     usage: `kith import directory FILE [--csv]
   FILE is Open Referral UK 3.0 JSON: a Page of services, a service, a service at a location, an
-  organisation with its services, or a taxonomy. With --csv, a CSV with the columns kith export
+  organisation with its services, or a taxonomy; or a folder holding an Open Referral tabular
+  package (services.csv, organizations.csv, locations.csv and the rest). With --csv, a CSV with the columns kith export
   directory --csv writes. Importing the same file twice changes nothing the second time.`,
     options: { csv: { type: 'boolean' } },
     positionals: true,
     async run(values, positionals) {
       await guarded(async () => {
         const file = fileArgument(positionals, this.usage)
+        const isFolder = await stat(file)
+          .then((s) => s.isDirectory())
+          .catch(() => false)
+        if (isFolder) {
+          printReport(await withDatabase((db) => importDirectoryPackage(db, file, progress('services'))))
+          return
+        }
         const text = await readText(file)
         const report = await withDatabase((db) =>
           values.csv

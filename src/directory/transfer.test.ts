@@ -11,6 +11,7 @@ import {
   exportDirectoryJson,
   exportServicesCsv,
   importDirectoryJson,
+  importDirectoryPackage,
   importPostcodes,
   importServicesCsv,
 } from './transfer.ts'
@@ -35,6 +36,22 @@ describeEachDatabase('directory import and export', (database) => {
     const record = await getServiceRecord(db, imported.id)
     assert.equal(record?.providerName, 'Example Organization Inc.')
     assert.ok((record?.locations.length ?? 0) > 0)
+    assert.ok((record?.schedules.length ?? 0) > 0)
+  })
+
+  it('imports the Open Referral tabular package of CSV files, idempotently', async () => {
+    const { db } = database()
+    const dir = join(EXAMPLES, 'csv')
+    const first = await importDirectoryPackage(db, dir)
+    assert.deepEqual(first.rejected, [])
+    assert.equal(first.created.length, 1)
+    const second = await importDirectoryPackage(db, dir)
+    assert.deepEqual([second.created, second.updated, second.rejected], [[], [], []])
+    const service = await findServiceByName(db, 'Community Counselling')
+    const record = await getServiceRecord(db, service!.id)
+    assert.equal(record?.providerName, 'Example Organization Inc.')
+    assert.equal(record?.locations[0]?.name, 'MyCity Civic Center')
+    assert.equal(record?.contactName, 'Ann Persona')
     assert.ok((record?.schedules.length ?? 0) > 0)
   })
 

@@ -3,6 +3,8 @@
 // Imports are idempotent: the same file twice changes nothing the second time.
 
 import { createReadStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { parse as parseCsv } from 'csv-parse'
 import { parse as parseCsvSync } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
@@ -530,7 +532,12 @@ export async function importServicesCsv(
   const report = emptyReport()
   let records: Record<string, string>[]
   try {
-    records = parseCsvSync(text, { columns: true, skip_empty_lines: true, trim: true, bom: true })
+    records = parseCsvSync(text.replace(/\r\n?/g, '\n'), {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    })
   } catch (error) {
     report.rejected.push({ record: 'the file', reason: `it is not CSV (${(error as Error).message})` })
     return report
@@ -709,5 +716,97 @@ export async function importPostcodes(
     if ((line - 1) % 100_000 === 0) onProgress(line - 1)
   }
   await flush()
+  return report
+}
+
+// Open Referral tabular packages ------------------------------------------------------------------
+
+async function readTable(dir: string, ...names: string[]): Promise<Record<string, string>[]> {
+  for (const name of names) {
+    let text: string
+    try {
+      text = await readFile(join(dir, name), 'utf8')
+    } catch {
+      continue
+    }
+    // The profile's own examples mix CR, CRLF and LF line endings.
+    return parseCsvSync(text.replace(/\r\n?/g, '\n'), {
+      columns: true,
+      skip_empty_lines: true,
+      bom: true,
+      relax_column_count: true,
+      trim: true,
+    })
+  }
+  return []
+}
+
+const numberOrNull = (value: string | undefined) =>
+  value !== undefined && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined
+
+/**
+ * An Open Referral tabular package (a folder of CSV files: services.csv, organizations.csv,
+ * locations.csv, service_at_location.csv, addresses.csv, schedules.csv, taxonomy_terms.csv,
+ * attribute.csv, contacts.csv, phones.csv), nested into services as the JSON API gives them.
+ */
+export async function readOrukCsvPackage(dir: string): Promise<Json[]> {
+  const services = await readTable(dir, 'services.csv', 'service.csv')
+  const organisations = await readTable(dir, 'organizations.csv', 'organization.csv')
+  const locations = await readTable(dir, 'locations.csv', 'location.csv')
+  const links = await readTable(dir, 'service_at_location.csv', 'service_at_locations.csv')
+  const addresses = await readTable(dir, 'addresses.csv', 'address.csv')
+  const schedules = await readTable(dir, 'schedules.csv', 'schedule.csv')
+  const terms = await readTable(dir, 'taxonomy_terms.csv', 'taxonomy_term.csv')
+  const attributes = await readTable(dir, 'attributes.csv', 'attribute.csv')
+  const contacts = await readTable(dir, 'contacts.csv', 'contact.csv')
+  const phones = await readTable(dir, 'phones.csv', 'phone.csv')
+  return services.map((service) => ({
+    ...service,
+    minimum_age: numberOrNull(service.minimum_age),
+    maximum_age: numberOrNull(service.maximum_age),
+    organization: organisations.find((o) => o.id === service.organization_id),
+    service_at_locations: links
+      .filter((link) => link.service_id === service.id)
+      .map((link) => {
+        const location = locations.find((l) => l.id === link.location_id)
+        return {
+          id: link.id,
+          location: location && {
+            ...location,
+            latitude: numberOrNull(location.latitude),
+            longitude: numberOrNull(location.longitude),
+            addresses: addresses.filter((a) => a.location_id === location.id),
+          },
+        }
+      }),
+    schedules: schedules.filter((s) => s.service_id === service.id),
+    attributes: attributes
+      .filter((a) => a.link_id === service.id)
+      .map((a) => ({ ...a, taxonomy_term: terms.find((t) => t.id === a.taxonomy_term_id) })),
+    contacts: contacts
+      .filter((c) => c.service_id === service.id)
+      .map((c) => ({ ...c, phones: phones.filter((p) => p.contact_id === c.id) })),
+  }))
+}
+
+/** Imports an Open Referral tabular package (a folder of CSV files) in one transaction. */
+export async function importDirectoryPackage(
+  db: Db,
+  dir: string,
+  onProgress: (done: number) => void = () => {},
+): Promise<ImportReport> {
+  const report = emptyReport()
+  const services = await readOrukCsvPackage(dir)
+  if (services.length === 0) {
+    report.rejected.push({ record: dir, reason: 'it holds no services.csv with services in it' })
+    return report
+  }
+  let done = 0
+  await db.transaction().execute((trx) =>
+    importOrukValue(trx, services, report, () => {
+      done += 1
+      if (done % 100 === 0) onProgress(done)
+    }),
+  )
   return report
 }
