@@ -154,6 +154,11 @@ describeEachDatabase('Open Referral UK 3.0', (database) => {
       assert.match(response.headers['content-type'] as string, /json/)
       assert.ok(response.json().errors.length > 0, bad)
     }
+    const long = await app.inject({
+      method: 'GET',
+      url: `/openreferral/services?search=${'x'.repeat(10_000)}`,
+    })
+    assert.equal(long.json().errors[0].pointer, '#/search')
     const sql = await app.inject({
       method: 'GET',
       url: `/openreferral/services?search=${encodeURIComponent("'; drop table services; --")}`,

@@ -74,6 +74,8 @@ async function orukFilters(
     terms.filter((t) => t.id === termId),
     { perPage: DEFAULT_PER_PAGE },
   )
+  // The page's field is `q`; Open Referral calls it `search`.
+  for (const problem of problems) if (problem.field === 'q') problem.field = 'search'
   const filters: SearchFilters = { page: request.page, perPage: request.perPage, text: request.text }
   if (termId) {
     if (terms.some((t) => t.id === termId)) filters.termId = termId
