@@ -107,6 +107,9 @@ describeEachDatabase('the directory', (database) => {
     assert.ok((await names({ ...page, text: 'walks' })).includes('Amblers Walking Group'))
     assert.ok((await names({ ...page, text: 'gardens' })).includes('Community Gardening Group'))
     assert.deepEqual(await names({ ...page, text: "'; drop table services; --" }), [])
+    // Stop words are left out on both databases, as PostgreSQL does.
+    assert.ok((await names({ ...page, text: 'help with the benefits' })).includes('Benefits and forms help'))
+    assert.equal((await searchServices(db, { ...page, text: 'the and of' })).total, 22)
     const walking = await findTerm(db, 'category', 'walking')
     assert.deepEqual(await names({ ...page, termId: walking?.id }), ['Amblers Walking Group'])
     assert.ok((await names({ ...page, kind: 'book_on_prescription' })).includes('Books on Prescription'))
