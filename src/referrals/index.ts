@@ -103,7 +103,7 @@ const DEFAULT_NEED_LABEL = (code: string) => {
 /** A directory service as a referral target: its provider receives the referral. */
 async function serviceTarget(db: Queryable, serviceId: string): Promise<ReferralTarget | undefined> {
   const service = await getService(db, serviceId)
-  if (!service || service.status !== 'active') return undefined
+  if (service?.status !== 'active') return undefined
   return {
     kind: 'service',
     id: service.id,

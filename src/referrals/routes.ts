@@ -208,7 +208,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     return target
   }
 
-  async function practiceItems(target: ReferralTarget, selected: unknown) {
+  async function practiceItems(selected: unknown) {
     const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice')
     return [
       { value: '', text: 'Select their GP practice' },
@@ -256,7 +256,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         text: c.display,
         checked: chosenConditions.has(c.code),
       })),
-      practices: await practiceItems(target, values.registeredPracticeId),
+      practices: await practiceItems(values.registeredPracticeId),
       consentMethods: CONSENT_METHODS.map((m) => ({
         value: m,
         text: CONSENT_METHOD_LABELS[m],
