@@ -122,7 +122,12 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
     // Warm up: connections, statement caches, the JIT.
     await load(200, concurrency, (i) => post('/api/v1/referrals', referral(1_000_000 + i)))
 
+    const cpuBefore = process.cpuUsage()
     const submitted = await load(referrals, concurrency, (i) => post('/api/v1/referrals', referral(i)))
+    const cpu = process.cpuUsage(cpuBefore)
+    // Processor time per referral, server and client together (both run in this process): what
+    // one free core could sustain, whatever else the machine is doing.
+    const cpuMsPerReferral = (cpu.user + cpu.system) / 1000 / referrals
     const checked = await load(checks, concurrency, () =>
       post('/api/v1/eligibility-checks', {
         programmeId,
@@ -165,6 +170,8 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       rate,
       failures: submitted.failures + checked.failures,
       writesPerCommit: writes.writes / Math.max(1, writes.commits),
+      cpuMsPerReferral,
+      referralsPerCpuSecond: 1000 / cpuMsPerReferral,
       eligibilityRate: checkRate,
       eligibilityP50: eligibility.p50,
       eligibilityP95: eligibility.p95,
