@@ -3,6 +3,7 @@
 
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
+import { openCaseForAcceptedReferral } from './casework/cases.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
@@ -25,6 +26,9 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
-  const referrals = await seedReferralsDemo(db, access, programmes, directory)
+  // Accepting a demo referral opens its case, as accepting a real one does.
+  const referrals = await seedReferralsDemo(db, access, programmes, directory, {
+    onAccepted: [openCaseForAcceptedReferral],
+  })
   return { access, programmes, directory, referrals }
 }
