@@ -12,6 +12,7 @@ import { createOrganisation } from '../src/access/store.ts'
 import { serviceTextMatches } from '../src/db/dialect.ts'
 import { newId, nowIso } from '../src/db/ids.ts'
 import { DEMO_PLACES } from '../src/directory/demo.ts'
+import { cellsCovering, searchDocument, termToken } from '../src/directory/search-text.ts'
 import { getServiceRecords, listTerms, searchServices } from '../src/directory/store.ts'
 import type { ServiceLocationTable, ServiceTable, ServiceTermTable } from '../src/directory/tables.ts'
 import { SERVICE_KINDS } from '../src/directory/taxonomy.ts'
@@ -122,7 +123,13 @@ export async function run(options: BenchOptions): Promise<void> {
           external_id: null,
           last_reviewed_on: '2026-10-01',
           age_min: next() < 0.3 ? 18 : null,
-          search_text: [name, description, ...chosen.map((t) => t.label)].join('\n'),
+          search_text: searchDocument({
+            name,
+            description,
+            termLabels: chosen.map((t) => t.label),
+            termIds: chosen.map((t) => t.id),
+            points: [{ latitude, longitude }],
+          }),
           created_at: now,
           updated_at: now,
         })
@@ -170,21 +177,17 @@ export async function run(options: BenchOptions): Promise<void> {
     // The bare SQL behind a search: the same conditions, rows only, no distances and no records.
     const bareSamples = await time(async (i) => {
       const { text, termId, near } = queries[i % queries.length]!
-      const dLat = near.radiusKm / 111.2
-      const dLng = near.radiusKm / (111.32 * Math.cos((near.latitude * Math.PI) / 180))
       await db
         .selectFrom('services')
         .innerJoin('service_locations', 'service_locations.service_id', 'services.id')
         .select(['services.id', 'service_locations.latitude', 'service_locations.longitude'])
         .where('services.status', '=', 'active')
-        .where(serviceTextMatches(db, text)!)
-        .where('services.id', 'in', (sub) =>
-          sub.selectFrom('service_terms').select('service_id').where('term_id', '=', termId),
+        .where(
+          serviceTextMatches(db, text, {
+            all: [termToken(termId)],
+            any: cellsCovering(near.latitude, near.longitude, near.radiusKm),
+          })!,
         )
-        .where('service_locations.latitude', '>=', near.latitude - dLat)
-        .where('service_locations.latitude', '<=', near.latitude + dLat)
-        .where('service_locations.longitude', '>=', near.longitude - dLng)
-        .where('service_locations.longitude', '<=', near.longitude + dLng)
         .execute()
     }, iterations)
 

@@ -3,9 +3,10 @@
 
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
-import { openCaseForAcceptedReferral } from './casework/cases.ts'
+import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
+import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
 import { type ReferralsDemo, seedReferralsDemo } from './referrals/demo.ts'
 
@@ -14,6 +15,8 @@ export interface Demo {
   programmes: ProgrammesDemo
   directory: DirectoryDemo
   referrals: ReferralsDemo
+  casework: CaseworkDemo
+  outcomes: OutcomesDemo
 }
 
 export class DemoRefused extends Error {}
@@ -26,9 +29,8 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
-  // Accepting a demo referral opens its case, as accepting a real one does.
-  const referrals = await seedReferralsDemo(db, access, programmes, directory, {
-    onAccepted: [openCaseForAcceptedReferral],
-  })
-  return { access, programmes, directory, referrals }
+  const referrals = await seedReferralsDemo(db, access, programmes, directory)
+  const casework = await seedCaseworkDemo(db, programmes)
+  const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
+  return { access, programmes, directory, referrals, casework, outcomes }
 }

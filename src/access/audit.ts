@@ -34,6 +34,29 @@ export async function audit(db: Queryable, actor: Actor, event: AuditEvent): Pro
     .execute()
 }
 
+/** Several events in one statement (a caseload's people read at once). */
+export async function auditMany(db: Queryable, actor: Actor, events: readonly AuditEvent[]): Promise<void> {
+  if (events.length === 0) return
+  const at = nowIso()
+  for (let start = 0; start < events.length; start += 500) {
+    await db
+      .insertInto('audit_events')
+      .values(
+        events.slice(start, start + 500).map((event) => ({
+          id: newId(),
+          at,
+          actor_user_id: actor.userId,
+          action: event.action,
+          record_type: event.recordType ?? null,
+          record_id: event.recordId ?? null,
+          ip: actor.ip,
+          detail: event.detail ? JSON.stringify(event.detail) : null,
+        })),
+      )
+      .execute()
+  }
+}
+
 export interface AuditQuery {
   recordType?: string
   recordId?: string

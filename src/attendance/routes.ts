@@ -10,7 +10,7 @@ import { organisationsWhere } from '../access/users.ts'
 import type { Queryable } from '../db/schema.ts'
 import { getService } from '../directory/index.ts'
 // The directory's index has no list of a provider's services yet; its store's is used meanwhile.
-import { serviceIdsOfProviders } from '../directory/store.ts'
+import { accreditationsOf, serviceIdsOfProviders } from '../directory/store.ts'
 import { programmeForPersonOrNotFound } from '../outcomes/access.ts'
 import { readPerson } from '../people/records.ts'
 import { listProgrammes } from '../programmes/store.ts'
@@ -51,6 +51,22 @@ export async function activitiesOf(db: Queryable, user: CurrentUser): Promise<Ac
       if (service) activities.push({ serviceId: service.id, serviceName: service.name })
   }
   return activities
+}
+
+/**
+ * The programmes a provider records attendance for: those that accredit their organisation or
+ * one of its services; every programme when none does (a card of another programme is still
+ * refused when it is read).
+ */
+async function programmesFor(db: Queryable, user: CurrentUser, activities: Activity[]) {
+  const programmes = await listProgrammes(db)
+  const subjects = [
+    ...organisationsWhere(user, 'provider', 'link_worker'),
+    ...activities.map((a) => a.serviceId),
+  ]
+  const accredited = new Set((await accreditationsOf(db, subjects)).map((a) => a.programmeId))
+  const mine = programmes.filter((p) => accredited.has(p.id))
+  return mine.length > 0 ? mine : programmes
 }
 
 export function attendanceRoutes(app: FastifyInstance, context: AppContext): void {
@@ -104,6 +120,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
       const person = await readPerson(db, request.actor, personId, { page: 'attendance-card' })
       const issued = await issueCard(db, request.actor, personId, programmeId)
       // The card is drawn once, now: only digests of its token and code are kept.
+      reply.header('cache-control', 'no-store')
       return reply.view('attendance/views/card.njk', {
         pageTitle: 'Attendance card',
         back: { href: attendancePath(programmeId, personId), text: 'Attendance' },
@@ -130,14 +147,18 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
   // Scanning ---------------------------------------------------------------------------------
 
   async function scanView(user: CurrentUser, values: Body, extra: Record<string, unknown> = {}) {
-    const programmes = await listProgrammes(db)
     const activities = await activitiesOf(db, user)
+    const programmes = await programmesFor(db, user, activities)
     return {
       pageTitle: 'Record attendance',
       exampleCode: EXAMPLE_CODE,
       programmeItems: [
         { value: '', text: 'Choose a programme' },
-        ...programmes.map((p) => ({ value: p.id, text: p.name, selected: values.programmeId === p.id })),
+        ...programmes.map((p) => ({
+          value: p.id,
+          text: p.name,
+          selected: values.programmeId ? values.programmeId === p.id : programmes.length === 1,
+        })),
       ],
       activityItems: activities.map((a, index) => ({
         value: a.serviceId,

@@ -218,6 +218,26 @@ describeEachDatabase('casework', (database) => {
       startTime: '10:30',
       endTime: '11:30',
     })
+    // No end time: the programme's usual length (initial: 60 minutes by default).
+    const id3 = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    await worker.post(`/casework/cases/${id3}/appointments`, {
+      kind: 'initial',
+      mode: 'practice',
+      place: '',
+      date: '2026-12-03',
+      startTime: '09:00',
+      endTime: '',
+    })
+    const made = await db
+      .selectFrom('case_appointments')
+      .select(['starts_at', 'ends_at'])
+      .where('case_id', '=', id3)
+      .executeTakeFirstOrThrow()
+    assert.equal(Date.parse(made.ends_at) - Date.parse(made.starts_at), 60 * 60_000)
     const diary = textOf((await worker.get('/casework/diary?date=2026-12-01&view=week')).body)
     assert.match(diary, /2 appointments overlap another/)
   })
@@ -477,5 +497,66 @@ describeEachDatabase('casework and referrals', (database) => {
     const page = textOf((await client.get(`/casework/cases/${row.id}`)).body)
     assert.match(page, /From Dr Peter Walsh/)
     assert.match(page, /Alex Testperson/)
+  })
+})
+
+describeEachDatabase('casework demo', (database) => {
+  it('seeds open cases with appointments, plans and prescriptions that the link workers see', async () => {
+    const { db } = database()
+    const { seedDemo } = await import('../demo.ts')
+    const demo = await seedDemo(db)
+    assert.equal(demo.casework.cases.length, 9)
+    const app = await testApp(db)
+    const luton = await new PageClient(app).signInAs(demo.access.users['navigator.luton@kith.example']!)
+    const caseload = textOf((await luton.get('/casework')).body)
+    assert.match(caseload, /Aisha Demo-Begum/)
+    assert.match(caseload, /Review overdue/)
+    const aisha = textOf((await luton.get(`/casework/cases/${demo.casework.cases[4]}`)).body)
+    assert.match(aisha, /Record review of Active Luton gentle exercise/)
+    assert.match(aisha, /Review overdue/)
+    const merton = await new PageClient(app).signInAs(demo.access.users['navigator.merton@kith.example']!)
+    assert.match(textOf((await merton.get('/casework/diary?view=week')).body), /Working: [^;]*Wimbledon/)
+    const rotherham = await new PageClient(app).signInAs(demo.access.users['worker.rotherham@kith.example']!)
+    const page = textOf((await rotherham.get(`/casework/cases/${demo.casework.cases[6]}`)).body)
+    assert.match(page, /Friendship lunch club/)
+    assert.match(page, /continuing after the end/)
+    assert.deepEqual(
+      (await prescriptionsOfCase(db, demo.casework.cases[6]!)).map((p) => p.serviceName),
+      ['Friendship lunch club'],
+    )
+  })
+})
+
+describeEachDatabase('casework pages', (database) => {
+  it('renders every form and view of a case for its worker and manager', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const worker = await t.as(t.worker)
+    for (const path of [
+      'appointments/new',
+      'prescriptions/new',
+      'signposts/new',
+      'exit',
+      'plan',
+      'plan/print',
+      'gp-summary',
+    ]) {
+      const response = await worker.get(`/casework/cases/${id}/${path}`)
+      assert.equal(response.statusCode, 200, path)
+      assert.equal((response.body.match(/<h1/g) ?? []).length, 1, path)
+    }
+    assert.equal((await worker.get(`/casework/cases/${id}/assign`)).statusCode, 403)
+    const manager = await t.as(t.manager)
+    assert.match(
+      textOf((await manager.get(`/casework/cases/${id}/assign`)).body),
+      /Wendy Worker.*Walter Worker|Walter Worker.*Wendy Worker/,
+    )
+    assert.equal((await manager.get('/casework/lone-working')).statusCode, 200)
+    assert.equal((await manager.get(`/casework/diary?worker=${t.worker.userId}&view=week`)).statusCode, 200)
   })
 })

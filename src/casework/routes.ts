@@ -16,8 +16,9 @@ import {
   APPOINTMENT_MODES,
   describeAppointmentCap,
   describePrescription,
+  WEEKDAYS,
 } from '../programmes/config.ts'
-import { getProgramme, type Programme, programmesOfUser } from '../programmes/store.ts'
+import { canManage, getProgramme, type Programme, programmesOfUser } from '../programmes/store.ts'
 import { getReferral } from '../referrals/index.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
@@ -45,6 +46,7 @@ import {
   APPOINTMENT_STATUS_LABELS,
   APPOINTMENT_STATUSES,
   addDays,
+  addMinutes,
   CLOSURE_REASON_LABELS,
   CLOSURE_REASONS,
   type ClosureReason,
@@ -408,7 +410,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     place: text(200, 'The place must be 200 characters or fewer'),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as a real date'),
     startTime: z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the start time, like 14:30'),
-    endTime: z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the end time, like 15:30'),
+    endTime: z.union([z.literal(''), z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the end time, like 15:30')]),
     capException: text(1000, 'The reason must be 1,000 characters or fewer'),
   })
 
@@ -456,7 +458,11 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     let problems: FieldProblem[] | undefined
     if (parsed.ok) {
       const startsAt = londonToUtc(parsed.value.date, parsed.value.startTime)
-      const endsAt = londonToUtc(parsed.value.date, parsed.value.endTime)
+      // No end time: the programme's usual length for this kind of appointment (Merton: an hour for the initial).
+      const found = await caseForUser(db, request.user!, request.actor, id)
+      const endsAt = parsed.value.endTime
+        ? londonToUtc(parsed.value.date, parsed.value.endTime)
+        : startsAt && addMinutes(startsAt, found.programme.appointments.lengths[parsed.value.kind])
       if (!startsAt) problems = [{ field: 'startTime', message: 'Enter a real start time, like 14:30' }]
       else if (!endsAt) problems = [{ field: 'endTime', message: 'Enter a real end time, like 15:30' }]
       else {
@@ -1050,11 +1056,25 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     // A manager may look at the diary of any link worker in the programmes they manage.
     const programmes = await programmesOfUser(db, user)
     const workers = new Map<string, string>([[user.id, 'You']])
-    for (const p of programmes.filter((p) => p.manages)) {
-      const full = await getProgramme(db, p.id)
-      for (const w of full?.linkWorkers ?? []) if (!workers.has(w.userId)) workers.set(w.userId, w.name)
-    }
+    const full = (await Promise.all(programmes.map((p) => getProgramme(db, p.id)))).filter(
+      (p) => p !== undefined,
+    )
+    for (const p of full.filter((p) => canManage(user, p)))
+      for (const w of p.linkWorkers) if (!workers.has(w.userId)) workers.set(w.userId, w.name)
     const worker = typeof query.worker === 'string' && workers.has(query.worker) ? query.worker : user.id
+    // The worker's pattern (Merton: two days a week in each practice): where they are each weekday.
+    const whereOn = (day: string) => {
+      const weekday = WEEKDAYS[(new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7]
+      return full.flatMap((p) => {
+        const days = p.linkWorkers.find((w) => w.userId === worker)?.days ?? []
+        return days
+          .filter((d) => d.weekday === weekday)
+          .map(
+            (d) =>
+              `${p.name}: ${p.practices.find((pr) => pr.organisationId === d.practiceId)?.name ?? 'away from practices'}`,
+          )
+      })
+    }
     const first = week ? weekStart(date) : date
     const days = Array.from({ length: week ? 7 : 1 }, (_, i) => addDays(first, i))
     const from = londonToUtc(first, '00:00')!
@@ -1074,6 +1094,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     })
     const byDay = days.map((day) => ({
       day,
+      where: whereOn(day),
       appointments: rows
         .filter((r) => londonDate(new Date(r.startsAt)) === day)
         .map((r) => {

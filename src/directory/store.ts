@@ -5,6 +5,7 @@ import { serviceTextMatches } from '../db/dialect.ts'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { Criteria } from '../programmes/criteria.ts'
+import { cellsCovering, searchDocument, termToken } from './search-text.ts'
 import type { ServiceKind, ServiceStatus, Vocabulary } from './taxonomy.ts'
 import './tables.ts'
 
@@ -186,7 +187,13 @@ function columns(input: ServiceInput) {
 }
 
 async function searchText(db: Queryable, input: ServiceInput): Promise<string> {
-  return [input.name, input.description, ...(await termLabels(db, input.termIds))].join('\n')
+  return searchDocument({
+    name: input.name,
+    description: input.description,
+    termLabels: await termLabels(db, input.termIds),
+    termIds: [...new Set(input.termIds)],
+    points: input.locations,
+  })
 }
 
 async function writeChildren(db: Queryable, serviceId: string, input: ServiceInput): Promise<void> {
@@ -517,19 +524,14 @@ function filtered(db: Queryable, filters: SearchFilters) {
   let query = db.selectFrom('services')
   const status = filters.status ?? 'active'
   if (status !== 'any') query = query.where('services.status', '=', status)
-  if (filters.text) {
-    const match = serviceTextMatches(db, filters.text)
-    if (match) query = query.where(match)
-  }
-  if (filters.termId) {
-    const termId = filters.termId
-    query = query.where('services.id', 'in', (sub) =>
-      sub
-        .selectFrom('service_terms')
-        .select('service_terms.service_id')
-        .where('service_terms.term_id', '=', termId),
-    )
-  }
+  // Words, category and place are answered together by the full-text index (decision 0100).
+  const match = serviceTextMatches(db, filters.text ?? '', {
+    all: filters.termId ? [termToken(filters.termId)] : [],
+    any: filters.near
+      ? cellsCovering(filters.near.latitude, filters.near.longitude, filters.near.radiusKm)
+      : [],
+  })
+  if (match) query = query.where(match)
   if (filters.kind) query = query.where('services.kind', '=', filters.kind)
   if (filters.selfReferral !== undefined)
     query = query.where('services.self_referral', '=', filters.selfReferral ? 1 : 0)
@@ -588,15 +590,9 @@ export async function searchServices(db: Queryable, filters: SearchFilters): Pro
     return { total: Number(counted.count), hits: rows.map((row) => ({ id: row.id })) }
   }
   const { latitude, longitude, radiusKm } = filters.near
-  const dLat = radiusKm / 111.2
-  const dLng = radiusKm / (111.32 * Math.max(0.05, Math.cos((latitude * Math.PI) / 180)))
   const rows = await filtered(db, filters)
     .innerJoin('service_locations', 'service_locations.service_id', 'services.id')
     .select(['services.id', 'services.name', 'service_locations.latitude', 'service_locations.longitude'])
-    .where('service_locations.latitude', '>=', latitude - dLat)
-    .where('service_locations.latitude', '<=', latitude + dLat)
-    .where('service_locations.longitude', '>=', longitude - dLng)
-    .where('service_locations.longitude', '<=', longitude + dLng)
     .execute()
   const nearest = new Map<string, { name: string; distanceKm: number }>()
   for (const row of rows) {
@@ -647,8 +643,6 @@ export async function searchServiceLocations(
     }
   }
   const { latitude, longitude, radiusKm } = filters.near
-  const dLat = radiusKm / 111.2
-  const dLng = radiusKm / (111.32 * Math.max(0.05, Math.cos((latitude * Math.PI) / 180)))
   const rows = await base
     .select([
       'services.id as service_id',
@@ -656,10 +650,6 @@ export async function searchServiceLocations(
       'service_locations.latitude',
       'service_locations.longitude',
     ])
-    .where('service_locations.latitude', '>=', latitude - dLat)
-    .where('service_locations.latitude', '<=', latitude + dLat)
-    .where('service_locations.longitude', '>=', longitude - dLng)
-    .where('service_locations.longitude', '<=', longitude + dLng)
     .execute()
   const hits = rows
     .flatMap((row) => {

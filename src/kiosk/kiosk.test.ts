@@ -71,6 +71,7 @@ describeEachDatabase('the self-care kiosk', (database) => {
       heightCm: '175',
     })
     assert.equal(sent.statusCode, 200)
+    assert.equal(sent.headers['cache-control'], 'no-store')
     const text = textOf(sent.body)
     assert.match(text, /Blood pressure 150\/95 mmHg/)
     assert.match(text, /Body mass index \(BMI\) 26\.1/)

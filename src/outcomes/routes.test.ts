@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { listAuditEvents } from '../access/audit.ts'
+import { createApiToken } from '../access/tokens.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { textOf } from '../web/testing.ts'
 import { measuresDue } from './measures.ts'
@@ -189,5 +190,15 @@ describeEachDatabase('outcome measure pages', (database) => {
     assert.match(page, /People with at least two readings 1/)
     assert.match(page, /Improved in at least one domain 1 \(100% of those with two readings\)/)
     assert.match(page, /Outcome payment due £250\.00/)
+
+    const { token } = await createApiToken(db, t.manager.userId, 'test')
+    const api = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/programmes/${t.programmeId}/outcomes`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.equal(api.statusCode, 200)
+    const body = api.json() as { outcomePayment: { paymentPence: number; withTwoReadings: number } }
+    assert.deepEqual([body.outcomePayment.paymentPence, body.outcomePayment.withTwoReadings], [25_000, 1])
   })
 })

@@ -24,6 +24,7 @@ import { type FieldProblem, notFound } from '../web/problem.ts'
 import { programmeForPersonOrNotFound } from './access.ts'
 import { type Instrument, programmeChange, scoreAnswers } from './instruments.ts'
 import { programmeInstrument, readPersonOutcomes, recordReading } from './measures.ts'
+import { attendancePanel, kioskPanel, outcomesPanel } from './panels.ts'
 import {
   formatPounds,
   instrumentsOf,
@@ -127,6 +128,7 @@ function itemsView(instrument: Instrument, values: Record<string, unknown>, prob
 
 export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context
+  context.casePanels.push(outcomesPanel, attendancePanel, kioskPanel)
 
   context.homeCards.push({
     roles: ['programme_manager'],
@@ -543,6 +545,47 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
   )
 
   // JSON API -----------------------------------------------------------------------------------
+
+  context.api.add({
+    method: 'get',
+    path: '/api/v1/programmes/{programmeId}/outcomes',
+    summary: 'Paired change across the programme for each measure it records (counts and means only)',
+    tags: ['Outcomes'],
+  })
+  app.get('/api/v1/programmes/:programmeId/outcomes', { config: { access: VIEW } }, async (request) => {
+    const { programmeId } = request.params as { programmeId: string }
+    await visibleProgramme(db, request.user!, programmeId)
+    const settings = await getOutcomeSettings(db, programmeId)
+    const instruments = []
+    for (const instrument of instrumentsOf(settings)) {
+      const people = await readingsByPerson(db, programmeId, instrument.id)
+      if (people.length === 0) continue
+      instruments.push({
+        instrumentId: instrument.id,
+        name: instrument.name,
+        ...programmeChange(instrument, people),
+      })
+    }
+    const rules = settings.paymentRules
+    const payment = rules
+      ? (() => {
+          const instrument = instrumentsOf(settings).find((i) => i.id === rules.instrumentId)
+          return instrument ? { instrument, rules } : undefined
+        })()
+      : undefined
+    return {
+      programmeId,
+      schedule: settings.measures,
+      instruments,
+      outcomePayment: payment
+        ? paymentSummary(
+            payment.instrument,
+            await readingsByPerson(db, programmeId, payment.instrument.id),
+            payment.rules,
+          )
+        : null,
+    }
+  })
 
   const readingBody = z.object({
     instrumentId: z.string().min(1),

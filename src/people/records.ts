@@ -6,7 +6,7 @@
 // errors); the checks that need the database (the practice exists, the NHS number is not someone
 // else's) are made here and fail with a Problem naming the field.
 
-import { type Actor, audit } from '../access/audit.ts'
+import { type Actor, audit, auditMany } from '../access/audit.ts'
 import { getOrganisation } from '../access/store.ts'
 import type { Queryable } from '../db/schema.ts'
 import { badRequest, Problem } from '../web/problem.ts'
@@ -88,14 +88,16 @@ export async function readPersonSummaries(
 ): Promise<PersonSummary[]> {
   return inTransaction(db, async (trx) => {
     const people = await getPersonSummaries(trx, ids)
-    for (const person of people) {
-      await audit(trx, actor, {
+    await auditMany(
+      trx,
+      actor,
+      people.map((person) => ({
         action: 'person.read',
         recordType: 'person',
         recordId: person.id,
         detail: { summary: true, ...why },
-      })
-    }
+      })),
+    )
     return people
   })
 }

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser } from 'playwright-core'
+import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+
+let kith: Kith
+let browser: Browser
+
+before(async () => {
+  kith = await startKith()
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await kith?.close()
+})
+
+const caseOf = (index: number) => kith.demo.casework.cases[index]!
+
+describe('casework', () => {
+  it('gives a link worker accessible caseload, case, plan, booking, prescription, signpost, exit, summary and diary pages', async () => {
+    const context = await signedInContext(browser, kith, 'navigator.luton@kith.example')
+    const page = await context.newPage()
+    await visit(page, kith, '/casework')
+    assert.match((await page.locator('main').textContent()) ?? '', /Aisha Demo-Begum/)
+    await visit(page, kith, '/casework?show=overdue&sort=name')
+    const id = caseOf(4)
+    for (const path of [
+      `/casework/cases/${id}`,
+      `/casework/cases/${id}/plan`,
+      `/casework/cases/${id}/plan/print`,
+      `/casework/cases/${id}/appointments/new`,
+      `/casework/cases/${id}/prescriptions/new`,
+      `/casework/cases/${id}/signposts/new`,
+      `/casework/cases/${id}/exit`,
+      `/casework/cases/${id}/gp-summary`,
+      '/casework/diary',
+      '/casework/diary?view=week',
+    ]) {
+      await visit(page, kith, path)
+    }
+    await page.goto(`${kith.url}/casework/cases/${id}`)
+    await page
+      .getByRole('link', { name: /^Record/ })
+      .first()
+      .click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    // Another scheme's case is not found.
+    await visit(page, kith, `/casework/cases/${caseOf(6)}`, 404)
+    await context.close()
+  })
+
+  it('books an appointment without JavaScript, showing a clear error for an end before the start', async () => {
+    const context = await signedInContext(browser, kith, 'prescriber.towerhamlets@kith.example', {
+      javaScript: false,
+    })
+    const page = await context.newPage()
+    const id = caseOf(0)
+    await page.goto(`${kith.url}/casework/cases/${id}/appointments/new`)
+    await page.getByLabel('Initial').check()
+    await page.getByLabel('At the practice').check()
+    await page.getByLabel('Starts at').fill('11:00')
+    await page.getByLabel('Ends at').fill('10:00')
+    await page.getByRole('button', { name: 'Book appointment' }).click()
+    await page.waitForLoadState()
+    assert.equal(await page.title(), 'Error: Book an appointment – Kith')
+    assert.match(
+      (await page.locator('.nhsuk-error-summary').textContent()) ?? '',
+      /The appointment must end after it starts/,
+    )
+    await page.getByLabel('Ends at').fill('12:00')
+    await page.getByRole('button', { name: 'Book appointment' }).click()
+    await page.waitForURL(new RegExp(`/casework/cases/${id}`))
+    assert.match((await page.locator('main').textContent()) ?? '', /The appointment has been booked/)
+    await page.goto(`${kith.url}/casework/cases/${id}/plan`)
+    await page.getByRole('button', { name: 'Add goal' }).click()
+    await page.waitForLoadState()
+    assert.match(
+      (await page.locator('.nhsuk-error-summary').textContent()) ?? '',
+      /Enter the goal in the person’s own words/,
+    )
+    await context.close()
+  })
+
+  it('shows a manager the lone-working view with the overrunning home visit, and lets them reassign', async () => {
+    const context = await signedInContext(browser, kith, 'manager.rotherham@kith.example')
+    const page = await context.newPage()
+    await visit(page, kith, '/casework')
+    await visit(page, kith, '/casework/lone-working')
+    await visit(page, kith, `/casework/cases/${caseOf(7)}/assign`)
+    await visit(page, kith, `/casework/cases/${caseOf(6)}`)
+    await context.close()
+  })
+})
