@@ -95,3 +95,12 @@ export function serviceTextMatches(
   ]
   return sql<boolean>`services.rowid in (select rowid from services_fts where services_fts match ${parts.join(' AND ')})`
 }
+
+/**
+ * PostgreSQL's GIN index gathers new entries in a pending list that every search scans until a
+ * vacuum merges it; after many writes that made a search ten times slower. The directory is
+ * read far more than written, so its entries go straight into the index.
+ */
+export async function tuneServiceTextSearch(db: Kysely<any>): Promise<void> {
+  if (dialectOf(db) === 'postgres') await sql`alter index services_search set (fastupdate = off)`.execute(db)
+}

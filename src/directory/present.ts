@@ -52,7 +52,7 @@ export function listingOf(
   const byRole = (role: string) => service.criteria.filter((c) => c.role === role)
   const rules = byRole('rule').map((c) =>
     c.kind === 'referrer'
-      ? `${c.text} (${c.allowed.map((k) => REFERRER_KIND_LABELS[k]).join(', ')})`
+      ? `Referrals from: ${c.allowed.map((k) => REFERRER_KIND_LABELS[k]).join(', ')}`
       : c.text,
   )
   const vocabularies: { label: string; terms: string[] }[] = (['category', 'area', 'need'] as Vocabulary[])

@@ -85,6 +85,55 @@ describeEachDatabase('providers and programme managers in the directory', (datab
     assert.equal((await bill.post(`/directory/services/${writing}/reviewed`, {})).statusCode, 404)
   })
 
+  it('lets a provider state their access criteria in the eligibility language', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const keith = await new PageClient(app).signInAs(demo.access.users['provider.rotherham@kith.example']!)
+    const rosa = await new PageClient(app).signInAs(demo.access.users['provider.merton@kith.example']!)
+    const metalwork = demo.directory.services['roth.metalwork']!
+    const base = `/directory/services/${metalwork}/criteria`
+    assert.equal((await keith.get(base)).statusCode, 200)
+    assert.equal((await rosa.get(base)).statusCode, 404)
+    assert.equal((await keith.get(`${base}/new`)).statusCode, 200)
+    assert.equal((await keith.get(`${base}/new?kind=age`)).statusCode, 200)
+    const before = (await getServiceRecord(db, metalwork))!.criteria
+
+    const bad = await keith.post(base, { kind: 'age', text: '', role: 'inclusion', min: '70', max: '20' })
+    assert.equal(bad.statusCode, 400)
+    assert.deepEqual((await getServiceRecord(db, metalwork))!.criteria, before)
+
+    const added = await keith.post(base, {
+      kind: 'attestation',
+      text: 'Can use hand tools safely',
+      role: 'inclusion',
+      question: 'Can the person use hand tools safely?',
+      expected: 'yes',
+      whenUnanswered: 'needs-review',
+    })
+    assert.equal(added.statusCode, 303)
+    const after = (await getServiceRecord(db, metalwork))!.criteria
+    const criterion = after.find((c) => c.text === 'Can use hand tools safely')
+    assert.ok(criterion)
+    assert.equal(after.length, before.length + 1)
+    const listing = textOf((await keith.get(`/directory/services/${metalwork}`)).body)
+    assert.match(listing, /Can use hand tools safely/)
+
+    assert.equal((await keith.get(`${base}/${criterion.id}`)).statusCode, 200)
+    const changed = await keith.post(`${base}/${criterion.id}`, {
+      text: 'Can use hand tools safely, with support',
+      role: 'inclusion',
+      question: 'Can the person use hand tools safely?',
+      expected: 'yes',
+      whenUnanswered: 'needs-review',
+    })
+    assert.equal(changed.statusCode, 303)
+    assert.ok((await getServiceRecord(db, metalwork))!.criteria.some((c) => c.text.endsWith('with support')))
+    assert.equal((await rosa.post(`${base}/${criterion.id}/remove`, {})).statusCode, 404)
+    assert.equal((await keith.post(`${base}/${criterion.id}/remove`, {})).statusCode, 303)
+    assert.deepEqual((await getServiceRecord(db, metalwork))!.criteria, before)
+  })
+
   it('flags unreviewed listings to their provider until they are reviewed', async () => {
     const { db } = database()
     const demo = await seedDemo(db)

@@ -9,6 +9,7 @@ import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { formErrors } from '../web/forms.ts'
 import { notFound } from '../web/problem.ts'
+import { criteriaRoutes } from './criteria-routes.ts'
 import { serviceStatistics } from './index.ts'
 import { openReferralRoutes } from './openreferral.ts'
 import { listingOf, summaryOf } from './present.ts'
@@ -160,5 +161,6 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
   })
 
   providerRoutes(app, context)
+  criteriaRoutes(app, context)
   openReferralRoutes(app, context)
 }

@@ -835,3 +835,12 @@ export async function setServiceProvider(db: Queryable, id: string, organisation
     .where('id', '=', id)
     .execute()
 }
+
+/** Replaces a service's access criteria (already validated by the criteria schema). */
+export async function setServiceCriteria(db: Queryable, id: string, criteria: Criteria): Promise<void> {
+  await db
+    .updateTable('services')
+    .set({ criteria: JSON.stringify(criteria), updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}

@@ -70,6 +70,10 @@ describe('the directory', () => {
     const id = kith.demo.directory.services['roth.metalwork'] as string
     await visit(page, kith, '/directory/your-services')
     await visit(page, kith, '/directory/your-services/new')
+    await visit(page, kith, `/directory/services/${id}/criteria`)
+    await visit(page, kith, `/directory/services/${id}/criteria/new`)
+    await visit(page, kith, `/directory/services/${id}/criteria/new?kind=attestation`)
+    await visit(page, kith, `/directory/services/${id}/criteria/age-18-plus`)
     await visit(page, kith, `/directory/services/${id}/edit`)
     await page.getByLabel('Name of the service').fill('')
     await page.getByLabel('Postcode').fill('nowhere')

@@ -1,0 +1,293 @@
+// Providers state who their service is for in the eligibility language (programmes/criteria.ts):
+// listed, added one at a time by kind, changed or removed, as programme managers do for
+// programmes. The criterion form is the programmes' own template.
+
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { audit } from '../access/audit.ts'
+import { rolesAccess } from '../access/permissions.ts'
+import { listOrganisations } from '../access/store.ts'
+import { organisationsWhere } from '../access/users.ts'
+import { isId } from '../db/ids.ts'
+import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
+import {
+  type Criterion,
+  criteriaSchema,
+  REFERRER_KIND_LABELS,
+  REFERRER_KINDS,
+} from '../programmes/criteria.ts'
+import {
+  CRITERION_KIND_LABELS,
+  CRITERION_KINDS,
+  type CriterionKind,
+  checked,
+  isCriterionKind,
+  parseCriterion,
+} from '../programmes/forms.ts'
+import { ROLE_LABELS } from '../programmes/present.ts'
+import type { AppContext } from '../web/context.ts'
+import { formErrors } from '../web/forms.ts'
+import { notFound } from '../web/problem.ts'
+import { getServiceRecord, type ServiceRecord, setServiceCriteria } from './store.ts'
+
+type Body = Record<string, unknown>
+const PROVIDER = rolesAccess('provider')
+const ANCHORS = { role: 'role', anyOf: 'anyOf', odsCodes: 'odsCodes', allowed: 'allowed' }
+
+function valuesOf(criterion: Criterion): Body {
+  const values: Body = { id: criterion.id, role: criterion.role, text: criterion.text }
+  switch (criterion.kind) {
+    case 'age':
+      return { ...values, min: criterion.min?.toString() ?? '', max: criterion.max?.toString() ?? '' }
+    case 'conditions':
+      return { ...values, anyOf: criterion.anyOf.map((c) => c.code) }
+    case 'practice':
+      return { ...values, odsCodes: criterion.odsCodes }
+    case 'referrer':
+      return { ...values, allowed: criterion.allowed }
+    case 'attestation':
+      return {
+        ...values,
+        question: criterion.question,
+        expected: criterion.expected ? 'yes' : 'no',
+        whenUnanswered: criterion.whenUnanswered,
+      }
+    case 'redirect':
+      return {
+        ...values,
+        goalKeywords: criterion.goalKeywords.join('\n'),
+        toServiceName: criterion.toServiceName,
+      }
+    case 'consent':
+      return values
+  }
+}
+
+export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
+  const { db } = context
+
+  async function ownService(id: string, organisations: string[]): Promise<ServiceRecord> {
+    const service = isId(id) ? await getServiceRecord(db, id) : undefined
+    if (!service || !organisations.includes(service.providerOrganisationId)) throw notFound()
+    return service
+  }
+
+  const serviceOf = (request: { params: unknown; user: unknown }) =>
+    ownService(
+      (request.params as { id: string }).id,
+      organisationsWhere(request.user as Parameters<typeof organisationsWhere>[0], 'provider'),
+    )
+
+  async function formView(service: ServiceRecord, kind: CriterionKind, values: Body) {
+    const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice' && o.odsCode)
+    return {
+      programme: { name: service.name },
+      kind,
+      kindLabel: CRITERION_KIND_LABELS[kind].text,
+      roles: (['inclusion', 'exclusion', 'rule'] as const).map((role) => ({
+        value: role,
+        text: ROLE_LABELS[role],
+        checked: values.role === role,
+        hint: {
+          text: {
+            inclusion: 'People must meet it to be referred',
+            exclusion: 'People who meet it cannot be referred',
+            rule: 'A rule about the referral, such as who may make it',
+          }[role],
+        },
+      })),
+      conditions: LONG_TERM_CONDITIONS.map((c) => ({
+        value: c.code,
+        text: c.display,
+        hint: { text: `SNOMED CT ${c.code}` },
+        checked: checked(values.anyOf).includes(c.code),
+      })),
+      practices: practices.map((p) => ({
+        value: p.odsCode,
+        text: `${p.name} (${p.odsCode})`,
+        checked: checked(values.odsCodes).includes(p.odsCode ?? ''),
+      })),
+      referrers: REFERRER_KINDS.map((k) => ({
+        value: k,
+        text: REFERRER_KIND_LABELS[k],
+        checked: checked(values.allowed).includes(k),
+      })),
+      expectedItems: [
+        { value: 'yes', text: 'Yes', checked: values.expected === 'yes' },
+        { value: 'no', text: 'No', checked: values.expected === 'no' },
+      ],
+      unansweredItems: [
+        {
+          value: 'needs-review',
+          text: 'The referral can be made, flagged for review',
+          checked: values.whenUnanswered === 'needs-review',
+        },
+        {
+          value: 'ineligible',
+          text: 'The referral cannot be made until it is answered',
+          checked: values.whenUnanswered === 'ineligible',
+        },
+      ],
+      back: { href: `/directory/services/${service.id}/criteria`, text: 'Access criteria' },
+    }
+  }
+
+  async function save(
+    request: { actor: Parameters<typeof audit>[1] },
+    service: ServiceRecord,
+    criteria: Criterion[],
+    change: string,
+  ) {
+    const valid = criteriaSchema.parse(criteria)
+    await db.transaction().execute(async (trx) => {
+      await setServiceCriteria(trx, service.id, valid)
+      await audit(trx, request.actor, {
+        action: 'service.update',
+        recordType: 'service',
+        recordId: service.id,
+        detail: { criteria: change },
+      })
+    })
+  }
+
+  app.get('/directory/services/:id/criteria', { config: { access: PROVIDER } }, async (request, reply) => {
+    const service = await serviceOf(request)
+    const saved = (request.query as { saved?: string }).saved
+    return reply.view('directory/views/criteria.njk', {
+      pageTitle: 'Access criteria',
+      service,
+      criteria: service.criteria.map((criterion) => ({ criterion, roleLabel: ROLE_LABELS[criterion.role] })),
+      flash:
+        saved === 'removed'
+          ? 'The criterion has been removed.'
+          : saved
+            ? 'The access criteria have been saved.'
+            : undefined,
+      back: { href: `/directory/services/${service.id}`, text: service.name },
+    })
+  })
+
+  const criterionTemplate = 'programmes/views/criterion.njk'
+
+  app.get(
+    '/directory/services/:id/criteria/new',
+    { config: { access: PROVIDER } },
+    async (request, reply: FastifyReply) => {
+      const service = await serviceOf(request)
+      const { kind } = request.query as { kind?: string }
+      if (!isCriterionKind(kind)) {
+        return reply.status(kind === undefined ? 200 : 400).view('directory/views/criterion-kind.njk', {
+          pageTitle: 'Add a criterion',
+          service,
+          kinds: CRITERION_KINDS.map((k) => ({
+            value: k,
+            text: CRITERION_KIND_LABELS[k].text,
+            hint: { text: CRITERION_KIND_LABELS[k].hint },
+          })),
+          back: { href: `/directory/services/${service.id}/criteria`, text: 'Access criteria' },
+          ...(kind === undefined
+            ? {}
+            : { errors: formErrors([{ field: 'kind', message: 'Select what the criterion checks' }]) }),
+        })
+      }
+      const values: Body = { role: kind === 'redirect' ? 'redirect' : undefined }
+      return reply.view(criterionTemplate, {
+        pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
+        action: `/directory/services/${service.id}/criteria`,
+        values,
+        creating: true,
+        ...(await formView(service, kind, values)),
+      })
+    },
+  )
+
+  app.post('/directory/services/:id/criteria', { config: { access: PROVIDER } }, async (request, reply) => {
+    const service = await serviceOf(request)
+    const body = (request.body ?? {}) as Body
+    if (!isCriterionKind(body.kind)) throw notFound()
+    const kind = body.kind
+    const parsed = parseCriterion(kind, body, { existing: service.criteria.map((c) => c.id) })
+    if (!parsed.ok) {
+      return reply.status(400).view(criterionTemplate, {
+        pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
+        action: `/directory/services/${service.id}/criteria`,
+        values: body,
+        creating: true,
+        ...(await formView(service, kind, body)),
+        errors: formErrors(parsed.problems, ANCHORS),
+      })
+    }
+    await save(request, service, [...service.criteria, parsed.value], 'add')
+    return reply.redirect(`/directory/services/${service.id}/criteria?saved=1`, 303)
+  })
+
+  function criterionIn(service: ServiceRecord, request: { params: unknown }): Criterion {
+    const { criterionId } = request.params as { criterionId: string }
+    const criterion = service.criteria.find((c) => c.id === criterionId)
+    if (!criterion) throw notFound()
+    return criterion
+  }
+
+  app.get(
+    '/directory/services/:id/criteria/:criterionId',
+    { config: { access: PROVIDER } },
+    async (request, reply) => {
+      const service = await serviceOf(request)
+      const criterion = criterionIn(service, request)
+      const values = valuesOf(criterion)
+      return reply.view(criterionTemplate, {
+        pageTitle: `Change the criterion: ${criterion.text}`,
+        action: `/directory/services/${service.id}/criteria/${criterion.id}`,
+        values,
+        criterion,
+        ...(await formView(service, criterion.kind, values)),
+      })
+    },
+  )
+
+  app.post(
+    '/directory/services/:id/criteria/:criterionId',
+    { config: { access: PROVIDER } },
+    async (request, reply) => {
+      const service = await serviceOf(request)
+      const criterion = criterionIn(service, request)
+      const body = (request.body ?? {}) as Body
+      const parsed = parseCriterion(criterion.kind, body, {
+        existing: service.criteria.map((c) => c.id),
+        editing: criterion.id,
+      })
+      if (!parsed.ok) {
+        return reply.status(400).view(criterionTemplate, {
+          pageTitle: `Change the criterion: ${criterion.text}`,
+          action: `/directory/services/${service.id}/criteria/${criterion.id}`,
+          values: { ...body, id: criterion.id },
+          criterion,
+          ...(await formView(service, criterion.kind, body)),
+          errors: formErrors(parsed.problems, ANCHORS),
+        })
+      }
+      await save(
+        request,
+        service,
+        service.criteria.map((c) => (c.id === criterion.id ? parsed.value : c)),
+        'update',
+      )
+      return reply.redirect(`/directory/services/${service.id}/criteria?saved=1`, 303)
+    },
+  )
+
+  app.post(
+    '/directory/services/:id/criteria/:criterionId/remove',
+    { config: { access: PROVIDER } },
+    async (request, reply) => {
+      const service = await serviceOf(request)
+      const criterion = criterionIn(service, request)
+      await save(
+        request,
+        service,
+        service.criteria.filter((c) => c.id !== criterion.id),
+        'remove',
+      )
+      return reply.redirect(`/directory/services/${service.id}/criteria?saved=removed`, 303)
+    },
+  )
+}
