@@ -7,6 +7,7 @@
 //   npm run bench -- referrals [--db sqlite|postgres] [--quick]
 
 import { performance } from 'node:perf_hooks'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { createOrganisation } from '../src/access/store.ts'
 import { createApiToken } from '../src/access/tokens.ts'
 import { buildApp } from '../src/app.ts'
@@ -53,6 +54,59 @@ async function load(
   return { samples, seconds: (performance.now() - started) / 1000, failures }
 }
 
+interface ClientJob {
+  kind: 'referrals-bench-client'
+  address: string
+  token: string
+  path: string
+  total: number
+  concurrency: number
+  /** The request bodies are made from this template: `{i}` in strings becomes the request number. */
+  body: unknown
+  offset: number
+}
+
+function fill(template: unknown, i: number): unknown {
+  if (typeof template === 'string') return template.replaceAll('{i}', String(i))
+  if (Array.isArray(template)) return template.map((item) => fill(item, i))
+  if (template && typeof template === 'object')
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fill(v, i)]))
+  return template
+}
+
+// In a worker thread, this module is the load generator: the clients run beside the server, not
+// on its thread, as they would on other machines.
+if (!isMainThread && (workerData as ClientJob | undefined)?.kind === 'referrals-bench-client') {
+  const job = workerData as ClientJob
+  const headers = { authorization: `Bearer ${job.token}`, 'content-type': 'application/json' }
+  const result = await load(job.total, job.concurrency, async (i) => {
+    const response = await fetch(`${job.address}${job.path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(fill(job.body, job.offset + i)),
+    })
+    await response.arrayBuffer()
+    return response.status
+  })
+  parentPort?.postMessage(result)
+}
+
+/** Runs the load from a worker thread; resolves with its samples. */
+function loadFromWorker(
+  job: Omit<ClientJob, 'kind'>,
+): Promise<{ samples: number[]; seconds: number; failures: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { kind: 'referrals-bench-client', ...job },
+    })
+    worker.once('message', (result) => {
+      resolve(result)
+      void worker.terminate()
+    })
+    worker.once('error', reject)
+  })
+}
+
 export async function run({ dialect, quick }: BenchOptions): Promise<void> {
   const concurrency = 64
   const database = await benchDatabase(dialect, concurrency)
@@ -90,25 +144,15 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
 
     const app = await buildApp(testConfig({ logLevel: 'silent' }), { db })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
-    const post = async (path: string, body: unknown) => {
-      const response = await fetch(`${address}${path}`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-      })
-      await response.arrayBuffer()
-      return response.status
-    }
 
     const referrals = quick ? 1000 : 10_000
     const checks = quick ? 1000 : 10_000
-    const referral = (i: number) => ({
+    const referral = {
       programmeId,
       person: {
-        givenName: `Bench${i}`,
+        givenName: 'Bench{i}',
         familyName: `Person${process.pid}`,
-        dateOfBirth: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
+        dateOfBirth: '1970-01-01',
         registeredPracticeId: practice,
       },
       referrerKind: 'gp_practice',
@@ -118,20 +162,36 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       needs: ['social-isolation'],
       goals: ['Meet people'],
       whatMatters: 'Getting out of the house',
-    })
+    }
+    const job = { address, token, concurrency }
     // Warm up: connections, statement caches, the JIT.
-    await load(200, concurrency, (i) => post('/api/v1/referrals', referral(1_000_000 + i)))
+    await loadFromWorker({ ...job, path: '/api/v1/referrals', total: 200, body: referral, offset: 1_000_000 })
 
-    const submitted = await load(referrals, concurrency, (i) => post('/api/v1/referrals', referral(i)))
-    const checked = await load(checks, concurrency, () =>
-      post('/api/v1/eligibility-checks', {
+    const cpuBefore = process.threadCpuUsage()
+    const submitted = await loadFromWorker({
+      ...job,
+      path: '/api/v1/referrals',
+      total: referrals,
+      body: referral,
+      offset: 0,
+    })
+    const cpu = process.threadCpuUsage(cpuBefore)
+    // The server thread's processor time per referral: what one free core sustains, whatever
+    // else the machine is doing (the clients run on another thread).
+    const cpuMsPerReferral = (cpu.user + cpu.system) / 1000 / referrals
+    const checked = await loadFromWorker({
+      ...job,
+      path: '/api/v1/eligibility-checks',
+      total: checks,
+      offset: 0,
+      body: {
         programmeId,
         person: { dateOfBirth: '1970-01-01', practiceOdsCode: 'Z99001', conditions: [] },
         referrerKind: 'gp_practice',
         answers: { ...ANSWERS, 'consent-given': true },
         goals: ['Meet people'],
-      }),
-    )
+      },
+    })
     const writes = (app as unknown as { referralWrites: { commits: number; writes: number } }).referralWrites
     await app.close()
 
@@ -165,6 +225,8 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       rate,
       failures: submitted.failures + checked.failures,
       writesPerCommit: writes.writes / Math.max(1, writes.commits),
+      cpuMsPerReferral,
+      referralsPerCpuSecond: 1000 / cpuMsPerReferral,
       eligibilityRate: checkRate,
       eligibilityP50: eligibility.p50,
       eligibilityP95: eligibility.p95,

@@ -103,7 +103,7 @@ const DEFAULT_NEED_LABEL = (code: string) => {
 /** A directory service as a referral target: its provider receives the referral. */
 async function serviceTarget(db: Queryable, serviceId: string): Promise<ReferralTarget | undefined> {
   const service = await getService(db, serviceId)
-  if (!service || service.status !== 'active') return undefined
+  if (service?.status !== 'active') return undefined
   return {
     kind: 'service',
     id: service.id,
@@ -866,9 +866,14 @@ export async function changeReferralStatus(
       recordId: id,
       detail: { from: row.status, to: change.to, ...(reason ? { reason } : {}) },
     })
-    if (row.programme_id && (change.to === 'accepted' || reason === 'person-declined')) {
-      const programme = await getProgramme(trx, row.programme_id)
-      if (programme?.pathway === 'link_worker') {
+    if (change.to === 'accepted' || reason === 'person-declined') {
+      // Only referrals to a link worker are coded: a link-worker programme, or a link-worker service.
+      const toLinkWorker = row.programme_id
+        ? (await getProgramme(trx, row.programme_id))?.pathway === 'link_worker'
+        : row.service_id
+          ? (await getService(trx, row.service_id))?.kind === 'link_worker'
+          : false
+      if (toLinkWorker) {
         const concept =
           change.to === 'accepted' ? SNOMED.referralToSocialPrescribing : SNOMED.socialPrescribingDeclined
         await insertCodedEntry(trx, {

@@ -65,6 +65,11 @@ describeEachDatabase('referral pages', (database) => {
     assert.equal((await stranger.get(`/referrals/${id}`)).statusCode, 404)
     assert.doesNotMatch(textOf((await stranger.get('/referrals/inbox')).body), /Alex Testperson/)
 
+    const opened = await worker.get(`/referrals/${id}`)
+    assert.equal(opened.statusCode, 200)
+    assert.match(textOf(opened.body), /Received/)
+    assert.match(textOf((await referrer.get('/notifications')).body), /Referral received/)
+
     const declineWithoutReason = await worker.post(`/referrals/${id}/status`, { status: 'rejected' })
     assert.equal(declineWithoutReason.statusCode, 400)
     assert.deepEqual(errorLinks(declineWithoutReason.body).slice(0, 1), ['reason'])
@@ -119,6 +124,9 @@ describeEachDatabase('referral pages', (database) => {
     assert.equal(posted.statusCode, 403)
 
     const open = await referralSetUp(db, { referralSources: ['gp_practice', 'self'] })
+    const listing = textOf((await visitor.get('/self-referral')).body)
+    assert.match(listing, /Refer yourself/)
+    assert.equal((listing.match(/Merton navigators/g) ?? []).length, 1)
     const page = await visitor.get(`/self-referral/programmes/${open.programmeId}`)
     assert.equal(page.statusCode, 200)
     const sent = await visitor.post(`/self-referral/programmes/${open.programmeId}`, form(open))

@@ -111,7 +111,12 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
 
   context.navigation.push(
     { text: 'My referrals', href: '/referrals', roles: ['referrer'], order: 20 },
-    { text: 'Referral inbox', href: '/referrals/inbox', roles: ['link_worker', 'provider'], order: 25 },
+    {
+      text: 'Referral inbox',
+      href: '/referrals/inbox',
+      roles: ['link_worker', 'provider', 'programme_manager'],
+      order: 25,
+    },
   )
   context.homeCards.push(
     {
@@ -203,7 +208,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     return target
   }
 
-  async function practiceItems(target: ReferralTarget, selected: unknown) {
+  async function practiceItems(selected: unknown) {
     const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice')
     return [
       { value: '', text: 'Select their GP practice' },
@@ -251,7 +256,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         text: c.display,
         checked: chosenConditions.has(c.code),
       })),
-      practices: await practiceItems(target, values.registeredPracticeId),
+      practices: await practiceItems(values.registeredPracticeId),
       consentMethods: CONSENT_METHODS.map((m) => ({
         value: m,
         text: CONSENT_METHOD_LABELS[m],
@@ -472,7 +477,51 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
 
   app.get('/referrals/:id', { config: { access: REFER } }, async (request, reply) => {
     const { id } = request.params as { id: string }
+    if (!isId(id)) throw notFound()
+    // The receiving team opening a new referral is its receipt: the referrer sees "Received".
+    const referral = await getReferral(db, id)
+    if (referral?.status === 'requested') {
+      const parties = await partiesOf(db, request.user!, referral)
+      if (parties.includes('receiver')) {
+        await changeReferralStatus(
+          db,
+          request.actor,
+          id,
+          { to: 'received' },
+          { user: request.user! },
+          {
+            now: context.now(),
+          },
+        ).catch((error: unknown) => {
+          // Someone else moved it on first: the page shows where it is now.
+          if (!(error instanceof Problem && error.status === 409)) throw error
+        })
+      }
+    }
     return reply.view('referrals/views/show.njk', await detailView(request, id))
+  })
+
+  app.get('/self-referral', { config: { access: PUBLIC } }, async (_request, reply) => {
+    const programmes = []
+    for (const summary of await listProgrammes(db)) {
+      const target = await resolveTarget(db, { programmeId: summary.id })
+      if (target?.selfReferralAllowed)
+        programmes.push({ id: target.id, name: target.name, by: summary.ownerOrganisationName })
+    }
+    const services = (
+      await suggestServices(db, {
+        facts: { today: londonDate(context.now()), referrerKind: 'self' },
+        limit: 200,
+      })
+    )
+      .filter(({ service }) => service.selfReferral)
+      .map(({ service }) => ({ id: service.id, name: service.name, by: service.providerName }))
+      .sort((a, b) => a.name.localeCompare(b.name))
+    return reply.view('referrals/views/self-choose.njk', {
+      pageTitle: 'Refer yourself',
+      programmes,
+      services,
+    })
   })
 
   app.post('/referrals/:id/status', { config: { access: REFER } }, async (request, reply) => {

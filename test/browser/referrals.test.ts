@@ -112,6 +112,7 @@ describe('every referral page, accessible', () => {
     await visit(provider, kith, '/referrals/inbox?show=all')
 
     const visitor = await (await browser.newContext()).newPage()
+    await visit(visitor, kith, '/self-referral')
     await visit(visitor, kith, `/self-referral/programmes/${kith.demo.programmes.programmes.culm}`)
     await visit(visitor, kith, `/self-referral/services/${kith.demo.directory.services['th.sps']}`)
     await visit(visitor, kith, `/directory/services/${kith.demo.directory.services['th.sps']}`)
