@@ -666,7 +666,7 @@ export async function openCaseForAcceptedReferral(
 ): Promise<void> {
   if (!referral.programmeId) return
   const programme = await getProgramme(trx, referral.programmeId)
-  if (!programme || programme.pathway !== 'link_worker') return
+  if (programme?.pathway !== 'link_worker') return
   const caseId = await openCase(trx, actor, {
     personId: referral.personId,
     programmeId: programme.id,

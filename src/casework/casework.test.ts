@@ -88,9 +88,6 @@ async function setUp(db: Db) {
   return { app, as, owner, practice, manager, worker, worker2, outsider, otherManager, programmeId, personId }
 }
 
-const caseIdOf = (location: string | undefined) =>
-  /\/casework\/cases\/([0-9a-f-]{36})/.exec(location ?? '')?.[1]
-
 describeEachDatabase('casework', (database) => {
   it('opens a case for the named link worker of the practice, or unassigned, audited', async () => {
     const { db } = database()
@@ -558,5 +555,66 @@ describeEachDatabase('casework pages', (database) => {
     )
     assert.equal((await manager.get('/casework/lone-working')).statusCode, 200)
     assert.equal((await manager.get(`/casework/diary?worker=${t.worker.userId}&view=week`)).statusCode, 200)
+  })
+})
+
+describeEachDatabase('onward referrals', (database) => {
+  it("refers on through Referrals with the person's consent, and records it apart from signposts", async () => {
+    const { db } = database()
+    const { seedDemo } = await import('../demo.ts')
+    const { getService } = await import('../directory/index.ts')
+    const { getReferral, useServiceDirectory } = await import('../referrals/index.ts')
+    const { DEFAULT_REPLY_DEADLINES } = await import('../programmes/config.ts')
+    // Wire the real directory in as referral targets, as the app will once both are merged.
+    useServiceDirectory({
+      target: async (q, id) => {
+        const service = await getService(q, id)
+        return service
+          ? {
+              kind: 'service',
+              id,
+              programmeId: null,
+              serviceId: id,
+              name: service.name,
+              description: '',
+              criteria: service.criteria,
+              receivingOrganisationId: service.providerOrganisationId,
+              selfReferralAllowed: service.selfReferral,
+              needs: [],
+              replyDeadlines: DEFAULT_REPLY_DEADLINES,
+              pathway: null,
+            }
+          : undefined
+      },
+      suggest: async () => [],
+    })
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const luton = await new PageClient(app).signInAs(demo.access.users['navigator.luton@kith.example']!)
+    const id = demo.casework.cases[5]!
+    const form = {
+      kind: 'referral',
+      serviceName: 'Friendship café',
+      need: 'social-activity',
+      note: 'Would like company',
+    }
+    const noConsent = await luton.post(`/casework/cases/${id}/signposts`, form)
+    assert.equal(noConsent.statusCode, 400)
+    assert.match(textOf(noConsent.body), /Confirm the person has agreed to the referral/)
+    assert.equal(
+      (await luton.post(`/casework/cases/${id}/signposts`, { ...form, consent: 'yes' })).statusCode,
+      303,
+    )
+    const row = await db
+      .selectFrom('case_signposts')
+      .selectAll()
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow()
+    assert.equal(row.kind, 'referral')
+    const referral = await getReferral(db, row.referral_id!)
+    assert.equal(referral?.sourceCaseId, id)
+    assert.equal(referral?.target.name, 'Friendship café')
+    const page = textOf((await luton.get(`/casework/cases/${id}`)).body)
+    assert.match(page, /Onward referral Friendship café/)
   })
 })
