@@ -618,3 +618,45 @@ describeEachDatabase('onward referrals', (database) => {
     assert.match(page, /Onward referral Friendship café/)
   })
 })
+
+describeEachDatabase('case panels', (database) => {
+  it('shows the panels other capabilities register, in order, with what they loaded', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const seen: { caseId: string; personId: string; csrf: boolean; user: string }[] = []
+    t.app.kith.casePanels.push(
+      {
+        order: 20,
+        load: async () => ({
+          template: 'casework/views/panel-example.njk',
+          data: { id: 'second', heading: 'Second panel', lines: ['b'] },
+        }),
+      },
+      {
+        order: 10,
+        load: async (_db, view) => {
+          seen.push({
+            caseId: view.caseId,
+            personId: view.personId,
+            csrf: view.csrfToken.length > 0,
+            user: view.user.id,
+          })
+          return {
+            template: 'casework/views/panel-example.njk',
+            data: { id: 'first', heading: 'Outcome measures', lines: ['SWEMWBS taken'] },
+          }
+        },
+      },
+      { order: 5, load: async () => undefined },
+    )
+    const worker = await t.as(t.worker)
+    const page = textOf((await worker.get(`/casework/cases/${id}`)).body)
+    assert.match(page, /Outcome measures SWEMWBS taken Second panel b/)
+    assert.deepEqual(seen, [{ caseId: id, personId: t.personId, csrf: true, user: t.worker.userId }])
+  })
+})
