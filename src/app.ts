@@ -16,12 +16,16 @@ import { adminRoutes } from './access/admin-routes.ts'
 import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
+import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
+import { kioskRoutes } from './kiosk/routes.ts'
+import { outcomeRoutes } from './outcomes/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
+import { referralRoutes } from './referrals/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
@@ -58,9 +62,13 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   adminRoutes,
   programmeRoutes,
   directoryRoutes,
+  referralRoutes,
   caseworkRoutes,
   schedulerRoutes,
   notificationRoutes,
+  outcomeRoutes,
+  attendanceRoutes,
+  kioskRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

@@ -6,13 +6,17 @@ import { countUsers } from './access/store.ts'
 import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
+import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
+import { type ReferralsDemo, seedReferralsDemo } from './referrals/demo.ts'
 
 export interface Demo {
   access: AccessDemo
   programmes: ProgrammesDemo
   directory: DirectoryDemo
+  referrals: ReferralsDemo
   casework: CaseworkDemo
+  outcomes: OutcomesDemo
 }
 
 export class DemoRefused extends Error {}
@@ -25,6 +29,8 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
+  const referrals = await seedReferralsDemo(db, access, programmes, directory)
   const casework = await seedCaseworkDemo(db, programmes)
-  return { access, programmes, directory, casework }
+  const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
+  return { access, programmes, directory, referrals, casework, outcomes }
 }

@@ -23,6 +23,7 @@ import { isId } from './db/ids.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import type { Db } from './db/schema.ts'
 import { DemoRefused, seedDemo } from './demo.ts'
+import { directoryCommands } from './directory/commands.ts'
 import { startScheduler } from './scheduler/scheduler.ts'
 
 export class UsageError extends Error {}
@@ -33,6 +34,8 @@ export interface Command {
   usage: string
   options: ParseArgsOptionsConfig
   run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>
+  /** True when the command takes arguments after its options (a FILE). */
+  positionals?: boolean
 }
 
 const CLI_ACTOR = { userId: null, ip: 'command-line' }
@@ -199,6 +202,7 @@ const commands: Command[] = [
       })
     },
   },
+  ...directoryCommands,
 ]
 
 function help(): string {
@@ -235,7 +239,7 @@ export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
+      allowPositionals: command.positionals === true,
       strict: true,
     })
     if (values.help) {

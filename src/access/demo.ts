@@ -518,6 +518,13 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     name: 'Simon Green',
     roles: [{ org: 'merton.mvsc', role: 'programme_manager' }],
   },
+
+  // Devices
+  {
+    email: 'kiosk.culm@kith.example',
+    name: 'Waiting room kiosk',
+    roles: [{ org: 'culm.centre', role: 'kiosk' }],
+  },
 ]
 
 export interface AccessDemo {

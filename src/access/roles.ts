@@ -1,6 +1,14 @@
 // Who people are in Kith: the roles a membership gives and the kinds of organisation.
 
-export const ROLES = ['referrer', 'link_worker', 'provider', 'programme_manager', 'administrator'] as const
+export const ROLES = [
+  'referrer',
+  'link_worker',
+  'provider',
+  'programme_manager',
+  'administrator',
+  /** A shared self-care kiosk device signed in for its practice (decision 0602). */
+  'kiosk',
+] as const
 export type Role = (typeof ROLES)[number]
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -9,6 +17,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   provider: 'Provider',
   programme_manager: 'Programme manager',
   administrator: 'Administrator',
+  kiosk: 'Self-care kiosk',
 }
 
 export function isRole(value: unknown): value is Role {

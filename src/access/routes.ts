@@ -42,6 +42,8 @@ const ROLE_SUMMARIES: Record<Role, string> = {
     'Keep your services and their access criteria up to date, accept or decline referrals and record attendance.',
   programme_manager: "Set your programme's rules, accredit providers and services, and read what is working.",
   administrator: 'Manage organisations, user accounts and roles, and read the audit log.',
+  kiosk:
+    'A shared device in the waiting room where people record their own blood pressure, weight and height.',
 }
 
 const passwordSchema = z

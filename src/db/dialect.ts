@@ -67,15 +67,31 @@ export function searchWords(text: string): string[] {
 }
 
 /**
- * A condition that the service's text matches every word (by stem). `services` must be in the
- * query under that name. Returns undefined when there are no words.
+ * A condition that the service's search document holds every word (by stem), every one of `all`
+ * and at least one of `any` (internal tokens: letters and digits only). `services` must be in the
+ * query under that name. Undefined when there is nothing to match.
  */
-export function serviceTextMatches(db: Kysely<any>, text: string): RawBuilder<boolean> | undefined {
+export function serviceTextMatches(
+  db: Kysely<any>,
+  text: string,
+  tokens: { all?: string[]; any?: string[] } = {},
+): RawBuilder<boolean> | undefined {
   const words = searchWords(text)
-  if (words.length === 0) return undefined
+  const token = (t: string) => t.replace(/[^a-z0-9]/gi, '')
+  const all = (tokens.all ?? []).map(token).filter(Boolean)
+  const any = (tokens.any ?? []).map(token).filter(Boolean)
+  if (words.length === 0 && all.length === 0 && any.length === 0) return undefined
   if (dialectOf(db) === 'postgres') {
-    return sql<boolean>`services.search_vector @@ plainto_tsquery('english', ${words.join(' ')})`
+    const parts = [...all, ...(any.length > 0 ? [`(${any.join(' | ')})`] : [])]
+    const wordQuery = words.length > 0 ? sql`plainto_tsquery('english', ${words.join(' ')})` : undefined
+    const tokenQuery = parts.length > 0 ? sql`to_tsquery('english', ${parts.join(' & ')})` : undefined
+    const query = wordQuery && tokenQuery ? sql`(${wordQuery} && ${tokenQuery})` : (wordQuery ?? tokenQuery)
+    return sql<boolean>`services.search_vector @@ ${query}`
   }
-  const query = words.map((word) => `"${word}"`).join(' AND ')
-  return sql<boolean>`services.rowid in (select rowid from services_fts where services_fts match ${query})`
+  const parts = [
+    ...words.map((word) => `"${word}"`),
+    ...all.map((t) => `"${t}"`),
+    ...(any.length > 0 ? [`(${any.map((t) => `"${t}"`).join(' OR ')})`] : []),
+  ]
+  return sql<boolean>`services.rowid in (select rowid from services_fts where services_fts match ${parts.join(' AND ')})`
 }

@@ -435,6 +435,8 @@ interface DemoService {
   /** Days since it was last reviewed; over 183 shows as unreviewed. */
   reviewedDaysAgo?: number
   status?: 'active' | 'inactive' | 'temporarily_closed'
+  /** Structured sessions: iCalendar days, opening and closing times. */
+  sessions?: [string, string, string][]
 }
 
 const t = (...labels: string[]) => labels.map(needId)
@@ -452,6 +454,7 @@ export const DEMO_SERVICES: DemoService[] = [
     selfReferral: true,
     criteria: consentOnly,
     schedule: 'Wednesdays, 10am to 11am, from the Culm Valley Integrated Centre for Health',
+    sessions: [['WE', '10:00:00', '11:00:00']],
     cost: 'Free',
     contactName: 'Bill Yeo',
     email: 'amblers@kith.example',
@@ -468,6 +471,7 @@ export const DEMO_SERVICES: DemoService[] = [
     selfReferral: true,
     criteria: consentOnly,
     schedule: 'Tuesdays and Fridays, 9:30am to 12 noon',
+    sessions: [['TU,FR', '09:30:00', '12:00:00']],
     cost: 'Free',
   },
   {
@@ -482,6 +486,7 @@ export const DEMO_SERVICES: DemoService[] = [
     selfReferral: true,
     criteria: consentOnly,
     schedule: 'Thursdays, 2pm to 4pm',
+    sessions: [['TH', '14:00:00', '16:00:00']],
     cost: 'Free; donations for tea welcome',
   },
   {
@@ -635,6 +640,7 @@ export const DEMO_SERVICES: DemoService[] = [
     criteria: consentOnly,
     cost: '£1 a session on prescription',
     schedule: 'Mondays, Wednesdays and Fridays, 11am to 12 noon',
+    sessions: [['MO,WE,FR', '11:00:00', '12:00:00']],
   },
   {
     key: 'luton.social',
@@ -648,6 +654,7 @@ export const DEMO_SERVICES: DemoService[] = [
     criteria: consentOnly,
     cost: 'Free',
     schedule: 'Thursdays, 1pm to 3pm',
+    sessions: [['TH', '13:00:00', '15:00:00']],
   },
   {
     key: 'luton.volunteering',
@@ -709,6 +716,7 @@ export const DEMO_SERVICES: DemoService[] = [
     ageMin: 18,
     cost: '£2 a session towards materials',
     schedule: 'Tuesdays and Thursdays, 10am to 3pm',
+    sessions: [['TU,TH', '10:00:00', '15:00:00']],
     contactName: 'Keith Bramley',
   },
   {
@@ -736,6 +744,7 @@ export const DEMO_SERVICES: DemoService[] = [
     criteria: consentOnly,
     cost: '£5 for lunch',
     schedule: 'Fridays, 12 noon to 2pm',
+    sessions: [['FR', '12:00:00', '14:00:00']],
   },
   {
     key: 'merton.benefits',
@@ -867,6 +876,13 @@ export async function seedDirectoryDemo(
         lastReviewedOn: isoDate(demo.reviewedDaysAgo ?? 20),
         termIds,
         locations,
+        schedules: (demo.sessions ?? []).map(([byday, opensAt, closesAt]) => ({
+          freq: 'WEEKLY',
+          byday,
+          opensAt,
+          closesAt,
+          description: demo.schedule ?? '',
+        })),
       }
       services[demo.key] = await createService(trx, provider, input)
     }

@@ -5,6 +5,7 @@ import { serviceTextMatches } from '../db/dialect.ts'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { Criteria } from '../programmes/criteria.ts'
+import { cellsCovering, searchDocument, termToken } from './search-text.ts'
 import type { ServiceKind, ServiceStatus, Vocabulary } from './taxonomy.ts'
 import './tables.ts'
 
@@ -15,6 +16,16 @@ export interface LocationInput {
   postcode: string | null
   latitude: number | null
   longitude: number | null
+}
+
+export interface ScheduleInput {
+  freq: 'WEEKLY' | 'MONTHLY'
+  /** iCalendar day codes: `MO,WE`. */
+  byday: string
+  /** `HH:MM:SS`, or null. */
+  opensAt: string | null
+  closesAt: string | null
+  description: string
 }
 
 export interface ServiceInput {
@@ -42,6 +53,8 @@ export interface ServiceInput {
   /** Taxonomy term ids. */
   termIds: string[]
   locations: LocationInput[]
+  /** Structured opening times; `schedule` is how they read. */
+  schedules?: ScheduleInput[]
 }
 
 export interface Term {
@@ -66,7 +79,12 @@ export interface Accreditation {
   accreditedTo: string | null
 }
 
-export interface ServiceRecord extends Omit<ServiceInput, 'termIds' | 'locations'> {
+export interface ServiceSchedule extends ScheduleInput {
+  id: string
+}
+
+export interface ServiceRecord extends Omit<ServiceInput, 'termIds' | 'locations' | 'schedules'> {
+  schedules: ServiceSchedule[]
   id: string
   providerOrganisationId: string
   providerName: string
@@ -169,7 +187,13 @@ function columns(input: ServiceInput) {
 }
 
 async function searchText(db: Queryable, input: ServiceInput): Promise<string> {
-  return [input.name, input.description, ...(await termLabels(db, input.termIds))].join('\n')
+  return searchDocument({
+    name: input.name,
+    description: input.description,
+    termLabels: await termLabels(db, input.termIds),
+    termIds: [...new Set(input.termIds)],
+    points: input.locations,
+  })
 }
 
 async function writeChildren(db: Queryable, serviceId: string, input: ServiceInput): Promise<void> {
@@ -179,6 +203,23 @@ async function writeChildren(db: Queryable, serviceId: string, input: ServiceInp
     await db
       .insertInto('service_terms')
       .values(termIds.map((termId) => ({ service_id: serviceId, term_id: termId })))
+      .execute()
+  }
+  await db.deleteFrom('service_schedules').where('service_id', '=', serviceId).execute()
+  if (input.schedules && input.schedules.length > 0) {
+    await db
+      .insertInto('service_schedules')
+      .values(
+        input.schedules.map((schedule) => ({
+          id: newId(),
+          service_id: serviceId,
+          freq: schedule.freq,
+          byday: schedule.byday,
+          opens_at: schedule.opensAt,
+          closes_at: schedule.closesAt,
+          description: schedule.description,
+        })),
+      )
       .execute()
   }
   await db.deleteFrom('service_locations').where('service_id', '=', serviceId).execute()
@@ -261,8 +302,14 @@ function parseCriteria(text: string): Criteria {
   }
 }
 
-function toRecord(row: ServiceRow, terms: Term[], locations: ServiceLocation[]): ServiceRecord {
+function toRecord(
+  row: ServiceRow,
+  terms: Term[],
+  locations: ServiceLocation[],
+  schedules: ServiceSchedule[],
+): ServiceRecord {
   return {
+    schedules,
     id: row.id,
     providerOrganisationId: row.provider_organisation_id,
     providerName: row.provider_name,
@@ -319,6 +366,12 @@ export async function getServiceRecords(db: Queryable, ids: string[]): Promise<S
     .orderBy('name')
     .orderBy('id')
     .execute()
+  const scheduleRows = await db
+    .selectFrom('service_schedules')
+    .selectAll()
+    .where('service_id', 'in', ids)
+    .orderBy('id')
+    .execute()
   const byId = new Map(
     rows.map((row) => [
       row.id,
@@ -335,6 +388,16 @@ export async function getServiceRecords(db: Queryable, ids: string[]): Promise<S
             postcode: location.postcode,
             latitude: location.latitude === null ? null : Number(location.latitude),
             longitude: location.longitude === null ? null : Number(location.longitude),
+          })),
+        scheduleRows
+          .filter((schedule) => schedule.service_id === row.id)
+          .map((schedule) => ({
+            id: schedule.id,
+            freq: schedule.freq === 'MONTHLY' ? 'MONTHLY' : 'WEEKLY',
+            byday: schedule.byday,
+            opensAt: schedule.opens_at,
+            closesAt: schedule.closes_at,
+            description: schedule.description,
           })),
       ),
     ]),
@@ -415,6 +478,18 @@ export interface SearchFilters {
   status?: ServiceStatus | 'any'
   /** Narrowed to these providers. */
   organisationIds?: string[]
+  /** Services tagged with any term of this vocabulary (an Open Referral taxonomy). */
+  vocabulary?: string
+  /** Open Referral: the service's minimum age is at least this. */
+  minimumAge?: number
+  /** Open Referral: the service's maximum age is at most this. */
+  maximumAge?: number
+  /** An iCalendar day code (`MO`): services with a schedule on that day. */
+  day?: string
+  /** `HH:MM:SS`: services with a schedule opening at or after this. */
+  startTime?: string
+  /** `HH:MM:SS`: services with a schedule closing at or before this. */
+  endTime?: string
   page: number
   perPage: number
 }
@@ -449,19 +524,14 @@ function filtered(db: Queryable, filters: SearchFilters) {
   let query = db.selectFrom('services')
   const status = filters.status ?? 'active'
   if (status !== 'any') query = query.where('services.status', '=', status)
-  if (filters.text) {
-    const match = serviceTextMatches(db, filters.text)
-    if (match) query = query.where(match)
-  }
-  if (filters.termId) {
-    const termId = filters.termId
-    query = query.where('services.id', 'in', (sub) =>
-      sub
-        .selectFrom('service_terms')
-        .select('service_terms.service_id')
-        .where('service_terms.term_id', '=', termId),
-    )
-  }
+  // Words, category and place are answered together by the full-text index (decision 0100).
+  const match = serviceTextMatches(db, filters.text ?? '', {
+    all: filters.termId ? [termToken(filters.termId)] : [],
+    any: filters.near
+      ? cellsCovering(filters.near.latitude, filters.near.longitude, filters.near.radiusKm)
+      : [],
+  })
+  if (match) query = query.where(match)
   if (filters.kind) query = query.where('services.kind', '=', filters.kind)
   if (filters.selfReferral !== undefined)
     query = query.where('services.self_referral', '=', filters.selfReferral ? 1 : 0)
@@ -470,6 +540,29 @@ function filtered(db: Queryable, filters: SearchFilters) {
     query = query
       .where((eb) => eb.or([eb('services.age_min', 'is', null), eb('services.age_min', '<=', age)]))
       .where((eb) => eb.or([eb('services.age_max', 'is', null), eb('services.age_max', '>=', age)]))
+  }
+  if (filters.vocabulary) {
+    const vocabulary = filters.vocabulary
+    query = query.where('services.id', 'in', (sub) =>
+      sub
+        .selectFrom('service_terms')
+        .innerJoin('taxonomy_terms', 'taxonomy_terms.id', 'service_terms.term_id')
+        .select('service_terms.service_id')
+        .where('taxonomy_terms.vocabulary', '=', vocabulary),
+    )
+  }
+  if (filters.minimumAge !== undefined) query = query.where('services.age_min', '>=', filters.minimumAge)
+  if (filters.maximumAge !== undefined) query = query.where('services.age_max', '<=', filters.maximumAge)
+  if (filters.day || filters.startTime || filters.endTime) {
+    const { day, startTime, endTime } = filters
+    query = query.where('services.id', 'in', (sub) => {
+      let schedules = sub.selectFrom('service_schedules').select('service_schedules.service_id')
+      if (day)
+        schedules = schedules.where(sql<string>`',' || service_schedules.byday || ','`, 'like', `%,${day},%`)
+      if (startTime) schedules = schedules.where('service_schedules.opens_at', '>=', startTime)
+      if (endTime) schedules = schedules.where('service_schedules.closes_at', '<=', endTime)
+      return schedules
+    })
   }
   if (filters.organisationIds) {
     query = query.where(
@@ -497,15 +590,9 @@ export async function searchServices(db: Queryable, filters: SearchFilters): Pro
     return { total: Number(counted.count), hits: rows.map((row) => ({ id: row.id })) }
   }
   const { latitude, longitude, radiusKm } = filters.near
-  const dLat = radiusKm / 111.2
-  const dLng = radiusKm / (111.32 * Math.max(0.05, Math.cos((latitude * Math.PI) / 180)))
   const rows = await filtered(db, filters)
     .innerJoin('service_locations', 'service_locations.service_id', 'services.id')
     .select(['services.id', 'services.name', 'service_locations.latitude', 'service_locations.longitude'])
-    .where('service_locations.latitude', '>=', latitude - dLat)
-    .where('service_locations.latitude', '<=', latitude + dLat)
-    .where('service_locations.longitude', '>=', longitude - dLng)
-    .where('service_locations.longitude', '<=', longitude + dLng)
     .execute()
   const nearest = new Map<string, { name: string; distanceKm: number }>()
   for (const row of rows) {
@@ -528,6 +615,113 @@ export async function searchServices(db: Queryable, filters: SearchFilters): Pro
       .slice(offset, offset + filters.perPage)
       .map(([id, hit]) => ({ id, distanceKm: hit.distanceKm })),
   }
+}
+
+/** Service-at-location pairs (an Open Referral list): one row per location of a matching service. */
+export async function searchServiceLocations(
+  db: Queryable,
+  filters: SearchFilters,
+): Promise<{ total: number; hits: { serviceId: string; locationId: string; distanceKm?: number }[] }> {
+  const offset = (filters.page - 1) * filters.perPage
+  const base = filtered(db, filters).innerJoin(
+    'service_locations',
+    'service_locations.service_id',
+    'services.id',
+  )
+  if (!filters.near) {
+    const counted = await base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+    const rows = await base
+      .select(['services.id as service_id', 'service_locations.id as location_id'])
+      .orderBy('services.name')
+      .orderBy('service_locations.id')
+      .limit(filters.perPage)
+      .offset(offset)
+      .execute()
+    return {
+      total: Number(counted.count),
+      hits: rows.map((row) => ({ serviceId: row.service_id, locationId: row.location_id })),
+    }
+  }
+  const { latitude, longitude, radiusKm } = filters.near
+  const rows = await base
+    .select([
+      'services.id as service_id',
+      'service_locations.id as location_id',
+      'service_locations.latitude',
+      'service_locations.longitude',
+    ])
+    .execute()
+  const hits = rows
+    .flatMap((row) => {
+      if (row.latitude === null || row.longitude === null) return []
+      const d = distanceKm(
+        { latitude, longitude },
+        { latitude: Number(row.latitude), longitude: Number(row.longitude) },
+      )
+      return d <= radiusKm ? [{ serviceId: row.service_id, locationId: row.location_id, distanceKm: d }] : []
+    })
+    .sort((a, b) => a.distanceKm - b.distanceKm || a.locationId.localeCompare(b.locationId))
+  return { total: hits.length, hits: hits.slice(offset, offset + filters.perPage) }
+}
+
+export async function serviceIdOfLocation(db: Queryable, locationId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('service_locations')
+    .select('service_id')
+    .where('id', '=', locationId)
+    .executeTakeFirst()
+  return row?.service_id
+}
+
+// Taxonomies ------------------------------------------------------------------------------------
+
+export interface Taxonomy {
+  id: string
+  code: string
+  name: string
+  description: string
+  uri: string | null
+  version: string | null
+}
+
+export async function listTaxonomies(db: Queryable): Promise<Taxonomy[]> {
+  return db.selectFrom('taxonomies').selectAll().orderBy('name').execute()
+}
+
+export async function ensureTaxonomy(
+  db: Queryable,
+  taxonomy: Omit<Taxonomy, 'id'> & { id?: string },
+): Promise<Taxonomy> {
+  const found = await db
+    .selectFrom('taxonomies')
+    .selectAll()
+    .where('code', '=', taxonomy.code)
+    .executeTakeFirst()
+  if (found) return found
+  const row = { ...taxonomy, id: taxonomy.id ?? newId() }
+  await db.insertInto('taxonomies').values(row).execute()
+  return row
+}
+
+export async function countTerms(db: Queryable): Promise<number> {
+  const row = await db
+    .selectFrom('taxonomy_terms')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+export async function pageOfTerms(db: Queryable, page: number, perPage: number): Promise<Term[]> {
+  const rows = await db
+    .selectFrom('taxonomy_terms')
+    .selectAll()
+    .orderBy('vocabulary')
+    .orderBy('label')
+    .orderBy('id')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute()
+  return rows.map(toTerm)
 }
 
 // Accreditation ---------------------------------------------------------------------------------
@@ -616,3 +810,28 @@ export async function countPostcodes(db: Queryable): Promise<number> {
 }
 
 export type { Vocabulary }
+
+export async function providerIdsWithServices(db: Queryable): Promise<string[]> {
+  const rows = await db.selectFrom('services').select('provider_organisation_id').distinct().execute()
+  return rows.map((r) => r.provider_organisation_id)
+}
+
+export async function getAccreditation(
+  db: Queryable,
+  id: string,
+): Promise<{ id: string; programmeId: string } | undefined> {
+  const row = await db
+    .selectFrom('accreditations')
+    .select(['id', 'programme_id'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row && { id: row.id, programmeId: row.programme_id }
+}
+
+export async function setServiceProvider(db: Queryable, id: string, organisationId: string): Promise<void> {
+  await db
+    .updateTable('services')
+    .set({ provider_organisation_id: organisationId, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}

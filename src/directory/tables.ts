@@ -81,6 +81,29 @@ export interface PostcodeTable {
   longitude: number
 }
 
+export interface ServiceScheduleTable {
+  id: string
+  service_id: string
+  /** `WEEKLY` or `MONTHLY`. */
+  freq: string
+  /** iCalendar day codes, comma-separated: `MO,WE`. */
+  byday: string
+  /** `HH:MM:SS`. */
+  opens_at: string | null
+  closes_at: string | null
+  description: string
+}
+
+export interface TaxonomyTable {
+  id: string
+  /** The `vocabulary` of its terms. */
+  code: string
+  name: string
+  description: string
+  uri: string | null
+  version: string | null
+}
+
 declare module '../db/schema.ts' {
   interface Tables {
     services: ServiceTable
@@ -89,5 +112,7 @@ declare module '../db/schema.ts' {
     service_locations: ServiceLocationTable
     accreditations: AccreditationTable
     postcodes: PostcodeTable
+    service_schedules: ServiceScheduleTable
+    taxonomies: TaxonomyTable
   }
 }

@@ -14,6 +14,7 @@ import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import { findServiceByName, getService, suggestServices } from '../directory/index.ts'
 import { notify } from '../interop/notifications.ts'
 import type { ConsentInput, Person, PersonInput, PersonSummary } from '../people/person.ts'
 import { createPersonRecord, readPerson, recordConsent } from '../people/records.ts'
@@ -83,6 +84,8 @@ export interface ReferralTarget {
   replyDeadlines: ReplyDeadlines
   /** A programme's pathway; null for a service. */
   pathway: Pathway | null
+  /** A programme's link workers (told of new referrals); empty for a service. */
+  linkWorkerIds: string[]
 }
 
 /** A suggested service: one that matches the person's needs and whose rules they meet, or a redirect. */
@@ -92,28 +95,34 @@ export interface Suggestion {
   why: string
 }
 
-/** How directory services become targets and suggestions; set once the directory is present. */
-export interface ServiceDirectory {
-  target(db: Queryable, serviceId: string): Promise<ReferralTarget | undefined>
-  suggest(
-    db: Queryable,
-    input: { needs: string[]; facts: EligibilityFacts; result: EligibilityResult; excludeServiceId?: string },
-  ): Promise<Suggestion[]>
+const DEFAULT_NEED_LABEL = (code: string) => {
+  const words = code.replace(/-/g, ' ')
+  return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
-const NO_DIRECTORY: ServiceDirectory = {
-  target: async () => undefined,
-  suggest: async () => [],
-}
-let directory: ServiceDirectory = NO_DIRECTORY
-
-/** Lets directory services be referral targets (called once, where the directory is wired in). */
-export function useServiceDirectory(services: ServiceDirectory): void {
-  directory = services
+/** A directory service as a referral target: its provider receives the referral. */
+async function serviceTarget(db: Queryable, serviceId: string): Promise<ReferralTarget | undefined> {
+  const service = await getService(db, serviceId)
+  if (!service || service.status !== 'active') return undefined
+  return {
+    kind: 'service',
+    id: service.id,
+    programmeId: null,
+    serviceId: service.id,
+    name: service.name,
+    description: '',
+    criteria: service.criteria,
+    receivingOrganisationId: service.providerOrganisationId,
+    selfReferralAllowed: service.selfReferral,
+    needs: service.termCodes.map((code) => ({ id: code, label: DEFAULT_NEED_LABEL(code) })),
+    replyDeadlines: DEFAULT_REPLY_DEADLINES,
+    pathway: null,
+    linkWorkerIds: [],
+  }
 }
 
 export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<ReferralTarget | undefined> {
-  if ('serviceId' in ref) return directory.target(db, ref.serviceId)
+  if ('serviceId' in ref) return serviceTarget(db, ref.serviceId)
   const programme = await getProgramme(db, ref.programmeId)
   if (!programme) return undefined
   return {
@@ -129,6 +138,7 @@ export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<Refe
     needs: programme.needs,
     replyDeadlines: programme.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
     pathway: programme.pathway,
+    linkWorkerIds: programme.linkWorkers.map((worker) => worker.userId),
   }
 }
 
@@ -137,7 +147,19 @@ export async function suggestionsFor(
   db: Queryable,
   input: { needs: string[]; facts: EligibilityFacts; result: EligibilityResult; excludeServiceId?: string },
 ): Promise<Suggestion[]> {
-  return directory.suggest(db, input)
+  const suggestions: Suggestion[] = []
+  // A redirect that applied names the service to go to instead: it comes first.
+  for (const redirect of input.result.redirects) {
+    const service = await findServiceByName(db, redirect.toServiceName)
+    if (service && service.status === 'active' && service.id !== input.excludeServiceId)
+      suggestions.push({ serviceId: service.id, name: service.name, why: redirect.message })
+  }
+  const suggested = await suggestServices(db, { needs: input.needs, facts: input.facts, limit: 10 })
+  for (const { service, why } of suggested) {
+    if (service.id === input.excludeServiceId || suggestions.some((s) => s.serviceId === service.id)) continue
+    suggestions.push({ serviceId: service.id, name: service.name, why })
+  }
+  return suggestions.slice(0, 10)
 }
 
 export interface EligibilityCheck {
@@ -686,7 +708,11 @@ export async function createReferral(
       recordId: referralId,
       detail: { personId, outcome: eligibility.outcome, target: target.kind },
     })
-    for (const userId of await receivingTeam(trx, target.programmeId, target.receivingOrganisationId)) {
+    const team =
+      target.linkWorkerIds.length > 0
+        ? target.linkWorkerIds
+        : await receivingTeam(trx, target.programmeId, target.receivingOrganisationId)
+    for (const userId of team) {
       await notify(
         trx,
         {

@@ -7,6 +7,8 @@ import { addLinkWorker, createProgramme, setProgrammePractices } from '../progra
 import { createAccount } from '../web/testing.ts'
 import type { ReferralInput } from './index.ts'
 
+let practices = 0
+
 export async function referralSetUp(db: Db, settings: Partial<ProgrammeSettings> = {}) {
   const area = await createOrganisation(db, {
     name: 'Merton',
@@ -26,7 +28,7 @@ export async function referralSetUp(db: Db, settings: Partial<ProgrammeSettings>
     name: 'High Street Wimbledon Surgery',
     kind: 'practice',
     parentId: area,
-    odsCode: 'Z90001',
+    odsCode: `Z9${String(++practices).padStart(4, '0')}`,
     postcode: null,
   })
   const programmeId = await createProgramme(db, {

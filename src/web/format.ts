@@ -76,14 +76,15 @@ export function formatPostcode(value: string | null | undefined): string {
 }
 
 /** The calendar date in London for an instant: `2026-11-22`. */
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+
 export function londonDate(value: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  })
-  return parts.format(value)
+  return LONDON_DATE.format(value)
 }
 
 /** `3 people`, `1 person` */

@@ -1,0 +1,244 @@
+// Attendance pages. A link worker issues, reissues and revokes a person's card and sees their
+// check-ins; a provider records attendance by scanning a card with the camera (where the browser
+// can read QR codes) or by typing the code under it, which always works.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { rolesAccess } from '../access/permissions.ts'
+import type { CurrentUser } from '../access/users.ts'
+import { organisationsWhere } from '../access/users.ts'
+import type { Queryable } from '../db/schema.ts'
+import { getService } from '../directory/index.ts'
+// The directory's index has no list of a provider's services yet; its store's is used meanwhile.
+import { serviceIdsOfProviders } from '../directory/store.ts'
+import { programmeForPersonOrNotFound } from '../outcomes/access.ts'
+import { readPerson } from '../people/records.ts'
+import { listProgrammes } from '../programmes/store.ts'
+import type { AppContext } from '../web/context.ts'
+import { formErrors, parseOrThrow } from '../web/forms.ts'
+import { badRequest } from '../web/problem.ts'
+import { cardQrSvg, EXAMPLE_CODE, formatCardCode } from './cards.ts'
+import { type Activity, cardsOf, checkIn, checkInsOf, issueCard, revokeCard } from './store.ts'
+
+const LINK_WORKER = rolesAccess('link_worker')
+const SCAN = rolesAccess('provider', 'link_worker')
+/** Guessing codes is hopeless behind a limit (decision 0010). */
+const SCAN_LIMIT = { max: 60, timeWindow: '1 minute' }
+
+type Body = Record<string, unknown>
+
+export const attendancePath = (programmeId: string, personId: string) =>
+  `/attendance/programmes/${programmeId}/people/${personId}`
+
+/**
+ * The activities a user may record attendance at: the directory services of the organisations
+ * where they are a provider (or link worker). An organisation with no services listed stands for
+ * its own activities, so attendance can be recorded before its services are in the directory.
+ */
+export async function activitiesOf(db: Queryable, user: CurrentUser): Promise<Activity[]> {
+  const organisations = organisationsWhere(user, 'provider', 'link_worker')
+  const services = await Promise.all(
+    (await serviceIdsOfProviders(db, organisations)).map((id) => getService(db, id)),
+  )
+  const activities: Activity[] = []
+  for (const id of organisations) {
+    const own = services.filter((s) => s !== undefined && s.providerOrganisationId === id)
+    if (own.length === 0) {
+      const name = user.memberships.find((m) => m.organisationId === id)?.organisationName ?? 'Activity'
+      activities.push({ serviceId: id, serviceName: name })
+    }
+    for (const service of own)
+      if (service) activities.push({ serviceId: service.id, serviceName: service.name })
+  }
+  return activities
+}
+
+export function attendanceRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context
+
+  context.navigation.push({
+    text: 'Record attendance',
+    href: '/attendance/scan',
+    roles: ['provider'],
+    order: 50,
+  })
+  context.homeCards.push({
+    roles: ['provider'],
+    heading: 'Record attendance',
+    description: 'Scan a person’s attendance card, or type the code under the QR code, at each session.',
+    href: '/attendance/scan',
+    order: 20,
+  })
+
+  // A person's card and attendance -----------------------------------------------------------
+
+  app.get(
+    '/attendance/programmes/:programmeId/people/:personId',
+    { config: { access: LINK_WORKER } },
+    async (request, reply) => {
+      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
+      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const person = await readPerson(db, request.actor, personId, { page: 'attendance' })
+      const cards = await cardsOf(db, personId, programmeId)
+      const checkIns = await checkInsOf(db, personId, programmeId)
+      const saved = (request.query as { saved?: string }).saved
+      return reply.view('attendance/views/person.njk', {
+        pageTitle: 'Attendance card',
+        programme,
+        person,
+        current: cards.find((c) => c.status === 'active'),
+        cards,
+        checkIns,
+        action: attendancePath(programmeId, personId),
+        flash: saved === 'revoked' ? 'The card has been revoked: it no longer works.' : undefined,
+      })
+    },
+  )
+
+  app.post(
+    '/attendance/programmes/:programmeId/people/:personId/card',
+    { config: { access: LINK_WORKER } },
+    async (request, reply) => {
+      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
+      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const person = await readPerson(db, request.actor, personId, { page: 'attendance-card' })
+      const issued = await issueCard(db, request.actor, personId, programmeId)
+      // The card is drawn once, now: only digests of its token and code are kept.
+      reply.header('cache-control', 'no-store')
+      return reply.view('attendance/views/card.njk', {
+        pageTitle: 'Attendance card',
+        back: { href: attendancePath(programmeId, personId), text: 'Attendance' },
+        firstName: person?.givenName,
+        programme,
+        qr: await cardQrSvg(issued.token, { label: 'QR code of the attendance card' }),
+        code: formatCardCode(issued.code),
+      })
+    },
+  )
+
+  app.post(
+    '/attendance/programmes/:programmeId/people/:personId/card/revoke',
+    { config: { access: LINK_WORKER } },
+    async (request, reply) => {
+      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
+      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      if (!(await revokeCard(db, request.actor, personId, programmeId)))
+        throw badRequest('There is no card to revoke.')
+      return reply.redirect(`${attendancePath(programmeId, personId)}?saved=revoked`, 303)
+    },
+  )
+
+  // Scanning ---------------------------------------------------------------------------------
+
+  async function scanView(user: CurrentUser, values: Body, extra: Record<string, unknown> = {}) {
+    const programmes = await listProgrammes(db)
+    const activities = await activitiesOf(db, user)
+    return {
+      pageTitle: 'Record attendance',
+      exampleCode: EXAMPLE_CODE,
+      programmeItems: [
+        { value: '', text: 'Choose a programme' },
+        ...programmes.map((p) => ({ value: p.id, text: p.name, selected: values.programmeId === p.id })),
+      ],
+      activityItems: activities.map((a, index) => ({
+        value: a.serviceId,
+        text: a.serviceName,
+        selected: values.serviceId ? values.serviceId === a.serviceId : index === 0,
+      })),
+      values,
+      ...extra,
+    }
+  }
+
+  app.get('/attendance/scan', { config: { access: SCAN } }, async (request, reply) => {
+    const query = request.query as { programmeId?: string; serviceId?: string }
+    return reply.view(
+      'attendance/views/scan.njk',
+      await scanView(request.user!, { programmeId: query.programmeId, serviceId: query.serviceId }),
+    )
+  })
+
+  app.post(
+    '/attendance/scan',
+    { config: { access: SCAN, rateLimit: SCAN_LIMIT } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const user = request.user!
+      const body = (request.body ?? {}) as Body
+      const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '')
+      const values = { programmeId: text('programmeId'), serviceId: text('serviceId'), code: '' }
+      const problems: { field: string; message: string }[] = []
+      const programmes = await listProgrammes(db)
+      if (!programmes.some((p) => p.id === values.programmeId))
+        problems.push({ field: 'programmeId', message: 'Choose the programme the person’s card is for' })
+      const activity = (await activitiesOf(db, user)).find((a) => a.serviceId === values.serviceId)
+      if (!activity) problems.push({ field: 'serviceId', message: 'Choose the activity' })
+      if (problems.length === 0 && activity) {
+        const result = await checkIn(db, request.actor, {
+          presented: { scanned: text('scanned'), code: text('code') },
+          programmeId: values.programmeId,
+          activity,
+          at: context.now(),
+        })
+        if (result.outcome !== 'refused') {
+          return reply.view(
+            'attendance/views/scan.njk',
+            await scanView(user, values, {
+              result: { ...result, card: `…${result.codeHint}`, service: activity.serviceName },
+            }),
+          )
+        }
+        problems.push({ field: result.field, message: result.message })
+      }
+      return reply
+        .status(400)
+        .view(
+          'attendance/views/scan.njk',
+          await scanView(user, { ...values, code: text('code') }, { errors: formErrors(problems) }),
+        )
+    },
+  )
+
+  // JSON API ---------------------------------------------------------------------------------
+
+  const checkInBody = z.object({
+    programmeId: z.string().min(1),
+    serviceId: z.string().min(1),
+    code: z.string().optional(),
+    scanned: z.string().optional(),
+  })
+  context.api.add({
+    method: 'post',
+    path: '/api/v1/check-ins',
+    summary: 'Record attendance at an activity for a scanned or typed attendance card',
+    tags: ['Attendance'],
+    requestBody: checkInBody,
+    response: z.object({ outcome: z.enum(['recorded', 'duplicate']), checkedInAt: z.string() }),
+  })
+  app.post(
+    '/api/v1/check-ins',
+    { config: { access: SCAN, rateLimit: SCAN_LIMIT } },
+    async (request, reply) => {
+      const input = parseOrThrow(checkInBody, request.body)
+      const activity = (await activitiesOf(db, request.user!)).find((a) => a.serviceId === input.serviceId)
+      if (!activity)
+        throw badRequest('You cannot record attendance at that activity.', [
+          { field: 'serviceId', message: 'Choose one of your activities' },
+        ])
+      const result = await checkIn(db, request.actor, {
+        presented: {
+          ...(input.scanned ? { scanned: input.scanned } : {}),
+          ...(input.code ? { code: input.code } : {}),
+        },
+        programmeId: input.programmeId,
+        activity,
+        at: context.now(),
+      })
+      if (result.outcome === 'refused')
+        throw badRequest(result.message, [{ field: result.field, message: result.message }])
+      return reply.status(result.outcome === 'recorded' ? 201 : 200).send({
+        outcome: result.outcome,
+        checkedInAt: result.checkedInAt,
+      })
+    },
+  )
+}

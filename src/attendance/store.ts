@@ -1,0 +1,342 @@
+// Attendance cards, check-ins and kiosk readings: the capability's queries and the operations on
+// them that write a person's record, each with its audit event in the same transaction.
+// Tokens and codes are stored only as digests (decision 0010).
+
+import { type Actor, audit } from '../access/audit.ts'
+import { digest } from '../access/secrets.ts'
+import { newId, nowIso } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import { londonDate } from '../web/format.ts'
+import { newCard, parseCardCode, tokenFromScan } from './cards.ts'
+import type { AttendanceCardTable, CardStatus } from './tables.ts'
+import './tables.ts'
+
+function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+export interface CardSummary {
+  id: string
+  personId: string
+  programmeId: string
+  status: CardStatus
+  /** The code's last three characters. */
+  codeHint: string
+  issuedAt: string
+  endedAt: string | null
+}
+
+function summary(row: AttendanceCardTable): CardSummary {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    programmeId: row.programme_id,
+    status: row.status,
+    codeHint: row.code_hint,
+    issuedAt: row.issued_at,
+    endedAt: row.ended_at,
+  }
+}
+
+/** The person's cards in the programme, newest first. */
+export async function cardsOf(db: Queryable, personId: string, programmeId: string): Promise<CardSummary[]> {
+  const rows = await db
+    .selectFrom('attendance_cards')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
+    .orderBy('issued_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
+  return rows.map(summary)
+}
+
+export interface IssuedCard {
+  card: CardSummary
+  /** Shown once, to print: only digests are kept. */
+  token: string
+  code: string
+}
+
+/**
+ * Issues the person a card for the programme; any card they hold already is replaced (its token
+ * and code stop working). Audited.
+ */
+export async function issueCard(
+  db: Queryable,
+  actor: Actor,
+  personId: string,
+  programmeId: string,
+): Promise<IssuedCard> {
+  return inTransaction(db, async (trx) => {
+    const now = nowIso()
+    const replaced = await trx
+      .updateTable('attendance_cards')
+      .set({ status: 'replaced', ended_at: now, ended_by_user_id: actor.userId })
+      .where('person_id', '=', personId)
+      .where('programme_id', '=', programmeId)
+      .where('status', '=', 'active')
+      .executeTakeFirst()
+    for (;;) {
+      const { token, code } = newCard()
+      const clash = await trx
+        .selectFrom('attendance_cards')
+        .select('id')
+        .where((eb) => eb.or([eb('token_digest', '=', digest(token)), eb('code_digest', '=', digest(code))]))
+        .executeTakeFirst()
+      if (clash) continue
+      const row: AttendanceCardTable = {
+        id: newId(),
+        token_digest: digest(token),
+        code_digest: digest(code),
+        code_hint: code.slice(-3),
+        person_id: personId,
+        programme_id: programmeId,
+        status: 'active',
+        issued_at: now,
+        issued_by_user_id: actor.userId,
+        ended_at: null,
+        ended_by_user_id: null,
+      }
+      await trx.insertInto('attendance_cards').values(row).execute()
+      await audit(trx, actor, {
+        action: 'attendance-card.issue',
+        recordType: 'person',
+        recordId: personId,
+        detail: { cardId: row.id, programmeId, replaced: Number(replaced.numUpdatedRows) },
+      })
+      return { card: summary(row), token, code }
+    }
+  })
+}
+
+/** Revokes the person's live card in the programme. False when they hold none. Audited. */
+export async function revokeCard(
+  db: Queryable,
+  actor: Actor,
+  personId: string,
+  programmeId: string,
+): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const card = await trx
+      .selectFrom('attendance_cards')
+      .select('id')
+      .where('person_id', '=', personId)
+      .where('programme_id', '=', programmeId)
+      .where('status', '=', 'active')
+      .executeTakeFirst()
+    if (!card) return false
+    await trx
+      .updateTable('attendance_cards')
+      .set({ status: 'revoked', ended_at: nowIso(), ended_by_user_id: actor.userId })
+      .where('id', '=', card.id)
+      .execute()
+    await audit(trx, actor, {
+      action: 'attendance-card.revoke',
+      recordType: 'person',
+      recordId: personId,
+      detail: { cardId: card.id, programmeId },
+    })
+    return true
+  })
+}
+
+/** What was presented: a camera's reading (`scanned`) or a typed short code (`code`). */
+export interface Presented {
+  scanned?: string
+  code?: string
+}
+
+export type CardLookup =
+  | { ok: true; card: CardSummary; method: 'scan' | 'code' }
+  | { ok: false; field: 'code'; message: string }
+
+/**
+ * The live card presented, or a message to show: a code that is mistyped, unknown, replaced or
+ * revoked. Nothing about the card's holder is in a message.
+ */
+export async function lookUpCard(db: Queryable, presented: Presented): Promise<CardLookup> {
+  let row: AttendanceCardTable | undefined
+  let method: 'scan' | 'code'
+  const scanned = presented.scanned?.trim()
+  if (scanned) {
+    const token = tokenFromScan(scanned)
+    if (!token)
+      return {
+        ok: false,
+        field: 'code',
+        message: 'That QR code is not a Kith attendance card. Type the code printed under it instead',
+      }
+    row = await db
+      .selectFrom('attendance_cards')
+      .selectAll()
+      .where('token_digest', '=', digest(token))
+      .executeTakeFirst()
+    method = 'scan'
+  } else {
+    const parsed = parseCardCode(presented.code ?? '')
+    if (!parsed.ok) return { ok: false, field: 'code', message: parsed.message }
+    row = await db
+      .selectFrom('attendance_cards')
+      .selectAll()
+      .where('code_digest', '=', digest(parsed.code))
+      .executeTakeFirst()
+    method = 'code'
+  }
+  if (!row)
+    return {
+      ok: false,
+      field: 'code',
+      message: 'No card has this code. Check the card and enter the code again',
+    }
+  if (row.status === 'revoked')
+    return {
+      ok: false,
+      field: 'code',
+      message:
+        'This card has been cancelled and cannot be used. The person can ask their link worker for a new card',
+    }
+  if (row.status === 'replaced')
+    return {
+      ok: false,
+      field: 'code',
+      message: 'This card has been replaced by a newer one and cannot be used. Ask for the newest card',
+    }
+  return { ok: true, card: summary(row), method }
+}
+
+export interface Activity {
+  serviceId: string
+  serviceName: string
+}
+
+export type CheckInResult =
+  | { outcome: 'recorded'; checkedInAt: string; codeHint: string }
+  | { outcome: 'duplicate'; checkedInAt: string; codeHint: string }
+  | { outcome: 'refused'; field: 'code' | 'programmeId'; message: string }
+
+/**
+ * Records attendance at an activity for the card presented. A card of another programme, or one
+ * that is revoked or replaced, is refused; a second check-in for the same person, activity and
+ * day (the session) is a duplicate and records nothing.
+ */
+export async function checkIn(
+  db: Queryable,
+  actor: Actor,
+  input: { presented: Presented; programmeId: string; activity: Activity; at: Date },
+): Promise<CheckInResult> {
+  return inTransaction(db, async (trx) => {
+    const found = await lookUpCard(trx, input.presented)
+    if (!found.ok) return { outcome: 'refused', field: found.field, message: found.message }
+    const { card } = found
+    if (card.programmeId !== input.programmeId)
+      return {
+        outcome: 'refused',
+        field: 'code',
+        message:
+          'This card belongs to a different programme, so attendance was not recorded. Check the programme chosen',
+      }
+    const sessionDate = londonDate(input.at)
+    const existing = await trx
+      .selectFrom('check_ins')
+      .select('checked_in_at')
+      .where('person_id', '=', card.personId)
+      .where('service_id', '=', input.activity.serviceId)
+      .where('session_date', '=', sessionDate)
+      .executeTakeFirst()
+    if (existing)
+      return { outcome: 'duplicate', checkedInAt: existing.checked_in_at, codeHint: card.codeHint }
+    const id = newId()
+    const checkedInAt = input.at.toISOString()
+    await trx
+      .insertInto('check_ins')
+      .values({
+        id,
+        card_id: card.id,
+        person_id: card.personId,
+        programme_id: card.programmeId,
+        service_id: input.activity.serviceId,
+        service_name: input.activity.serviceName,
+        session_date: sessionDate,
+        checked_in_at: checkedInAt,
+        recorded_by_user_id: actor.userId,
+        method: found.method,
+      })
+      .execute()
+    await audit(trx, actor, {
+      action: 'check-in.create',
+      recordType: 'person',
+      recordId: card.personId,
+      detail: { checkInId: id, serviceId: input.activity.serviceId, method: found.method },
+    })
+    return { outcome: 'recorded', checkedInAt, codeHint: card.codeHint }
+  })
+}
+
+export interface CheckIn {
+  id: string
+  serviceId: string
+  serviceName: string
+  sessionDate: string
+  checkedInAt: string
+  method: 'scan' | 'code'
+}
+
+/** The person's check-ins in the programme, newest first. */
+export async function checkInsOf(db: Queryable, personId: string, programmeId: string): Promise<CheckIn[]> {
+  const rows = await db
+    .selectFrom('check_ins')
+    .select(['id', 'service_id', 'service_name', 'session_date', 'checked_in_at', 'method'])
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
+    .orderBy('checked_in_at', 'desc')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    serviceId: row.service_id,
+    serviceName: row.service_name,
+    sessionDate: row.session_date,
+    checkedInAt: row.checked_in_at,
+    method: row.method,
+  }))
+}
+
+export interface PrescriptionAttendance {
+  /** Sessions attended at the prescribed service between its start and end. */
+  attended: number
+  expected: number | null
+  /** attended ÷ expected, when sessions are expected. */
+  share: number | null
+  sessions: string[]
+}
+
+/**
+ * Attendance against a prescription: the person's check-ins at the prescribed service from its
+ * start to its end (or to now when it has no end), against the sessions expected.
+ */
+export async function attendanceOfPrescription(
+  db: Queryable,
+  prescription: {
+    personId: string
+    serviceId: string
+    start: string
+    end: string | null
+    expectedSessions: number | null
+  },
+): Promise<PrescriptionAttendance> {
+  let query = db
+    .selectFrom('check_ins')
+    .select('session_date')
+    .where('person_id', '=', prescription.personId)
+    .where('service_id', '=', prescription.serviceId)
+    .where('session_date', '>=', prescription.start.slice(0, 10))
+  if (prescription.end) query = query.where('session_date', '<=', prescription.end.slice(0, 10))
+  const rows = await query.orderBy('session_date').execute()
+  const expected = prescription.expectedSessions
+  return {
+    attended: rows.length,
+    expected,
+    share: expected ? rows.length / expected : null,
+    sessions: rows.map((row) => row.session_date),
+  }
+}

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { checkInsOf } from '../attendance/store.ts'
+import { describeEachDatabase } from '../db/testing.ts'
+import { seedDemo } from '../demo.ts'
+import { kioskReadingsOf } from '../kiosk/store.ts'
+import { findInstrument } from './instruments.ts'
+import { paymentSummary, starInstrument } from './schedule.ts'
+import { getOutcomeSettings, readingsByPerson } from './store.ts'
+
+describeEachDatabase('outcomes demo', (database) => {
+  it('gives Ways to Wellness readings to count, Luton check-ins and a Culm Valley kiosk reading', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const wtw = demo.programmes.programmes.wtw as string
+    const settings = await getOutcomeSettings(db, wtw)
+    const star = starInstrument(settings)
+    assert.ok(star && settings.paymentRules)
+    const summary = paymentSummary(star, await readingsByPerson(db, wtw, star.id), settings.paymentRules)
+    // Six people; five with two or more readings; Brenda, Doreen and Fatima improved in some domain.
+    assert.deepEqual([summary.people, summary.withTwoReadings, summary.improvedInAny], [6, 5, 3])
+    assert.equal(summary.paymentPence, 3 * 25_000)
+    assert.ok(findInstrument('swemwbs'))
+
+    const luton = demo.programmes.programmes.luton as string
+    assert.equal((await checkInsOf(db, demo.outcomes.people['luton.1'] as string, luton)).length, 5)
+    assert.equal((await kioskReadingsOf(db, demo.outcomes.people['culm.1'] as string)).length, 2)
+  })
+})

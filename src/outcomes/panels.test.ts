@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { loadCurrentUser } from '../access/store.ts'
+import { openCase, prescribe } from '../casework/cases.ts'
+import { describeEachDatabase } from '../db/testing.ts'
+import { kioskReadingsOf } from '../kiosk/store.ts'
+import { createAccount, textOf } from '../web/testing.ts'
+import { programmeFixture, SYSTEM } from './testing.ts'
+
+describeEachDatabase('case page panels', (database) => {
+  it('shows measures due, change, attendance against each prescription and kiosk readings', async () => {
+    const { db } = database()
+    let clock = new Date('2026-11-02T10:00:00Z')
+    const t = await programmeFixture(db, () => clock)
+    await (await t.as(t.manager)).post(`/programmes/${t.programmeId}/outcomes/schedule`, {
+      'stages.ons4': ['baseline', 'exit'],
+      'stages.loneliness': ['baseline'],
+    })
+    const caseId = await openCase(db, SYSTEM, { personId: t.personId, programmeId: t.programmeId })
+    const user = await loadCurrentUser(db, t.worker.userId)
+    await prescribe(db, { user: user!, actor: { userId: t.worker.userId, ip: null } }, caseId, {
+      serviceId: t.provider.organisationId,
+      serviceName: 'Walking group',
+      need: null,
+      weeks: 12,
+      expectedSessions: 12,
+      start: '2026-11-01',
+    })
+    const worker = await t.as(t.worker)
+    let page = textOf((await worker.get(`/casework/cases/${caseId}`)).body)
+    assert.match(
+      page,
+      /Outcome measures Not yet recorded: Baseline: ONS4 personal well-being Due Baseline: Loneliness/,
+    )
+    assert.match(page, /Exit: ONS4 personal well-being/)
+    assert.match(page, /No attendance card that works\. .*Issue an attendance card/)
+
+    const base = `/outcomes/programmes/${t.programmeId}/people/${t.personId}`
+    await worker.post(`${base}/record/ons4/baseline`, {
+      'answers.life-satisfaction': '4',
+      'answers.worthwhile': '5',
+      'answers.happiness': '5',
+      'answers.anxiety': '7',
+    })
+    clock = new Date('2026-12-01T10:00:00Z')
+    await worker.post(`${base}/record/ons4/exit`, {
+      'answers.life-satisfaction': '6',
+      'answers.worthwhile': '5',
+      'answers.happiness': '5',
+      'answers.anxiety': '8',
+    })
+    const card = await worker.post(`/attendance/programmes/${t.programmeId}/people/${t.personId}/card`, {})
+    const code = /class="kith-card__code">([0-9A-Z-]+)</.exec(card.body)?.[1] ?? ''
+    const provider = await t.as(t.provider)
+    for (const day of ['2026-11-03', '2026-11-10', '2026-11-17']) {
+      clock = new Date(`${day}T10:00:00Z`)
+      await provider.post('/attendance/scan', {
+        programmeId: t.programmeId,
+        serviceId: t.provider.organisationId,
+        code,
+      })
+    }
+    const kiosk = await createAccount(db, 'kiosk', { organisationId: t.practice })
+    await (await t.as(kiosk)).post('/kiosk', { code, systolic: '128', diastolic: '82' })
+    assert.equal((await kioskReadingsOf(db, t.personId)).length, 1)
+
+    page = textOf((await worker.get(`/casework/cases/${caseId}`)).body)
+    assert.match(page, /Life satisfaction: 4 to 6 \(better\)/)
+    assert.match(page, /Anxiety: 7 to 8 \(worse\)/)
+    assert.doesNotMatch(page, /Exit: ONS4/)
+    assert.match(page, /Walking group, \S+ \S+ \S+ to \S+ \S+ \S+ 3 of 12/)
+    assert.match(page, /Self-care kiosk readings .* 128\/82 mmHg/)
+  })
+})

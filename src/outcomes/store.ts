@@ -1,0 +1,185 @@
+// The outcomes capability's queries: the only place its SQL lives. These functions do not audit;
+// measures.ts reads and records a person's readings and writes the audit event alongside.
+
+import { newId, nowIso } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import type { Reading, StarDefinition } from './instruments.ts'
+import {
+  emptySettings,
+  type OutcomeSettings,
+  type PaymentRules,
+  type ScheduledMeasure,
+  type Stage,
+} from './schedule.ts'
+import type { OutcomeReadingTable } from './tables.ts'
+import './tables.ts'
+
+export async function getOutcomeSettings(db: Queryable, programmeId: string): Promise<OutcomeSettings> {
+  const row = await db
+    .selectFrom('outcome_settings')
+    .selectAll()
+    .where('programme_id', '=', programmeId)
+    .executeTakeFirst()
+  if (!row) return emptySettings(programmeId)
+  return {
+    programmeId,
+    measures: JSON.parse(row.measures) as ScheduledMeasure[],
+    star: row.star ? (JSON.parse(row.star) as StarDefinition) : null,
+    paymentRules: row.payment_rules ? (JSON.parse(row.payment_rules) as PaymentRules) : null,
+    updatedAt: row.updated_at,
+  }
+}
+
+export interface SettingsChange {
+  measures?: ScheduledMeasure[]
+  star?: StarDefinition | null
+  paymentRules?: PaymentRules | null
+}
+
+/** Changes some of a programme's outcome settings, keeping the rest. */
+export async function updateOutcomeSettings(
+  db: Queryable,
+  programmeId: string,
+  change: SettingsChange,
+  userId: string | null,
+): Promise<OutcomeSettings> {
+  const current = await getOutcomeSettings(db, programmeId)
+  const next: OutcomeSettings = {
+    ...current,
+    ...(change.measures !== undefined ? { measures: change.measures } : {}),
+    ...(change.star !== undefined ? { star: change.star } : {}),
+    ...(change.paymentRules !== undefined ? { paymentRules: change.paymentRules } : {}),
+    updatedAt: nowIso(),
+  }
+  const columns = {
+    measures: JSON.stringify(next.measures),
+    star: next.star ? JSON.stringify(next.star) : null,
+    payment_rules: next.paymentRules ? JSON.stringify(next.paymentRules) : null,
+    updated_at: next.updatedAt as string,
+    updated_by_user_id: userId,
+  }
+  await db
+    .insertInto('outcome_settings')
+    .values({ programme_id: programmeId, ...columns })
+    .onConflict((oc) => oc.column('programme_id').doUpdateSet(columns))
+    .execute()
+  return next
+}
+
+export interface StoredReading {
+  id: string
+  personId: string
+  programmeId: string
+  instrumentId: string
+  stage: Stage
+  takenAt: string
+  answers: Record<string, number>
+  scores: Record<string, number>
+  enteredBy: 'link_worker' | 'person'
+  recordedByUserId: string | null
+  recordedAt: string
+}
+
+function toReading(row: OutcomeReadingTable): StoredReading {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    programmeId: row.programme_id,
+    instrumentId: row.instrument_id,
+    stage: row.stage,
+    takenAt: row.taken_at,
+    answers: JSON.parse(row.answers) as Record<string, number>,
+    scores: JSON.parse(row.scores) as Record<string, number>,
+    enteredBy: row.entered_by,
+    recordedByUserId: row.recorded_by_user_id,
+    recordedAt: row.recorded_at,
+  }
+}
+
+export interface NewReading {
+  personId: string
+  programmeId: string
+  instrumentId: string
+  stage: Stage
+  takenAt: string
+  answers: Record<string, number>
+  scores: Record<string, number>
+  enteredBy: 'link_worker' | 'person'
+  recordedByUserId: string | null
+}
+
+export async function insertReading(db: Queryable, reading: NewReading): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('outcome_readings')
+    .values({
+      id,
+      person_id: reading.personId,
+      programme_id: reading.programmeId,
+      instrument_id: reading.instrumentId,
+      stage: reading.stage,
+      taken_at: reading.takenAt,
+      answers: JSON.stringify(reading.answers),
+      scores: JSON.stringify(reading.scores),
+      entered_by: reading.enteredBy,
+      recorded_by_user_id: reading.recordedByUserId,
+      recorded_at: nowIso(),
+    })
+    .execute()
+  return id
+}
+
+/** A person's readings in a programme, oldest first. */
+export async function readingsOfPerson(
+  db: Queryable,
+  personId: string,
+  programmeId: string,
+): Promise<StoredReading[]> {
+  const rows = await db
+    .selectFrom('outcome_readings')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
+    .orderBy('taken_at')
+    .orderBy('id')
+    .execute()
+  return rows.map(toReading)
+}
+
+/** Every person's readings of one instrument in a programme, each person's oldest first. */
+export async function readingsByPerson(
+  db: Queryable,
+  programmeId: string,
+  instrumentId: string,
+): Promise<Reading[][]> {
+  const rows = await db
+    .selectFrom('outcome_readings')
+    .select(['person_id', 'taken_at', 'scores'])
+    .where('programme_id', '=', programmeId)
+    .where('instrument_id', '=', instrumentId)
+    .orderBy('person_id')
+    .orderBy('taken_at')
+    .execute()
+  const people = new Map<string, Reading[]>()
+  for (const row of rows) {
+    const list = people.get(row.person_id) ?? []
+    list.push({ takenAt: row.taken_at, scores: JSON.parse(row.scores) as Record<string, number> })
+    people.set(row.person_id, list)
+  }
+  return [...people.values()]
+}
+
+/** `<instrument id>/<stage>` for every reading the person has in the programme. */
+export async function recordedStages(
+  db: Queryable,
+  personId: string,
+  programmeId: string,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('outcome_readings')
+    .select(['instrument_id', 'stage'])
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
+    .execute()
+  return new Set(rows.map((row) => `${row.instrument_id}/${row.stage}`))
+}

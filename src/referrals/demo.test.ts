@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { describeEachDatabase } from '../db/testing.ts'
+import { seedDemo } from '../demo.ts'
+import { PageClient, testApp, textOf } from '../web/testing.ts'
+import { getReferral } from './index.ts'
+import { REFERRAL_STATUSES } from './lifecycle.ts'
+
+describeEachDatabase('demo referrals', (database) => {
+  it('holds referrals across the schemes in every status, and statistics for the Social Prescribing Service', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const statuses = new Set<string>()
+    for (const id of demo.referrals.referrals) statuses.add((await getReferral(db, id))!.status)
+    assert.deepEqual([...statuses].sort(), [...REFERRAL_STATUSES].sort())
+    const declined = await db
+      .selectFrom('referrals')
+      .select('decision_reason')
+      .where('decision_reason', '=', 'no-reply')
+      .execute()
+    assert.equal(declined.length, 1)
+
+    const app = await testApp(db)
+    const visitor = new PageClient(app)
+    const sps = demo.directory.services['th.sps']!
+    const page = textOf((await visitor.get(`/directory/services/${sps}`)).body)
+    assert.match(page, /Usually replies in \d+ days/)
+    assert.match(page, /\d+% of referrals accepted/)
+
+    const refused = textOf((await visitor.get(`/self-referral/services/${sps}`)).body)
+    assert.match(refused, /does not take self-referrals/)
+    assert.match(refused, /Professional referrals only/)
+    const culm = demo.programmes.programmes.culm!
+    assert.equal((await visitor.get(`/self-referral/programmes/${culm}`)).statusCode, 200)
+  })
+
+  it('sends a weight-related goal to the weight management service instead', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const gp = await new PageClient(app).signInAs(demo.access.users['gp.towerhamlets@kith.example']!)
+    const sps = demo.directory.services['th.sps']!
+    const form = await gp.get(`/referrals/new/services/${sps}`)
+    assert.equal(form.statusCode, 200)
+    const answers = Object.fromEntries(
+      [...form.body.matchAll(/name="(answer-[a-z0-9-]+)"/g)].map((m) => [m[1]!, 'no']),
+    )
+    for (const yes of ['capacity-to-engage', 'needs-identified-by-practice', 'wants-to-make-change'])
+      answers[`answer-${yes}`] = 'yes'
+    const result = await gp.post(`/referrals/new/services/${sps}`, {
+      givenName: 'Wendy',
+      familyName: 'Fictional',
+      'dateOfBirth-day': '2',
+      'dateOfBirth-month': '2',
+      'dateOfBirth-year': '1980',
+      registeredPracticeId: demo.access.organisations['th.bromleybybow']!,
+      ...answers,
+      goals: 'Lose weight before my knee operation',
+      consentGiven: 'yes',
+      consentGivenBy: 'person',
+      consentMethod: 'verbal',
+      referrerKind: 'gp_practice',
+      referrerContact: 'gp@example.org',
+    })
+    assert.equal(result.statusCode, 200, result.body.slice(0, 2000))
+    const text = textOf(result.body)
+    assert.match(text, /The referral was not sent/)
+    assert.match(text, /Weight Management/i)
+  })
+})

@@ -1,0 +1,912 @@
+// Referral pages and the referrals JSON API. Referrers make referrals and follow them on "My
+// referrals"; the receiving team works from its inbox; people refer themselves where a target
+// allows it. A referral the user is neither the referrer nor the receiver of answers 404.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { type Actor, audit } from '../access/audit.ts'
+import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
+import { listOrganisations } from '../access/store.ts'
+import type { CurrentUser } from '../access/users.ts'
+import { isId, newId } from '../db/ids.ts'
+import { serviceStatistics, suggestServices } from '../directory/index.ts'
+import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
+import { CONSENT_METHOD_LABELS, CONSENT_METHODS, personInputSchema } from '../people/person.ts'
+import { readPersonSummaries } from '../people/records.ts'
+import { REFERRER_KIND_LABELS, REFERRER_KINDS, type ReferrerKind } from '../programmes/criteria.ts'
+import { describeCriterion } from '../programmes/present.ts'
+import { listProgrammes } from '../programmes/store.ts'
+import type { AppContext } from '../web/context.ts'
+import { londonDate } from '../web/format.ts'
+import { formErrors, parseOrThrow } from '../web/forms.ts'
+import { badRequest, type FieldProblem, notFound, Problem } from '../web/problem.ts'
+import { formQuestions, likelyReferrerKind, parseReferralForm, referrerMembership } from './forms.ts'
+import { GroupCommit } from './group-commit.ts'
+import {
+  allowedChanges,
+  applyReplyDeadlines,
+  changeReferralStatus,
+  checkEligibility,
+  createReferral,
+  describeStatistics,
+  getReferral,
+  PossibleDuplicates,
+  partiesOf,
+  type Referral,
+  type ReferralInput,
+  type ReferralOutcome,
+  type ReferralTarget,
+  readReferral,
+  referralsReceivedBy,
+  referralsSentBy,
+  serviceStatistics as replyStatisticsOfService,
+  resolveTarget,
+  type TargetRef,
+} from './index.ts'
+import {
+  CHOOSABLE_DECLINE_REASONS,
+  DECLINE_REASON_LABELS,
+  isStatus,
+  OPEN_STATUSES,
+  REFERRAL_STATUSES,
+  STATUS_COLOURS,
+  STATUS_LABELS,
+} from './lifecycle.ts'
+
+const REFER = rolesAccess('referrer', 'link_worker', 'programme_manager', 'provider')
+const RECEIVE = rolesAccess('link_worker', 'provider', 'programme_manager')
+const PROFESSIONAL_KINDS = REFERRER_KINDS.filter((kind) => kind !== 'self')
+
+type Body = Record<string, unknown>
+
+/** A short reference people can read out: the last six characters of the id. */
+export function referenceOf(id: string): string {
+  return id.replace(/-/g, '').slice(-6).toUpperCase()
+}
+
+function targetRef(kind: string, id: string): TargetRef | undefined {
+  if (!isId(id)) return undefined
+  if (kind === 'programmes') return { programmeId: id }
+  if (kind === 'services') return { serviceId: id }
+  return undefined
+}
+
+function present(referral: Referral, names?: Map<string, string>) {
+  return {
+    ...referral,
+    reference: referenceOf(referral.id),
+    personName: names?.get(referral.personId) ?? '',
+    statusLabel: STATUS_LABELS[referral.status],
+    statusColour: STATUS_COLOURS[referral.status],
+  }
+}
+
+async function namesOf(db: AppContext['db'], actor: Actor, referrals: Referral[], why: string) {
+  const people = await readPersonSummaries(
+    db,
+    actor,
+    referrals.map((r) => r.personId),
+    { via: why },
+  )
+  return new Map(people.map((p) => [p.id, `${p.givenName} ${p.familyName}`]))
+}
+
+let personSchemaOf: { today: string; schema: ReturnType<typeof personInputSchema> } | undefined
+/** The person schema for today, made once a day rather than once a request. */
+function personSchema(today: string) {
+  if (personSchemaOf?.today !== today) personSchemaOf = { today, schema: personInputSchema(today) }
+  return personSchemaOf.schema
+}
+
+/** The lines the directory's service page shows, from this service's referrals. */
+async function statisticsLines(db: AppContext['db'], serviceId: string) {
+  return describeStatistics(await replyStatisticsOfService(db, serviceId)).map((text) => ({ text }))
+}
+
+export function referralRoutes(app: FastifyInstance, context: AppContext) {
+  const { db } = context
+  // Referrals submitted together share one commit (group-commit.ts).
+  const writer = new GroupCommit(db)
+  app.decorate('referralWrites', writer.counts)
+
+  context.navigation.push(
+    { text: 'My referrals', href: '/referrals', roles: ['referrer'], order: 20 },
+    { text: 'Referral inbox', href: '/referrals/inbox', roles: ['link_worker', 'provider'], order: 25 },
+  )
+  context.homeCards.push(
+    {
+      roles: ['referrer'],
+      heading: 'Make a referral',
+      description: 'Check whether someone fits a programme or service, and refer them with their consent.',
+      href: '/referrals/new',
+      order: 5,
+    },
+    {
+      roles: ['referrer'],
+      heading: 'My referrals',
+      description: 'Follow the referrals you made, with every change of status.',
+      href: '/referrals',
+      order: 6,
+    },
+    {
+      roles: ['link_worker', 'provider'],
+      heading: 'Referral inbox',
+      description: 'New referrals to your team: accept or decline them with a reason.',
+      href: '/referrals/inbox',
+      order: 5,
+    },
+  )
+  if (!serviceStatistics.includes(statisticsLines)) serviceStatistics.push(statisticsLines)
+  context.jobs.add({
+    name: 'referrals.reply-deadlines',
+    every: 15 * 60_000,
+    run: (jobDb, now) => applyReplyDeadlines(jobDb, now),
+  })
+
+  // ---------------------------------------------------------------------------------------------
+  // Lists
+
+  app.get('/referrals', { config: { access: REFER } }, async (request, reply) => {
+    const referrals = await referralsSentBy(db, request.user!.id)
+    const names = await namesOf(db, request.actor, referrals, 'my-referrals')
+    return reply.view('referrals/views/mine.njk', {
+      pageTitle: 'My referrals',
+      referrals: referrals.map((r) => present(r, names)),
+    })
+  })
+
+  app.get('/referrals/inbox', { config: { access: RECEIVE } }, async (request, reply) => {
+    const query = request.query as { show?: string }
+    const all = query.show === 'all'
+    const referrals = await referralsReceivedBy(db, request.user!, all ? {} : { statuses: OPEN_STATUSES })
+    const names = await namesOf(db, request.actor, referrals, 'inbox')
+    const shown = referrals.map((r) => present(r, names))
+    return reply.view('referrals/views/inbox.njk', {
+      pageTitle: 'Referral inbox',
+      all,
+      awaiting: shown.filter((r) => r.status === 'requested' || r.status === 'received'),
+      others: shown.filter((r) => r.status !== 'requested' && r.status !== 'received'),
+    })
+  })
+
+  // ---------------------------------------------------------------------------------------------
+  // Making a referral
+
+  app.get('/referrals/new', { config: { access: REFER } }, async (request, reply) => {
+    const programmes = await listProgrammes(db)
+    const membership = referrerMembership(request.user!)
+    // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
+    const services = await suggestServices(db, {
+      facts: {
+        today: londonDate(context.now()),
+        referrerKind: likelyReferrerKind(membership?.organisationKind, membership?.title),
+      },
+      limit: 200,
+    })
+    return reply.view('referrals/views/choose.njk', {
+      pageTitle: 'Make a referral',
+      programmes,
+      services: services
+        .map(({ service }) => ({
+          id: service.id,
+          name: service.name,
+          organisationName: service.providerName,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    })
+  })
+
+  async function targetOr404(kind: string, id: string): Promise<ReferralTarget> {
+    const ref = targetRef(kind, id)
+    const target = ref ? await resolveTarget(db, ref) : undefined
+    if (!target) throw notFound()
+    return target
+  }
+
+  async function practiceItems(target: ReferralTarget, selected: unknown) {
+    const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice')
+    return [
+      { value: '', text: 'Select their GP practice' },
+      ...practices.map((p) => ({
+        value: p.id,
+        text: p.odsCode ? `${p.name} (${p.odsCode})` : p.name,
+        selected: selected === p.id,
+      })),
+    ]
+  }
+
+  async function formView(
+    request: FastifyRequest,
+    target: ReferralTarget,
+    self: boolean,
+    values: Body,
+    extra: Record<string, unknown> = {},
+  ) {
+    const questions = formQuestions(target).map((q) => ({
+      ...q,
+      items: [
+        { value: 'yes', text: 'Yes', checked: values[`answer-${q.id}`] === 'yes' },
+        { value: 'no', text: 'No', checked: values[`answer-${q.id}`] === 'no' },
+        { value: 'unknown', text: 'Not known', checked: values[`answer-${q.id}`] === 'unknown' },
+      ],
+    }))
+    const chosenNeeds = new Set(Array.isArray(values.needs) ? values.needs : [values.needs])
+    const chosenConditions = new Set(
+      Array.isArray(values.conditions) ? values.conditions : [values.conditions],
+    )
+    const membership = request.user ? referrerMembership(request.user) : undefined
+    const referrerKind =
+      values.referrerKind ?? likelyReferrerKind(membership?.organisationKind, membership?.title)
+    return {
+      pageTitle: self ? `Refer yourself to ${target.name}` : `Refer someone to ${target.name}`,
+      target,
+      self,
+      action: `${self ? '/self-referral' : '/referrals/new'}/${target.kind}s/${target.id}`,
+      values: { submissionKey: newId(), ...values },
+      criteria: target.criteria.map((c) => ({ id: c.id, text: describeCriterion(c), role: c.role })),
+      questions,
+      needs: target.needs.map((n) => ({ value: n.id, text: n.label, checked: chosenNeeds.has(n.id) })),
+      conditions: LONG_TERM_CONDITIONS.map((c) => ({
+        value: c.code,
+        text: c.display,
+        checked: chosenConditions.has(c.code),
+      })),
+      practices: await practiceItems(target, values.registeredPracticeId),
+      consentMethods: CONSENT_METHODS.map((m) => ({
+        value: m,
+        text: CONSENT_METHOD_LABELS[m],
+        checked: values.consentMethod === m,
+      })),
+      referrerKinds: PROFESSIONAL_KINDS.map((k) => ({
+        value: k,
+        text: REFERRER_KIND_LABELS[k],
+        checked: referrerKind === k,
+      })),
+      referrerContact: values.referrerContact ?? request.user?.email ?? '',
+      ...extra,
+    }
+  }
+
+  async function submit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: string,
+    id: string,
+    self: boolean,
+  ) {
+    const target = await targetOr404(kind, id)
+    const body = (request.body ?? {}) as Body
+    const now = context.now()
+    const template = 'referrals/views/form.njk'
+    if (self && !target.selfReferralAllowed) {
+      return reply.status(403).view('referrals/views/self-refused.njk', {
+        pageTitle: `${target.name} does not take self-referrals`,
+        target,
+        rules: target.criteria.filter((c) => c.kind === 'referrer').map((c) => c.text),
+      })
+    }
+    const form = parseReferralForm(body, target, {
+      today: londonDate(now),
+      now,
+      self,
+      allowedReferrerKinds: PROFESSIONAL_KINDS,
+    })
+    if (form.problems.length > 0 || !form.person || !form.consent) {
+      return reply
+        .status(400)
+        .view(template, await formView(request, target, self, body, { errors: formErrors(form.problems) }))
+    }
+    const user = request.user
+    const membership = user ? referrerMembership(user) : undefined
+    const choice = form.personChoice
+    const input: ReferralInput = {
+      target: target.programmeId ? { programmeId: target.id } : { serviceId: target.id },
+      person: isId(choice)
+        ? { personId: choice }
+        : { details: form.person, createNew: choice === 'new' || self },
+      referrer: self
+        ? {
+            kind: 'self',
+            userId: null,
+            organisationId: null,
+            name: 'The person themselves',
+            contact: form.person.phone ?? form.person.email ?? '',
+          }
+        : {
+            kind: form.referrerKind,
+            userId: user!.id,
+            organisationId: membership?.organisationId ?? null,
+            name: user!.name,
+            contact: form.referrerContact,
+          },
+      consent: form.consent,
+      needs: form.needs,
+      whatMatters: form.whatMatters,
+      goals: form.goals,
+      reason: form.reason,
+      answers: form.answers,
+      submissionKey: form.submissionKey,
+    }
+    let outcome: ReferralOutcome
+    try {
+      outcome = await writer.run((trx) => createReferral(trx, request.actor, input, { now }))
+    } catch (error) {
+      if (error instanceof PossibleDuplicates && !self) {
+        return reply.status(409).view(
+          template,
+          await formView(request, target, self, body, {
+            errors: formErrors([
+              { field: 'personChoice', message: 'Choose whether this is someone already in Kith' },
+            ]),
+            duplicates: error.candidates,
+          }),
+        )
+      }
+      if (error instanceof Problem && error.status < 500 && error.errors.length > 0) {
+        const problems: FieldProblem[] = self
+          ? error.errors.map((p) =>
+              p.field === 'nhsNumber'
+                ? { field: 'nhsNumber', message: 'Check your NHS number and date of birth' }
+                : p,
+            )
+          : error.errors
+        return reply
+          .status(error.status)
+          .view(template, await formView(request, target, self, body, { errors: formErrors(problems) }))
+      }
+      throw error
+    }
+    if (outcome.outcome === 'not-sent') {
+      return reply.view('referrals/views/not-sent.njk', {
+        pageTitle: 'The referral was not sent',
+        target,
+        self,
+        reasons: outcome.eligibility.reasons,
+        unmet: outcome.eligibility.reasons.filter((r) => r.met === false),
+        suggestions: outcome.suggestions,
+        back: { href: `${self ? '/self-referral' : '/referrals/new'}/${target.kind}s/${target.id}` },
+      })
+    }
+    if (self) {
+      return reply.view('referrals/views/self-sent.njk', {
+        pageTitle: 'Your referral has been sent',
+        target,
+        reference: referenceOf(outcome.referralId),
+      })
+    }
+    return reply.redirect(
+      `/referrals/${outcome.referralId}?sent=${outcome.repeated ? 'again' : outcome.flaggedForReview ? 'review' : '1'}`,
+      303,
+    )
+  }
+
+  app.get('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
+    const { kind, id } = request.params as { kind: string; id: string }
+    const target = await targetOr404(kind, id)
+    return reply.view('referrals/views/form.njk', await formView(request, target, false, {}))
+  })
+  app.post('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
+    const { kind, id } = request.params as { kind: string; id: string }
+    return submit(request, reply, kind, id, false)
+  })
+
+  app.get('/self-referral/:kind/:id', { config: { access: PUBLIC } }, async (request, reply) => {
+    const { kind, id } = request.params as { kind: string; id: string }
+    const target = await targetOr404(kind, id)
+    if (!target.selfReferralAllowed) {
+      return reply.view('referrals/views/self-refused.njk', {
+        pageTitle: `${target.name} does not take self-referrals`,
+        target,
+        rules: target.criteria.filter((c) => c.kind === 'referrer').map((c) => c.text),
+      })
+    }
+    return reply.view('referrals/views/form.njk', await formView(request, target, true, {}))
+  })
+  app.post(
+    '/self-referral/:kind/:id',
+    { config: { access: PUBLIC, rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const { kind, id } = request.params as { kind: string; id: string }
+      return submit(request, reply, kind, id, true)
+    },
+  )
+
+  // ---------------------------------------------------------------------------------------------
+  // One referral
+
+  const SENT: Record<string, string> = {
+    '1': 'The referral has been sent. You will be told here and by email when its status changes.',
+    review:
+      'The referral has been sent, flagged for review: the rules could not settle eligibility, so the team will check it.',
+    again: 'This referral had already been sent: it was not sent twice.',
+  }
+
+  async function detailView(request: FastifyRequest, id: string, extra: Record<string, unknown> = {}) {
+    if (!isId(id)) throw notFound()
+    const user = request.user!
+    const { referral, person } = await readReferral(db, request.actor, user, id)
+    const changes = await allowedChanges(db, user, referral)
+    const target = await resolveTarget(
+      db,
+      referral.target.programmeId
+        ? { programmeId: referral.target.programmeId }
+        : { serviceId: referral.target.serviceId! },
+    )
+    const needLabels = new Map((target?.needs ?? []).map((n) => [n.id, n.label]))
+    const questions = target ? formQuestions(target) : []
+    const values = (extra.values ?? {}) as Body
+    return {
+      pageTitle: `Referral ${referenceOf(referral.id)}`,
+      referral: present(referral),
+      person,
+      needs: referral.needs.map((need) => needLabels.get(need) ?? need),
+      answers: Object.entries(referral.answers).map(([criterion, answer]) => ({
+        question: questions.find((q) => q.id === criterion)?.question ?? criterion,
+        answer: answer ? 'Yes' : 'No',
+      })),
+      history: referral.history.map((event) => ({
+        ...event,
+        toLabel: STATUS_LABELS[event.to],
+      })),
+      changes: changes.map((status) => ({
+        value: status,
+        text: STATUS_LABELS[status],
+        checked: values.status === status,
+        declines: status === 'rejected',
+      })),
+      declineReasons: [
+        { value: '', text: 'Choose a reason' },
+        ...CHOOSABLE_DECLINE_REASONS.map((r) => ({
+          value: r,
+          text: DECLINE_REASON_LABELS[r],
+          selected: values.reason === r,
+        })),
+      ],
+      flash:
+        SENT[(request.query as { sent?: string }).sent ?? ''] ??
+        ((request.query as { changed?: string }).changed ? 'The referral has been updated.' : extra.flash),
+      back: { href: referral.referrer.userId === user.id ? '/referrals' : '/referrals/inbox' },
+      ...extra,
+    }
+  }
+
+  app.get('/referrals/:id', { config: { access: REFER } }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    return reply.view('referrals/views/show.njk', await detailView(request, id))
+  })
+
+  app.post('/referrals/:id/status', { config: { access: REFER } }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    if (!isId(id)) throw notFound()
+    const body = (request.body ?? {}) as Body
+    const status = typeof body.status === 'string' ? body.status : ''
+    if (!isStatus(status)) {
+      return reply.status(400).view(
+        'referrals/views/show.njk',
+        await detailView(request, id, {
+          values: body,
+          errors: formErrors([{ field: 'status', message: 'Choose what has happened to the referral' }]),
+        }),
+      )
+    }
+    try {
+      await changeReferralStatus(
+        db,
+        request.actor,
+        id,
+        {
+          to: status,
+          reason: typeof body.reason === 'string' && body.reason ? body.reason : null,
+          note: typeof body.note === 'string' ? body.note : null,
+        },
+        { user: request.user! },
+        { now: context.now(), onAccepted: context.referralAccepted },
+      )
+    } catch (error) {
+      if (error instanceof Problem && (error.status === 400 || error.status === 409)) {
+        return reply.status(error.status).view(
+          'referrals/views/show.njk',
+          await detailView(request, id, {
+            values: body,
+            errors: formErrors(
+              error.errors.length > 0
+                ? error.errors
+                : [{ field: 'status', message: error.detail ?? error.title }],
+            ),
+          }),
+        )
+      }
+      throw error
+    }
+    return reply.redirect(`/referrals/${id}?changed=1`, 303)
+  })
+
+  // ---------------------------------------------------------------------------------------------
+  // JSON API
+
+  const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date is YYYY-MM-DD')
+  const eligibilityRequest = z
+    .object({
+      serviceId: z.string().optional(),
+      programmeId: z.string().optional(),
+      person: z
+        .object({
+          dateOfBirth: dateSchema.optional(),
+          practiceOdsCode: z.string().max(10).optional(),
+          conditions: z
+            .array(z.string().regex(/^\d{6,18}$/, 'A SNOMED CT concept id is 6 to 18 digits'))
+            .max(50)
+            .optional(),
+        })
+        .default({}),
+      referrerKind: z.enum(REFERRER_KINDS).optional(),
+      answers: z.record(z.string(), z.boolean()).default({}),
+      goals: z.array(z.string().max(500)).max(20).default([]),
+      needs: z.array(z.string().max(100)).max(50).default([]),
+    })
+    .refine((b) => (b.serviceId ? 1 : 0) + (b.programmeId ? 1 : 0) === 1, {
+      path: ['serviceId'],
+      message: 'Give either serviceId or programmeId',
+    })
+  const reasonSchema = z.object({ criterion: z.string(), met: z.boolean().nullable(), message: z.string() })
+  const suggestionSchema = z.object({ serviceId: z.string(), name: z.string(), why: z.string() })
+  const eligibilityResponse = z.object({
+    outcome: z.enum(['eligible', 'ineligible', 'needs-review']),
+    reasons: z.array(reasonSchema),
+    suggestions: z.array(suggestionSchema),
+  })
+
+  context.api.add({
+    method: 'post',
+    path: '/api/v1/eligibility-checks',
+    summary:
+      'Checks a person against a service’s or a programme’s rules, with every reason and suggested services',
+    tags: ['Referrals'],
+    requestBody: eligibilityRequest,
+    response: eligibilityResponse,
+  })
+  app.post('/api/v1/eligibility-checks', { config: { access: SIGNED_IN } }, async (request) => {
+    const body = parseOrThrow(eligibilityRequest, request.body ?? {})
+    const ref: TargetRef = body.serviceId ? { serviceId: body.serviceId } : { programmeId: body.programmeId! }
+    const field = body.serviceId ? 'serviceId' : 'programmeId'
+    if (!isId(body.serviceId ?? body.programmeId))
+      throw badRequest('There is no such service or programme.', [{ field, message: 'Unknown id' }])
+    if (body.person.dateOfBirth && body.person.dateOfBirth > londonDate(context.now()))
+      throw badRequest('The date of birth is in the future.', [
+        { field: 'person.dateOfBirth', message: 'Date of birth must be today or in the past' },
+      ])
+    const check = await checkEligibility(
+      db,
+      ref,
+      {
+        ...(body.person.dateOfBirth ? { dateOfBirth: body.person.dateOfBirth } : {}),
+        ...(body.person.practiceOdsCode ? { practiceOdsCode: body.person.practiceOdsCode } : {}),
+        ...(body.person.conditions ? { conditions: body.person.conditions } : {}),
+        ...(body.referrerKind ? { referrerKind: body.referrerKind } : {}),
+        answers: body.answers,
+        goals: body.goals,
+      },
+      { needs: body.needs, now: context.now() },
+    )
+    if (!check) throw badRequest('There is no such service or programme.', [{ field, message: 'Unknown id' }])
+    return { outcome: check.result.outcome, reasons: check.result.reasons, suggestions: check.suggestions }
+  })
+
+  const criteriaResponse = z.object({
+    id: z.string(),
+    name: z.string(),
+    selfReferralAllowed: z.boolean(),
+    criteria: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        role: z.string(),
+        text: z.string(),
+        question: z.string().nullable(),
+      }),
+    ),
+  })
+  function criteriaOf(target: ReferralTarget) {
+    const questions = new Map(formQuestions(target).map((q) => [q.id, q.question]))
+    return {
+      id: target.id,
+      name: target.name,
+      selfReferralAllowed: target.selfReferralAllowed,
+      criteria: target.criteria.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        role: c.role,
+        text: c.text,
+        question:
+          c.kind === 'consent'
+            ? 'Has the person given consent to this referral?'
+            : (questions.get(c.id) ?? null),
+      })),
+    }
+  }
+  for (const kind of ['services', 'programmes'] as const) {
+    context.api.add({
+      method: 'get',
+      path: `/api/v1/${kind}/{id}/criteria`,
+      summary: `A ${kind === 'services' ? 'service' : 'programme'}’s eligibility criteria, with ids and the question a referrer answers`,
+      tags: ['Referrals'],
+      parameters: [
+        { name: 'id', in: 'path', description: `The ${kind === 'services' ? 'service' : 'programme'} id` },
+      ],
+      response: criteriaResponse,
+    })
+    app.get(`/api/v1/${kind}/:id/criteria`, { config: { access: SIGNED_IN } }, async (request) => {
+      const { id } = request.params as { id: string }
+      const ref = targetRef(kind, id)
+      const target = ref ? await resolveTarget(db, ref) : undefined
+      if (!target) throw notFound(`There is no such ${kind === 'services' ? 'service' : 'programme'}.`)
+      return criteriaOf(target)
+    })
+  }
+
+  const consentSchema = z.object({
+    givenBy: z.enum(['person', 'representative']),
+    representativeName: z.string().max(200).nullish(),
+    representativeRelationship: z.string().max(100).nullish(),
+    method: z.enum(CONSENT_METHODS),
+    givenAt: z.iso.datetime({ offset: true }),
+  })
+  const referralRequest = z
+    .object({
+      serviceId: z.string().optional(),
+      programmeId: z.string().optional(),
+      personId: z.string().optional(),
+      person: z.record(z.string(), z.unknown()).optional(),
+      createNewPerson: z.boolean().default(false),
+      referrerKind: z.enum(PROFESSIONAL_KINDS as [ReferrerKind, ...ReferrerKind[]]),
+      referrerContact: z.string().trim().min(1, 'Enter how the team can contact the referrer').max(200),
+      consent: consentSchema.optional(),
+      consentId: z.string().optional(),
+      needs: z.array(z.string().max(100)).max(50).default([]),
+      whatMatters: z.string().max(5000).default(''),
+      goals: z.array(z.string().max(500)).max(20).default([]),
+      reason: z.string().max(5000).default(''),
+      answers: z.record(z.string(), z.boolean()).default({}),
+      sourceCaseId: z.string().optional(),
+      submissionKey: z.uuid().optional(),
+    })
+    .refine((b) => (b.serviceId ? 1 : 0) + (b.programmeId ? 1 : 0) === 1, {
+      path: ['serviceId'],
+      message: 'Give either serviceId or programmeId',
+    })
+    .refine((b) => (b.personId ? 1 : 0) + (b.person ? 1 : 0) === 1, {
+      path: ['person'],
+      message: 'Give either personId or person',
+    })
+    .refine((b) => b.consent || b.consentId, {
+      path: ['consent'],
+      message: 'Record the person’s consent to the referral',
+    })
+
+  const eventSchema = z.object({
+    from: z.string().nullable(),
+    to: z.string(),
+    at: z.string(),
+    actorName: z.string(),
+    reason: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  const referralResponse = z.object({
+    id: z.string(),
+    status: z.enum(REFERRAL_STATUSES),
+    flaggedForReview: z.boolean(),
+    target: z.object({
+      kind: z.string(),
+      programmeId: z.string().nullable(),
+      serviceId: z.string().nullable(),
+      name: z.string(),
+    }),
+    personId: z.string(),
+    needs: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    history: z.array(eventSchema).optional(),
+  })
+  const apiReferral = (r: Referral & { history?: unknown[] }) => ({
+    id: r.id,
+    status: r.status,
+    flaggedForReview: r.flaggedForReview,
+    target: r.target,
+    personId: r.personId,
+    referrer: r.referrer,
+    needs: r.needs,
+    goals: r.goals,
+    whatMatters: r.whatMatters,
+    reason: r.reason,
+    answers: r.answers,
+    eligibility: r.eligibility,
+    decision: r.decision,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    ...(r.history ? { history: r.history } : {}),
+  })
+
+  context.api.add({
+    method: 'post',
+    path: '/api/v1/referrals',
+    summary:
+      'Makes a referral after checking the target’s rules: 201 when sent (flagged when it needs review), 422 with every reason and suggestions when not sent, 409 when the person may already be in Kith',
+    tags: ['Referrals'],
+    requestBody: referralRequest,
+    response: referralResponse,
+  })
+  app.post('/api/v1/referrals', { config: { access: REFER } }, async (request, reply) => {
+    const body = parseOrThrow(referralRequest, request.body ?? {})
+    const now = context.now()
+    const user = request.user!
+    const membership = referrerMembership(user)
+    let person: ReferralInput['person']
+    if (body.personId) {
+      if (!isId(body.personId))
+        throw badRequest('There is no such person.', [{ field: 'personId', message: 'Unknown person' }])
+      person = { personId: body.personId }
+    } else {
+      const details = personSchema(londonDate(now)).safeParse({ contactMethods: [], ...body.person })
+      if (!details.success)
+        throw badRequest(
+          'The person’s details are not valid.',
+          details.error.issues.map((issue) => ({
+            field: `person.${issue.path.join('.')}`,
+            message: issue.message,
+          })),
+        )
+      person = { details: details.data, createNew: body.createNewPerson }
+    }
+    const ref: TargetRef = body.serviceId ? { serviceId: body.serviceId } : { programmeId: body.programmeId! }
+    if (!isId(body.serviceId ?? body.programmeId))
+      throw badRequest('There is no such service or programme.', [
+        { field: body.serviceId ? 'serviceId' : 'programmeId', message: 'Unknown id' },
+      ])
+    const target = await resolveTarget(db, ref)
+    let consent: ReferralInput['consent']
+    if (body.consentId) consent = { consentId: body.consentId }
+    else {
+      const c = body.consent!
+      if (new Date(c.givenAt).getTime() > now.getTime() + 60_000)
+        throw badRequest('Consent cannot be given in the future.', [
+          { field: 'consent.givenAt', message: 'Consent cannot be given in the future' },
+        ])
+      consent = {
+        about: `Referral to ${target?.name ?? 'a service'}`,
+        givenBy: c.givenBy,
+        representativeName: c.representativeName ?? null,
+        representativeRelationship: c.representativeRelationship ?? null,
+        method: c.method,
+        givenAt: new Date(c.givenAt).toISOString(),
+      }
+    }
+    let outcome: ReferralOutcome
+    try {
+      outcome = await writer.run((trx) =>
+        createReferral(
+          trx,
+          request.actor,
+          {
+            target: ref,
+            person,
+            referrer: {
+              kind: body.referrerKind,
+              userId: user.id,
+              organisationId: membership?.organisationId ?? null,
+              name: user.name,
+              contact: body.referrerContact,
+            },
+            consent,
+            needs: body.needs,
+            whatMatters: body.whatMatters,
+            goals: body.goals,
+            reason: body.reason,
+            answers: body.answers,
+            sourceCaseId: body.sourceCaseId ?? null,
+            submissionKey: body.submissionKey ?? null,
+          },
+          { now },
+        ),
+      )
+    } catch (error) {
+      if (error instanceof PossibleDuplicates) {
+        return reply
+          .status(409)
+          .type('application/problem+json')
+          .send({
+            type: 'about:blank',
+            title: error.title,
+            status: 409,
+            detail: error.detail,
+            candidates: error.candidates.map((c) => ({ personId: c.id })),
+          })
+      }
+      throw error
+    }
+    if (outcome.outcome === 'not-sent') {
+      return reply.status(422).send({
+        outcome: 'ineligible',
+        sent: false,
+        reasons: outcome.eligibility.reasons,
+        suggestions: outcome.suggestions,
+      })
+    }
+    const referral = await getReferral(db, outcome.referralId)
+    return reply.status(outcome.repeated ? 200 : 201).send(apiReferral(referral!))
+  })
+
+  context.api.add({
+    method: 'get',
+    path: '/api/v1/referrals',
+    summary: 'The referrals you made (box=sent, the default) or your team received (box=inbox)',
+    tags: ['Referrals'],
+    parameters: [{ name: 'box', in: 'query', description: 'sent or inbox' }],
+    response: z.object({ referrals: z.array(referralResponse) }),
+  })
+  app.get('/api/v1/referrals', { config: { access: REFER } }, async (request) => {
+    const box = (request.query as { box?: string }).box ?? 'sent'
+    if (box !== 'sent' && box !== 'inbox')
+      throw badRequest('box must be sent or inbox.', [{ field: 'box', message: 'Use sent or inbox' }])
+    const referrals =
+      box === 'sent'
+        ? await referralsSentBy(db, request.user!.id)
+        : await referralsReceivedBy(db, request.user!)
+    return { referrals: referrals.map(apiReferral) }
+  })
+
+  async function apiReadable(request: FastifyRequest, id: string) {
+    if (!isId(id)) throw notFound()
+    const referral = await getReferral(db, id)
+    if (!referral) throw notFound()
+    const parties = await partiesOf(db, request.user as CurrentUser, referral)
+    if (parties.length === 0) throw notFound()
+    await audit(db, request.actor, { action: 'referral.read', recordType: 'referral', recordId: id })
+    return referral
+  }
+
+  context.api.add({
+    method: 'get',
+    path: '/api/v1/referrals/{id}',
+    summary: 'A referral with its status history',
+    tags: ['Referrals'],
+    parameters: [{ name: 'id', in: 'path', description: 'The referral id' }],
+    response: referralResponse,
+  })
+  app.get('/api/v1/referrals/:id', { config: { access: REFER } }, async (request) => {
+    const { id } = request.params as { id: string }
+    return apiReferral(await apiReadable(request, id))
+  })
+
+  const statusRequest = z.object({
+    status: z.enum(REFERRAL_STATUSES, {
+      error:
+        'Give a status: requested, received, accepted, rejected, in-progress, completed, cancelled or failed',
+    }),
+    reason: z.string().max(40).nullish(),
+    note: z.string().max(2000).nullish(),
+  })
+  context.api.add({
+    method: 'post',
+    path: '/api/v1/referrals/{id}/status',
+    summary:
+      'Changes a referral’s status (FHIR Task statuses). Declining needs a reason: not-eligible, person-declined, unable-to-contact, no-capacity, more-suitable-service, duplicate or other (with a note). 409 when the lifecycle forbids the change.',
+    tags: ['Referrals'],
+    parameters: [{ name: 'id', in: 'path', description: 'The referral id' }],
+    requestBody: statusRequest,
+    response: referralResponse,
+  })
+  app.post('/api/v1/referrals/:id/status', { config: { access: REFER } }, async (request) => {
+    const { id } = request.params as { id: string }
+    if (!isId(id)) throw notFound()
+    const body = parseOrThrow(statusRequest, request.body ?? {})
+    await changeReferralStatus(
+      db,
+      request.actor,
+      id,
+      { to: body.status, reason: body.reason ?? null, note: body.note ?? null },
+      { user: request.user! },
+      { now: context.now(), onAccepted: context.referralAccepted },
+    )
+    return apiReferral((await getReferral(db, id))!)
+  })
+}
