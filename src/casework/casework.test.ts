@@ -562,32 +562,7 @@ describeEachDatabase('onward referrals', (database) => {
   it("refers on through Referrals with the person's consent, and records it apart from signposts", async () => {
     const { db } = database()
     const { seedDemo } = await import('../demo.ts')
-    const { getService } = await import('../directory/index.ts')
-    const { getReferral, useServiceDirectory } = await import('../referrals/index.ts')
-    const { DEFAULT_REPLY_DEADLINES } = await import('../programmes/config.ts')
-    // Wire the real directory in as referral targets, as the app will once both are merged.
-    useServiceDirectory({
-      target: async (q, id) => {
-        const service = await getService(q, id)
-        return service
-          ? {
-              kind: 'service',
-              id,
-              programmeId: null,
-              serviceId: id,
-              name: service.name,
-              description: '',
-              criteria: service.criteria,
-              receivingOrganisationId: service.providerOrganisationId,
-              selfReferralAllowed: service.selfReferral,
-              needs: [],
-              replyDeadlines: DEFAULT_REPLY_DEADLINES,
-              pathway: null,
-            }
-          : undefined
-      },
-      suggest: async () => [],
-    })
+    const { getReferral } = await import('../referrals/index.ts')
     const demo = await seedDemo(db)
     const app = await testApp(db)
     const luton = await new PageClient(app).signInAs(demo.access.users['navigator.luton@kith.example']!)
