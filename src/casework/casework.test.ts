@@ -408,6 +408,7 @@ describeEachDatabase('casework', (database) => {
     assert.equal(json.supportOffered.prescriptions[0].continuedAfterEnd, true)
     assert.equal(json.supportOffered.signposts[0].service, 'Citizens Advice leaflet')
     assert.equal(json.outcomes.closureReason, 'Goals met')
+    assert.deepEqual(json.supportOffered.interventions, ['Benefits eligibility check'])
     const text = await worker.get(`/casework/cases/${id}/gp-summary.txt`)
     assert.match(text.body, /Exit plan: Keep walking on Tuesdays/)
   })

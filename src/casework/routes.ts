@@ -967,13 +967,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const { case: kase, programme } = found
     const person = await readPerson(db, request.actor, kase.personId, { via: 'gp-summary', caseId: kase.id })
     if (!person) throw notFound()
-    const [plan, goals, appointments, prescriptions, signposts] = await Promise.all([
+    const [plan, goals, appointments, prescriptions, signposts, notes] = await Promise.all([
       getPlan(db, kase.id),
       goalsOfCase(db, kase.id),
       appointmentsOfCase(db, kase.id),
       prescriptionsWhere(db, 'case_id', kase.id),
       signpostsOfCase(db, kase.id),
+      notesOfCase(db, kase.id),
     ])
+    const interventions = NOTE_TYPES.filter(
+      (type) => type !== 'general' && type !== 'contact' && notes.some((n) => n.type === type),
+    ).map((type) => NOTE_TYPE_LABELS[type])
     return {
       found,
       summary: gpSummary({
@@ -997,6 +1001,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
         },
         prescriptions,
         signposts: signposts.map((s) => ({ ...s, need: needLabel(programme, s.need) })),
+        interventions,
       }),
     }
   }
