@@ -636,3 +636,23 @@ describeEachDatabase('case panels', (database) => {
     assert.deepEqual(seen, [{ caseId: id, personId: t.personId, csrf: true, user: t.worker.userId }])
   })
 })
+
+describeEachDatabase('case needs', (database) => {
+  it('records needs from the programme taxonomy only', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const worker = await t.as(t.worker)
+    assert.equal((await worker.get(`/casework/cases/${id}/needs`)).statusCode, 200)
+    const bad = await worker.post(`/casework/cases/${id}/needs`, { needs: ['housing', 'unknown'] })
+    assert.equal(bad.statusCode, 400)
+    assert.match(textOf(bad.body), /Select needs from the list/)
+    const ok = await worker.post(`/casework/cases/${id}/needs`, { needs: ['housing', 'social-isolation'] })
+    assert.equal(ok.statusCode, 303)
+    assert.match(textOf((await worker.get(`/casework/cases/${id}`)).body), /Needs Social isolation Housing/)
+  })
+})

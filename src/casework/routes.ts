@@ -40,6 +40,7 @@ import {
   reviewEndedPrescription,
   setGoalProgress,
   signpost,
+  updateNeeds,
   updatePlan,
 } from './cases.ts'
 import { gpSummary, gpSummaryText } from './gp-summary.ts'
@@ -375,6 +376,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     referred: 'The onward referral has been recorded.',
     closed: 'The case has been closed.',
     assigned: 'The case has been assigned.',
+    needs: 'The needs have been saved.',
     arrived: 'Your arrival has been recorded. Record your departure when you leave.',
     departed: 'Your departure has been recorded.',
   }
@@ -408,6 +410,39 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       })
     }
     return reply.redirect(`/casework/cases/${caseId(request)}?saved=note#notes`, 303)
+  })
+
+  function needsView(found: CaseForUser, selected: string[], problems?: FieldProblem[]) {
+    return {
+      pageTitle: 'Needs',
+      kase: found.case,
+      needs: found.programme.needs.map((n) => ({
+        value: n.id,
+        text: n.label,
+        checked: selected.includes(n.id),
+      })),
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/casework/cases/:id/needs', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    return reply.view('casework/views/needs.njk', needsView(found, found.case.needs))
+  })
+
+  app.post('/casework/cases/:id/needs', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const result = await attempt(() => updateNeeds(db, ctx(request), caseId(request), list(body.needs)))
+    if (!result.ok) {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      return reply
+        .status(400)
+        .view('casework/views/needs.njk', needsView(found, list(body.needs), result.problems))
+    }
+    return reply.redirect(`/casework/cases/${caseId(request)}?saved=needs`, 303)
   })
 
   // ---- Appointments ---------------------------------------------------------------------
