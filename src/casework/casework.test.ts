@@ -656,3 +656,37 @@ describeEachDatabase('case needs', (database) => {
     assert.match(textOf((await worker.get(`/casework/cases/${id}`)).body), /Needs Social isolation Housing/)
   })
 })
+
+describeEachDatabase('casework API', (database) => {
+  it('answers the caseload and a case by bearer token, 404 for a case the user may not see', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const { createApiToken } = await import('../access/tokens.ts')
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const token = (await createApiToken(db, t.worker.userId, 'test')).token
+    const get = (url: string, bearer = token) =>
+      t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } })
+    const caseload = await get('/api/v1/caseload')
+    assert.equal(caseload.statusCode, 200)
+    assert.deepEqual(
+      caseload
+        .json()
+        .cases.map((c: { id: string; waitingDays: number | null }) => [c.id, c.waitingDays === null]),
+      [[id, false]],
+    )
+    const one = await get(`/api/v1/cases/${id}`)
+    assert.equal(one.json().status, 'open')
+    assert.equal(
+      (await get(`/api/v1/cases/${id}/gp-summary`)).json().resourceType,
+      'SocialPrescribingSummary',
+    )
+    const outsiderToken = (await createApiToken(db, t.outsider.userId, 'test')).token
+    assert.equal((await get(`/api/v1/cases/${id}`, outsiderToken)).statusCode, 404)
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    assert.ok(Object.keys(spec.paths).some((path) => path.endsWith('/caseload')))
+  })
+})
