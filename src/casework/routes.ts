@@ -9,6 +9,7 @@ import { audit } from '../access/audit.ts'
 import { rolesAccess } from '../access/permissions.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import type { Person } from '../people/person.ts'
 import { readPerson, readPersonSummaries } from '../people/records.ts'
 import {
   APPOINTMENT_KIND_LABELS,
@@ -286,9 +287,16 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return panels
   }
 
-  async function casePage(q: Queryable, request: FastifyRequest, found: CaseForUser, extra: Body = {}) {
+  async function casePage(
+    q: Queryable,
+    request: FastifyRequest,
+    found: CaseForUser,
+    extra: Body = {},
+    read?: Person,
+  ) {
     const { case: kase, programme, manages } = found
-    const person = await readPerson(q, request.actor, kase.personId, { via: 'case', caseId: kase.id })
+    const person =
+      read ?? (await readPerson(q, request.actor, kase.personId, { via: 'case', caseId: kase.id }))
     if (!person) throw notFound()
     const now = context.now()
     const [appointments, plan, goals, notes, events, prescriptions, signposts] = await Promise.all([
@@ -353,13 +361,20 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   app.get('/casework/cases/:id', { config: { access: VIEW } }, async (request, reply) => {
     const saved = (request.query as { saved?: string }).saved
-    // The reads and their audit events in one transaction; then the other capabilities' panels.
-    const { found, page } = await db.transaction().execute(async (trx) => {
+    // The access check, the person and their audit events in one transaction (one commit); then
+    // the case's lists, in parallel on PostgreSQL's pool, and the other capabilities' panels.
+    const { found, person } = await db.transaction().execute(async (trx) => {
       const found = await caseForUser(trx, request.user!, request.actor, caseId(request), {
         audit: 'case.read',
       })
-      return { found, page: await casePage(trx, request, found, saved ? { flash: SAVED[saved] } : {}) }
+      const person = await readPerson(trx, request.actor, found.case.personId, {
+        via: 'case',
+        caseId: found.case.id,
+      })
+      if (!person) throw notFound()
+      return { found, person }
     })
+    const page = await casePage(db, request, found, saved ? { flash: SAVED[saved] } : {}, person)
     return reply.view('casework/views/case.njk', {
       ...page,
       panels: await loadPanels(request, reply, found.case),
