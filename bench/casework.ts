@@ -54,10 +54,14 @@ async function insertSeries(
   }
 }
 
-const counter = (from: number, to: number) =>
+/** A counter from `from` to `to - 1` as `s(i)`; bigint so products like i * 7919 do not overflow on PostgreSQL. */
+let counter = (from: number, to: number) =>
   `with recursive s(i) as (select ${from} union all select i + 1 from s where i + 1 < ${to})`
 
 export async function load(db: Db, dialect: Dialect, scale: typeof FULL, now: Date) {
+  if (dialect === 'postgres')
+    counter = (from, to) =>
+      `with recursive s(i) as (select ${from}::bigint union all select i + 1 from s where i + 1 < ${to})`
   const nowS = Math.floor(now.getTime() / 1000)
   const yearS = 365 * 86_400
   const created = nowIso()

@@ -54,6 +54,7 @@ import {
   type Plan,
   reviewPrescription,
   savePlan,
+  setCaseNeeds,
   setCaseWorker,
   updateAppointment,
   updateGoal,
@@ -666,7 +667,7 @@ export async function openCaseForAcceptedReferral(
 ): Promise<void> {
   if (!referral.programmeId) return
   const programme = await getProgramme(trx, referral.programmeId)
-  if (!programme || programme.pathway !== 'link_worker') return
+  if (programme?.pathway !== 'link_worker') return
   const caseId = await openCase(trx, actor, {
     personId: referral.personId,
     programmeId: programme.id,
@@ -686,4 +687,25 @@ export async function openCaseForAcceptedReferral(
   }
   for (const goal of referral.goals.filter((g) => g.trim()))
     await insertGoal(trx, caseId, { text: goal.trim(), targetDate: null, progress: 'not_started' })
+}
+
+/** Records the needs the person presents with, from the programme's taxonomy. */
+export async function updateNeeds(db: Queryable, ctx: Ctx, caseId: string, needs: string[]): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const { programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const unknown = needs.filter((need) => !programme.needs.some((n) => n.id === need))
+    if (unknown.length > 0)
+      throw badRequest('Select needs from the list', [
+        { field: 'needs', message: 'Select needs from the list' },
+      ])
+    const ordered = programme.needs.map((n) => n.id).filter((id) => needs.includes(id))
+    await setCaseNeeds(trx, caseId, ordered)
+    await addEvent(trx, caseId, { kind: 'needs', summary: 'Needs updated', userId: ctx.user.id })
+    await audit(trx, ctx.actor, {
+      action: 'case.needs-update',
+      recordType: 'case',
+      recordId: caseId,
+      detail: { needs: ordered },
+    })
+  })
 }

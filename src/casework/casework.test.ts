@@ -88,9 +88,6 @@ async function setUp(db: Db) {
   return { app, as, owner, practice, manager, worker, worker2, outsider, otherManager, programmeId, personId }
 }
 
-const caseIdOf = (location: string | undefined) =>
-  /\/casework\/cases\/([0-9a-f-]{36})/.exec(location ?? '')?.[1]
-
 describeEachDatabase('casework', (database) => {
   it('opens a case for the named link worker of the practice, or unassigned, audited', async () => {
     const { db } = database()
@@ -411,6 +408,7 @@ describeEachDatabase('casework', (database) => {
     assert.equal(json.supportOffered.prescriptions[0].continuedAfterEnd, true)
     assert.equal(json.supportOffered.signposts[0].service, 'Citizens Advice leaflet')
     assert.equal(json.outcomes.closureReason, 'Goals met')
+    assert.deepEqual(json.supportOffered.interventions, ['Benefits eligibility check'])
     const text = await worker.get(`/casework/cases/${id}/gp-summary.txt`)
     assert.match(text.body, /Exit plan: Keep walking on Tuesdays/)
   })
@@ -558,5 +556,137 @@ describeEachDatabase('casework pages', (database) => {
     )
     assert.equal((await manager.get('/casework/lone-working')).statusCode, 200)
     assert.equal((await manager.get(`/casework/diary?worker=${t.worker.userId}&view=week`)).statusCode, 200)
+  })
+})
+
+describeEachDatabase('onward referrals', (database) => {
+  it("refers on through Referrals with the person's consent, and records it apart from signposts", async () => {
+    const { db } = database()
+    const { seedDemo } = await import('../demo.ts')
+    const { getReferral } = await import('../referrals/index.ts')
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const luton = await new PageClient(app).signInAs(demo.access.users['navigator.luton@kith.example']!)
+    const id = demo.casework.cases[5]!
+    const form = {
+      kind: 'referral',
+      serviceName: 'Friendship café',
+      need: 'social-activity',
+      note: 'Would like company',
+    }
+    const noConsent = await luton.post(`/casework/cases/${id}/signposts`, form)
+    assert.equal(noConsent.statusCode, 400)
+    assert.match(textOf(noConsent.body), /Confirm the person has agreed to the referral/)
+    assert.equal(
+      (await luton.post(`/casework/cases/${id}/signposts`, { ...form, consent: 'yes' })).statusCode,
+      303,
+    )
+    const row = await db
+      .selectFrom('case_signposts')
+      .selectAll()
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow()
+    assert.equal(row.kind, 'referral')
+    const referral = await getReferral(db, row.referral_id!)
+    assert.equal(referral?.sourceCaseId, id)
+    assert.equal(referral?.target.name, 'Friendship café')
+    const page = textOf((await luton.get(`/casework/cases/${id}`)).body)
+    assert.match(page, /Onward referral Friendship café/)
+  })
+})
+
+describeEachDatabase('case panels', (database) => {
+  it('shows the panels other capabilities register, in order, with what they loaded', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const seen: { caseId: string; personId: string; csrf: boolean; user: string }[] = []
+    t.app.kith.casePanels.push(
+      {
+        order: 20,
+        load: async () => ({
+          template: 'casework/views/panel-example.njk',
+          data: { id: 'second', heading: 'Second panel', lines: ['b'] },
+        }),
+      },
+      {
+        order: 10,
+        load: async (_db, view) => {
+          seen.push({
+            caseId: view.caseId,
+            personId: view.personId,
+            csrf: view.csrfToken.length > 0,
+            user: view.user.id,
+          })
+          return {
+            template: 'casework/views/panel-example.njk',
+            data: { id: 'first', heading: 'Outcome measures', lines: ['SWEMWBS taken'] },
+          }
+        },
+      },
+      { order: 5, load: async () => undefined },
+    )
+    const worker = await t.as(t.worker)
+    const page = textOf((await worker.get(`/casework/cases/${id}`)).body)
+    assert.match(page, /Outcome measures SWEMWBS taken Second panel b/)
+    assert.deepEqual(seen, [{ caseId: id, personId: t.personId, csrf: true, user: t.worker.userId }])
+  })
+})
+
+describeEachDatabase('case needs', (database) => {
+  it('records needs from the programme taxonomy only', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const worker = await t.as(t.worker)
+    assert.equal((await worker.get(`/casework/cases/${id}/needs`)).statusCode, 200)
+    const bad = await worker.post(`/casework/cases/${id}/needs`, { needs: ['housing', 'unknown'] })
+    assert.equal(bad.statusCode, 400)
+    assert.match(textOf(bad.body), /Select needs from the list/)
+    const ok = await worker.post(`/casework/cases/${id}/needs`, { needs: ['housing', 'social-isolation'] })
+    assert.equal(ok.statusCode, 303)
+    assert.match(textOf((await worker.get(`/casework/cases/${id}`)).body), /Needs Social isolation Housing/)
+  })
+})
+
+describeEachDatabase('casework API', (database) => {
+  it('answers the caseload and a case by bearer token, 404 for a case the user may not see', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const { createApiToken } = await import('../access/tokens.ts')
+    const id = await openCase(db, actor, {
+      personId: t.personId,
+      programmeId: t.programmeId,
+      practiceOdsCode: 'Z99001',
+    })
+    const token = (await createApiToken(db, t.worker.userId, 'test')).token
+    const get = (url: string, bearer = token) =>
+      t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } })
+    const caseload = await get('/api/v1/caseload')
+    assert.equal(caseload.statusCode, 200)
+    assert.deepEqual(
+      caseload
+        .json()
+        .cases.map((c: { id: string; waitingDays: number | null }) => [c.id, c.waitingDays === null]),
+      [[id, false]],
+    )
+    const one = await get(`/api/v1/cases/${id}`)
+    assert.equal(one.json().status, 'open')
+    assert.equal(
+      (await get(`/api/v1/cases/${id}/gp-summary`)).json().resourceType,
+      'SocialPrescribingSummary',
+    )
+    const outsiderToken = (await createApiToken(db, t.outsider.userId, 'test')).token
+    assert.equal((await get(`/api/v1/cases/${id}`, outsiderToken)).statusCode, 404)
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    assert.ok(Object.keys(spec.paths).some((path) => path.endsWith('/caseload')))
   })
 })

@@ -43,6 +43,8 @@ export interface SummaryInput {
   appointments: { attended: number; didNotAttend: number }
   prescriptions: { serviceName: string; weeks: number; start: string; end: string; continued: boolean }[]
   signposts: { kind: 'signpost' | 'referral'; serviceName: string; need: string | null }[]
+  /** The kinds of help given, from the case's typed notes (Merton's interventions). */
+  interventions: string[]
 }
 
 export interface GpSummary {
@@ -79,6 +81,7 @@ export interface GpSummary {
     }[]
     onwardReferrals: { service: string; need: string | null }[]
     signposts: { service: string; need: string | null }[]
+    interventions: string[]
   }
   outcomes: {
     goals: { goal: string; progress: string }[]
@@ -137,6 +140,7 @@ export function gpSummary(input: SummaryInput): GpSummary {
       signposts: input.signposts
         .filter((s) => s.kind === 'signpost')
         .map((s) => ({ service: s.serviceName, need: s.need })),
+      interventions: input.interventions,
     },
     outcomes: {
       goals: input.goals.map((g) => ({ goal: g.text, progress: GOAL_PROGRESS_LABELS[g.progress] })),
@@ -193,6 +197,7 @@ export function gpSummaryText(summary: GpSummary): string {
     list(s.onwardReferrals.map((r) => r.service)),
     '  Signposts:',
     list(s.signposts.map((r) => r.service)),
+    ...(s.interventions.length ? ['  Help given:', list(s.interventions)] : []),
     '',
     'Outcomes',
     list(

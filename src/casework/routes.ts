@@ -8,6 +8,8 @@ import { z } from 'zod'
 import { audit } from '../access/audit.ts'
 import { rolesAccess } from '../access/permissions.ts'
 import { isId } from '../db/ids.ts'
+import type { Queryable } from '../db/schema.ts'
+import type { Person } from '../people/person.ts'
 import { readPerson, readPersonSummaries } from '../people/records.ts'
 import {
   APPOINTMENT_KIND_LABELS,
@@ -39,6 +41,7 @@ import {
   reviewEndedPrescription,
   setGoalProgress,
   signpost,
+  updateNeeds,
   updatePlan,
 } from './cases.ts'
 import { gpSummary, gpSummaryText } from './gp-summary.ts'
@@ -158,16 +161,18 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     next: 'Next appointment',
   }
 
-  async function caseload(
-    request: FastifyRequest,
-    query: { show?: unknown; sort?: unknown; programme?: unknown },
-  ) {
+  type Query = { show?: unknown; sort?: unknown; programme?: unknown }
+  /** One transaction: the reads and their audit events commit together (one sync on SQLite). */
+  const caseload = (request: FastifyRequest, query: Query) =>
+    db.transaction().execute((trx) => caseloadIn(trx, request, query))
+
+  async function caseloadIn(trx: Queryable, request: FastifyRequest, query: Query) {
     const user = request.user!
     const now = context.now()
     const today = londonDate(now)
     const show = SHOW.find((s) => s === query.show) ?? 'all'
     const sort = SORT.find((s) => s === query.sort) ?? 'waiting'
-    const programmes = await programmesOfUser(db, user)
+    const programmes = await programmesOfUser(trx, user)
     const managed = programmes.filter((p) => p.manages)
     const programmeFilter =
       typeof query.programme === 'string' && programmes.some((p) => p.id === query.programme)
@@ -182,14 +187,14 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     // A manager sees their programmes' cases; a link worker the cases assigned to them.
     const rows = [
       ...(managed.length
-        ? await listCaseload(db, {
+        ? await listCaseload(trx, {
             ...base,
             programmeIds: managed.map((p) => p.id).filter((id) => !programmeFilter || id === programmeFilter),
             unassigned: show === 'unassigned',
           })
         : []),
       ...(show !== 'unassigned' && programmes.some((p) => p.linkWorker)
-        ? await listCaseload(db, { ...base, linkWorkerUserId: user.id })
+        ? await listCaseload(trx, { ...base, linkWorkerUserId: user.id })
         : []),
     ]
     const seen = new Set<string>()
@@ -205,7 +210,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const people = new Map(
       (
         await readPersonSummaries(
-          db,
+          trx,
           request.actor,
           mine.map((r) => r.personId),
           { via: 'caseload' },
@@ -231,7 +236,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
           ? (a.nextAppointmentAt ?? '9').localeCompare(b.nextAppointmentAt ?? '9')
           : (b.waitingDays ?? -1) - (a.waitingDays ?? -1) || a.openedAt.localeCompare(b.openedAt),
     )
-    await audit(db, request.actor, {
+    await audit(trx, request.actor, {
       action: 'case.list',
       recordType: 'case',
       detail: { count: cases.length, show },
@@ -264,28 +269,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   // ---- Case page ------------------------------------------------------------------------
 
-  async function casePage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    found: CaseForUser,
-    extra: Body = {},
-  ) {
-    const { case: kase, programme, manages } = found
-    const person = await readPerson(db, request.actor, kase.personId, { via: 'case', caseId: kase.id })
-    if (!person) throw notFound()
-    const now = context.now()
-    const [appointments, plan, goals, notes, events, prescriptions, signposts] = await Promise.all([
-      appointmentsOfCase(db, kase.id),
-      getPlan(db, kase.id),
-      goalsOfCase(db, kase.id),
-      notesOfCase(db, kase.id),
-      eventsOfCase(db, kase.id),
-      prescriptionsWhere(db, 'case_id', kase.id),
-      signpostsOfCase(db, kase.id),
-    ])
-    const clashing = clashes(appointments)
-    const today = londonDate(now)
-    const referral = kase.referralId ? await getReferral(db, kase.referralId) : undefined
+  /** The panels other capabilities add to the case page; loaded outside any transaction (they get the Db). */
+  async function loadPanels(request: FastifyRequest, reply: FastifyReply, kase: CaseForUser['case']) {
     const view = {
       caseId: kase.id,
       personId: kase.personId,
@@ -299,6 +284,33 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       const loaded = await panel.load(db, view)
       if (loaded) panels.push(loaded)
     }
+    return panels
+  }
+
+  async function casePage(
+    q: Queryable,
+    request: FastifyRequest,
+    found: CaseForUser,
+    extra: Body = {},
+    read?: Person,
+  ) {
+    const { case: kase, programme, manages } = found
+    const person =
+      read ?? (await readPerson(q, request.actor, kase.personId, { via: 'case', caseId: kase.id }))
+    if (!person) throw notFound()
+    const now = context.now()
+    const [appointments, plan, goals, notes, events, prescriptions, signposts] = await Promise.all([
+      appointmentsOfCase(q, kase.id),
+      getPlan(q, kase.id),
+      goalsOfCase(q, kase.id),
+      notesOfCase(q, kase.id),
+      eventsOfCase(q, kase.id),
+      prescriptionsWhere(q, 'case_id', kase.id),
+      signpostsOfCase(q, kase.id),
+    ])
+    const clashing = clashes(appointments)
+    const today = londonDate(now)
+    const referral = kase.referralId ? await getReferral(q, kase.referralId) : undefined
     return {
       pageTitle: `${person.givenName} ${person.familyName}`,
       person,
@@ -342,19 +354,31 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
           }
         : null,
       closureLabel: kase.closureReason ? CLOSURE_REASON_LABELS[kase.closureReason as ClosureReason] : null,
-      panels,
       back: { href: '/casework', text: 'Caseload' },
       ...extra,
     }
   }
 
   app.get('/casework/cases/:id', { config: { access: VIEW } }, async (request, reply) => {
-    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
     const saved = (request.query as { saved?: string }).saved
-    return reply.view(
-      'casework/views/case.njk',
-      await casePage(request, reply, found, saved ? { flash: SAVED[saved] } : {}),
-    )
+    // The access check, the person and their audit events in one transaction (one commit); then
+    // the case's lists, in parallel on PostgreSQL's pool, and the other capabilities' panels.
+    const { found, person } = await db.transaction().execute(async (trx) => {
+      const found = await caseForUser(trx, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      const person = await readPerson(trx, request.actor, found.case.personId, {
+        via: 'case',
+        caseId: found.case.id,
+      })
+      if (!person) throw notFound()
+      return { found, person }
+    })
+    const page = await casePage(db, request, found, saved ? { flash: SAVED[saved] } : {}, person)
+    return reply.view('casework/views/case.njk', {
+      ...page,
+      panels: await loadPanels(request, reply, found.case),
+    })
   })
 
   const SAVED: Record<string, string> = {
@@ -367,6 +391,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     referred: 'The onward referral has been recorded.',
     closed: 'The case has been closed.',
     assigned: 'The case has been assigned.',
+    needs: 'The needs have been saved.',
     arrived: 'Your arrival has been recorded. Record your departure when you leave.',
     departed: 'Your departure has been recorded.',
   }
@@ -390,16 +415,49 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
         audit: 'case.read',
       })
-      return reply.status(400).view(
-        'casework/views/case.njk',
-        await casePage(request, reply, found, {
+      return reply.status(400).view('casework/views/case.njk', {
+        ...(await casePage(db, request, found, {
           errors: formErrors(result.problems, { text: 'note-text', type: 'note-type' }),
           noteValues: body,
           noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, body.type),
-        }),
-      )
+        })),
+        panels: await loadPanels(request, reply, found.case),
+      })
     }
     return reply.redirect(`/casework/cases/${caseId(request)}?saved=note#notes`, 303)
+  })
+
+  function needsView(found: CaseForUser, selected: string[], problems?: FieldProblem[]) {
+    return {
+      pageTitle: 'Needs',
+      kase: found.case,
+      needs: found.programme.needs.map((n) => ({
+        value: n.id,
+        text: n.label,
+        checked: selected.includes(n.id),
+      })),
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/casework/cases/:id/needs', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
+    return reply.view('casework/views/needs.njk', needsView(found, found.case.needs))
+  })
+
+  app.post('/casework/cases/:id/needs', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const result = await attempt(() => updateNeeds(db, ctx(request), caseId(request), list(body.needs)))
+    if (!result.ok) {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      return reply
+        .status(400)
+        .view('casework/views/needs.njk', needsView(found, list(body.needs), result.problems))
+    }
+    return reply.redirect(`/casework/cases/${caseId(request)}?saved=needs`, 303)
   })
 
   // ---- Appointments ---------------------------------------------------------------------
@@ -871,6 +929,25 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
         problems = [
           { field: 'serviceName', message: 'An onward referral must go to a service in the directory' },
         ]
+      } else if (parsed.value.kind === 'referral' && service) {
+        // Through the Referrals capability: the provider accepts or declines, and the loop closes.
+        const result = await attempt(() =>
+          referOnward(
+            db,
+            ctx(request),
+            id,
+            {
+              serviceId: service.id,
+              serviceName: service.name,
+              need: parsed.value.need,
+              note: parsed.value.note,
+              consent: body.consent === 'yes',
+            },
+            context.now(),
+          ),
+        )
+        if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=referred#signposts`, 303)
+        problems = result.problems
       } else {
         const result = await attempt(() =>
           signpost(db, ctx(request), id, {
@@ -940,13 +1017,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const { case: kase, programme } = found
     const person = await readPerson(db, request.actor, kase.personId, { via: 'gp-summary', caseId: kase.id })
     if (!person) throw notFound()
-    const [plan, goals, appointments, prescriptions, signposts] = await Promise.all([
+    const [plan, goals, appointments, prescriptions, signposts, notes] = await Promise.all([
       getPlan(db, kase.id),
       goalsOfCase(db, kase.id),
       appointmentsOfCase(db, kase.id),
       prescriptionsWhere(db, 'case_id', kase.id),
       signpostsOfCase(db, kase.id),
+      notesOfCase(db, kase.id),
     ])
+    const interventions = NOTE_TYPES.filter(
+      (type) => type !== 'general' && type !== 'contact' && notes.some((n) => n.type === type),
+    ).map((type) => NOTE_TYPE_LABELS[type])
     return {
       found,
       summary: gpSummary({
@@ -970,6 +1051,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
         },
         prescriptions,
         signposts: signposts.map((s) => ({ ...s, need: needLabel(programme, s.need) })),
+        interventions,
       }),
     }
   }
@@ -1081,16 +1163,20 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const to = londonToUtc(addDays(first, days.length), '00:00')!
     const rows = await diaryOf(db, worker, from, to)
     const clashing = clashes(rows)
-    const people = new Map(
-      (
-        await readPersonSummaries(db, request.actor, [...new Set(rows.map((r) => r.personId))], {
-          via: 'diary',
-        })
-      ).map((p) => [p.id, p]),
-    )
-    await audit(db, request.actor, {
-      action: 'case.diary-read',
-      detail: { days: days.length, count: rows.length, own: worker === user.id },
+    // The people read and the diary's audit event in one transaction.
+    const people = await db.transaction().execute(async (trx) => {
+      const found = new Map(
+        (
+          await readPersonSummaries(trx, request.actor, [...new Set(rows.map((r) => r.personId))], {
+            via: 'diary',
+          })
+        ).map((p) => [p.id, p]),
+      )
+      await audit(trx, request.actor, {
+        action: 'case.diary-read',
+        detail: { days: days.length, count: rows.length, own: worker === user.id },
+      })
+      return found
     })
     const byDay = days.map((day) => ({
       day,

@@ -191,8 +191,15 @@ export function prescriptionProblem(
 }
 
 /** The day in Europe/London of an instant, as `YYYY-MM-DD`. */
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' })
+const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  hourCycle: 'h23',
+})
+
 export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at)
+  return LONDON_DAY.format(at)
 }
 
 /**
@@ -206,11 +213,7 @@ export function londonToUtc(date: string, time: string): string | undefined {
   const guess = Date.parse(`${date}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00Z`)
   if (Number.isNaN(guess)) return undefined
   // The offset London has at that moment: compare its wall clock with UTC.
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hour: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(guess))
+  const parts = LONDON_HOUR.format(new Date(guess))
   const offsetHours = (Number(parts) - h + 24) % 24
   return new Date(guess - offsetHours * 3_600_000).toISOString()
 }
