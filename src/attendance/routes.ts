@@ -10,7 +10,7 @@ import { organisationsWhere } from '../access/users.ts'
 import type { Queryable } from '../db/schema.ts'
 import { getService } from '../directory/index.ts'
 // The directory's index has no list of a provider's services yet; its store's is used meanwhile.
-import { accreditationsOf, serviceIdsOfProviders } from '../directory/store.ts'
+import { accreditationsOf, serviceIdsOfProviders } from '../directory/index.ts'
 import { programmeForPersonOrNotFound } from '../outcomes/access.ts'
 import { readPerson } from '../people/records.ts'
 import { listProgrammes } from '../programmes/store.ts'
