@@ -446,6 +446,8 @@ describeEachDatabase('casework', (database) => {
     )
     const appointmentId = await firstAppointment(db, id)
     assert.equal((await worker2.post(`/casework/appointments/${appointmentId}/arrive`, {})).statusCode, 303)
+    assert.match(textOf((await manager.get('/casework')).body), /1 home visit has overrun/)
+    assert.doesNotMatch(textOf((await worker2.get('/casework')).body), /overrun/)
     const view = textOf((await manager.get('/casework/lone-working')).body)
     assert.match(view, /Overrunning visits.*Walter Worker.*Ada Testperson/)
     const worker = await t.as(t.worker)

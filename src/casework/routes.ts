@@ -246,9 +246,21 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   app.get('/casework', { config: { access: VIEW } }, async (request, reply) => {
     const view = await caseload(request, request.query as Body)
+    // A manager sees, first, any home visit that has overrun (lone working).
+    const now = context.now()
+    const overruns = view.manages
+      ? (
+          await homeVisitsOf(
+            db,
+            view.programmes.filter((p) => p.manages).map((p) => p.id),
+            addDays(londonDate(now), -2),
+          )
+        ).filter((visit) => overran(visit, now)).length
+      : 0
     return reply.view('casework/views/caseload.njk', {
       pageTitle: 'Caseload',
       ...view,
+      overruns,
       showItems: items(SHOW, SHOW_LABELS, view.show),
       sortItems: items(SORT, SORT_LABELS, view.sort),
       programmeItems: [
