@@ -2,7 +2,9 @@
 // prescriptions of a case or a person. They reach casework only through these.
 
 import type { Queryable } from '../db/schema.ts'
-import { prescriptionsWhere } from './store.ts'
+import type { AppointmentKind } from '../programmes/config.ts'
+import type { AppointmentStatus } from './rules.ts'
+import { appointmentsOfCase, prescriptionsWhere } from './store.ts'
 
 export { type CaseForUser, getCaseForUser, type OpenCaseInput, openCase } from './cases.ts'
 export type { CaseRow } from './store.ts'
@@ -42,4 +44,40 @@ export async function prescriptionsOfCase(db: Queryable, caseId: string): Promis
 /** Every prescription the person has had, across their cases, earliest first. */
 export async function prescriptionsOfPerson(db: Queryable, personId: string): Promise<PrescriptionSummary[]> {
   return (await prescriptionsWhere(db, 'person_id', personId)).map(summary)
+}
+
+export interface AppointmentSummary {
+  id: string
+  kind: AppointmentKind
+  /** ISO UTC. */
+  startsAt: string
+  status: AppointmentStatus
+}
+
+/** The case's appointments, earliest first. Not audited: callers audit their own read. */
+export async function appointmentSummariesOfCase(
+  db: Queryable,
+  caseId: string,
+): Promise<AppointmentSummary[]> {
+  return (await appointmentsOfCase(db, caseId)).map((a) => ({
+    id: a.id,
+    kind: a.kind,
+    startsAt: a.startsAt,
+    status: a.status,
+  }))
+}
+
+/** Whether the person has (or had) a case in the programme. */
+export async function hasCaseInProgramme(
+  db: Queryable,
+  personId: string,
+  programmeId: string,
+): Promise<boolean> {
+  const found = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
+    .executeTakeFirst()
+  return found !== undefined
 }

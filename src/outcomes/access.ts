@@ -4,9 +4,9 @@
 
 import type { CurrentUser } from '../access/users.ts'
 import { hasRole } from '../access/users.ts'
+import { hasCaseInProgramme } from '../casework/index.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
-import '../casework/tables.ts'
 import { getPerson } from '../people/store.ts'
 import { getProgramme, isLinkWorkerOf, type Programme } from '../programmes/store.ts'
 import { notFound } from '../web/problem.ts'
@@ -21,15 +21,7 @@ export async function personInProgramme(
   if (!person) return false
   const practiceId = person.registeredPractice?.id
   if (practiceId && programme.practices.some((p) => p.organisationId === practiceId)) return true
-  // Casework's index has no "does this person have a case here" yet: this one read of its table
-  // stands in until it does (move it there when it is added).
-  const kase = await db
-    .selectFrom('cases')
-    .select('id')
-    .where('person_id', '=', personId)
-    .where('programme_id', '=', programme.id)
-    .executeTakeFirst()
-  if (kase) return true
+  if (await hasCaseInProgramme(db, personId, programme.id)) return true
   const reading = await db
     .selectFrom('outcome_readings')
     .select('id')

@@ -6,9 +6,8 @@
 import { audit } from '../access/audit.ts'
 import { attendancePath } from '../attendance/routes.ts'
 import { attendanceOfPrescription, cardsOf } from '../attendance/store.ts'
-import { prescriptionsOfCase } from '../casework/index.ts'
+import { appointmentSummariesOfCase, prescriptionsOfCase } from '../casework/index.ts'
 // Casework's index has no appointments yet; its store's exported query is used meanwhile.
-import { appointmentsOfCase } from '../casework/store.ts'
 import { kioskReadingsOf } from '../kiosk/store.ts'
 import { isLinkWorkerOf } from '../programmes/store.ts'
 import type { CasePanel } from '../web/context.ts'
@@ -24,7 +23,9 @@ export const outcomesPanel: CasePanel = {
     const mayRecord = await isLinkWorkerOf(db, view.programmeId, view.user.id)
     // Baseline measures are due from the first appointment; review and exit ones once a review
     // or exit appointment is booked or has happened (casework's appointments; not cancelled).
-    const appointments = (await appointmentsOfCase(db, view.caseId)).filter((a) => a.status !== 'cancelled')
+    const appointments = (await appointmentSummariesOfCase(db, view.caseId)).filter(
+      (a) => a.status !== 'cancelled',
+    )
     const dueNow = (stage: Stage) => stage === 'baseline' || appointments.some((a) => a.kind === stage)
     return {
       template: 'outcomes/views/panel.njk',
