@@ -19,6 +19,10 @@ describeEachDatabase('demo referrals', (database) => {
       .where('decision_reason', '=', 'no-reply')
       .execute()
     assert.equal(declined.length, 1)
+    // Accepting a referral to a link worker (here the Social Prescribing Service) is coded for the GP record.
+    const coded = await db.selectFrom('referral_coded_entries').select('code').execute()
+    assert.ok(coded.some((entry) => entry.code === '871731000000106'))
+    assert.ok(coded.some((entry) => entry.code === '871711000000103'))
 
     const app = await testApp(db)
     const visitor = new PageClient(app)
