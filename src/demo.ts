@@ -4,6 +4,7 @@
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
 import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
+import { openCaseForAcceptedReferral } from './casework/index.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
@@ -29,7 +30,10 @@ export async function seedDemo(db: Db): Promise<Demo> {
   const access = await seedAccessDemo(db)
   const programmes = await seedProgrammesDemo(db, access)
   const directory = await seedDirectoryDemo(db, access, programmes)
-  const referrals = await seedReferralsDemo(db, access, programmes, directory)
+  // Accepting a demo referral to a link-worker programme opens its case, as a real one does.
+  const referrals = await seedReferralsDemo(db, access, programmes, directory, {
+    onAccepted: [openCaseForAcceptedReferral],
+  })
   const casework = await seedCaseworkDemo(db, programmes)
   const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
   return { access, programmes, directory, referrals, casework, outcomes }

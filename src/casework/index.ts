@@ -6,7 +6,13 @@ import type { AppointmentKind } from '../programmes/config.ts'
 import type { AppointmentStatus } from './rules.ts'
 import { appointmentsOfCase, prescriptionsWhere } from './store.ts'
 
-export { type CaseForUser, getCaseForUser, type OpenCaseInput, openCase } from './cases.ts'
+export {
+  type CaseForUser,
+  getCaseForUser,
+  type OpenCaseInput,
+  openCase,
+  openCaseForAcceptedReferral,
+} from './cases.ts'
 export type { CaseRow } from './store.ts'
 
 export interface PrescriptionSummary {

@@ -23,6 +23,24 @@ describeEachDatabase('demo referrals', (database) => {
     const coded = await db.selectFrom('referral_coded_entries').select('code').execute()
     assert.ok(coded.some((entry) => entry.code === '871731000000106'))
     assert.ok(coded.some((entry) => entry.code === '871711000000103'))
+    // Every demo referral a link-worker programme accepted opened its case, as a real acceptance does.
+    const accepted = await db
+      .selectFrom('referrals')
+      .innerJoin('programmes', 'programmes.id', 'referrals.programme_id')
+      .innerJoin('referral_events', 'referral_events.referral_id', 'referrals.id')
+      .select('referrals.id')
+      .where('programmes.pathway', '=', 'link_worker')
+      .where('referral_events.to_status', '=', 'accepted')
+      .execute()
+    assert.ok(accepted.length >= 3, `${accepted.length} accepted`)
+    const opened = await db
+      .selectFrom('cases')
+      .select('referral_id')
+      .where('referral_id', 'is not', null)
+      .execute()
+    const openedFor = new Set(opened.map((c) => c.referral_id))
+    for (const referral of accepted)
+      assert.ok(openedFor.has(referral.id), 'an accepted demo referral has no case')
 
     const app = await testApp(db)
     const visitor = new PageClient(app)
