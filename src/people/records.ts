@@ -139,6 +139,34 @@ export async function createPersonRecord(db: Queryable, actor: Actor, input: Per
   })
 }
 
+/**
+ * Creates a person's record together with the consent they gave (a referral of someone new), and
+ * audits both in one statement. The same checks as `createPersonRecord`; the person is known to
+ * exist, so the consent needs no look-up first.
+ */
+export async function createPersonRecordWithConsent(
+  db: Queryable,
+  actor: Actor,
+  input: PersonInput,
+  consent: ConsentInput,
+): Promise<{ personId: string; consentId: string }> {
+  return inTransaction(db, async (trx) => {
+    await checkReferences(trx, input)
+    const personId = await createPerson(trx, input)
+    const consentId = await addConsent(trx, personId, consent, actor.userId)
+    await auditMany(trx, actor, [
+      { action: 'person.create', recordType: 'person', recordId: personId },
+      {
+        action: 'person.consent-record',
+        recordType: 'person',
+        recordId: personId,
+        detail: { consentId, method: consent.method, givenBy: consent.givenBy },
+      },
+    ])
+    return { personId, consentId }
+  })
+}
+
 const FIELDS: Record<string, (person: Person, input: PersonInput) => boolean> = {
   nhsNumber: (p, i) => p.nhsNumber !== i.nhsNumber,
   givenName: (p, i) => p.givenName !== i.givenName,
