@@ -245,7 +245,8 @@ function deepFreeze<T>(value: T): T {
 }
 
 function sharedSettingsOf(row: ProgrammeTable): ProgrammeSettings {
-  const key = JSON.stringify([
+  // Each column with its length first, so that the key says exactly what each held.
+  const key = [
     row.name,
     row.description,
     row.pathway,
@@ -258,7 +259,9 @@ function sharedSettingsOf(row: ProgrammeTable): ProgrammeSettings {
     row.prescription,
     row.nudge_after_days,
     row.decline_after_days,
-  ])
+  ]
+    .map((value) => (value === null ? '-' : `${String(value).length}:${value}`))
+    .join('')
   let settings = parsedSettings.get(key)
   if (!settings) {
     settings = deepFreeze(settingsOf(row))
