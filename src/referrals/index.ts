@@ -9,7 +9,7 @@
 // to open a case when a referral to a link-worker programme is accepted.
 
 import { type Actor, audit } from '../access/audit.ts'
-import { getOrganisation, getUser, usersWithRoleIn } from '../access/store.ts'
+import { getOrganisation, getUser, type Organisation, usersWithRoleIn } from '../access/store.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { newId } from '../db/ids.ts'
@@ -506,7 +506,9 @@ async function findPerson(
   trx: Queryable,
   actor: Actor,
   ref: PersonRef,
-): Promise<{ person: Person } | { create: PersonInput; practiceOdsCode: string | null }> {
+): Promise<
+  { person: Person } | { create: PersonInput; practiceOdsCode: string | null; practice?: Organisation }
+> {
   if ('personId' in ref) {
     const person = await readPerson(trx, actor, ref.personId, { via: 'referral-create' })
     if (!person)
@@ -554,7 +556,7 @@ async function findPerson(
   const practice = details.registeredPracticeId
     ? await getOrganisation(trx, details.registeredPracticeId)
     : undefined
-  return { create: details, practiceOdsCode: practice?.odsCode ?? null }
+  return { create: details, practiceOdsCode: practice?.odsCode ?? null, ...(practice ? { practice } : {}) }
 }
 
 function checkText(value: string, field: string, label: string, max: number) {
@@ -682,7 +684,13 @@ export async function createReferral(
         : (input.consent as { consentId: string }).consentId
     } else if (consentInput) {
       // Someone new, with the consent given now: written and audited together.
-      ;({ personId, consentId } = await createPersonRecordWithConsent(trx, actor, found.create, consentInput))
+      ;({ personId, consentId } = await createPersonRecordWithConsent(
+        trx,
+        actor,
+        found.create,
+        consentInput,
+        found.practice ? { practice: found.practice } : {},
+      ))
     } else {
       personId = await createPersonRecord(trx, actor, found.create)
       consentId = (input.consent as { consentId: string }).consentId
