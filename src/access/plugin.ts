@@ -44,8 +44,7 @@ async function identify(db: Db, config: Config, request: FastifyRequest, reply: 
     const header = request.headers.authorization
     const match = header?.match(/^Bearer\s+(\S+)$/i)
     if (!match?.[1]) return null
-    const userId = await userForToken(db, match[1])
-    return userId ? ((await loadCurrentUser(db, userId)) ?? null) : null
+    return (await userForToken(db, match[1])) ?? null
   }
   const secret = request.cookies[SESSION_COOKIE]
   if (!secret) return null

@@ -2,7 +2,9 @@
 
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import type { OrganisationKind } from './roles.ts'
 import { digest, newSecret } from './secrets.ts'
+import type { CurrentUser, Membership } from './users.ts'
 
 const PREFIX = 'kith_'
 
@@ -28,22 +30,56 @@ export async function createApiToken(
   return { id, token }
 }
 
-/** The user a bearer token belongs to, if the token is known and not revoked. */
-export async function userForToken(db: Queryable, token: string): Promise<string | undefined> {
+/**
+ * The active user a bearer token belongs to, with their memberships, if the token is known and
+ * not revoked. One query: every API request makes it.
+ */
+export async function userForToken(db: Queryable, token: string): Promise<CurrentUser | undefined> {
   if (!token.startsWith(PREFIX)) return undefined
-  const row = await db
+  const rows = await db
     .selectFrom('api_tokens')
-    .select(['id', 'user_id', 'last_used_at'])
-    .where('token_hash', '=', digest(token))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  if (!row) return undefined
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .leftJoin('memberships', 'memberships.user_id', 'users.id')
+    .leftJoin('organisations', 'organisations.id', 'memberships.organisation_id')
+    .select([
+      'api_tokens.id as tokenId',
+      'api_tokens.last_used_at as lastUsedAt',
+      'users.id as userId',
+      'users.email',
+      'users.name',
+      'memberships.id as membershipId',
+      'memberships.organisation_id as organisationId',
+      'organisations.name as organisationName',
+      'organisations.kind as organisationKind',
+      'memberships.role',
+      'memberships.title',
+    ])
+    .where('api_tokens.token_hash', '=', digest(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .where('users.active', '=', 1)
+    .orderBy('organisations.name')
+    .orderBy('memberships.role')
+    .execute()
+  const first = rows[0]
+  if (!first) return undefined
   const now = nowIso()
   // Last use to the hour is enough to see which tokens are alive.
-  if (!row.last_used_at || row.last_used_at.slice(0, 13) !== now.slice(0, 13)) {
-    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute()
+  if (!first.lastUsedAt || first.lastUsedAt.slice(0, 13) !== now.slice(0, 13)) {
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', first.tokenId).execute()
   }
-  return row.user_id
+  const memberships: Membership[] = []
+  for (const row of rows) {
+    if (row.membershipId === null || row.organisationId === null || row.role === null) continue
+    memberships.push({
+      id: row.membershipId,
+      organisationId: row.organisationId,
+      organisationName: row.organisationName ?? '',
+      organisationKind: row.organisationKind as OrganisationKind,
+      role: row.role,
+      title: row.title,
+    })
+  }
+  return { id: first.userId, email: first.email, name: first.name, memberships }
 }
 
 export async function listApiTokens(db: Queryable, userId: string) {

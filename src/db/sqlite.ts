@@ -33,34 +33,41 @@ function toSqliteValue(value: unknown): SQLInputValue {
   return value as SQLInputValue
 }
 
+interface Prepared {
+  statement: StatementSync
+  /** Whether it returns rows: asked of SQLite once, when prepared. */
+  reader: boolean
+}
+
 class NodeSqliteDatabase implements SqliteDatabase {
   readonly #database: DatabaseSync
-  readonly #statements = new Map<string, StatementSync>()
+  readonly #statements = new Map<string, Prepared>()
 
   constructor(database: DatabaseSync) {
     this.#database = database
   }
 
-  #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql)
-    if (statement) {
+  #prepared(sql: string): Prepared {
+    let prepared = this.#statements.get(sql)
+    if (prepared) {
       // Refresh its place so the least recently used statement is evicted first.
       this.#statements.delete(sql)
     } else {
-      statement = this.#database.prepare(sql)
+      const statement = this.#database.prepare(/^begin$/i.test(sql.trim()) ? 'begin immediate' : sql)
+      prepared = { statement, reader: statement.columns().length > 0 }
       if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
         const oldest = this.#statements.keys().next().value
         if (oldest !== undefined) this.#statements.delete(oldest)
       }
     }
-    this.#statements.set(sql, statement)
-    return statement
+    this.#statements.set(sql, prepared)
+    return prepared
   }
 
   prepare(sql: string): SqliteStatement {
-    const statement = this.#statement(/^begin$/i.test(sql.trim()) ? 'begin immediate' : sql)
+    const { statement, reader } = this.#prepared(sql)
     return {
-      reader: statement.columns().length > 0,
+      reader,
       all: (parameters) => statement.all(...parameters.map(toSqliteValue)),
       run: (parameters) => {
         const result = statement.run(...parameters.map(toSqliteValue))

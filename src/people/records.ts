@@ -7,7 +7,7 @@
 // else's) are made here and fail with a Problem naming the field.
 
 import { type Actor, audit, auditMany } from '../access/audit.ts'
-import { getOrganisation } from '../access/store.ts'
+import { getOrganisation, type Organisation } from '../access/store.ts'
 import type { Queryable } from '../db/schema.ts'
 import { badRequest, Problem } from '../web/problem.ts'
 import type { ConsentInput, Person, PersonInput, PersonSummary } from './person.ts'
@@ -30,9 +30,16 @@ function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): 
   return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
 
-async function checkReferences(db: Queryable, input: PersonInput, personId?: string): Promise<void> {
+/** `known`: the registered practice, when the caller has just read it in the same transaction. */
+async function checkReferences(
+  db: Queryable,
+  input: PersonInput,
+  personId?: string,
+  known?: Organisation,
+): Promise<void> {
   if (input.registeredPracticeId) {
-    const practice = await getOrganisation(db, input.registeredPracticeId)
+    const practice =
+      known?.id === input.registeredPracticeId ? known : await getOrganisation(db, input.registeredPracticeId)
     if (practice?.kind !== 'practice') {
       throw badRequest('The GP practice is not one Kith knows.', [
         { field: 'registeredPracticeId', message: 'Select their GP practice from the list' },
@@ -136,6 +143,36 @@ export async function createPersonRecord(db: Queryable, actor: Actor, input: Per
     const id = await createPerson(trx, input)
     await audit(trx, actor, { action: 'person.create', recordType: 'person', recordId: id })
     return id
+  })
+}
+
+/**
+ * Creates a person's record together with the consent they gave (a referral of someone new), and
+ * audits both in one statement. The same checks as `createPersonRecord`; the person is known to
+ * exist, so the consent needs no look-up first. `practice`: their registered practice, when the
+ * caller has read it in this transaction already.
+ */
+export async function createPersonRecordWithConsent(
+  db: Queryable,
+  actor: Actor,
+  input: PersonInput,
+  consent: ConsentInput,
+  options: { practice?: Organisation } = {},
+): Promise<{ personId: string; consentId: string }> {
+  return inTransaction(db, async (trx) => {
+    await checkReferences(trx, input, undefined, options.practice)
+    const personId = await createPerson(trx, input)
+    const consentId = await addConsent(trx, personId, consent, actor.userId)
+    await auditMany(trx, actor, [
+      { action: 'person.create', recordType: 'person', recordId: personId },
+      {
+        action: 'person.consent-record',
+        recordType: 'person',
+        recordId: personId,
+        detail: { consentId, method: consent.method, givenBy: consent.givenBy },
+      },
+    ])
+    return { personId, consentId }
   })
 }
 

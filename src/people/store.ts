@@ -34,10 +34,18 @@ function personColumns(input: PersonInput) {
   }
 }
 
-async function setConditions(db: Queryable, personId: string, codes: readonly string[]): Promise<void> {
-  const current = (
-    await db.selectFrom('person_conditions').select('code').where('person_id', '=', personId).execute()
-  ).map((row) => row.code)
+/** Sets the person's conditions to `codes`; `isNew` for a person just inserted, who has none yet. */
+async function setConditions(
+  db: Queryable,
+  personId: string,
+  codes: readonly string[],
+  isNew = false,
+): Promise<void> {
+  const current = isNew
+    ? []
+    : (
+        await db.selectFrom('person_conditions').select('code').where('person_id', '=', personId).execute()
+      ).map((row) => row.code)
   const removed = current.filter((code) => !codes.includes(code))
   const added = conditionsByCode(codes.filter((code) => !current.includes(code)))
   if (removed.length > 0) {
@@ -63,7 +71,7 @@ export async function createPerson(db: Queryable, input: PersonInput, id = newId
     .insertInto('people')
     .values({ id, ...personColumns(input), created_at: now, updated_at: now })
     .execute()
-  await setConditions(db, id, input.conditions)
+  await setConditions(db, id, input.conditions, true)
   return id
 }
 

@@ -1,5 +1,6 @@
 // Programmes (schemes): the only place their SQL lives.
 
+import { sql } from 'kysely'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { newId, nowIso } from '../db/ids.ts'
@@ -215,6 +216,99 @@ export async function getProgramme(db: Queryable, id: string): Promise<Programme
         .sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday)),
     })),
     updatedAt: row.updated_at,
+  }
+}
+
+/** What a referral to a programme needs of it: no names of practices or link workers, no working patterns. */
+export interface ProgrammeForReferral extends ProgrammeSettings {
+  id: string
+  ownerOrganisationId: string
+  selfReferralAllowed: boolean
+  /** The ODS codes of the practices it covers, in the order of their names. */
+  practiceOdsCodes: (string | null)[]
+  /** Its link workers' user ids, in the order of their names. */
+  linkWorkerIds: string[]
+}
+
+// Parsed settings by their stored text. Parsing through the schemas is most of the cost of
+// reading a programme, and the same text always parses to the same settings, so a settings
+// object is parsed once and shared (frozen, so no caller can change it for the others).
+const parsedSettings = new Map<string, ProgrammeSettings>()
+const PARSED_SETTINGS_MAX = 200
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const item of Object.values(value)) deepFreeze(item)
+  }
+  return value
+}
+
+function sharedSettingsOf(row: ProgrammeTable): ProgrammeSettings {
+  // Each column with its length first, so that the key says exactly what each held.
+  const key = [
+    row.name,
+    row.description,
+    row.pathway,
+    row.referral_sources,
+    row.practice_registration_required,
+    row.criteria,
+    row.needs,
+    row.link_worker_title,
+    row.appointment_rules,
+    row.prescription,
+    row.nudge_after_days,
+    row.decline_after_days,
+  ]
+    .map((value) => (value === null ? '-' : `${String(value).length}:${value}`))
+    .join('')
+  let settings = parsedSettings.get(key)
+  if (!settings) {
+    settings = deepFreeze(settingsOf(row))
+    if (parsedSettings.size >= PARSED_SETTINGS_MAX) parsedSettings.clear()
+    parsedSettings.set(key, settings)
+  }
+  return settings
+}
+
+/**
+ * The programme as a referral to it sees it, in two queries (getProgramme takes four): read on
+ * every referral, so it reads only what a referral uses. The settings are shared and frozen.
+ */
+export async function getProgrammeForReferral(
+  db: Queryable,
+  id: string,
+): Promise<ProgrammeForReferral | undefined> {
+  const row = await db.selectFrom('programmes').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) return undefined
+  // The practices' ODS codes and the link workers, in one round trip.
+  const members = await db
+    .selectFrom('programme_practices')
+    .innerJoin('organisations', 'organisations.id', 'programme_practices.organisation_id')
+    .select([
+      sql<string>`'practice'`.as('kind'),
+      'organisations.ods_code as value',
+      'organisations.name as name',
+    ])
+    .where('programme_practices.programme_id', '=', id)
+    .unionAll(
+      db
+        .selectFrom('programme_link_workers')
+        .innerJoin('users', 'users.id', 'programme_link_workers.user_id')
+        .select([sql<string>`'link-worker'`.as('kind'), 'users.id as value', 'users.name as name'])
+        .where('programme_link_workers.programme_id', '=', id),
+    )
+    .orderBy('kind')
+    .orderBy('name')
+    .execute()
+  const settings = sharedSettingsOf(row)
+  return {
+    id: row.id,
+    ...settings,
+    ownerOrganisationId: row.owner_organisation_id,
+    selfReferralAllowed: selfReferralAllowed(settings),
+    practiceOdsCodes: members.filter((m) => m.kind === 'practice').map((m) => m.value),
+    linkWorkerIds: members.filter((m) => m.kind === 'link-worker').map((m) => m.value as string),
   }
 }
 

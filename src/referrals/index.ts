@@ -9,7 +9,7 @@
 // to open a case when a referral to a link-worker programme is accepted.
 
 import { type Actor, audit } from '../access/audit.ts'
-import { getOrganisation, getUser, usersWithRoleIn } from '../access/store.ts'
+import { getOrganisation, getUser, type Organisation, usersWithRoleIn } from '../access/store.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { newId } from '../db/ids.ts'
@@ -17,7 +17,12 @@ import type { Queryable } from '../db/schema.ts'
 import { findServiceByName, getService, suggestServices } from '../directory/index.ts'
 import { notify } from '../interop/notifications.ts'
 import type { ConsentInput, Person, PersonInput, PersonSummary } from '../people/person.ts'
-import { createPersonRecord, readPerson, recordConsent } from '../people/records.ts'
+import {
+  createPersonRecord,
+  createPersonRecordWithConsent,
+  readPerson,
+  recordConsent,
+} from '../people/records.ts'
 import { findDuplicates, getPerson } from '../people/store.ts'
 import {
   DEFAULT_REPLY_DEADLINES,
@@ -29,7 +34,12 @@ import {
 } from '../programmes/config.ts'
 import type { Criteria, EligibilityFacts, EligibilityResult, ReferrerKind } from '../programmes/criteria.ts'
 import { evaluate } from '../programmes/eligibility.ts'
-import { getProgramme, isLinkWorkerOf, programmesOfUser } from '../programmes/store.ts'
+import {
+  getProgramme,
+  getProgrammeForReferral,
+  isLinkWorkerOf,
+  programmesOfUser,
+} from '../programmes/store.ts'
 import { londonDate } from '../web/format.ts'
 import { badRequest, conflict, notFound, Problem } from '../web/problem.ts'
 import {
@@ -123,7 +133,7 @@ async function serviceTarget(db: Queryable, serviceId: string): Promise<Referral
 
 export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<ReferralTarget | undefined> {
   if ('serviceId' in ref) return serviceTarget(db, ref.serviceId)
-  const programme = await getProgramme(db, ref.programmeId)
+  const programme = await getProgrammeForReferral(db, ref.programmeId)
   if (!programme) return undefined
   return {
     kind: 'programme',
@@ -132,13 +142,16 @@ export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<Refe
     serviceId: null,
     name: programme.name,
     description: programme.description,
-    criteria: programmeCriteria(programme),
+    criteria: programmeCriteria({
+      ...programme,
+      practices: programme.practiceOdsCodes.map((odsCode) => ({ odsCode })),
+    }),
     receivingOrganisationId: programme.ownerOrganisationId,
     selfReferralAllowed: programme.selfReferralAllowed,
     needs: programme.needs,
     replyDeadlines: programme.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
     pathway: programme.pathway,
-    linkWorkerIds: programme.linkWorkers.map((worker) => worker.userId),
+    linkWorkerIds: programme.linkWorkerIds,
   }
 }
 
@@ -427,7 +440,12 @@ export type PersonRef =
       createNew?: boolean
     }
 
-export type ConsentRef = { consentId: string } | Omit<ConsentInput, 'relatedRecordType' | 'relatedRecordId'>
+export type ConsentRef =
+  | { consentId: string }
+  | (Omit<ConsentInput, 'relatedRecordType' | 'relatedRecordId' | 'about'> & {
+      /** What was consented to; "Referral to" the target's name when not given. */
+      about?: string
+    })
 
 export interface ReferralInput {
   target: TargetRef
@@ -461,6 +479,8 @@ export type ReferralOutcome =
       eligibility: EligibilityResult
       /** This submission had been made before: nothing new was made. */
       repeated: boolean
+      /** The referral as written, with its first history entry (not for a repeated submission). */
+      referral?: ReferralWithHistory
     }
   | { outcome: 'not-sent'; target: ReferralTarget; eligibility: EligibilityResult; suggestions: Suggestion[] }
 
@@ -486,7 +506,9 @@ async function findPerson(
   trx: Queryable,
   actor: Actor,
   ref: PersonRef,
-): Promise<{ person: Person } | { create: PersonInput; practiceOdsCode: string | null }> {
+): Promise<
+  { person: Person } | { create: PersonInput; practiceOdsCode: string | null; practice?: Organisation }
+> {
   if ('personId' in ref) {
     const person = await readPerson(trx, actor, ref.personId, { via: 'referral-create' })
     if (!person)
@@ -534,7 +556,7 @@ async function findPerson(
   const practice = details.registeredPracticeId
     ? await getOrganisation(trx, details.registeredPracticeId)
     : undefined
-  return { create: details, practiceOdsCode: practice?.odsCode ?? null }
+  return { create: details, practiceOdsCode: practice?.odsCode ?? null, ...(practice ? { practice } : {}) }
 }
 
 function checkText(value: string, field: string, label: string, max: number) {
@@ -643,22 +665,42 @@ export async function createReferral(
       return { outcome: 'not-sent', target, eligibility, suggestions }
     }
 
-    const personId = 'person' in found ? found.person.id : await createPersonRecord(trx, actor, found.create)
     const referralId = newId(now.getTime())
-    const consentId =
+    const consentInput: ConsentInput | undefined =
       'consentId' in input.consent
-        ? input.consent.consentId
-        : await recordConsent(trx, actor, personId, {
+        ? undefined
+        : {
             ...input.consent,
+            about: input.consent.about ?? `Referral to ${target.name}`,
             relatedRecordType: 'referral',
             relatedRecordId: referralId,
-          })
+          }
+    let personId: string
+    let consentId: string
+    if ('person' in found) {
+      personId = found.person.id
+      consentId = consentInput
+        ? await recordConsent(trx, actor, personId, consentInput)
+        : (input.consent as { consentId: string }).consentId
+    } else if (consentInput) {
+      // Someone new, with the consent given now: written and audited together.
+      ;({ personId, consentId } = await createPersonRecordWithConsent(
+        trx,
+        actor,
+        found.create,
+        consentInput,
+        found.practice ? { practice: found.practice } : {},
+      ))
+    } else {
+      personId = await createPersonRecord(trx, actor, found.create)
+      consentId = (input.consent as { consentId: string }).consentId
+    }
     const suggestions =
       eligibility.outcome === 'needs-review'
         ? await suggestionsFor(trx, { needs, facts, result: eligibility })
         : []
     const flagged = eligibility.outcome === 'needs-review'
-    await insertReferral(trx, {
+    const row: ReferralRow = {
       id: referralId,
       programme_id: target.programmeId,
       service_id: target.serviceId,
@@ -691,17 +733,19 @@ export async function createReferral(
       nudged_at: null,
       created_at: at,
       updated_at: at,
-    })
-    await insertEvent(trx, {
+    }
+    await insertReferral(trx, row)
+    const event = {
       referral_id: referralId,
       from_status: null,
-      to_status: 'requested',
+      to_status: 'requested' as const,
       at,
       actor_user_id: input.referrer.userId,
       actor_name: input.referrer.name,
       reason: null,
       note: flagged ? 'Sent for review: the rules could not settle eligibility' : null,
-    })
+    }
+    const eventId = await insertEvent(trx, event)
     await audit(trx, actor, {
       action: 'referral.create',
       recordType: 'referral',
@@ -728,7 +772,24 @@ export async function createReferral(
         now,
       )
     }
-    return { outcome: 'sent', referralId, flaggedForReview: flagged, eligibility, repeated: false }
+    const referral: ReferralWithHistory = {
+      ...referralOf(row),
+      history: [
+        {
+          id: eventId,
+          from: null,
+          to: event.to_status,
+          at,
+          actorUserId: event.actor_user_id,
+          actorName: event.actor_name,
+          reason: null,
+          reasonLabel: null,
+          note: event.note,
+        },
+      ],
+      codedEntries: [],
+    }
+    return { outcome: 'sent', referralId, flaggedForReview: flagged, eligibility, repeated: false, referral }
   })
 }
 

@@ -811,7 +811,6 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       throw badRequest('There is no such service or programme.', [
         { field: body.serviceId ? 'serviceId' : 'programmeId', message: 'Unknown id' },
       ])
-    const target = await resolveTarget(db, ref)
     let consent: ReferralInput['consent']
     if (body.consentId) consent = { consentId: body.consentId }
     else {
@@ -820,8 +819,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         throw badRequest('Consent cannot be given in the future.', [
           { field: 'consent.givenAt', message: 'Consent cannot be given in the future' },
         ])
+      // What was consented to ("Referral to" the target) is filled in with the target.
       consent = {
-        about: `Referral to ${target?.name ?? 'a service'}`,
         givenBy: c.givenBy,
         representativeName: c.representativeName ?? null,
         representativeRelationship: c.representativeRelationship ?? null,
@@ -880,7 +879,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         suggestions: outcome.suggestions,
       })
     }
-    const referral = await getReferral(db, outcome.referralId)
+    // A new referral comes back as written; a repeated submission is read again.
+    const referral = outcome.referral ?? (await getReferral(db, outcome.referralId))
     return reply.status(outcome.repeated ? 200 : 201).send(apiReferral(referral!))
   })
 
