@@ -308,19 +308,9 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return panels
   }
 
-  async function casePage(
-    q: Queryable,
-    request: FastifyRequest,
-    found: CaseForUser,
-    extra: Body = {},
-    read?: Person,
-  ) {
-    const { case: kase, programme, manages } = found
-    const person =
-      read ?? (await readPerson(q, request.actor, kase.personId, { via: 'case', caseId: kase.id }))
-    if (!person) throw notFound()
-    const now = context.now()
-    const [appointments, plan, goals, notes, events, prescriptions, signposts] = await Promise.all([
+  /** What the case page lists of a case, read in parallel (on PostgreSQL's pool). Not audited: callers audit the read. */
+  function caseLists(q: Queryable, kase: CaseForUser['case']) {
+    return Promise.all([
       appointmentsOfCase(q, kase.id),
       getPlan(q, kase.id),
       goalsOfCase(q, kase.id),
@@ -328,10 +318,27 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       eventsOfCase(q, kase.id),
       prescriptionsWhere(q, 'case_id', kase.id),
       signpostsOfCase(q, kase.id),
+      kase.referralId ? getReferral(q, kase.referralId) : undefined,
     ])
+  }
+
+  async function casePage(
+    q: Queryable,
+    request: FastifyRequest,
+    found: CaseForUser,
+    extra: Body = {},
+    read?: Person,
+    lists?: ReturnType<typeof caseLists>,
+  ) {
+    const { case: kase, programme, manages } = found
+    const person =
+      read ?? (await readPerson(q, request.actor, kase.personId, { via: 'case', caseId: kase.id }))
+    if (!person) throw notFound()
+    const now = context.now()
+    const [appointments, plan, goals, notes, events, prescriptions, signposts, referral] = await (lists ??
+      caseLists(q, kase))
     const clashing = clashes(appointments)
     const today = londonDate(now)
-    const referral = kase.referralId ? await getReferral(q, kase.referralId) : undefined
     return {
       pageTitle: `${person.givenName} ${person.familyName}`,
       person,
@@ -383,11 +390,16 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
   app.get('/casework/cases/:id', { config: { access: VIEW } }, async (request, reply) => {
     const saved = (request.query as { saved?: string }).saved
     // The access check, the person, the other capabilities' panels and all their audit events in
-    // one transaction (one commit); then the case's lists, in parallel on PostgreSQL's pool.
+    // one transaction (one commit). Once access is granted the case's lists start on the Db: on
+    // PostgreSQL's pool they run alongside the rest of the transaction; SQLite's one connection
+    // runs them after the commit. If the transaction fails, what they read is not shown.
+    let lists: ReturnType<typeof caseLists> | undefined
     const { found, person, panels } = await db.transaction().execute(async (trx) => {
       const found = await caseForUser(trx, request.user!, request.actor, caseId(request), {
         audit: 'case.read',
       })
+      lists = caseLists(db, found.case)
+      lists.catch(() => {})
       const person = await readPerson(trx, request.actor, found.case.personId, {
         via: 'case',
         caseId: found.case.id,
@@ -395,7 +407,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       if (!person) throw notFound()
       return { found, person, panels: await loadPanels(trx, request, reply, found.case) }
     })
-    const page = await casePage(db, request, found, saved ? { flash: SAVED[saved] } : {}, person)
+    const page = await casePage(db, request, found, saved ? { flash: SAVED[saved] } : {}, person, lists)
     return reply.view('casework/views/case.njk', { ...page, panels })
   })
 
