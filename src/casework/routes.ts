@@ -20,7 +20,7 @@ import {
   describePrescription,
   WEEKDAYS,
 } from '../programmes/config.ts'
-import { canManage, getProgramme, type Programme, programmesOfUser } from '../programmes/store.ts'
+import { getProgramme, type Programme, programmesOfUser, workingPatternOf } from '../programmes/store.ts'
 import { getReferral } from '../referrals/index.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
@@ -281,8 +281,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   // ---- Case page ------------------------------------------------------------------------
 
-  /** The panels other capabilities add to the case page; loaded outside any transaction (they get the Db). */
-  async function loadPanels(request: FastifyRequest, reply: FastifyReply, kase: CaseForUser['case']) {
+  /**
+   * The panels other capabilities add to the case page. The case page loads them in its audited
+   * transaction, so their audit events commit with the page's (one commit, one sync); forms that
+   * show the page again with errors pass the Db.
+   */
+  async function loadPanels(
+    q: Queryable,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kase: CaseForUser['case'],
+  ) {
     const view = {
       caseId: kase.id,
       personId: kase.personId,
@@ -293,10 +302,24 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     }
     const panels = []
     for (const panel of [...context.casePanels].sort((a, b) => a.order - b.order)) {
-      const loaded = await panel.load(db, view)
+      const loaded = await panel.load(q, view)
       if (loaded) panels.push(loaded)
     }
     return panels
+  }
+
+  /** What the case page lists of a case, read in parallel (on PostgreSQL's pool). Not audited: callers audit the read. */
+  function caseLists(q: Queryable, kase: CaseForUser['case']) {
+    return Promise.all([
+      appointmentsOfCase(q, kase.id),
+      getPlan(q, kase.id),
+      goalsOfCase(q, kase.id),
+      notesOfCase(q, kase.id),
+      eventsOfCase(q, kase.id),
+      prescriptionsWhere(q, 'case_id', kase.id),
+      signpostsOfCase(q, kase.id),
+      kase.referralId ? getReferral(q, kase.referralId) : undefined,
+    ])
   }
 
   async function casePage(
@@ -305,24 +328,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     found: CaseForUser,
     extra: Body = {},
     read?: Person,
+    lists?: ReturnType<typeof caseLists>,
   ) {
     const { case: kase, programme, manages } = found
     const person =
       read ?? (await readPerson(q, request.actor, kase.personId, { via: 'case', caseId: kase.id }))
     if (!person) throw notFound()
     const now = context.now()
-    const [appointments, plan, goals, notes, events, prescriptions, signposts] = await Promise.all([
-      appointmentsOfCase(q, kase.id),
-      getPlan(q, kase.id),
-      goalsOfCase(q, kase.id),
-      notesOfCase(q, kase.id),
-      eventsOfCase(q, kase.id),
-      prescriptionsWhere(q, 'case_id', kase.id),
-      signpostsOfCase(q, kase.id),
-    ])
+    const [appointments, plan, goals, notes, events, prescriptions, signposts, referral] = await (lists ??
+      caseLists(q, kase))
     const clashing = clashes(appointments)
     const today = londonDate(now)
-    const referral = kase.referralId ? await getReferral(q, kase.referralId) : undefined
     return {
       pageTitle: `${person.givenName} ${person.familyName}`,
       person,
@@ -373,24 +389,26 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   app.get('/casework/cases/:id', { config: { access: VIEW } }, async (request, reply) => {
     const saved = (request.query as { saved?: string }).saved
-    // The access check, the person and their audit events in one transaction (one commit); then
-    // the case's lists, in parallel on PostgreSQL's pool, and the other capabilities' panels.
-    const { found, person } = await db.transaction().execute(async (trx) => {
+    // The access check, the person, the other capabilities' panels and all their audit events in
+    // one transaction (one commit). Once access is granted the case's lists start on the Db: on
+    // PostgreSQL's pool they run alongside the rest of the transaction; SQLite's one connection
+    // runs them after the commit. If the transaction fails, what they read is not shown.
+    let lists: ReturnType<typeof caseLists> | undefined
+    const { found, person, panels } = await db.transaction().execute(async (trx) => {
       const found = await caseForUser(trx, request.user!, request.actor, caseId(request), {
         audit: 'case.read',
       })
+      lists = caseLists(db, found.case)
+      lists.catch(() => {})
       const person = await readPerson(trx, request.actor, found.case.personId, {
         via: 'case',
         caseId: found.case.id,
       })
       if (!person) throw notFound()
-      return { found, person }
+      return { found, person, panels: await loadPanels(trx, request, reply, found.case) }
     })
-    const page = await casePage(db, request, found, saved ? { flash: SAVED[saved] } : {}, person)
-    return reply.view('casework/views/case.njk', {
-      ...page,
-      panels: await loadPanels(request, reply, found.case),
-    })
+    const page = await casePage(db, request, found, saved ? { flash: SAVED[saved] } : {}, person, lists)
+    return reply.view('casework/views/case.njk', { ...page, panels })
   })
 
   const SAVED: Record<string, string> = {
@@ -433,7 +451,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
           noteValues: body,
           noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, body.type),
         })),
-        panels: await loadPanels(request, reply, found.case),
+        panels: await loadPanels(db, request, reply, found.case),
       })
     }
     return reply.redirect(`/casework/cases/${caseId(request)}?saved=note#notes`, 303)
@@ -1150,24 +1168,25 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     // A manager may look at the diary of any link worker in the programmes they manage.
     const programmes = await programmesOfUser(db, user)
     const workers = new Map<string, string>([[user.id, 'You']])
-    const full = (await Promise.all(programmes.map((p) => getProgramme(db, p.id)))).filter(
-      (p) => p !== undefined,
-    )
-    for (const p of full.filter((p) => canManage(user, p)))
+    const managed = (
+      await Promise.all(programmes.filter((p) => p.manages).map((p) => getProgramme(db, p.id)))
+    ).filter((p) => p !== undefined)
+    for (const p of managed)
       for (const w of p.linkWorkers) if (!workers.has(w.userId)) workers.set(w.userId, w.name)
     const worker = typeof query.worker === 'string' && workers.has(query.worker) ? query.worker : user.id
     // The worker's pattern (Merton: two days a week in each practice): where they are each weekday.
+    const pattern = await workingPatternOf(
+      db,
+      worker,
+      programmes.map((p) => p.id),
+    )
     const whereOn = (day: string) => {
       const weekday = WEEKDAYS[(new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7]
-      return full.flatMap((p) => {
-        const days = p.linkWorkers.find((w) => w.userId === worker)?.days ?? []
-        return days
-          .filter((d) => d.weekday === weekday)
-          .map(
-            (d) =>
-              `${p.name}: ${p.practices.find((pr) => pr.organisationId === d.practiceId)?.name ?? 'away from practices'}`,
-          )
-      })
+      return programmes.flatMap((p) =>
+        pattern
+          .filter((d) => d.programmeId === p.id && d.weekday === weekday)
+          .map((d) => `${p.name}: ${d.practiceName ?? 'away from practices'}`),
+      )
     }
     const first = week ? weekStart(date) : date
     const days = Array.from({ length: week ? 7 : 1 }, (_, i) => addDays(first, i))

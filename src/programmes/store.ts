@@ -500,6 +500,42 @@ export async function removeLinkWorker(db: Queryable, programmeId: string, userI
   return Number(result.numDeletedRows) === 1
 }
 
+export interface WorkingDayIn extends WorkingDay {
+  programmeId: string
+  /** The practice's name, when the programme covers it. */
+  practiceName: string | null
+}
+
+/** A link worker's working pattern in these programmes, with the practices' names, in one query. */
+export async function workingPatternOf(
+  db: Queryable,
+  userId: string,
+  programmeIds: readonly string[],
+): Promise<WorkingDayIn[]> {
+  if (programmeIds.length === 0) return []
+  return db
+    .selectFrom('programme_link_worker_days')
+    .leftJoin('programme_practices', (join) =>
+      join
+        .onRef('programme_practices.programme_id', '=', 'programme_link_worker_days.programme_id')
+        .onRef(
+          'programme_practices.organisation_id',
+          '=',
+          'programme_link_worker_days.practice_organisation_id',
+        ),
+    )
+    .leftJoin('organisations', 'organisations.id', 'programme_practices.organisation_id')
+    .select([
+      'programme_link_worker_days.programme_id as programmeId',
+      'programme_link_worker_days.weekday',
+      'programme_link_worker_days.practice_organisation_id as practiceId',
+      'organisations.name as practiceName',
+    ])
+    .where('programme_link_worker_days.user_id', '=', userId)
+    .where('programme_link_worker_days.programme_id', 'in', programmeIds)
+    .execute()
+}
+
 /** Replaces a link worker's working pattern in the programme. */
 export async function setWorkingPattern(
   db: Queryable,

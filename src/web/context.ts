@@ -28,7 +28,8 @@ export interface HomeCard {
 /**
  * A section another capability adds to the case page (outcomes, say) without editing casework's
  * templates. `load` returns the template to include and its data, or undefined to show nothing;
- * panels are shown in `order`, lowest first.
+ * panels are shown in `order`, lowest first. The case page calls `load` inside its audited
+ * transaction (`db` may be that transaction), so a panel's audit events commit with the page's.
  */
 export interface CasePanel {
   order: number
