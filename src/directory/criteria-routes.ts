@@ -20,6 +20,7 @@ import {
   CRITERION_KINDS,
   type CriterionKind,
   checked,
+  criterionFormValues,
   isCriterionKind,
   parseCriterion,
 } from '../programmes/forms.ts'
@@ -32,35 +33,6 @@ import { getServiceRecord, type ServiceRecord, setServiceCriteria } from './stor
 type Body = Record<string, unknown>
 const PROVIDER = rolesAccess('provider')
 const ANCHORS = { role: 'role', anyOf: 'anyOf', odsCodes: 'odsCodes', allowed: 'allowed' }
-
-function valuesOf(criterion: Criterion): Body {
-  const values: Body = { id: criterion.id, role: criterion.role, text: criterion.text }
-  switch (criterion.kind) {
-    case 'age':
-      return { ...values, min: criterion.min?.toString() ?? '', max: criterion.max?.toString() ?? '' }
-    case 'conditions':
-      return { ...values, anyOf: criterion.anyOf.map((c) => c.code) }
-    case 'practice':
-      return { ...values, odsCodes: criterion.odsCodes }
-    case 'referrer':
-      return { ...values, allowed: criterion.allowed }
-    case 'attestation':
-      return {
-        ...values,
-        question: criterion.question,
-        expected: criterion.expected ? 'yes' : 'no',
-        whenUnanswered: criterion.whenUnanswered,
-      }
-    case 'redirect':
-      return {
-        ...values,
-        goalKeywords: criterion.goalKeywords.join('\n'),
-        toServiceName: criterion.toServiceName,
-      }
-    case 'consent':
-      return values
-  }
-}
 
 export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
   const { db } = context
@@ -233,7 +205,7 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
     async (request, reply) => {
       const service = await serviceOf(request)
       const criterion = criterionIn(service, request)
-      const values = valuesOf(criterion)
+      const values = criterionFormValues(criterion)
       return reply.view(criterionTemplate, {
         pageTitle: `Change the criterion: ${criterion.text}`,
         action: `/directory/services/${service.id}/criteria/${criterion.id}`,

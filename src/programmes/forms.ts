@@ -310,3 +310,33 @@ export const emailSchema = z
   .min(1, 'Enter the email address of their Kith account')
   .email('Enter an email address in the correct format, like name@example.nhs.uk')
   .transform((value) => value.toLowerCase())
+
+/** A criterion as the values of its form, to fill the form for a change. */
+export function criterionFormValues(criterion: Criterion): Body {
+  const values: Body = { id: criterion.id, role: criterion.role, text: criterion.text }
+  switch (criterion.kind) {
+    case 'age':
+      return { ...values, min: criterion.min?.toString() ?? '', max: criterion.max?.toString() ?? '' }
+    case 'conditions':
+      return { ...values, anyOf: criterion.anyOf.map((c) => c.code) }
+    case 'practice':
+      return { ...values, odsCodes: criterion.odsCodes }
+    case 'referrer':
+      return { ...values, allowed: criterion.allowed }
+    case 'attestation':
+      return {
+        ...values,
+        question: criterion.question,
+        expected: criterion.expected ? 'yes' : 'no',
+        whenUnanswered: criterion.whenUnanswered,
+      }
+    case 'redirect':
+      return {
+        ...values,
+        goalKeywords: criterion.goalKeywords.join('\n'),
+        toServiceName: criterion.toServiceName,
+      }
+    case 'consent':
+      return values
+  }
+}

@@ -43,6 +43,7 @@ import {
   CRITERION_KINDS,
   type CriterionKind,
   checked,
+  criterionFormValues,
   emailSchema,
   type FormResult,
   isCriterionKind,
@@ -235,35 +236,6 @@ const SECTIONS: Section<unknown>[] = [
     apply: (settings, prescription) => ({ ...settings, prescription }),
   }),
 ]
-
-function criterionValues(criterion: Criterion): Body {
-  const values: Body = { id: criterion.id, role: criterion.role, text: criterion.text }
-  switch (criterion.kind) {
-    case 'age':
-      return { ...values, min: criterion.min?.toString() ?? '', max: criterion.max?.toString() ?? '' }
-    case 'conditions':
-      return { ...values, anyOf: criterion.anyOf.map((c) => c.code) }
-    case 'practice':
-      return { ...values, odsCodes: criterion.odsCodes }
-    case 'referrer':
-      return { ...values, allowed: criterion.allowed }
-    case 'attestation':
-      return {
-        ...values,
-        question: criterion.question,
-        expected: yesNo(criterion.expected),
-        whenUnanswered: criterion.whenUnanswered,
-      }
-    case 'redirect':
-      return {
-        ...values,
-        goalKeywords: criterion.goalKeywords.join('\n'),
-        toServiceName: criterion.toServiceName,
-      }
-    case 'consent':
-      return values
-  }
-}
 
 function criterionView(programme: Programme, kind: CriterionKind, values: Body) {
   const roles = (['inclusion', 'exclusion', 'rule'] as const).map((role) => ({
@@ -684,7 +656,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/programmes/:id/criteria/:criterionId', { config: { access: MANAGE } }, async (request, reply) => {
     const { programme } = await programmeFor(request, 'manage')
     const criterion = criterionIn(programme, request)
-    const values = criterionValues(criterion)
+    const values = criterionFormValues(criterion)
     return reply.view(criterionTemplate, {
       pageTitle: `Change the criterion: ${criterion.text}`,
       action: `/programmes/${programme.id}/criteria/${criterion.id}`,
