@@ -8,19 +8,13 @@ import { rolesAccess } from '../access/permissions.ts'
 import { listOrganisations } from '../access/store.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
-import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
-import {
-  type Criterion,
-  criteriaSchema,
-  REFERRER_KIND_LABELS,
-  REFERRER_KINDS,
-} from '../programmes/criteria.ts'
+import { type Criterion, criteriaSchema } from '../programmes/criteria.ts'
 import {
   CRITERION_KIND_LABELS,
   CRITERION_KINDS,
   type CriterionKind,
-  checked,
   criterionFormValues,
+  criterionFormView,
   isCriterionKind,
   parseCriterion,
 } from '../programmes/forms.ts'
@@ -53,52 +47,11 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
     const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice' && o.odsCode)
     return {
       programme: { name: service.name },
-      kind,
-      kindLabel: CRITERION_KIND_LABELS[kind].text,
-      roles: (['inclusion', 'exclusion', 'rule'] as const).map((role) => ({
-        value: role,
-        text: ROLE_LABELS[role],
-        checked: values.role === role,
-        hint: {
-          text: {
-            inclusion: 'People must meet it to be referred',
-            exclusion: 'People who meet it cannot be referred',
-            rule: 'A rule about the referral, such as who may make it',
-          }[role],
-        },
-      })),
-      conditions: LONG_TERM_CONDITIONS.map((c) => ({
-        value: c.code,
-        text: c.display,
-        hint: { text: `SNOMED CT ${c.code}` },
-        checked: checked(values.anyOf).includes(c.code),
-      })),
-      practices: practices.map((p) => ({
-        value: p.odsCode,
-        text: `${p.name} (${p.odsCode})`,
-        checked: checked(values.odsCodes).includes(p.odsCode ?? ''),
-      })),
-      referrers: REFERRER_KINDS.map((k) => ({
-        value: k,
-        text: REFERRER_KIND_LABELS[k],
-        checked: checked(values.allowed).includes(k),
-      })),
-      expectedItems: [
-        { value: 'yes', text: 'Yes', checked: values.expected === 'yes' },
-        { value: 'no', text: 'No', checked: values.expected === 'no' },
-      ],
-      unansweredItems: [
-        {
-          value: 'needs-review',
-          text: 'The referral can be made, flagged for review',
-          checked: values.whenUnanswered === 'needs-review',
-        },
-        {
-          value: 'ineligible',
-          text: 'The referral cannot be made until it is answered',
-          checked: values.whenUnanswered === 'ineligible',
-        },
-      ],
+      ...criterionFormView(kind, values, practices, {
+        inclusion: 'People must meet it to be referred',
+        exclusion: 'People who meet it cannot be referred',
+        rule: 'A rule about the referral, such as who may make it',
+      }),
       back: { href: `/directory/services/${service.id}/criteria`, text: 'Access criteria' },
     }
   }

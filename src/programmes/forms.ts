@@ -22,7 +22,8 @@ import {
   replyDeadlinesSchema,
   WEEKDAYS,
 } from './config.ts'
-import { type Criterion, criterionSchema } from './criteria.ts'
+import { type Criterion, criterionSchema, REFERRER_KIND_LABELS, REFERRER_KINDS } from './criteria.ts'
+import { ROLE_LABELS } from './present.ts'
 
 type Body = Record<string, unknown>
 export type FormResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] }
@@ -338,5 +339,63 @@ export function criterionFormValues(criterion: Criterion): Body {
       }
     case 'consent':
       return values
+  }
+}
+
+/**
+ * What the criterion form shows: the roles with their hints, the conditions, the practices and
+ * referrer kinds to choose from, and the attestation's answers, each checked from `values`. A
+ * programme's criteria and a service's access criteria share the form; only the hints differ.
+ */
+export function criterionFormView(
+  kind: CriterionKind,
+  values: Body,
+  practices: readonly { name: string; odsCode: string | null }[],
+  roleHints: Record<'inclusion' | 'exclusion' | 'rule', string>,
+) {
+  const chosen = (name: string) => checked(values[name])
+  return {
+    kind,
+    kindLabel: CRITERION_KIND_LABELS[kind].text,
+    roles: (['inclusion', 'exclusion', 'rule'] as const).map((role) => ({
+      value: role,
+      text: ROLE_LABELS[role],
+      checked: values.role === role,
+      hint: { text: roleHints[role] },
+    })),
+    conditions: LONG_TERM_CONDITIONS.map((c) => ({
+      value: c.code,
+      text: c.display,
+      hint: { text: `SNOMED CT ${c.code}` },
+      checked: chosen('anyOf').includes(c.code),
+    })),
+    practices: practices
+      .filter((p) => p.odsCode)
+      .map((p) => ({
+        value: p.odsCode,
+        text: `${p.name} (${p.odsCode})`,
+        checked: chosen('odsCodes').includes(p.odsCode ?? ''),
+      })),
+    referrers: REFERRER_KINDS.map((k) => ({
+      value: k,
+      text: REFERRER_KIND_LABELS[k],
+      checked: chosen('allowed').includes(k),
+    })),
+    expectedItems: [
+      { value: 'yes', text: 'Yes', checked: values.expected === 'yes' },
+      { value: 'no', text: 'No', checked: values.expected === 'no' },
+    ],
+    unansweredItems: [
+      {
+        value: 'needs-review',
+        text: 'The referral can be made, flagged for review',
+        checked: values.whenUnanswered === 'needs-review',
+      },
+      {
+        value: 'ineligible',
+        text: 'The referral cannot be made until it is answered',
+        checked: values.whenUnanswered === 'ineligible',
+      },
+    ],
   }
 }

@@ -17,7 +17,6 @@ import {
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
-import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse } from '../web/forms.ts'
 import { type FieldProblem, forbidden, notFound } from '../web/problem.ts'
@@ -44,6 +43,7 @@ import {
   type CriterionKind,
   checked,
   criterionFormValues,
+  criterionFormView,
   emailSchema,
   type FormResult,
   isCriterionKind,
@@ -238,49 +238,11 @@ const SECTIONS: Section<unknown>[] = [
 ]
 
 function criterionView(programme: Programme, kind: CriterionKind, values: Body) {
-  const roles = (['inclusion', 'exclusion', 'rule'] as const).map((role) => ({
-    value: role,
-    text: ROLE_LABELS[role],
-    checked: values.role === role,
-    hint: {
-      text: {
-        inclusion: 'People must meet it to be eligible',
-        exclusion: 'People who meet it are not eligible',
-        rule: 'A rule about the referral, such as who may make it',
-      }[role],
-    },
-  }))
-  const odsCodes = programme.practices.filter((p) => p.odsCode)
-  return {
-    kind,
-    kindLabel: CRITERION_KIND_LABELS[kind].text,
-    roles,
-    conditions: LONG_TERM_CONDITIONS.map((c) => ({
-      value: c.code,
-      text: c.display,
-      hint: { text: `SNOMED CT ${c.code}` },
-      checked: checked(values.anyOf).includes(c.code),
-    })),
-    practices: odsCodes.map((p) => ({
-      value: p.odsCode,
-      text: `${p.name} (${p.odsCode})`,
-      checked: checked(values.odsCodes).includes(p.odsCode ?? ''),
-    })),
-    referrers: items(REFERRER_KINDS, REFERRER_KIND_LABELS, values.allowed),
-    expectedItems: yesNoItems(values.expected),
-    unansweredItems: [
-      {
-        value: 'needs-review',
-        text: 'The referral can be made, flagged for review',
-        checked: values.whenUnanswered === 'needs-review',
-      },
-      {
-        value: 'ineligible',
-        text: 'The referral cannot be made until it is answered',
-        checked: values.whenUnanswered === 'ineligible',
-      },
-    ],
-  }
+  return criterionFormView(kind, values, programme.practices, {
+    inclusion: 'People must meet it to be eligible',
+    exclusion: 'People who meet it are not eligible',
+    rule: 'A rule about the referral, such as who may make it',
+  })
 }
 
 export function programmeRoutes(app: FastifyInstance, context: AppContext) {
