@@ -64,6 +64,22 @@ export function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promis
   return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
 
+/** A change to a case: on its timeline, and in the audit log, in the caller's transaction. */
+async function recordCaseChange(
+  trx: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  change: { kind: string; summary: string; action: string; detail?: Record<string, unknown> },
+): Promise<void> {
+  await addEvent(trx, caseId, { kind: change.kind, summary: change.summary, userId: ctx.user.id })
+  await audit(trx, ctx.actor, {
+    action: change.action,
+    recordType: 'case',
+    recordId: caseId,
+    ...(change.detail ? { detail: change.detail } : {}),
+  })
+}
+
 export interface OpenCaseInput {
   personId: string
   programmeId: string
@@ -236,15 +252,10 @@ export async function bookAppointment(
       capExceptionReason: problem ? exception : null,
       capExceptionByUserId: problem ? ctx.user.id : null,
     })
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'appointment',
       summary: `${APPOINTMENT_KIND_LABELS[input.kind]} appointment booked (${APPOINTMENT_MODE_LABELS[input.mode].toLowerCase()})${problem ? `, past the cap: ${exception}` : ''}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.appointment-book',
-      recordType: 'case',
-      recordId: caseId,
       detail: { appointmentId: id, kind: input.kind, mode: input.mode, capException: problem !== undefined },
     })
     return id
@@ -371,15 +382,10 @@ export async function setGoalProgress(
   await inTransaction(db, async (trx) => {
     await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
     if (!isId(goalId) || !(await updateGoal(trx, caseId, goalId, progress))) throw notFound()
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'plan',
       summary: `Goal progress: ${GOAL_PROGRESS_LABELS[progress].toLowerCase()}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.goal-update',
-      recordType: 'case',
-      recordId: caseId,
       detail: { goalId, progress },
     })
   })
@@ -435,15 +441,10 @@ export async function prescribe(
       personId: kase.personId,
       end: prescriptionEnd(input.start, input.weeks),
     })
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'prescription',
       summary: `Prescribed ${input.serviceName} for ${input.weeks} weeks`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.prescription-add',
-      recordType: 'case',
-      recordId: caseId,
       detail: { prescriptionId: id, serviceId: input.serviceId, weeks: input.weeks },
     })
     return id
@@ -468,15 +469,10 @@ export async function reviewEndedPrescription(
       throw badRequest(message, [{ field: 'continued', message }])
     }
     await reviewPrescription(trx, prescriptionId, { continued, at: now.toISOString() })
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'prescription',
       summary: `Reviewed ${found.serviceName}${continued ? ': continuing after the prescription' : ''}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.prescription-review',
-      recordType: 'case',
-      recordId: caseId,
       detail: { prescriptionId, continued },
     })
   })
@@ -531,15 +527,10 @@ export async function exitCase(
       (a) => a.status === 'booked' && Date.parse(a.startsAt) > now.getTime(),
     )
     for (const a of future) await updateAppointment(trx, a.id, { status: 'cancelled' })
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'closed',
       summary: `Case closed: ${CLOSURE_REASON_LABELS[input.closureReason].toLowerCase()}${future.length ? `; ${future.length} booked ${future.length === 1 ? 'appointment' : 'appointments'} cancelled` : ''}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.close',
-      recordType: 'case',
-      recordId: caseId,
       detail: { closureReason: input.closureReason, cancelledAppointments: future.length },
     })
   })
@@ -560,15 +551,10 @@ export async function assignCase(db: Queryable, ctx: Ctx, caseId: string, userId
       throw badRequest(message, [{ field: 'userId', message }])
     }
     await setCaseWorker(trx, caseId, userId, await organisationOfWorker(trx, userId, programme))
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'assigned',
       summary: `${kase.linkWorkerUserId ? 'Reassigned' : 'Assigned'} to ${worker.name}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.assign',
-      recordType: 'case',
-      recordId: caseId,
       detail: { from: kase.linkWorkerUserId, to: userId },
     })
   })
@@ -641,15 +627,10 @@ export async function referOnward(
       note: input.note,
       userId: ctx.user.id,
     })
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'referral',
       summary: `Referred on to ${input.serviceName}${outcome.flaggedForReview ? ' (flagged for the provider to review)' : ''}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.onward-referral-add',
-      recordType: 'case',
-      recordId: caseId,
       detail: { signpostId: id, serviceId: input.serviceId, referralId: outcome.referralId },
     })
     return id
