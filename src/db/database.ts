@@ -2,7 +2,14 @@
 // DATABASE_URL says so. The rest of Kith sees one Kysely instance either way.
 
 import { join } from 'node:path'
-import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely'
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  sql,
+} from 'kysely'
 import pg from 'pg'
 import type { Db } from './schema.ts'
 import { sqliteDialect } from './sqlite.ts'
@@ -30,6 +37,54 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig
 
+// PostgreSQL parses and plans a named statement once per connection instead of on every run, which
+// is most of what a short statement costs it. Kith's statements come from a fixed set of queries,
+// so each text gets a name the first time it is seen, up to a limit. Not named: anything but
+// reads and writes of rows; statements with many parameters (rows written together, long lists),
+// whose texts vary with their length; and any with `*`, whose result columns a migration run by
+// another process could change under a prepared plan.
+const MAX_NAMED_STATEMENTS = 500
+const MAX_NAMED_PARAMETERS = 64
+
+export class StatementNames {
+  readonly #names = new Map<string, string>()
+
+  of(text: string, parameters: number): string | undefined {
+    const name = this.#names.get(text)
+    if (name !== undefined || this.#names.size >= MAX_NAMED_STATEMENTS) return name
+    if (parameters > MAX_NAMED_PARAMETERS || text.includes('*')) return undefined
+    if (!/^\s*(select|insert|update|delete|with)\b/i.test(text)) return undefined
+    const named = `kith_${this.#names.size}`
+    this.#names.set(text, named)
+    return named
+  }
+}
+
+/** `pool`, giving Kysely clients that run its statements as named (prepared) statements. */
+function namingStatements(pool: pg.Pool): PostgresPool {
+  const names = new StatementNames()
+  return {
+    options: pool.options,
+    Client: pg.Client,
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect()
+      const query = (text: unknown, parameters?: unknown[]) => {
+        if (typeof text !== 'string') return client.query(text as pg.Submittable)
+        const name = names.of(text, parameters?.length ?? 0)
+        return name ? client.query({ name, text, values: parameters ?? [] }) : client.query(text, parameters)
+      }
+      return {
+        query: query as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+        get processID() {
+          return (client as unknown as { processID?: number }).processID
+        },
+      }
+    },
+    end: () => pool.end(),
+  }
+}
+
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url)
 }
@@ -43,7 +98,7 @@ export function openDatabase(target: DatabaseTarget): Db {
     })
     // An idle client that loses its connection must not take the process down.
     pool.on('error', () => {})
-    return new Kysely({ dialect: new PostgresDialect({ pool }) })
+    return new Kysely({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) })
   }
   return new Kysely({ dialect: sqliteDialect(target.sqliteFile) })
 }

@@ -1,11 +1,16 @@
-// Group commit (on SQLite): writes that arrive together share one database commit, each in its
-// own savepoint. A commit that must reach the disk (SQLite with synchronous=FULL, PostgreSQL with
-// fsync) costs milliseconds whatever it holds, so one commit per referral caps a busy server at a
-// few hundred referrals a second; one commit per batch does not. Each write still stands alone:
-// one that fails rolls back to its savepoint and leaves nothing behind, and no caller is answered
-// before the commit that holds its write has succeeded (docs/decisions/0301).
+// Group commit: writes that arrive together share one database commit. A commit that must reach
+// the disk (SQLite with synchronous=FULL, PostgreSQL with fsync) costs milliseconds whatever it
+// holds, so one commit per referral caps a busy server at a few hundred referrals a second; one
+// commit per batch does not. Each write still stands alone: one that fails leaves nothing behind,
+// and no caller is answered before the commit that holds its write has succeeded (decisions 0301
+// and 0304).
+//
+// On SQLite the writes of a batch run in turn, each in its own savepoint. On PostgreSQL, where
+// every statement is a round trip to another process, they run together and their rows are
+// written together (db/batched-writes.ts); a batch that cannot stand as one runs again in turn.
 
 import { sql } from 'kysely'
+import { runTogether } from '../db/batched-writes.ts'
 import { dialectOf } from '../db/database.ts'
 import type { Db, Queryable } from '../db/schema.ts'
 
@@ -18,54 +23,88 @@ interface Pending<T> {
 export class GroupCommit {
   readonly #db: Db
   readonly #maxBatch: number
-  #queue: Pending<unknown>[] = []
-  /** Commits made and writes they held, for the benchmark. */
-  readonly counts = { commits: 0, writes: 0 }
-  #running = false
-
   readonly #gatherMs: number
+  readonly #together: boolean
+  readonly #batchesAtOnce: number
+  #queue: Pending<unknown>[] = []
+  #running = 0
+  #gathering = false
+  /** Commits made, writes they held, and batches run again in turn, for the benchmark. */
+  readonly counts = { commits: 0, writes: 0, rerun: 0 }
 
   /**
    * `gatherMs`: how long a batch waits for others to join before it starts. A commit to disk
    * takes milliseconds, so waiting a little gathers writes that would otherwise each pay for one.
+   * `batchesAtOnce`: on PostgreSQL, how many batches may be in flight, each on its own connection
+   * (SQLite has one writer, so one).
    */
-  constructor(db: Db, options: { maxBatch?: number; gatherMs?: number } = {}) {
+  constructor(db: Db, options: { maxBatch?: number; gatherMs?: number; batchesAtOnce?: number } = {}) {
     this.#db = db
     this.#maxBatch = options.maxBatch ?? 64
     this.#gatherMs = options.gatherMs ?? 2
-    this.#shared = dialectOf(db) === 'sqlite'
+    this.#together = dialectOf(db) === 'postgres'
+    this.#batchesAtOnce = this.#together ? (options.batchesAtOnce ?? 4) : 1
   }
-
-  readonly #shared: boolean
 
   /** Runs `work` in a transaction shared with others queued at the same time; resolves once committed. */
   run<T>(work: (trx: Queryable) => Promise<T>): Promise<T> {
-    // PostgreSQL runs transactions side by side on its pool and flushes their commits together
-    // itself; one shared transaction would only queue them on one connection.
-    if (this.#shared === false) return this.#db.transaction().execute(work)
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve, reject } as Pending<unknown>)
-      if (!this.#running) {
-        this.#running = true
-        setTimeout(() => void this.#drain(), this.#gatherMs)
-      }
+      this.#schedule()
     })
   }
 
-  async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#maxBatch)
-        await this.#runBatch(batch)
-        if (this.#queue.length < this.#maxBatch)
-          await new Promise((resolve) => setTimeout(resolve, this.#gatherMs))
-      }
-    } finally {
-      this.#running = false
-    }
+  #schedule(): void {
+    if (this.#gathering || this.#queue.length === 0 || this.#running >= this.#batchesAtOnce) return
+    this.#gathering = true
+    // A full batch need not wait for more.
+    const wait = this.#queue.length >= this.#maxBatch ? 0 : this.#gatherMs
+    setTimeout(() => {
+      this.#gathering = false
+      const batch = this.#queue.splice(0, this.#maxBatch)
+      this.#running++
+      void this.#runBatch(batch).finally(() => {
+        this.#running--
+        this.#schedule()
+      })
+      this.#schedule()
+    }, wait)
   }
 
   async #runBatch(batch: Pending<unknown>[]): Promise<void> {
+    if (batch.length === 0) return
+    if (this.#together) {
+      let settled: PromiseSettledResult<unknown>[] | undefined
+      try {
+        settled = await runTogether(
+          this.#db,
+          batch.map((item) => item.work),
+        )
+      } catch (error) {
+        for (const item of batch) item.reject(error)
+        return
+      }
+      if (settled) {
+        this.#counted(batch.length)
+        for (const [index, item] of batch.entries()) {
+          const outcome = settled[index]
+          if (outcome?.status === 'fulfilled') item.resolve(outcome.value)
+          else item.reject(outcome?.reason)
+        }
+        return
+      }
+      this.counts.rerun++
+    }
+    await this.#runInTurn(batch)
+  }
+
+  #counted(writes: number): void {
+    this.counts.commits++
+    this.counts.writes += writes
+  }
+
+  /** One transaction; each write in its own savepoint, one after another. */
+  async #runInTurn(batch: Pending<unknown>[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = []
     let trx: Awaited<ReturnType<ReturnType<Db['startTransaction']>['execute']>>
     try {
@@ -89,8 +128,7 @@ export class GroupCommit {
         }
       }
       await trx.commit().execute()
-      this.counts.commits++
-      this.counts.writes += batch.length
+      this.#counted(batch.length)
     } catch (error) {
       await trx
         .rollback()
