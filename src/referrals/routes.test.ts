@@ -248,4 +248,72 @@ describeEachDatabase('referral pages', (database) => {
     const openapi = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })
     assert.ok(openapi.json().paths['/referrals/{id}/status'])
   })
+
+  it('takes referrals sent at the same moment, each whole, and the same submission twice only once', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const { token } = await createApiToken(db, t.referrer.userId, 'test')
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+    const body = (givenName: string, extra: Record<string, unknown> = {}) => ({
+      programmeId: t.programmeId,
+      person: {
+        givenName,
+        familyName: 'Together',
+        dateOfBirth: '1970-03-01',
+        registeredPracticeId: t.practice,
+      },
+      referrerKind: 'gp_practice',
+      referrerContact: '01632 960 100',
+      consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
+      answers: { 'crisis-needs': false },
+      needs: ['social-isolation'],
+      ...extra,
+    })
+    const twice = body('Twice', { submissionKey: '0190a000-0000-7000-8000-00000000beef' })
+    const payloads = [body('Ada'), twice, body('Bo'), twice, body('Cy'), body('Di')]
+    const answers = await Promise.all(
+      payloads.map((payload) => t.app.inject({ method: 'POST', url: '/api/v1/referrals', headers, payload })),
+    )
+    assert.deepEqual(
+      answers.map((answer) => answer.statusCode).sort(),
+      [200, 201, 201, 201, 201, 201],
+      answers.map((answer) => answer.body).join('\n'),
+    )
+    const ids = answers.map((answer) => answer.json().id as string)
+    assert.equal(ids[1], ids[3], 'the repeated submission answers with the first one’s referral')
+    assert.equal(new Set(ids).size, 5)
+    const referrals = await db.selectFrom('referrals').select(['id', 'person_id', 'consent_id']).execute()
+    assert.deepEqual(referrals.map((r) => r.id).sort(), [...new Set(ids)].sort())
+    const people = await db
+      .selectFrom('people')
+      .select(['id', 'given_name'])
+      .where('family_name', '=', 'Together')
+      .execute()
+    assert.deepEqual(people.map((p) => p.given_name).sort(), ['Ada', 'Bo', 'Cy', 'Di', 'Twice'])
+    for (const referral of referrals) {
+      const history = await db
+        .selectFrom('referral_events')
+        .select('to_status')
+        .where('referral_id', '=', referral.id)
+        .execute()
+      assert.deepEqual(
+        history.map((event) => event.to_status),
+        ['requested'],
+      )
+      assert.ok(people.some((p) => p.id === referral.person_id))
+      assert.ok(
+        await db
+          .selectFrom('person_consents')
+          .select('id')
+          .where('id', '=', referral.consent_id)
+          .executeTakeFirst(),
+      )
+    }
+    const audited = await db
+      .selectFrom('audit_events')
+      .select('record_id')
+      .where('action', '=', 'referral.create')
+      .execute()
+    assert.deepEqual(audited.map((a) => a.record_id).sort(), [...new Set(ids)].sort())
+  })
 })
