@@ -10,10 +10,7 @@ import { londonDate } from '../web/format.ts'
 import { newCard, parseCardCode, tokenFromScan } from './cards.ts'
 import type { AttendanceCardTable, CardStatus } from './tables.ts'
 import './tables.ts'
-
-function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
-}
+import { inTransaction } from '../db/transactions.ts'
 
 export interface CardSummary {
   id: string

@@ -8,6 +8,7 @@ import { findOrganisationByOdsCode, loadCurrentUser } from '../access/store.ts'
 import { type CurrentUser, organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import { inTransaction } from '../db/transactions.ts'
 import {
   APPOINTMENT_KIND_LABELS,
   APPOINTMENT_MODE_LABELS,
@@ -59,10 +60,6 @@ import {
   updateAppointment,
   updateGoal,
 } from './store.ts'
-
-export function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
-}
 
 /** A change to a case: on its timeline, and in the audit log, in the caller's transaction. */
 async function recordCaseChange(

@@ -4,6 +4,7 @@
 
 import { type Actor, audit } from '../access/audit.ts'
 import type { Queryable } from '../db/schema.ts'
+import { inTransaction } from '../db/transactions.ts'
 import { badRequest } from '../web/problem.ts'
 import {
   displayScore,
@@ -20,10 +21,6 @@ import {
   recordedStages,
   type StoredReading,
 } from './store.ts'
-
-function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
-}
 
 /**
  * The programme's scheduled measures at `stage` that the person has not yet given at that stage:

@@ -9,6 +9,7 @@
 import { type Actor, audit, auditMany } from '../access/audit.ts'
 import { getOrganisation, type Organisation } from '../access/store.ts'
 import type { Queryable } from '../db/schema.ts'
+import { inTransaction } from '../db/transactions.ts'
 import { badRequest, Problem } from '../web/problem.ts'
 import type { ConsentInput, Person, PersonInput, PersonSummary } from './person.ts'
 import {
@@ -26,9 +27,6 @@ import {
 } from './store.ts'
 
 /** Runs `work` in the caller's transaction, or in a new one. */
-function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
-}
 
 /** `known`: the registered practice, when the caller has just read it in the same transaction. */
 async function checkReferences(

@@ -14,6 +14,7 @@ import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import { inTransaction } from '../db/transactions.ts'
 import { findServiceByName, getService, suggestServices } from '../directory/index.ts'
 import { notify } from '../interop/notifications.ts'
 import type { ConsentInput, Person, PersonInput, PersonSummary } from '../people/person.ts'
@@ -426,10 +427,6 @@ export async function readReferral(
 
 // ---------------------------------------------------------------------------------------------
 // Making a referral
-
-function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work)
-}
 
 /** The person is already known: by id, or by details checked for duplicates first. */
 export type PersonRef =

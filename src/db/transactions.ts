@@ -1,0 +1,35 @@
+// Transactions as capabilities use them: join the caller's, or start one.
+
+import type { Queryable } from './schema.ts'
+
+/** Runs `work` in the caller's transaction when `db` is one, otherwise in a new transaction. */
+export function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+/** True when the database refused a row because another holds the same unique key. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown }
+  // PostgreSQL's SQLSTATE; SQLite's extended result code SQLITE_CONSTRAINT_UNIQUE.
+  return code === '23505' || errcode === 2067 || /UNIQUE constraint failed/.test(error.message)
+}
+
+/**
+ * Like `inTransaction`, but when a concurrent transaction took a unique key this one wanted in the
+ * meantime, runs `work` again (twice at most), so that it sees the row that got there first. As if
+ * the two had run one after the other. Inside the caller's transaction there is no second try.
+ */
+export async function inTransactionRetryingClash<T>(
+  db: Queryable,
+  work: (trx: Queryable) => Promise<T>,
+): Promise<T> {
+  if (db.isTransaction) return work(db)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work)
+    } catch (error) {
+      if (attempt >= 3 || !isUniqueViolation(error)) throw error
+    }
+  }
+}
