@@ -4,7 +4,7 @@ import { listAuditEvents } from '../access/audit.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { programmeFixture } from '../outcomes/testing.ts'
 import { textOf } from '../web/testing.ts'
-import { attendanceOfPrescription, checkInsOf } from './store.ts'
+import { attendanceOfPrescription, checkInsOf, issueCard } from './store.ts'
 
 const codeOn = (html: string) => /class="kith-card__code">([0-9A-Z-]+)</.exec(html)?.[1] ?? ''
 
@@ -86,5 +86,61 @@ describeEachDatabase('attendance cards and check-ins', (database) => {
     const other = await t.as(t.otherWorker)
     assert.equal((await other.post(`${base}/card`, {})).statusCode, 404)
     assert.equal((await provider.get(base)).statusCode, 403)
+  })
+
+  it('keeps one working card when two are issued at once, and one check-in when a card is scanned twice at once', async () => {
+    const { db } = database()
+    let clock = new Date('2026-11-02T10:00:00Z')
+    const t = await programmeFixture(db, () => clock)
+    const worker = await t.as(t.worker)
+    const base = `/attendance/programmes/${t.programmeId}/people/${t.personId}`
+    // The page with the button, then the button pressed twice.
+    await worker.get(base)
+    const issued = await Promise.all([worker.post(`${base}/card`, {}), worker.post(`${base}/card`, {})])
+    assert.deepEqual(
+      issued.map((page) => page.statusCode),
+      [200, 200],
+    )
+    const cards = await db
+      .selectFrom('attendance_cards')
+      .select('status')
+      .where('person_id', '=', t.personId)
+      .execute()
+    assert.deepEqual(cards.map((card) => card.status).sort(), ['active', 'replaced'])
+
+    const provider = await t.as(t.provider)
+    await provider.get('/attendance/scan')
+    const scan = (code: string) =>
+      provider.post('/attendance/scan', {
+        programmeId: t.programmeId,
+        serviceId: t.provider.organisationId,
+        code,
+      })
+    const first = await Promise.all(issued.map((page) => scan(codeOn(page.body))))
+    const said = first.map((page) => textOf(page.body))
+    assert.equal(said.filter((text) => /Attendance recorded/.test(text)).length, 1, said.join('\n'))
+    assert.equal(said.filter((text) => /replaced by a newer one/.test(text)).length, 1, said.join('\n'))
+
+    // The next week, the working card is scanned twice at the same moment.
+    clock = new Date('2026-11-09T10:00:00Z')
+    const working = codeOn(issued[said.findIndex((text) => /Attendance recorded/.test(text))]!.body)
+    const twice = (await Promise.all([scan(working), scan(working)])).map((page) => textOf(page.body))
+    assert.equal(twice.filter((text) => /Attendance recorded/.test(text)).length, 1, twice.join('\n'))
+    assert.equal(twice.filter((text) => /Already recorded/.test(text)).length, 1, twice.join('\n'))
+    assert.deepEqual(
+      (await checkInsOf(db, t.personId, t.programmeId)).map((checkIn) => checkIn.sessionDate),
+      ['2026-11-09', '2026-11-02'],
+    )
+
+    // Five more issued at the same moment, straight to the store, for a closer race: one works.
+    const actor = { userId: t.worker.userId, ip: null }
+    await Promise.all(Array.from({ length: 5 }, () => issueCard(db, actor, t.personId, t.programmeId)))
+    const statuses = await db
+      .selectFrom('attendance_cards')
+      .select('status')
+      .where('person_id', '=', t.personId)
+      .execute()
+    assert.equal(statuses.length, 7)
+    assert.equal(statuses.filter((card) => card.status === 'active').length, 1)
   })
 })

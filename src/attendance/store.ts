@@ -10,7 +10,7 @@ import { londonDate } from '../web/format.ts'
 import { newCard, parseCardCode, tokenFromScan } from './cards.ts'
 import type { AttendanceCardTable, CardStatus } from './tables.ts'
 import './tables.ts'
-import { inTransaction } from '../db/transactions.ts'
+import { inTransaction, inTransactionRetryingClash, lockRow } from '../db/transactions.ts'
 
 export interface CardSummary {
   id: string
@@ -65,7 +65,9 @@ export async function issueCard(
   personId: string,
   programmeId: string,
 ): Promise<IssuedCard> {
-  return inTransaction(db, async (trx) => {
+  // Issued twice at once, the later replaces the earlier, as if one came after the other.
+  return inTransactionRetryingClash(db, async (trx) => {
+    await lockRow(trx, 'people', personId)
     const now = nowIso()
     const replaced = await trx
       .updateTable('attendance_cards')
@@ -222,7 +224,8 @@ export async function checkIn(
   actor: Actor,
   input: { presented: Presented; programmeId: string; activity: Activity; at: Date },
 ): Promise<CheckInResult> {
-  return inTransaction(db, async (trx) => {
+  // The same card scanned twice at once: the second finds the first and is a duplicate.
+  return inTransactionRetryingClash(db, async (trx) => {
     const found = await lookUpCard(trx, input.presented)
     if (!found.ok) return { outcome: 'refused', field: found.field, message: found.message }
     const { card } = found

@@ -1,6 +1,8 @@
 // Transactions as capabilities use them: join the caller's, or start one.
 
-import type { Queryable } from './schema.ts'
+import { sql } from 'kysely'
+import { dialectOf } from './database.ts'
+import type { Queryable, Tables } from './schema.ts'
 
 /** Runs `work` in the caller's transaction when `db` is one, otherwise in a new transaction. */
 export function inTransaction<T>(db: Queryable, work: (trx: Queryable) => Promise<T>): Promise<T> {
@@ -32,4 +34,14 @@ export async function inTransactionRetryingClash<T>(
       if (attempt >= 3 || !isUniqueViolation(error)) throw error
     }
   }
+}
+
+/**
+ * Holds row `id` of `table` until the transaction ends, so that concurrent transactions changing
+ * what hangs off that row take turns (PostgreSQL; SQLite writes one transaction at a time anyway).
+ * Rows that refer to it can still be written meanwhile.
+ */
+export async function lockRow(trx: Queryable, table: keyof Tables & string, id: string): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return
+  await sql`select 1 from ${sql.table(table)} where id = ${id} for no key update`.execute(trx)
 }
