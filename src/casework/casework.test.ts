@@ -597,6 +597,71 @@ describeEachDatabase('onward referrals', (database) => {
   })
 })
 
+describeEachDatabase('choosing a service for a case', (database) => {
+  it('offers the directory services that meet the case’s needs, and prescribes or signposts the one chosen', async () => {
+    const { db } = database()
+    const { seedDemo } = await import('../demo.ts')
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const luton = await new PageClient(app).signInAs(demo.access.users['navigator.luton@kith.example']!)
+    const id = demo.casework.cases[5]!
+    const form = await luton.get(`/casework/cases/${id}/prescriptions/new`)
+    assert.equal(form.statusCode, 200)
+    const html = form.body.replace(/\s+/g, ' ')
+    const offered = [...html.matchAll(/name="serviceId" type="radio" value="([^"]+)"/g)].map((m) => m[1]!)
+    assert.ok(offered.length >= 2, html)
+    assert.equal(offered.at(-1), 'other')
+    const labels = [
+      ...html.matchAll(
+        /<label class="nhsuk-label nhsuk-radios__label" for="serviceId[^"]*">\s*([^<]+?)\s*</g,
+      ),
+    ].map((m) => m[1])
+    assert.ok(labels.includes('Friendship café'), labels.join(', '))
+    // A group that meets the need, but in Culm Valley, 200 miles away, is not offered in Luton.
+    assert.ok(!labels.includes('Amblers Walking Group'), labels.join(', '))
+
+    const base = { need: '', weeks: '12', expectedSessions: '12', start: '2026-12-01' }
+    const nothing = await luton.post(`/casework/cases/${id}/prescriptions`, base)
+    assert.equal(nothing.statusCode, 400)
+    assert.match(nothing.body, /href="#serviceId">\s*Choose a service, or enter the name of another/)
+    const unknown = await luton.post(`/casework/cases/${id}/prescriptions`, {
+      ...base,
+      serviceId: '0190a000-0000-7000-8000-000000000000',
+    })
+    assert.match(textOf(unknown.body), /Choose a service from the list/)
+    const otherEmpty = await luton.post(`/casework/cases/${id}/prescriptions`, {
+      ...base,
+      serviceId: 'other',
+    })
+    assert.match(otherEmpty.body, /href="#serviceName">\s*Enter the name of the service\s*</)
+    const before = (await prescriptionsOfCase(db, id)).length
+
+    const chosen = offered[0]!
+    const prescribed = await luton.post(`/casework/cases/${id}/prescriptions`, { ...base, serviceId: chosen })
+    assert.equal(prescribed.statusCode, 303, prescribed.body)
+    const prescriptions = await prescriptionsOfCase(db, id)
+    assert.equal(prescriptions.length, before + 1)
+    assert.ok(prescriptions.some((p) => p.serviceId === chosen))
+
+    // Another service by name still works, and a signpost may name one outside the directory.
+    const signposted = await luton.post(`/casework/cases/${id}/signposts`, {
+      kind: 'signpost',
+      serviceId: 'other',
+      serviceName: 'Leaflet from the library',
+      need: '',
+      note: '',
+    })
+    assert.equal(signposted.statusCode, 303)
+    const signpost = await db
+      .selectFrom('case_signposts')
+      .select(['service_id', 'service_name'])
+      .where('case_id', '=', id)
+      .where('service_name', '=', 'Leaflet from the library')
+      .executeTakeFirst()
+    assert.deepEqual({ ...signpost }, { service_id: null, service_name: 'Leaflet from the library' })
+  })
+})
+
 describeEachDatabase('case panels', (database) => {
   it('shows the panels other capabilities register, in order, with what they loaded', async () => {
     const { db } = database()

@@ -65,7 +65,13 @@ import {
   overran,
   weekStart,
 } from './rules.ts'
-import { findService } from './services.ts'
+import {
+  findService,
+  type ServiceChoice,
+  type ServiceRef,
+  servicesForCase,
+  serviceWithId,
+} from './services.ts'
 import {
   appointmentsOfCase,
   diaryOf,
@@ -81,6 +87,10 @@ import {
 } from './store.ts'
 
 const VIEW = rolesAccess('link_worker', 'programme_manager')
+/** The choice on the service radios that means the service named in the box below them. */
+const OTHER_SERVICE = 'other'
+/** A problem's field until the form says where it goes (see placeServiceProblems). */
+const NO_SERVICE = 'service'
 type Body = Record<string, unknown>
 
 const text = (max: number, message: string) => z.string().trim().max(max, message)
@@ -806,11 +816,6 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
   // ---- Prescriptions, signposts and onward referrals ------------------------------------
 
   const prescriptionSchema = z.object({
-    serviceName: z
-      .string()
-      .trim()
-      .min(1, 'Enter the name of the service in the directory')
-      .max(300, 'The name must be 300 characters or fewer'),
     need: z.string().nullable(),
     weeks: z.coerce
       .number({ error: 'Enter the number of weeks' })
@@ -821,6 +826,84 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the start date as a real date'),
   })
 
+  /** The directory services offered on the prescription and signpost forms, for this case. */
+  async function serviceChoices(request: FastifyRequest, found: CaseForUser): Promise<ServiceChoice[]> {
+    const person = await readPerson(db, request.actor, found.case.personId, { via: 'service-choices' })
+    return person ? servicesForCase(db, found.case, person, context.now()) : []
+  }
+
+  function serviceItems(choices: ServiceChoice[], selected: unknown) {
+    if (choices.length === 0) return []
+    return [
+      ...choices.map((choice) => ({
+        value: choice.id,
+        text: choice.name,
+        hint: { text: choice.why },
+        checked: choice.id === selected,
+      })),
+      { divider: 'or' },
+      {
+        value: OTHER_SERVICE,
+        text: 'Another service',
+        hint: { text: 'Enter its name below' },
+        checked: selected === OTHER_SERVICE,
+      },
+    ]
+  }
+
+  /**
+   * The service a form names: one of those offered (`serviceId`), or another by its name
+   * (`serviceName`), which must be in the directory unless `outside` allows a name alone.
+   */
+  async function serviceNamed(
+    body: Body,
+    options: { outside: boolean },
+  ): Promise<
+    { ok: true; service: ServiceRef | undefined; name: string } | { ok: false; problem: FieldProblem }
+  > {
+    const id = str(body.serviceId)
+    if (id && id !== OTHER_SERVICE) {
+      const service = isId(id) ? await serviceWithId(db, id) : undefined
+      return service
+        ? { ok: true, service, name: service.name }
+        : { ok: false, problem: { field: 'serviceId', message: 'Choose a service from the list' } }
+    }
+    const name = str(body.serviceName).trim()
+    if (name === '')
+      return {
+        ok: false,
+        problem: { field: NO_SERVICE, message: 'Choose a service, or enter the name of another' },
+      }
+    if (name.length > 300)
+      return {
+        ok: false,
+        problem: { field: 'serviceName', message: 'The name must be 300 characters or fewer' },
+      }
+    const service = await findService(db, name)
+    if (!service && !options.outside)
+      return {
+        ok: false,
+        problem: { field: 'serviceName', message: 'There is no service with this name in the directory' },
+      }
+    return { ok: true, service, name: service?.name ?? name }
+  }
+
+  /** Puts "no service" on the radios when services were offered, else on the name box. */
+  function placeServiceProblems(problems: FieldProblem[], choices: ServiceChoice[], body: Body) {
+    return problems.map((problem) => {
+      if (problem.field !== NO_SERVICE) return problem
+      if (choices.length > 0 && str(body.serviceId) !== OTHER_SERVICE)
+        return { ...problem, field: 'serviceId' }
+      return {
+        field: 'serviceName',
+        message:
+          choices.length > 0
+            ? 'Enter the name of the service'
+            : 'Enter the name of the service in the directory',
+      }
+    })
+  }
+
   function needItems(programme: Programme, selected: unknown) {
     return [
       { value: '', text: 'Not linked to a need', selected: !selected },
@@ -828,12 +911,18 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     ]
   }
 
-  function prescriptionView(found: CaseForUser, values: Body, problems?: FieldProblem[]) {
+  function prescriptionView(
+    found: CaseForUser,
+    choices: ServiceChoice[],
+    values: Body,
+    problems?: FieldProblem[],
+  ) {
     return {
       pageTitle: 'Add a prescription',
       kase: found.case,
       rule: describePrescription(found.programme.prescription),
       values,
+      serviceItems: serviceItems(choices, values.serviceId),
       needItems: needItems(found.programme, values.need),
       back: { href: `/casework/cases/${found.case.id}#prescriptions`, text: 'Back to the case' },
       ...(problems ? { errors: formErrors(problems) } : {}),
@@ -845,7 +934,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const rule = found.programme.prescription
     return reply.view(
       'casework/views/prescription-new.njk',
-      prescriptionView(found, {
+      prescriptionView(found, await serviceChoices(request, found), {
         start: londonDate(context.now()),
         weeks: rule?.minWeeks === rule?.maxWeeks ? rule?.minWeeks : '',
       }),
@@ -855,33 +944,37 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
   app.post('/casework/cases/:id/prescriptions', { config: { access: VIEW } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
     const id = caseId(request)
+    const named = await serviceNamed(body, { outside: false })
     const parsed = parse(prescriptionSchema, {
-      serviceName: str(body.serviceName),
       need: str(body.need) || null,
       weeks: str(body.weeks) || undefined,
       expectedSessions: str(body.expectedSessions) || undefined,
       start: str(body.start),
     })
-    let problems: FieldProblem[]
-    if (parsed.ok) {
-      const service = await findService(db, parsed.value.serviceName)
-      if (service) {
-        const result = await attempt(() =>
-          prescribe(db, ctx(request), id, {
-            ...parsed.value,
-            serviceId: service.id,
-            serviceName: service.name,
-          }),
-        )
-        if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=prescribed#prescriptions`, 303)
-        problems = result.problems
-      } else
-        problems = [{ field: 'serviceName', message: 'There is no service with this name in the directory' }]
-    } else problems = parsed.problems
+    let problems: FieldProblem[] = [
+      ...(named.ok ? [] : [named.problem]),
+      ...(parsed.ok ? [] : parsed.problems),
+    ]
+    if (named.ok && named.service && parsed.ok) {
+      const service = named.service
+      const result = await attempt(() =>
+        prescribe(db, ctx(request), id, {
+          ...parsed.value,
+          serviceId: service.id,
+          serviceName: service.name,
+        }),
+      )
+      if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=prescribed#prescriptions`, 303)
+      problems = result.problems
+    }
     const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
+    const choices = await serviceChoices(request, found)
     return reply
       .status(400)
-      .view('casework/views/prescription-new.njk', prescriptionView(found, body, problems))
+      .view(
+        'casework/views/prescription-new.njk',
+        prescriptionView(found, choices, body, placeServiceProblems(problems, choices, body)),
+      )
   })
 
   app.post(
@@ -904,20 +997,21 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   const signpostSchema = z.object({
     kind: z.enum(['signpost', 'referral'], { error: 'Select whether this is a signpost or a referral' }),
-    serviceName: z
-      .string()
-      .trim()
-      .min(1, 'Enter the name of the service')
-      .max(300, 'The name must be 300 characters or fewer'),
     need: z.string().nullable(),
     note: text(2000, 'The note must be 2,000 characters or fewer'),
   })
 
-  function signpostView(found: CaseForUser, values: Body, problems?: FieldProblem[]) {
+  function signpostView(
+    found: CaseForUser,
+    choices: ServiceChoice[],
+    values: Body,
+    problems?: FieldProblem[],
+  ) {
     return {
       pageTitle: 'Signpost or refer on',
       kase: found.case,
       values,
+      serviceItems: serviceItems(choices, values.serviceId),
       kinds: [
         {
           value: 'signpost',
@@ -940,7 +1034,10 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   app.get('/casework/cases/:id/signposts/new', { config: { access: VIEW } }, async (request, reply) => {
     const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
-    return reply.view('casework/views/signpost-new.njk', signpostView(found, { kind: 'signpost' }))
+    return reply.view(
+      'casework/views/signpost-new.njk',
+      signpostView(found, await serviceChoices(request, found), { kind: 'signpost' }),
+    )
   })
 
   app.post('/casework/cases/:id/signposts', { config: { access: VIEW } }, async (request, reply) => {
@@ -948,56 +1045,56 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const id = caseId(request)
     const parsed = parse(signpostSchema, {
       kind: body.kind,
-      serviceName: str(body.serviceName),
       need: str(body.need) || null,
       note: str(body.note),
     })
-    let problems: FieldProblem[]
-    if (parsed.ok) {
-      const service = await findService(db, parsed.value.serviceName)
-      if (parsed.value.kind === 'referral' && !service) {
-        problems = [
-          { field: 'serviceName', message: 'An onward referral must go to a service in the directory' },
-        ]
-      } else if (parsed.value.kind === 'referral' && service) {
-        // Through the Referrals capability: the provider accepts or declines, and the loop closes.
-        const result = await attempt(() =>
-          referOnward(
-            db,
-            ctx(request),
-            id,
-            {
-              serviceId: service.id,
-              serviceName: service.name,
-              need: parsed.value.need,
-              note: parsed.value.note,
-              consent: body.consent === 'yes',
-            },
-            context.now(),
-          ),
-        )
-        if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=referred#signposts`, 303)
-        problems = result.problems
-      } else {
-        const result = await attempt(() =>
-          signpost(db, ctx(request), id, {
-            ...parsed.value,
-            kind: 'signpost',
-            referralId: null,
-            serviceId: service?.id ?? null,
-            serviceName: service?.name ?? parsed.value.serviceName,
-          }),
-        )
-        if (result.ok)
-          return reply.redirect(
-            `/casework/cases/${id}?saved=${parsed.value.kind === 'signpost' ? 'signposted' : 'referred'}#signposts`,
-            303,
-          )
-        problems = result.problems
-      }
-    } else problems = parsed.problems
+    // A signpost may name a service outside the directory; an onward referral may not.
+    const named = await serviceNamed(body, { outside: !parsed.ok || parsed.value.kind === 'signpost' })
+    let problems: FieldProblem[] = [
+      ...(parsed.ok ? [] : parsed.problems),
+      ...(named.ok ? [] : [named.problem]),
+    ]
+    if (parsed.ok && named.ok && parsed.value.kind === 'referral' && named.service) {
+      const service = named.service
+      // Through the Referrals capability: the provider accepts or declines, and the loop closes.
+      const result = await attempt(() =>
+        referOnward(
+          db,
+          ctx(request),
+          id,
+          {
+            serviceId: service.id,
+            serviceName: service.name,
+            need: parsed.value.need,
+            note: parsed.value.note,
+            consent: body.consent === 'yes',
+          },
+          context.now(),
+        ),
+      )
+      if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=referred#signposts`, 303)
+      problems = result.problems
+    } else if (parsed.ok && named.ok) {
+      const result = await attempt(() =>
+        signpost(db, ctx(request), id, {
+          ...parsed.value,
+          kind: 'signpost',
+          referralId: null,
+          serviceId: named.service?.id ?? null,
+          serviceName: named.name,
+        }),
+      )
+      if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=signposted#signposts`, 303)
+      problems = result.problems
+    }
     const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
-    return reply.status(400).view('casework/views/signpost-new.njk', signpostView(found, body, problems))
+    const choices = await serviceChoices(request, found)
+    return reply
+      .status(400)
+      .view(
+        'casework/views/signpost-new.njk',
+        signpostView(found, choices, body, placeServiceProblems(problems, choices, body)),
+      )
   })
 
   // ---- Exit, GP summary, assignment -----------------------------------------------------

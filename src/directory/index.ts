@@ -1,12 +1,15 @@
 // What other capabilities use of the directory. Everything else in this folder is its own.
 
 import type { Queryable } from '../db/schema.ts'
+import { normalisePostcode } from '../people/person.ts'
 import type { Criteria, EligibilityFacts, EligibilityResult } from '../programmes/criteria.ts'
 import { evaluate } from '../programmes/eligibility.ts'
 import {
   allServiceIds,
   getServiceRecord,
   getServiceRecords,
+  lookupPostcode,
+  searchServices,
   serviceIdByName,
   serviceIdsWithTermCodes,
 } from './store.ts'
@@ -69,22 +72,44 @@ export interface SuggestedService {
   why: string
 }
 
+/** Where suggested services must be: within `radiusKm` of the first of `postcodes` Kith knows. */
+export interface Nearby {
+  postcodes: (string | null | undefined)[]
+  radiusKm: number
+}
+
+/** Ids of the services with a place within the distance; undefined when no postcode is known. */
+async function serviceIdsNear(db: Queryable, near: Nearby): Promise<Set<string> | undefined> {
+  for (const given of near.postcodes) {
+    const postcode = given ? normalisePostcode(given) : undefined
+    const point = postcode ? await lookupPostcode(db, postcode) : undefined
+    if (!point) continue
+    const found = await searchServices(db, {
+      near: { ...point, radiusKm: near.radiusKm },
+      page: 1,
+      perPage: 100_000,
+    })
+    return new Set(found.hits.map((hit) => hit.id))
+  }
+  return undefined
+}
+
 /**
  * Active services that meet any of the needs (term codes: `weight-management`) and whose criteria
  * the person does not fail: eligible first, then those needing review. A redirect that applies
  * (a weight-related goal) suggests the named service instead. Without needs, every active service
- * is considered.
+ * is considered; with `near`, only those within its distance (when one of its postcodes is known).
  */
 export async function suggestServices(
   db: Queryable,
-  options: { needs?: string[]; facts: EligibilityFacts; limit?: number },
+  options: { needs?: string[]; facts: EligibilityFacts; limit?: number; near?: Nearby },
 ): Promise<SuggestedService[]> {
   const needs = options.needs?.filter((need) => need.length > 0) ?? []
-  const ids =
-    needs.length > 0
-      ? await serviceIdsWithTermCodes(db, needs)
-      : await allServiceIds(db, { activeOnly: true })
-  const candidates = await summaries(db, ids)
+  const [ids, nearby] = await Promise.all([
+    needs.length > 0 ? serviceIdsWithTermCodes(db, needs) : allServiceIds(db, { activeOnly: true }),
+    options.near ? serviceIdsNear(db, options.near) : undefined,
+  ])
+  const candidates = await summaries(db, nearby ? ids.filter((id) => nearby.has(id)) : ids)
   const suggested: SuggestedService[] = []
   const redirectedTo = new Map<string, string>()
   for (const service of candidates) {

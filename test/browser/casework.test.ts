@@ -47,6 +47,15 @@ describe('casework', () => {
       .click()
     await page.waitForLoadState()
     await assertAccessible(page)
+    // The prescription form offers nearby services that meet the case's needs, and one is chosen.
+    await visit(page, kith, `/casework/cases/${caseOf(5)}/prescriptions/new`)
+    const offered = page.getByRole('radio', { name: 'Friendship café' })
+    await offered.check()
+    await page.getByLabel('Weeks').fill('12')
+    await page.getByLabel('Expected sessions').fill('12')
+    await page.getByRole('button', { name: 'Add prescription' }).click()
+    await page.waitForLoadState()
+    assert.match((await page.locator('main').textContent()) ?? '', /Friendship café/)
     // Another scheme's case is not found.
     await visit(page, kith, `/casework/cases/${caseOf(6)}`, 404)
     await context.close()
