@@ -83,6 +83,8 @@ export interface OpenCaseInput {
   referralId?: string
   practiceOdsCode?: string | null
   needs?: string[]
+  /** When it opened (ISO 8601, UTC); now when not given. */
+  openedAt?: string
 }
 
 /** The organisation a worker's cases belong to: the programme owner if they work there, else their first. */
@@ -127,11 +129,13 @@ export async function openCase(db: Queryable, actor: Actor, input: OpenCaseInput
       organisationId,
       linkWorkerUserId: workerId,
       needs,
+      ...(input.openedAt ? { openedAt: input.openedAt } : {}),
     })
     await addEvent(trx, id, {
       kind: 'opened',
       summary: workerId ? 'Case opened and assigned' : 'Case opened, waiting to be assigned',
       userId: actor.userId,
+      ...(input.openedAt ? { at: input.openedAt } : {}),
     })
     await audit(trx, actor, {
       action: 'case.create',
@@ -652,6 +656,7 @@ export async function openCaseForAcceptedReferral(
     referralId: referral.id,
     practiceOdsCode: referral.practiceOdsCode,
     needs: referral.needs,
+    openedAt: referral.acceptedAt,
   })
   if (referral.whatMatters.trim()) {
     await savePlan(trx, caseId, {

@@ -822,6 +822,8 @@ export interface AcceptedReferral {
   goals: string[]
   referrerUserId: string | null
   sourceCaseId: string | null
+  /** When it was accepted (ISO 8601, UTC). */
+  acceptedAt: string
 }
 
 /** Runs inside the acceptance transaction: a case opens with the acceptance, or neither happens. */
@@ -971,6 +973,7 @@ export async function changeReferralStatus(
         goals: referral.goals,
         referrerUserId: row.referrer_user_id,
         sourceCaseId: row.source_case_id,
+        acceptedAt: now.toISOString(),
       }
       for (const handler of options.onAccepted ?? []) await handler(trx, accepted, actor)
     }
