@@ -288,15 +288,10 @@ export async function recordAppointment(
     }
     await updateAppointment(trx, appointment.id, { status: input.status, goalIds })
     if (input.status === 'attended') await markFirstContact(trx, kase.id, appointment.startsAt)
-    await addEvent(trx, kase.id, {
+    await recordCaseChange(trx, ctx, kase.id, {
       kind: 'appointment',
       summary: `${APPOINTMENT_KIND_LABELS[appointment.kind]} appointment: ${APPOINTMENT_STATUS_LABELS[input.status].toLowerCase()}${goalIds.length ? `, worked on ${goalIds.length} ${goalIds.length === 1 ? 'goal' : 'goals'}` : ''}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: 'case.appointment-update',
-      recordType: 'case',
-      recordId: kase.id,
       detail: { appointmentId, status: input.status, goals: goalIds.length },
     })
     return { ...appointment, status: input.status, goalIds }
@@ -321,15 +316,10 @@ export async function checkIn(
     if (what === 'depart' && appointment.departedAt) throw conflict('Departure has already been recorded.')
     const at = now.toISOString()
     await updateAppointment(trx, appointment.id, what === 'arrive' ? { arrivedAt: at } : { departedAt: at })
-    await addEvent(trx, kase.id, {
+    await recordCaseChange(trx, ctx, kase.id, {
       kind: 'lone-working',
       summary: what === 'arrive' ? 'Arrived at home visit' : 'Left home visit',
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: what === 'arrive' ? 'case.visit-arrive' : 'case.visit-depart',
-      recordType: 'case',
-      recordId: kase.id,
       detail: { appointmentId },
     })
   })
@@ -339,12 +329,11 @@ export async function updatePlan(db: Queryable, ctx: Ctx, caseId: string, plan: 
   await inTransaction(db, async (trx) => {
     await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
     await savePlan(trx, caseId, plan)
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: 'plan',
       summary: 'Care and support plan updated',
-      userId: ctx.user.id,
+      action: 'case.plan-update',
     })
-    await audit(trx, ctx.actor, { action: 'case.plan-update', recordType: 'case', recordId: caseId })
   })
 }
 
@@ -362,11 +351,10 @@ export async function addGoal(
       ])
     }
     const id = await insertGoal(trx, caseId, { ...input, text: input.text.trim() })
-    await addEvent(trx, caseId, { kind: 'plan', summary: 'Goal added', userId: ctx.user.id })
-    await audit(trx, ctx.actor, {
+    await recordCaseChange(trx, ctx, caseId, {
+      kind: 'plan',
+      summary: 'Goal added',
       action: 'case.goal-add',
-      recordType: 'case',
-      recordId: caseId,
       detail: { goalId: id },
     })
     return id
@@ -402,11 +390,10 @@ export async function addNote(
     await caseForUser(trx, ctx.user, ctx.actor, caseId)
     const id = await insertNote(trx, caseId, { ...input, authorUserId: ctx.user.id })
     if (input.type === 'contact') await markFirstContact(trx, caseId, new Date().toISOString())
-    await addEvent(trx, caseId, { kind: 'note', summary: NOTE_TYPE_LABELS[input.type], userId: ctx.user.id })
-    await audit(trx, ctx.actor, {
+    await recordCaseChange(trx, ctx, caseId, {
+      kind: 'note',
+      summary: NOTE_TYPE_LABELS[input.type],
       action: 'case.note-add',
-      recordType: 'case',
-      recordId: caseId,
       detail: { noteId: id, type: input.type },
     })
     return id
@@ -499,15 +486,10 @@ export async function signpost(
         { field: 'need', message: 'Select a need from the list' },
       ])
     const id = await insertSignpost(trx, caseId, { ...input, userId: ctx.user.id })
-    await addEvent(trx, caseId, {
+    await recordCaseChange(trx, ctx, caseId, {
       kind: input.kind,
       summary: `${input.kind === 'signpost' ? 'Signposted to' : 'Referred on to'} ${input.serviceName}`,
-      userId: ctx.user.id,
-    })
-    await audit(trx, ctx.actor, {
       action: input.kind === 'signpost' ? 'case.signpost-add' : 'case.onward-referral-add',
-      recordType: 'case',
-      recordId: caseId,
       detail: { signpostId: id, serviceId: input.serviceId, referralId: input.referralId },
     })
     return id
@@ -683,11 +665,10 @@ export async function updateNeeds(db: Queryable, ctx: Ctx, caseId: string, needs
       ])
     const ordered = programme.needs.map((n) => n.id).filter((id) => needs.includes(id))
     await setCaseNeeds(trx, caseId, ordered)
-    await addEvent(trx, caseId, { kind: 'needs', summary: 'Needs updated', userId: ctx.user.id })
-    await audit(trx, ctx.actor, {
+    await recordCaseChange(trx, ctx, caseId, {
+      kind: 'needs',
+      summary: 'Needs updated',
       action: 'case.needs-update',
-      recordType: 'case',
-      recordId: caseId,
       detail: { needs: ordered },
     })
   })
