@@ -2,6 +2,7 @@
 
 import { REFERRER_KIND_LABELS } from '../programmes/criteria.ts'
 import { formatDate } from '../web/format.ts'
+import { describeSchedule } from './schedules.ts'
 import { isUnreviewed } from './search.ts'
 import type { Accreditation, ServiceRecord } from './store.ts'
 import { SERVICE_KIND_LABELS, SERVICE_STATUS_LABELS, VOCABULARY_LABELS, type Vocabulary } from './taxonomy.ts'
@@ -69,7 +70,18 @@ export function listingOf(
     if (value) detailRows.push({ key: { text: key }, value: { text: value } })
   }
   add('Cost', service.cost)
-  add('When', service.schedule)
+  const sessions = service.schedules.map(describeSchedule).filter(Boolean)
+  if (sessions.length === 1) add('Sessions', sessions[0]!)
+  if (sessions.length > 1)
+    detailRows.push({
+      key: { text: 'Sessions' },
+      value: {
+        html: `<ul class="nhsuk-list">${sessions.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`,
+      },
+    })
+  // The provider's own words, unless they only repeat the sessions.
+  if (service.schedule.trim().toLowerCase() !== sessions.join('; ').toLowerCase())
+    add('When', service.schedule)
   add('Contact', service.contactName)
   if (service.email) {
     detailRows.push({

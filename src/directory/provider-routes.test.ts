@@ -3,7 +3,7 @@ import { it } from 'node:test'
 import { describeEachDatabase } from '../db/testing.ts'
 import { seedDemo } from '../demo.ts'
 import { PageClient, testApp, textOf } from '../web/testing.ts'
-import { accreditationsOf, getServiceRecord, listTerms } from './store.ts'
+import { accreditationsOf, getServiceRecord, listTerms, updateService } from './store.ts'
 
 describeEachDatabase('providers and programme managers in the directory', (database) => {
   it('lets a provider edit only their own services, with validation that changes nothing', async () => {
@@ -83,6 +83,94 @@ describeEachDatabase('providers and programme managers in the directory', (datab
     const writing = demo.directory.services['culm.writing']!
     const bill = await new PageClient(app).signInAs(demo.access.users['provider.culm@kith.example']!)
     assert.equal((await bill.post(`/directory/services/${writing}/reviewed`, {})).statusCode, 404)
+  })
+
+  it('lets a provider set the weekly sessions, shown on the listing and in Open Referral, keeping what the form cannot hold', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const keith = await new PageClient(app).signInAs(demo.access.users['provider.rotherham@kith.example']!)
+    const metalwork = demo.directory.services['roth.metalwork']!
+    // A monthly schedule from an import, which the form's weekly rows cannot hold.
+    const monthly = {
+      freq: 'MONTHLY' as const,
+      byday: '1SA',
+      opensAt: '10:00:00',
+      closesAt: '13:00:00',
+      description: '',
+    }
+    const record = (await getServiceRecord(db, metalwork))!
+    await updateService(db, metalwork, {
+      ...record,
+      termIds: record.terms.map((t) => t.id),
+      locations: record.locations.map(({ id: _id, ...rest }) => rest),
+      schedules: [...record.schedules.map(({ id: _id, ...rest }) => rest), monthly],
+    })
+
+    const form = await keith.get(`/directory/services/${metalwork}/edit`)
+    assert.equal(form.statusCode, 200)
+    // The demo's weekly sessions fill the first rows; one empty row follows for another.
+    const days = [...form.body.matchAll(/<option value="([A-Z]{2})" selected>/g)].map((m) => m[1])
+    const weekly = record.schedules.flatMap((s) => s.byday.split(','))
+    assert.deepEqual(days, weekly)
+    assert.match(form.body, new RegExp(`id="session-${weekly.length}-day"`))
+    assert.match(textOf(form.body), /Also kept as they are: The first Saturday of the month, 10am to 1pm/)
+
+    const good = {
+      organisationId: record.providerOrganisationId,
+      name: record.name,
+      description: record.description,
+      kind: record.kind,
+      status: record.status,
+      selfReferral: record.selfReferral ? 'yes' : 'no',
+      termIds: record.terms.map((t) => t.id),
+      schedule: '',
+    }
+    assert.match(form.body, /name="session-0-opens" type="text" value="\d\d:\d\d"/)
+    const before = await getServiceRecord(db, metalwork)
+    const bad = await keith.post(`/directory/services/${metalwork}/edit`, {
+      ...good,
+      'session-0-day': 'TU',
+      'session-0-opens': '12:00',
+      'session-0-closes': '10:00',
+    })
+    assert.equal(bad.statusCode, 400)
+    assert.match(bad.body, /href="#session-0-closes">\s*Session 1: it must end after it starts/)
+    assert.deepEqual(await getServiceRecord(db, metalwork), before)
+
+    const saved = await keith.post(`/directory/services/${metalwork}/edit`, {
+      ...good,
+      'session-0-day': 'TU',
+      'session-0-opens': '10',
+      'session-0-closes': '12:00',
+      'session-1-day': 'FR',
+      'session-1-opens': '9.30',
+      'session-1-closes': '11:00',
+    })
+    assert.equal(saved.statusCode, 303)
+    const after = await getServiceRecord(db, metalwork)
+    assert.deepEqual(
+      after?.schedules.map(({ id: _id, ...rest }) => ({ ...rest })),
+      [
+        { freq: 'WEEKLY', byday: 'TU', opensAt: '10:00:00', closesAt: '12:00:00', description: '' },
+        { freq: 'WEEKLY', byday: 'FR', opensAt: '09:30:00', closesAt: '11:00:00', description: '' },
+        monthly,
+      ],
+    )
+    const page = textOf((await keith.get(`/directory/services/${metalwork}`)).body)
+    assert.match(
+      page,
+      /Sessions Tuesdays, 10am to 12 noon Fridays, 9:30am to 11am The first Saturday of the month, 10am to 1pm/,
+    )
+    const oruk = (await app.inject({ method: 'GET', url: `/openreferral/services/${metalwork}` })).json()
+    assert.deepEqual(
+      oruk.schedules.map((s: { byday: string; opens_at: string }) => [s.byday, s.opens_at]),
+      [
+        ['TU', '10:00:00'],
+        ['FR', '09:30:00'],
+        ['1SA', '10:00:00'],
+      ],
+    )
   })
 
   it('lets a provider state their access criteria in the eligibility language', async () => {

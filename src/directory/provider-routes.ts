@@ -15,6 +15,14 @@ import { notFound } from '../web/problem.ts'
 import { accreditationFormSchema, parseServiceForm, type ServiceForm } from './forms.ts'
 import { summaryOf } from './present.ts'
 import {
+  describeSchedule,
+  MAX_SESSIONS,
+  parseSessions,
+  sessionField,
+  sessionsOf,
+  WEEKDAYS,
+} from './schedules.ts'
+import {
   accreditationsOf,
   addAccreditation,
   createService,
@@ -49,7 +57,15 @@ type Values = Record<string, unknown>
 function valuesOf(service: ServiceRecord | undefined, organisationId: string): Values {
   if (!service) return { organisationId, status: 'active', termIds: [] }
   const location = service.locations[0]
+  const sessions = sessionsOf(service.schedules).sessions.slice(0, MAX_SESSIONS)
   return {
+    ...Object.fromEntries(
+      sessions.flatMap((session, index) => [
+        [sessionField(index, 'day'), session.day],
+        [sessionField(index, 'opens'), session.opens],
+        [sessionField(index, 'closes'), session.closes],
+      ]),
+    ),
     organisationId: service.providerOrganisationId,
     name: service.name,
     description: service.description,
@@ -116,7 +132,46 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
         .filter((t) => t.vocabulary === vocabulary)
         .map((t) => ({ value: t.id, text: t.label, checked: selected.has(t.id) })),
     }))
+    // The sessions filled in, then one empty row to add another (without JavaScript, save and
+    // the form comes back with a new empty row).
+    let filled = 0
+    for (let index = 0; index < MAX_SESSIONS; index++) {
+      const part = (name: 'day' | 'opens' | 'closes') => values[sessionField(index, name)]
+      if (part('day') || part('opens') || part('closes')) filled = index + 1
+    }
+    const sessionRows = Array.from({ length: Math.min(MAX_SESSIONS, filled + 1) }, (_, index) => {
+      const field = (name: 'day' | 'opens' | 'closes') => sessionField(index, name)
+      const day = values[field('day')]
+      return {
+        legend: `Session ${index + 1}`,
+        day: {
+          id: field('day'),
+          items: [
+            { value: '', text: 'No session', selected: !day },
+            ...WEEKDAYS.map((weekday) => ({
+              value: weekday.code,
+              text: weekday.name,
+              selected: day === weekday.code,
+            })),
+          ],
+          error: options.errors?.byField[field('day')],
+        },
+        opens: {
+          id: field('opens'),
+          value: values[field('opens')],
+          error: options.errors?.byField[field('opens')],
+        },
+        closes: {
+          id: field('closes'),
+          value: values[field('closes')],
+          error: options.errors?.byField[field('closes')],
+        },
+      }
+    })
+    const kept = options.service ? sessionsOf(options.service.schedules).kept.map(describeSchedule) : []
     return {
+      sessionRows,
+      keptSchedules: kept,
       pageTitle: options.service ? `Edit ${options.service.name}` : 'Add a service',
       service: options.service,
       action: options.service
@@ -161,8 +216,9 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
     allowed: string[],
     existing: ServiceRecord | undefined,
     today: string,
+    sessions: ReturnType<typeof parseSessions>,
   ): Promise<{ input?: ServiceInput; problems: { field: string; message: string }[] }> {
-    const problems: { field: string; message: string }[] = []
+    const problems: { field: string; message: string }[] = [...sessions.problems]
     if (!allowed.includes(form.organisationId))
       problems.push({ field: 'organisationId', message: 'Select the organisation that runs the service' })
     const terms = await listTerms(db)
@@ -215,7 +271,11 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
         lastReviewedOn: today,
         termIds: form.termIds,
         locations: [...location, ...(existing?.locations.slice(1).map(({ id: _id, ...rest }) => rest) ?? [])],
-        schedules: existing?.schedules.map(({ id: _id, ...rest }) => rest) ?? [],
+        // The weekly sessions from the form; any other schedule (monthly, from an import) as it was.
+        schedules: [
+          ...sessions.schedules,
+          ...(existing ? sessionsOf(existing.schedules.map(({ id: _id, ...rest }) => rest)).kept : []),
+        ],
       },
     }
   }
@@ -262,9 +322,10 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
     const allowed = organisationsWhere(request.user!, 'provider')
     const body = request.body as Values
     const parsed = parseServiceForm(body)
+    const sessions = parseSessions(body, '')
     const result = parsed.ok
-      ? await toInput(parsed.value, allowed, undefined, londonDate(context.now()))
-      : { problems: parsed.problems }
+      ? await toInput(parsed.value, allowed, undefined, londonDate(context.now()), sessions)
+      : { problems: [...parsed.problems, ...sessions.problems] }
     if (!result.input || !parsed.ok) {
       return reply
         .status(400)
@@ -301,9 +362,10 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
     const service = await ownService((request.params as { id: string }).id, allowed)
     const body = request.body as Values
     const parsed = parseServiceForm(body)
+    const sessions = parseSessions(body, '')
     const result = parsed.ok
-      ? await toInput(parsed.value, allowed, service, londonDate(context.now()))
-      : { problems: parsed.problems }
+      ? await toInput(parsed.value, allowed, service, londonDate(context.now()), sessions)
+      : { problems: [...parsed.problems, ...sessions.problems] }
     if (!result.input || !parsed.ok) {
       return reply.status(400).view(
         'directory/views/service-form.njk',
