@@ -888,6 +888,26 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return { ok: true, service, name: service?.name ?? name }
   }
 
+  /** A form that names a service, shown again with its problems and the services offered afresh. */
+  async function serviceFormAgain(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: {
+      id: string
+      body: Body
+      problems: FieldProblem[]
+      template: string
+      view: (found: CaseForUser, choices: ServiceChoice[], values: Body, problems: FieldProblem[]) => object
+    },
+  ) {
+    const found = await caseForUser(db, request.user!, request.actor, form.id, { audit: 'case.read' })
+    const choices = await serviceChoices(request, found)
+    const problems = placeServiceProblems(form.problems, choices, form.body)
+    return reply
+      .status(400)
+      .view(`casework/views/${form.template}.njk`, form.view(found, choices, form.body, problems))
+  }
+
   /** Puts "no service" on the radios when services were offered, else on the name box. */
   function placeServiceProblems(problems: FieldProblem[], choices: ServiceChoice[], body: Body) {
     return problems.map((problem) => {
@@ -967,14 +987,13 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=prescribed#prescriptions`, 303)
       problems = result.problems
     }
-    const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
-    const choices = await serviceChoices(request, found)
-    return reply
-      .status(400)
-      .view(
-        'casework/views/prescription-new.njk',
-        prescriptionView(found, choices, body, placeServiceProblems(problems, choices, body)),
-      )
+    return serviceFormAgain(request, reply, {
+      id,
+      body,
+      problems,
+      template: 'prescription-new',
+      view: prescriptionView,
+    })
   })
 
   app.post(
@@ -1087,14 +1106,13 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=signposted#signposts`, 303)
       problems = result.problems
     }
-    const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
-    const choices = await serviceChoices(request, found)
-    return reply
-      .status(400)
-      .view(
-        'casework/views/signpost-new.njk',
-        signpostView(found, choices, body, placeServiceProblems(problems, choices, body)),
-      )
+    return serviceFormAgain(request, reply, {
+      id,
+      body,
+      problems,
+      template: 'signpost-new',
+      view: signpostView,
+    })
   })
 
   // ---- Exit, GP summary, assignment -----------------------------------------------------
