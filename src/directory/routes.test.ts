@@ -25,6 +25,17 @@ describeEachDatabase('the directory pages', (database) => {
     const stems = textOf((await client.get('/directory?q=walks')).body)
     assert.match(stems, /Amblers Walking Group/)
 
+    // Amblers meets on Wednesdays (its session in the demo): found on a Wednesday, not on a Thursday.
+    const wednesdayPage = (await client.get('/directory?day=WE')).body
+    const wednesday = textOf(wednesdayPage)
+    assert.match(wednesday, /Amblers Walking Group/)
+    assert.match(wednesdayPage, /<option value="WE" selected>Wednesdays<\/option>/)
+    const thursday = textOf((await client.get('/directory?day=TH&q=walks')).body)
+    assert.doesNotMatch(thursday, /Amblers Walking Group/)
+    const badDay = await client.get('/directory?day=Funday')
+    assert.equal(badDay.statusCode, 400)
+    assert.match(textOf(badDay.body), /Select a day of the week from the list/)
+
     const unknown = await client.get('/directory?postcode=ZZ9+9ZZ')
     assert.equal(unknown.statusCode, 400)
     assert.match(textOf(unknown.body), /We do not know the postcode ZZ9 9ZZ/)

@@ -14,6 +14,7 @@ import { serviceStatistics } from './index.ts'
 import { openReferralRoutes } from './openreferral.ts'
 import { listingOf, summaryOf } from './present.ts'
 import { providerRoutes } from './provider-routes.ts'
+import { WEEKDAYS } from './schedules.ts'
 import { parseSearch, RADII_KM, type SearchRequest } from './search.ts'
 import {
   accreditationsOf,
@@ -28,7 +29,7 @@ import './tables.ts'
 
 function searchHref(request: SearchRequest, page: number, raw: Record<string, string | undefined>): string {
   const params = new URLSearchParams()
-  for (const key of ['q', 'category', 'kind', 'referral', 'age', 'postcode', 'radius']) {
+  for (const key of ['q', 'category', 'kind', 'referral', 'age', 'day', 'postcode', 'radius']) {
     const value = raw[key]
     if (value) params.set(key, value)
   }
@@ -86,6 +87,7 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
         kind: search.kind,
         selfReferral: search.selfReferral,
         age: search.age,
+        ...(search.day ? { day: search.day } : {}),
         near: near && { ...near, radiusKm: search.radiusKm },
         page: search.page,
         perPage: search.perPage,
@@ -126,6 +128,11 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
         value: kind,
         text: SERVICE_KIND_LABELS[kind],
         selected: raw.kind === kind,
+      })),
+      days: WEEKDAYS.map((day) => ({
+        value: day.code,
+        text: `${day.name}s`,
+        selected: search.day === day.code,
       })),
       radii: RADII_KM.map((km) => ({
         value: String(km),

@@ -3,6 +3,7 @@
 
 import { normalisePostcode } from '../people/person.ts'
 import type { FieldProblem } from '../web/problem.ts'
+import { WEEKDAYS, type Weekday } from './schedules.ts'
 import type { Term } from './store.ts'
 import { isServiceKind, type ServiceKind } from './taxonomy.ts'
 
@@ -16,6 +17,8 @@ export interface SearchRequest {
   kind?: ServiceKind
   selfReferral?: boolean
   age?: number
+  /** An iCalendar day code (`TU`): services with a session on that day. */
+  day?: Weekday
   postcode?: string
   radiusKm: number
   page: number
@@ -71,6 +74,13 @@ export function parseSearch(
     if (years === undefined || years > 130)
       problems.push({ field: 'age', message: 'Enter an age in whole years, like 42' })
     else request.age = years
+  }
+
+  const day = first(query.day)?.trim().toUpperCase()
+  if (day) {
+    const weekday = WEEKDAYS.find((d) => d.code === day)
+    if (weekday) request.day = weekday.code
+    else problems.push({ field: 'day', message: 'Select a day of the week from the list' })
   }
 
   const postcode = first(query.postcode)?.trim()
