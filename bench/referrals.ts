@@ -209,7 +209,8 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
         goals: ['Meet people'],
       },
     })
-    const writes = (app as unknown as { referralWrites: { commits: number; writes: number } }).referralWrites
+    const writes = (app as unknown as { referralWrites: { commits: number; writes: number; rerun: number } })
+      .referralWrites
     await app.close()
 
     const submissions = summarise(submitted.samples)
@@ -242,6 +243,8 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       rate,
       failures: submitted.failures + checked.failures,
       writesPerCommit: writes.writes / Math.max(1, writes.commits),
+      // Batches that could not be written together and ran again one write at a time (PostgreSQL).
+      batchesRunAgain: writes.rerun,
       cpuMsPerReferral,
       referralsPerCpuSecond: 1000 / cpuMsPerReferral,
       eligibilityRate: checkRate,

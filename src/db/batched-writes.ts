@@ -96,7 +96,13 @@ class Batch {
   }
 
   async read<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const key = `${compiled.sql}\u0000${JSON.stringify(compiled.parameters)}`
+    let key: string
+    try {
+      key = `${compiled.sql}\u0000${JSON.stringify(compiled.parameters)}`
+    } catch {
+      // Parameters JSON cannot hold (a bigint, say): asked on their own.
+      return this.execute(compiled)
+    }
     let result = this.#reads.get(key)
     if (!result) {
       result = this.execute(compiled)
