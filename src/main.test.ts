@@ -63,6 +63,37 @@ describeEachDatabase('the kith command line against a database', (database) => {
     }
   })
 
+  it('backs up and restores the SQLite database, and points to pg_dump on PostgreSQL', async () => {
+    const empty = await emptyDatabase(database().dialect)
+    try {
+      assert.equal((await kith(['migrate'], empty.env)).code, 0)
+      const backedUp = await kith(['backup'], empty.env)
+      if (database().dialect === 'postgres') {
+        assert.equal(backedUp.code, 2)
+        assert.match(backedUp.stderr, /back it up with pg_dump/)
+        assert.match((await kith(['restore', 'kith.dump'], empty.env)).stderr, /pg_restore/)
+        return
+      }
+      assert.equal(backedUp.code, 0, backedUp.stderr)
+      const file = /to (\S+\.sqlite) \(/.exec(backedUp.stdout)?.[1]
+      assert.ok(file?.startsWith(join(empty.env.DATA_DIR!, 'backups')), backedUp.stdout)
+      assert.match(backedUp.stdout, /passed SQLite's integrity check/)
+      const again = await kith(['backup', '--out', file!], empty.env)
+      assert.equal(again.code, 2)
+      assert.match(again.stderr, /already exists/)
+
+      const restored = await kith(['restore', file!], empty.env)
+      assert.equal(restored.code, 0, restored.stderr)
+      assert.match(restored.stdout, /The database it replaced is kept as .*kith\.sqlite\.before-restore-/)
+      const refused = await kith(['restore', join(empty.env.DATA_DIR!, 'no-such-backup.sqlite')], empty.env)
+      assert.equal(refused.code, 2)
+      assert.match(refused.stderr, /There is no file .* Nothing was changed/)
+      assert.equal((await kith(['restore'], empty.env)).code, 2)
+    } finally {
+      await empty.dispose()
+    }
+  })
+
   it('loads the demo, creates a user and a token that the API accepts', async () => {
     const empty = await emptyDatabase(database().dialect)
     try {

@@ -1,6 +1,8 @@
 // The kith command line: `kith <command> [options]`; `kith --help` lists the commands.
 
 import { randomBytes } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
 import { audit } from './access/audit.ts'
 import { DEMO_PASSWORD } from './access/demo.ts'
@@ -18,6 +20,7 @@ import {
 import { createApiToken } from './access/tokens.ts'
 import { buildApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
+import { BackupProblem, backupSqlite, restoreSqlite } from './db/backup.ts'
 import { openDatabase } from './db/database.ts'
 import { isId } from './db/ids.ts'
 import { migrateToLatest } from './db/migrate.ts'
@@ -200,6 +203,64 @@ const commands: Command[] = [
         console.log(`Token "${name}" for ${email}. It will not be shown again:`)
         console.log(created.token)
       })
+    },
+  },
+  {
+    name: 'backup',
+    summary: 'Copy the SQLite database to a file, consistently even while Kith runs, and check the copy',
+    usage: `kith backup [--out FILE]
+  FILE must not exist yet; by default DATA_DIR/backups/kith-TIME.sqlite.
+  On PostgreSQL, use its own tools: pg_dump --format=custom --file=kith.dump "$DATABASE_URL"`,
+    options: { out: { type: 'string' } },
+    async run(values) {
+      const config = loadConfig()
+      if (config.databaseUrl)
+        throw new UsageError(
+          'Kith is on PostgreSQL: back it up with pg_dump, for example pg_dump --format=custom --file=kith.dump "$DATABASE_URL"',
+        )
+      const out =
+        typeof values.out === 'string' && values.out.trim()
+          ? values.out.trim()
+          : join(config.dataDir, 'backups', `kith-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`)
+      await mkdir(dirname(out), { recursive: true })
+      try {
+        const { bytes } = await backupSqlite(config.sqliteFile, out)
+        console.log(
+          `Backed up ${config.sqliteFile} to ${out} (${(bytes / 1_048_576).toFixed(1)} MB). The copy passed SQLite's integrity check.`,
+        )
+      } catch (error) {
+        if (error instanceof BackupProblem) throw new UsageError(error.message)
+        throw error
+      }
+    },
+  },
+  {
+    name: 'restore',
+    summary: 'Replace the SQLite database with a backup, keeping the one it replaces; stop Kith first',
+    usage: `kith restore FILE
+  FILE is a backup made by kith backup. The database it replaces is kept beside it, and
+  migrations newer than the backup are applied. On PostgreSQL, use pg_restore.`,
+    options: {},
+    positionals: true,
+    async run(_values, positionals) {
+      const [file, ...extra] = positionals
+      if (!file || extra.length > 0) throw new UsageError('Name one backup file: kith restore FILE')
+      const config = loadConfig()
+      if (config.databaseUrl)
+        throw new UsageError('Kith is on PostgreSQL: restore a pg_dump backup with pg_restore')
+      await mkdir(config.dataDir, { recursive: true })
+      let savedAs: string | undefined
+      try {
+        ;({ savedAs } = await restoreSqlite(file, config.sqliteFile))
+      } catch (error) {
+        if (error instanceof BackupProblem) throw new UsageError(`${error.message}. Nothing was changed.`)
+        throw error
+      }
+      // Opening it applies the migrations that came after the backup was made.
+      await withDatabase(config, async () => undefined)
+      console.log(
+        `Restored ${file} to ${config.sqliteFile}.${savedAs ? ` The database it replaced is kept as ${savedAs}.` : ''}`,
+      )
     },
   },
   ...directoryCommands,

@@ -1,0 +1,102 @@
+// Backing up and restoring Kith's SQLite file. The copy is made with SQLite's online backup API
+// (node:sqlite's `backup`), page by page under SQLite's own locks, so it is consistent even
+// while Kith is running and writing; then it is checked before it is called a backup.
+// PostgreSQL has its own tools for this (pg_dump and pg_restore): Kith does not stand in for them.
+
+import { existsSync, statSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { backup, DatabaseSync } from 'node:sqlite'
+
+export class BackupProblem extends Error {}
+
+const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations')
+
+/** The migrations this Kith knows, by name. */
+async function knownMigrations(): Promise<Set<string>> {
+  const files = await readdir(MIGRATIONS_DIR)
+  return new Set(files.filter((file) => file.endsWith('.ts')).map((file) => file.replace(/\.ts$/, '')))
+}
+
+/**
+ * Checks that `file` is a whole Kith database this Kith can run: SQLite's integrity check passes,
+ * it has Kith's migration table, and no migration in it is one this Kith does not know (a backup
+ * from a newer Kith). Returns how many migrations it has.
+ */
+export async function checkKithDatabase(file: string): Promise<{ migrations: number }> {
+  if (!existsSync(file)) throw new BackupProblem(`There is no file ${file}`)
+  let db: DatabaseSync
+  try {
+    db = new DatabaseSync(file, { readOnly: true })
+  } catch {
+    throw new BackupProblem(`${file} is not an SQLite database`)
+  }
+  try {
+    let integrity: unknown
+    try {
+      integrity = db.prepare('pragma integrity_check').get()?.integrity_check
+    } catch {
+      throw new BackupProblem(`${file} is not an SQLite database`)
+    }
+    if (integrity !== 'ok') throw new BackupProblem(`${file} is damaged: SQLite's integrity check failed`)
+    const table = db
+      .prepare("select name from sqlite_master where type = 'table' and name = 'kith_migration'")
+      .get()
+    if (!table)
+      throw new BackupProblem(`${file} is not a Kith database: it has no record of Kith's migrations`)
+    const applied = db.prepare('select name from kith_migration').all() as { name: string }[]
+    const known = await knownMigrations()
+    const unknown = applied.map((row) => row.name).filter((name) => !known.has(name))
+    if (unknown.length > 0)
+      throw new BackupProblem(
+        `${file} was made by a newer Kith (it has migrations this one does not know: ${unknown.join(', ')}). Restore it with that version`,
+      )
+    return { migrations: applied.length }
+  } finally {
+    db.close()
+  }
+}
+
+/** Copies the live database at `source` to `target` (which must not exist yet), and checks the copy. */
+export async function backupSqlite(source: string, target: string): Promise<{ bytes: number }> {
+  if (!existsSync(source)) throw new BackupProblem(`There is no database at ${source} to back up`)
+  if (existsSync(target)) throw new BackupProblem(`${target} already exists: choose another file`)
+  const db = new DatabaseSync(source)
+  try {
+    await backup(db, target)
+  } finally {
+    db.close()
+  }
+  await checkKithDatabase(target)
+  return { bytes: statSync(target).size }
+}
+
+/**
+ * Replaces the database at `target` with the backup in `file`, after checking the backup. The
+ * database as it was is first copied beside it (`….before-restore-TIME`), so a restore can itself
+ * be undone. Kith must be stopped while it runs.
+ */
+export async function restoreSqlite(
+  file: string,
+  target: string,
+  now = new Date(),
+): Promise<{ savedAs?: string }> {
+  await checkKithDatabase(file)
+  let savedAs: string | undefined
+  if (existsSync(target)) {
+    savedAs = `${target}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`
+    const copy = savedAs
+    await backupSqlite(target, copy).catch((error: unknown) => {
+      // A database that fails the checks is still kept, copied as it was.
+      if (error instanceof BackupProblem && existsSync(copy)) return
+      throw error
+    })
+  }
+  const source = new DatabaseSync(file, { readOnly: true })
+  try {
+    await backup(source, target)
+  } finally {
+    source.close()
+  }
+  return savedAs ? { savedAs } : {}
+}
