@@ -27,7 +27,7 @@ describe('the kith command line', () => {
   it('lists its commands and explains each one', async () => {
     const help = await kith(['--help'])
     assert.equal(help.code, 0)
-    for (const command of ['serve', 'migrate', 'seed', 'user create', 'token create'])
+    for (const command of ['serve', 'migrate', 'seed', 'user create', 'token create', 'backup', 'restore'])
       assert.match(help.stdout, new RegExp(`  ${command} `))
     const userHelp = await kith(['user', 'create', '--help'])
     assert.match(userHelp.stdout, /--email EMAIL --name NAME --org ORGANISATION --role ROLE/)
