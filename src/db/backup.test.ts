@@ -50,6 +50,11 @@ describe('backing up and restoring the SQLite database', () => {
         createOrganisation(db, organisation('During the backup')),
       ])
       assert.ok(bytes > 0)
+      // One file: no write-ahead log left beside it to lose.
+      assert.deepEqual(
+        (await readdir(dir)).filter((name) => name.startsWith('backup.sqlite')),
+        ['backup.sqlite'],
+      )
       const copied = namesIn(copy)
       assert.ok(copied.includes('Before the backup'))
       assert.ok((await checkKithDatabase(copy)).migrations > 0)

@@ -67,6 +67,14 @@ export async function backupSqlite(source: string, target: string): Promise<{ by
   } finally {
     db.close()
   }
+  // The copy arrives in WAL mode, like its source. A backup must be one file that holds
+  // everything, whatever is copied where: fold the log in and keep no log beside it.
+  const copy = new DatabaseSync(target)
+  try {
+    copy.exec('pragma journal_mode = delete')
+  } finally {
+    copy.close()
+  }
   await checkKithDatabase(target)
   return { bytes: statSync(target).size }
 }
