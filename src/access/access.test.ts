@@ -5,7 +5,7 @@ import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
 import { listAuditEvents } from './audit.ts'
 import { SESSION_COOKIE } from './plugin.ts'
 import { ADDRESS_FAILURES, recordSignInFailure, signInGate } from './sign-in-limits.ts'
-import { createApiToken } from './tokens.ts'
+import { createApiToken, revokeApiToken } from './tokens.ts'
 
 describeEachDatabase('signing in and out', (database) => {
   it('signs in with the right password, with a new session id, and is audited', async () => {
@@ -219,6 +219,36 @@ describeEachDatabase('the JSON API', (database) => {
       assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
       assert.equal(response.json().status, 401)
     }
+    await app.close()
+  })
+
+  it('answers many requests sent at once with one token, each with its own user, and refuses it once revoked', async () => {
+    const { db } = database()
+    const app = await testApp(db)
+    const first = await createAccount(db, 'link_worker', { title: 'Navigator' })
+    const second = await createAccount(db, 'referrer')
+    const { id, token } = await createApiToken(db, first.userId, 'integration')
+    const { token: other } = await createApiToken(db, second.userId, 'other')
+    const me = (bearer: string) =>
+      app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${bearer}` } })
+    const answers = await Promise.all([
+      ...Array.from({ length: 20 }, () => me(token)),
+      me(other),
+      me('kith_unknown'),
+    ])
+    assert.deepEqual(
+      answers.slice(0, 20).map((answer) => [answer.statusCode, answer.json().email]),
+      Array.from({ length: 20 }, () => [200, first.email]),
+    )
+    assert.equal(answers[20]!.json().email, second.email)
+    assert.equal(answers[21]!.statusCode, 401)
+    await revokeApiToken(db, first.userId, id)
+    const afterRevoking = await Promise.all([me(token), me(token)])
+    assert.deepEqual(
+      afterRevoking.map((answer) => answer.statusCode),
+      [401, 401],
+    )
+    assert.equal((await me(other)).statusCode, 200)
     await app.close()
   })
 

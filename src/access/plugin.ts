@@ -39,12 +39,38 @@ export function sessionCookieOptions(config: Config) {
   }
 }
 
-async function identify(db: Db, config: Config, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * Looks up bearer tokens, sharing a lookup between requests that carry the same token while it is
+ * in flight. An integration sends many requests at once with one token; each would otherwise ask
+ * the database the same question at the same moment. A request that joins a lookup gets the answer
+ * the database gave during it, as it would have by asking then: a revocation committed after the
+ * lookup began is seen by the next one. Each request gets its own copy of the user.
+ */
+function tokenLookups(db: Db) {
+  const inFlight = new Map<string, Promise<CurrentUser | undefined>>()
+  return async (token: string): Promise<CurrentUser | undefined> => {
+    let lookup = inFlight.get(token)
+    if (!lookup) {
+      lookup = userForToken(db, token).finally(() => inFlight.delete(token))
+      inFlight.set(token, lookup)
+    }
+    const user = await lookup
+    return user && { ...user, memberships: user.memberships.map((m) => ({ ...m })) }
+  }
+}
+
+async function identify(
+  db: Db,
+  config: Config,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  userFor: (token: string) => Promise<CurrentUser | undefined>,
+) {
   if (isApiPath(request.url)) {
     const header = request.headers.authorization
     const match = header?.match(/^Bearer\s+(\S+)$/i)
     if (!match?.[1]) return null
-    return (await userForToken(db, match[1])) ?? null
+    return (await userFor(match[1])) ?? null
   }
   const secret = request.cookies[SESSION_COOKIE]
   if (!secret) return null
@@ -76,8 +102,9 @@ async function authentication(app: FastifyInstance, options: { db: Db; config: C
     },
   })
 
+  const userForBearer = tokenLookups(db)
   app.addHook('onRequest', async (request, reply) => {
-    request.user = await identify(db, config, request, reply)
+    request.user = await identify(db, config, request, reply, userForBearer)
     if (request.is404) return
     const decision = decide(request.routeOptions.config.access, request.user)
     if (decision === 'allow') return
