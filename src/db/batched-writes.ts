@@ -66,11 +66,14 @@ function heldInsertOf(node: CompiledQuery['query']): HeldInsert | undefined {
   return { key: `${table}(${columns.map((column) => column.column.name).join(',')})`, node, rows }
 }
 
-/** A statement that only reads, so may be shared by works asking the same. */
+/**
+ * A statement that only reads: `shared` when works asking the same may share its answer, `alone`
+ * when each must ask (a locking read; hand-written SQL, which may call a function with effects).
+ */
 function readOnly(compiled: CompiledQuery): 'shared' | 'alone' | false {
   const { query } = compiled
-  if (!SelectQueryNode.is(query) && !(RawNode.is(query) && /^\s*select\b/i.test(compiled.sql))) return false
-  // A locking read answers for this moment and this transaction only.
+  if (RawNode.is(query)) return /^\s*select\b/i.test(compiled.sql) ? 'alone' : false
+  if (!SelectQueryNode.is(query)) return false
   return /\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b/i.test(compiled.sql) ? 'alone' : 'shared'
 }
 
