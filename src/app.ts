@@ -24,6 +24,7 @@ import { directoryRoutes } from './directory/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
+import { peopleRoutes } from './people/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { referralRoutes } from './referrals/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
@@ -60,6 +61,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   webRoutes,
   accessRoutes,
   adminRoutes,
+  peopleRoutes,
   programmeRoutes,
   directoryRoutes,
   referralRoutes,
@@ -149,6 +151,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     api: new ApiDescription(),
     jobs: new JobRegistry(),
     referralAccepted: [],
+    personMerged: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
   }

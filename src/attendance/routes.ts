@@ -17,7 +17,15 @@ import type { AppContext } from '../web/context.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
 import { badRequest } from '../web/problem.ts'
 import { cardQrSvg, EXAMPLE_CODE, formatCardCode } from './cards.ts'
-import { type Activity, cardsOf, checkIn, checkInsOf, issueCard, revokeCard } from './store.ts'
+import {
+  type Activity,
+  cardsOf,
+  checkIn,
+  checkInsOf,
+  issueCard,
+  movePersonAttendance,
+  revokeCard,
+} from './store.ts'
 
 const LINK_WORKER = rolesAccess('link_worker')
 const SCAN = rolesAccess('provider', 'link_worker')
@@ -69,6 +77,7 @@ async function programmesFor(db: Queryable, user: CurrentUser, activities: Activ
 }
 
 export function attendanceRoutes(app: FastifyInstance, context: AppContext): void {
+  context.personMerged.push(movePersonAttendance)
   const { db } = context
 
   context.navigation.push({

@@ -340,3 +340,44 @@ export async function attendanceOfPrescription(
     sessions: rows.map((row) => row.session_date),
   }
 }
+
+/**
+ * A person's records merged: their cards and check-ins go to the record kept. Where
+ * both held a working card for a programme, the merged record's is replaced (the kept one's card
+ * goes on working); a check-in both records have for one session is kept once.
+ */
+export async function movePersonAttendance(db: Queryable, from: string, into: string): Promise<void> {
+  const kept = await db
+    .selectFrom('attendance_cards')
+    .select('programme_id')
+    .where('person_id', '=', into)
+    .where('status', '=', 'active')
+    .execute()
+  if (kept.length > 0)
+    await db
+      .updateTable('attendance_cards')
+      .set({ status: 'replaced', ended_at: nowIso(), ended_by_user_id: null })
+      .where('person_id', '=', from)
+      .where('status', '=', 'active')
+      .where(
+        'programme_id',
+        'in',
+        kept.map((card) => card.programme_id),
+      )
+      .execute()
+  await db.updateTable('attendance_cards').set({ person_id: into }).where('person_id', '=', from).execute()
+  const sessions = await db
+    .selectFrom('check_ins')
+    .select(['service_id', 'session_date'])
+    .where('person_id', '=', into)
+    .execute()
+  const seen = new Set(sessions.map((s) => `${s.service_id}\u0000${s.session_date}`))
+  const moving = await db
+    .selectFrom('check_ins')
+    .select(['id', 'service_id', 'session_date'])
+    .where('person_id', '=', from)
+    .execute()
+  const twice = moving.filter((s) => seen.has(`${s.service_id}\u0000${s.session_date}`)).map((s) => s.id)
+  if (twice.length > 0) await db.deleteFrom('check_ins').where('id', 'in', twice).execute()
+  await db.updateTable('check_ins').set({ person_id: into }).where('person_id', '=', from).execute()
+}

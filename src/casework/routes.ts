@@ -81,6 +81,7 @@ import {
   goalsOfCase,
   homeVisitsOf,
   listCaseload,
+  movePersonCases,
   notesOfCase,
   prescriptionsWhere,
   signpostsOfCase,
@@ -131,6 +132,7 @@ async function attempt<T>(
 }
 
 export async function caseworkRoutes(app: FastifyInstance, context: AppContext) {
+  context.personMerged.push(movePersonCases)
   const { db } = context
   const ctx = (request: FastifyRequest) => ({ user: request.user!, actor: request.actor })
   const caseId = (request: FastifyRequest) => (request.params as { id: string }).id

@@ -738,3 +738,9 @@ export async function signpostsOfCase(db: Queryable, caseId: string): Promise<Si
       .execute()
   ).map((row) => ({ ...row }))
 }
+
+/** A person's records merged: their cases and prescriptions go to the record kept. */
+export async function movePersonCases(db: Queryable, from: string, into: string): Promise<void> {
+  await db.updateTable('cases').set({ person_id: into }).where('person_id', '=', from).execute()
+  await db.updateTable('case_prescriptions').set({ person_id: into }).where('person_id', '=', from).execute()
+}

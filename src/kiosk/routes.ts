@@ -14,7 +14,7 @@ import type { AppContext } from '../web/context.ts'
 import { formErrors } from '../web/forms.ts'
 import { type FieldProblem, forbidden } from '../web/problem.ts'
 import { assess, parseMeasurements } from './measurements.ts'
-import { insertKioskReading } from './store.ts'
+import { insertKioskReading, movePersonKioskReadings } from './store.ts'
 
 const KIOSK = rolesAccess('kiosk')
 const KIOSK_LIMIT = { max: 30, timeWindow: '1 minute' }
@@ -28,6 +28,7 @@ async function noStore(_request: FastifyRequest, reply: FastifyReply, payload: u
 }
 
 export function kioskRoutes(app: FastifyInstance, context: AppContext): void {
+  context.personMerged.push(movePersonKioskReadings)
   const { db } = context
 
   context.homeCards.push({

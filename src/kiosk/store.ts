@@ -78,3 +78,8 @@ export async function kioskReadingsOf(db: Queryable, personId: string, limit = 1
     bmi: row.bmi === null ? null : Number(row.bmi),
   }))
 }
+
+/** A person's records merged: their kiosk readings go to the record kept. */
+export async function movePersonKioskReadings(db: Queryable, from: string, into: string): Promise<void> {
+  await db.updateTable('kiosk_readings').set({ person_id: into }).where('person_id', '=', from).execute()
+}

@@ -40,7 +40,7 @@ import {
   type Stage,
   scheduledInstruments,
 } from './schedule.ts'
-import { getOutcomeSettings, readingsByPerson, updateOutcomeSettings } from './store.ts'
+import { getOutcomeSettings, movePersonReadings, readingsByPerson, updateOutcomeSettings } from './store.ts'
 
 const VIEW = rolesAccess('programme_manager', 'link_worker')
 const MANAGE = rolesAccess('programme_manager')
@@ -127,6 +127,7 @@ function itemsView(instrument: Instrument, values: Record<string, unknown>, prob
 }
 
 export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
+  context.personMerged.push(movePersonReadings)
   const { db } = context
   context.casePanels.push(outcomesPanel, attendancePanel, kioskPanel)
 

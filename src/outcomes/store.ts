@@ -183,3 +183,8 @@ export async function recordedStages(
     .execute()
   return new Set(rows.map((row) => `${row.instrument_id}/${row.stage}`))
 }
+
+/** A person's records merged: their outcome readings go to the record kept. */
+export async function movePersonReadings(db: Queryable, from: string, into: string): Promise<void> {
+  await db.updateTable('outcome_readings').set({ person_id: into }).where('person_id', '=', from).execute()
+}

@@ -295,3 +295,63 @@ export async function markConsentWithdrawn(
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
+
+/**
+ * Pairs of records that may be one person: the same names and date of birth (accents and case
+ * aside), and not two different NHS numbers. The older record first; oldest pairs first.
+ */
+export async function duplicatePairs(
+  db: Queryable,
+  limit = 100,
+): Promise<{ olderId: string; newerId: string }[]> {
+  return db
+    .selectFrom('people as a')
+    .innerJoin('people as b', (join) =>
+      join
+        .onRef('b.family_name_key', '=', 'a.family_name_key')
+        .onRef('b.date_of_birth', '=', 'a.date_of_birth')
+        .onRef('b.given_name_key', '=', 'a.given_name_key')
+        .onRef('b.id', '>', 'a.id'),
+    )
+    .select(['a.id as olderId', 'b.id as newerId'])
+    .where((eb) =>
+      eb.or([
+        eb('a.nhs_number', 'is', null),
+        eb('b.nhs_number', 'is', null),
+        eb('a.nhs_number', '=', eb.ref('b.nhs_number')),
+      ]),
+    )
+    .orderBy('a.id')
+    .orderBy('b.id')
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * Moves what the people capability keeps about person `from` to person `into`: consents, and the
+ * conditions `into` does not have already; then deletes `from`, and gives `into` its NHS number
+ * when it had none. Other capabilities' rows must have moved first (their foreign keys refuse the
+ * delete otherwise).
+ */
+export async function foldPersonInto(
+  db: Queryable,
+  from: string,
+  into: string,
+  nhsNumber: string | null,
+): Promise<void> {
+  await db.updateTable('person_consents').set({ person_id: into }).where('person_id', '=', from).execute()
+  const held = await db.selectFrom('person_conditions').select('code').where('person_id', '=', into).execute()
+  const codes = held.map((row) => row.code)
+  let moving = db.updateTable('person_conditions').set({ person_id: into }).where('person_id', '=', from)
+  if (codes.length > 0) moving = moving.where('code', 'not in', codes)
+  await moving.execute()
+  await db.deleteFrom('person_conditions').where('person_id', '=', from).execute()
+  await db.deleteFrom('people').where('id', '=', from).execute()
+  if (nhsNumber)
+    await db
+      .updateTable('people')
+      .set({ nhs_number: nhsNumber, updated_at: nowIso() })
+      .where('id', '=', into)
+      .where('nhs_number', 'is', null)
+      .execute()
+}

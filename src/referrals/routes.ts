@@ -52,6 +52,7 @@ import {
   STATUS_COLOURS,
   STATUS_LABELS,
 } from './lifecycle.ts'
+import { movePersonReferrals } from './store.ts'
 
 const REFER = rolesAccess('referrer', 'link_worker', 'programme_manager', 'provider')
 const RECEIVE = rolesAccess('link_worker', 'provider', 'programme_manager')
@@ -104,6 +105,7 @@ async function statisticsLines(db: AppContext['db'], serviceId: string) {
 }
 
 export function referralRoutes(app: FastifyInstance, context: AppContext) {
+  context.personMerged.push(movePersonReferrals)
   const { db } = context
   // Referrals submitted together share one commit (group-commit.ts).
   const writer = new GroupCommit(db)

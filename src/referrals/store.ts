@@ -190,3 +190,13 @@ export async function firstReplies(
   const rows = await query.execute()
   return rows.map((row) => ({ ...row, firstReply: row.firstReply ?? '' }))
 }
+
+/** A person's records merged: their referrals and coded entries go to the record kept. */
+export async function movePersonReferrals(db: Queryable, from: string, into: string): Promise<void> {
+  await db.updateTable('referrals').set({ person_id: into }).where('person_id', '=', from).execute()
+  await db
+    .updateTable('referral_coded_entries')
+    .set({ person_id: into })
+    .where('person_id', '=', from)
+    .execute()
+}

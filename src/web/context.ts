@@ -6,6 +6,7 @@ import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/schema.ts'
+import type { PersonMergedHandler } from '../people/merge.ts'
 import type { ReferralAcceptedHandler } from '../referrals/index.ts'
 import type { ApiDescription } from './openapi.ts'
 
@@ -59,4 +60,6 @@ export interface AppContext {
   casePanels: CasePanel[]
   /** Run inside the transaction that accepts a referral (casework opens a case). */
   referralAccepted: ReferralAcceptedHandler[]
+  /** Run inside the transaction that merges two person records: each capability moves its rows. */
+  personMerged: PersonMergedHandler[]
 }

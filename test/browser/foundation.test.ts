@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { DEMO_PASSWORD } from '../../src/access/demo.ts'
+import { personInputSchema } from '../../src/people/person.ts'
+import { createPersonRecord } from '../../src/people/records.ts'
 import {
   assertAccessible,
   type Kith,
@@ -116,6 +118,40 @@ describe('every page, as each role', () => {
     await page.getByRole('button', { name: 'Save organisation' }).click()
     await page.waitForLoadState()
     assert.equal(await page.title(), 'Error: Add an organisation – Kith')
+    await assertAccessible(page)
+    await context.close()
+  })
+
+  it('lets an administrator compare two records of one person and merge them, with accessible pages', async () => {
+    // A second record for a demo person, as a self-referral leaves when it cannot show who is known.
+    const known = await kith.db
+      .selectFrom('people')
+      .select(['given_name', 'family_name', 'date_of_birth'])
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+    await createPersonRecord(
+      kith.db,
+      { userId: null, ip: null },
+      personInputSchema('2026-11-30').parse({
+        givenName: known.given_name,
+        familyName: known.family_name,
+        dateOfBirth: known.date_of_birth,
+      }),
+    )
+    const context = await signedInContext(browser, kith, 'admin@kith.example')
+    const page = await context.newPage()
+    await visit(page, kith, '/admin/people/duplicates')
+    await page.getByRole('link', { name: new RegExp(`Compare the records of ${known.given_name}`) }).click()
+    await page.waitForLoadState()
+    await assertAccessible(page)
+    await page.getByRole('button', { name: 'Merge the records' }).click()
+    await page.waitForLoadState()
+    assert.equal(await page.title(), 'Error: Compare and merge two records – Kith')
+    await assertAccessible(page)
+    await page.getByLabel('I have checked that the two records are the same person').check()
+    await page.getByRole('button', { name: 'Merge the records' }).click()
+    await page.waitForLoadState()
+    assert.match((await page.locator('main').textContent()) ?? '', /The two records were merged into one/)
     await assertAccessible(page)
     await context.close()
   })
