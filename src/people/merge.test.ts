@@ -34,6 +34,19 @@ async function rowsOf(db: Db, tables: string[], personId: string): Promise<Recor
   return counts
 }
 
+/** A second record with the same names and date of birth, as a self-referral makes. */
+function secondRecordOf(db: Db, person: { givenName: string; familyName: string; dateOfBirth: string }) {
+  return createPersonRecord(
+    db,
+    actor,
+    personInputSchema('2026-11-30').parse({
+      givenName: person.givenName,
+      familyName: person.familyName,
+      dateOfBirth: person.dateOfBirth,
+    }),
+  )
+}
+
 /** A second record for the demo person who has the most rows about them, as a self-referral makes. */
 async function duplicateOfBusiestPerson(db: Db, tables: string[]) {
   const people = await db.selectFrom('people').select('id').execute()
@@ -44,15 +57,7 @@ async function duplicateOfBusiestPerson(db: Db, tables: string[]) {
     if (total > busiest.total) busiest = { id, total, counts }
   }
   const person = (await getPerson(db, busiest.id))!
-  const duplicateId = await createPersonRecord(
-    db,
-    actor,
-    personInputSchema('2026-11-30').parse({
-      givenName: person.givenName,
-      familyName: person.familyName,
-      dateOfBirth: person.dateOfBirth,
-    }),
-  )
+  const duplicateId = await secondRecordOf(db, person)
   return { person, counts: busiest.counts, duplicateId }
 }
 
@@ -73,15 +78,7 @@ describeEachDatabase('merging person records', (database) => {
       if (!tables.some((table) => uncovered.has(table) && counts[table]! > 0)) continue
       for (const table of tables) if (counts[table]! > 0) uncovered.delete(table)
       const person = (await getPerson(db, id))!
-      const duplicateId = await createPersonRecord(
-        db,
-        actor,
-        personInputSchema('2026-11-30').parse({
-          givenName: person.givenName,
-          familyName: person.familyName,
-          dateOfBirth: person.dateOfBirth,
-        }),
-      )
+      const duplicateId = await secondRecordOf(db, person)
       await mergePersonRecords(db, actor, { keepId: duplicateId, mergeId: id }, app.kith.personMerged)
       assert.deepEqual(await rowsOf(db, tables, id), Object.fromEntries(tables.map((t) => [t, 0])))
       // The new record started with no rows of its own: everything it has now came across.
