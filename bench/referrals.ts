@@ -5,6 +5,7 @@
 // /api/v1/eligibility-checks` alone. Target: at least 1,000 referrals a second.
 //
 //   npm run bench -- referrals [--db sqlite|postgres] [--quick]
+//   BENCH_REFERRALS=60000 npm run bench -- referrals    a longer run
 
 import { Agent, request as httpRequest } from 'node:http'
 import { performance } from 'node:perf_hooks'
@@ -125,6 +126,10 @@ function loadFromWorker(
 }
 
 export async function run({ dialect, quick }: BenchOptions): Promise<void> {
+  // BENCH_REFERRALS sets a longer run, to see the rate hold as the tables grow.
+  const referrals = quick ? 1000 : Number(process.env.BENCH_REFERRALS ?? 10_000)
+  if (!Number.isInteger(referrals) || referrals < 1)
+    throw new Error('BENCH_REFERRALS must be a whole number of referrals, like 60000')
   const concurrency = 64
   const database = await benchDatabase(dialect, concurrency)
   const { db } = database
@@ -162,7 +167,6 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
     const app = await buildApp(testConfig({ logLevel: 'silent' }), { db })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
 
-    const referrals = quick ? 1000 : 10_000
     const checks = quick ? 1000 : 10_000
     const referral = {
       programmeId,
