@@ -13,24 +13,11 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { createOrganisation } from '../src/access/store.ts'
 import { createApiToken } from '../src/access/tokens.ts'
 import { buildApp } from '../src/app.ts'
-import { SOCIAL_PRESCRIBING_CRITERIA } from '../src/directory/index.ts'
+import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
 import { defaultSettings } from '../src/programmes/config.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
 import { createAccount, testConfig } from '../src/web/testing.ts'
 import { type BenchOptions, benchDatabase, printTable, report, summarise } from './lib.ts'
-
-const ANSWERS = {
-  'capacity-to-engage': true,
-  'needs-identified-by-practice': true,
-  'wants-to-make-change': true,
-  'third-party-without-patient': false,
-  'crisis-needs': false,
-  intoxication: false,
-  'risk-to-staff': false,
-  'acute-safeguarding': false,
-  'acute-smi': false,
-  'open-to-iapt-or-secondary-care-same-need': false,
-}
 
 /** Runs `total` requests from `concurrency` clients; returns each one's time in ms and the wall time. */
 async function load(
@@ -179,7 +166,7 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       referrerKind: 'gp_practice',
       referrerContact: '01632 960 100',
       consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
-      answers: ANSWERS,
+      answers: SOCIAL_PRESCRIBING_SUITABLE_ANSWERS,
       needs: ['social-isolation'],
       goals: ['Meet people'],
       whatMatters: 'Getting out of the house',
@@ -209,7 +196,7 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
         programmeId,
         person: { dateOfBirth: '1970-01-01', practiceOdsCode: 'Z99001', conditions: [] },
         referrerKind: 'gp_practice',
-        answers: { ...ANSWERS, 'consent-given': true },
+        answers: { ...SOCIAL_PRESCRIBING_SUITABLE_ANSWERS, 'consent-given': true },
         goals: ['Meet people'],
       },
     })

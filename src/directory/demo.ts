@@ -385,6 +385,11 @@ export const SOCIAL_PRESCRIBING_CRITERIA: Criteria = criteriaSchema.parse([
   },
 ])
 
+/** Answers to the seed listing's questions from someone it suits: each as its criterion expects. */
+export const SOCIAL_PRESCRIBING_SUITABLE_ANSWERS: Readonly<Record<string, boolean>> = Object.fromEntries(
+  SOCIAL_PRESCRIBING_CRITERIA.flatMap((c) => (c.kind === 'attestation' ? [[c.id, c.expected]] : [])),
+)
+
 const SPS_DESCRIPTION = `Social Prescribing (SP) connects people to activities, groups, and services in their community to meet the practical, social and emotional needs that affect their health and wellbeing.
 Social prescribing link workers (SPLW's) give people time, focusing on 'what matters to me?' to coproduce a simple personalised care and support plan, and support people to take control of their own health and wellbeing.
 

@@ -15,7 +15,11 @@ import {
 } from './store.ts'
 import type { ServiceKind, ServiceStatus } from './taxonomy.ts'
 
-export { SOCIAL_PRESCRIBING_CRITERIA, WEIGHT_MANAGEMENT_SERVICE_NAME } from './demo.ts'
+export {
+  SOCIAL_PRESCRIBING_CRITERIA,
+  SOCIAL_PRESCRIBING_SUITABLE_ANSWERS,
+  WEIGHT_MANAGEMENT_SERVICE_NAME,
+} from './demo.ts'
 export { SERVICE_KIND_LABELS, SERVICE_KINDS, type ServiceKind, type ServiceStatus } from './taxonomy.ts'
 
 export interface ServiceSummary {

@@ -7,7 +7,7 @@
 import type { AccessDemo } from '../access/demo.ts'
 import { loadCurrentUser } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
-import type { DirectoryDemo } from '../directory/demo.ts'
+import { type DirectoryDemo, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../directory/demo.ts'
 import type { PersonInput } from '../people/person.ts'
 import type { ReferrerKind } from '../programmes/criteria.ts'
 import type { ProgrammesDemo } from '../programmes/demo.ts'
@@ -48,19 +48,6 @@ interface DemoReferral {
   answers?: Record<string, boolean>
 }
 
-const SPS_ANSWERS = {
-  'capacity-to-engage': true,
-  'needs-identified-by-practice': true,
-  'wants-to-make-change': true,
-  'third-party-without-patient': false,
-  'crisis-needs': false,
-  intoxication: false,
-  'risk-to-staff': false,
-  'acute-safeguarding': false,
-  'acute-smi': false,
-  'open-to-iapt-or-secondary-care-same-need': false,
-}
-
 const person = (
   givenName: string,
   familyName: string,
@@ -86,7 +73,7 @@ const sps = (
   needs: ['social-isolation'],
   whatMatters: 'Feeling less alone and more confident going out',
   goals: ['Meet people nearby', 'Get out of the house twice a week'],
-  answers: SPS_ANSWERS,
+  answers: SOCIAL_PRESCRIBING_SUITABLE_ANSWERS,
 })
 
 export const DEMO_REFERRALS: DemoReferral[] = [
