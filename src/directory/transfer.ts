@@ -412,6 +412,22 @@ async function importOrukValue(
   })
 }
 
+/** Imports Open Referral records in one transaction, saying how many are done every 100. */
+async function importInOneTransaction(
+  db: Db,
+  value: unknown,
+  report: ImportReport,
+  onProgress: (done: number) => void,
+): Promise<void> {
+  let done = 0
+  await db.transaction().execute((trx) =>
+    importOrukValue(trx, value, report, () => {
+      done += 1
+      if (done % 100 === 0) onProgress(done)
+    }),
+  )
+}
+
 /** Imports an Open Referral JSON document in one transaction; rejected records are reported and skipped. */
 export async function importDirectoryJson(
   db: Db,
@@ -426,13 +442,7 @@ export async function importDirectoryJson(
     report.rejected.push({ record: 'the file', reason: `it is not JSON (${(error as Error).message})` })
     return report
   }
-  let done = 0
-  await db.transaction().execute((trx) =>
-    importOrukValue(trx, value, report, () => {
-      done += 1
-      if (done % 100 === 0) onProgress(done)
-    }),
-  )
+  await importInOneTransaction(db, value, report, onProgress)
   return report
 }
 
@@ -801,12 +811,6 @@ export async function importDirectoryPackage(
     report.rejected.push({ record: dir, reason: 'it holds no services.csv with services in it' })
     return report
   }
-  let done = 0
-  await db.transaction().execute((trx) =>
-    importOrukValue(trx, services, report, () => {
-      done += 1
-      if (done % 100 === 0) onProgress(done)
-    }),
-  )
+  await importInOneTransaction(db, services, report, onProgress)
   return report
 }
