@@ -19,6 +19,7 @@ import {
   orukTerm,
   page,
 } from './oruk.ts'
+import { WEEKDAYS } from './schedules.ts'
 import { parseSearch } from './search.ts'
 import {
   accreditationsOf,
@@ -37,22 +38,13 @@ import {
   serviceIdOfLocation,
 } from './store.ts'
 
-const DAYS: Record<string, string> = {
-  mo: 'MO',
-  monday: 'MO',
-  tu: 'TU',
-  tuesday: 'TU',
-  we: 'WE',
-  wednesday: 'WE',
-  th: 'TH',
-  thursday: 'TH',
-  fr: 'FR',
-  friday: 'FR',
-  sa: 'SA',
-  saturday: 'SA',
-  su: 'SU',
-  sunday: 'SU',
-}
+/** Open Referral's `day`: a day's iCalendar code or its English name, in any case. */
+const DAYS: Record<string, string> = Object.fromEntries(
+  WEEKDAYS.flatMap((day) => [
+    [day.code.toLowerCase(), day.code],
+    [day.name.toLowerCase(), day.code],
+  ]),
+)
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/
 const DEFAULT_PER_PAGE = 50
 
