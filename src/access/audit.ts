@@ -34,6 +34,32 @@ export async function audit(db: Queryable, actor: Actor, event: AuditEvent): Pro
     .execute()
 }
 
+/** What a signed-in user was refused: the record's type and id, and what they tried. */
+export interface Refusal {
+  /** The record refused, as in its events' actions: `person`, `case`, `referral`, `attendance-card`. */
+  recordType: string
+  recordId?: string
+  /** What was tried and why it was refused, never personal data: `{ attempted: 'outcomes.read' }`. */
+  detail?: Record<string, unknown>
+}
+
+/** The action every refusal is recorded under: `<record type>.access-refused`. */
+export const REFUSED_SUFFIX = '.access-refused'
+
+/**
+ * Records that a signed-in user was refused a person-level record (answered 404). Repeated
+ * refusals are a signal an auditor looks for. Write it with the connection, not inside a
+ * transaction the refusal rolls back, or the event is lost with it.
+ */
+export async function auditRefusal(db: Queryable, actor: Actor, refusal: Refusal): Promise<void> {
+  await audit(db, actor, {
+    action: `${refusal.recordType}${REFUSED_SUFFIX}`,
+    recordType: refusal.recordType,
+    ...(refusal.recordId ? { recordId: refusal.recordId } : {}),
+    ...(refusal.detail ? { detail: refusal.detail } : {}),
+  })
+}
+
 /** Several events in one statement (a caseload's people read at once). */
 export async function auditMany(db: Queryable, actor: Actor, events: readonly AuditEvent[]): Promise<void> {
   if (events.length === 0) return
@@ -62,6 +88,8 @@ export interface AuditQuery {
   recordId?: string
   actorUserId?: string
   action?: string
+  /** Only refusals (`*.access-refused`). */
+  refusals?: boolean
   limit?: number
   before?: string
 }
@@ -85,6 +113,7 @@ export async function listAuditEvents(db: Queryable, query: AuditQuery = {}) {
   if (query.recordId) select = select.where('audit_events.record_id', '=', query.recordId)
   if (query.actorUserId) select = select.where('audit_events.actor_user_id', '=', query.actorUserId)
   if (query.action) select = select.where('audit_events.action', '=', query.action)
+  if (query.refusals) select = select.where('audit_events.action', 'like', `%${REFUSED_SUFFIX}`)
   if (query.before) select = select.where('audit_events.at', '<', query.before)
   return select
     .orderBy('audit_events.at', 'desc')
