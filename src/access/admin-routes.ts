@@ -7,7 +7,7 @@ import { isId } from '../db/ids.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse } from '../web/forms.ts'
 import { notFound } from '../web/problem.ts'
-import { audit, listAuditEvents } from './audit.ts'
+import { audit, auditRefusals, listAuditEvents } from './audit.ts'
 import { hashPassword } from './passwords.ts'
 import { rolesAccess } from './permissions.ts'
 import {
@@ -94,6 +94,8 @@ function temporaryPassword(): string {
 
 export function adminRoutes(app: FastifyInstance, context: AppContext) {
   const { db } = context
+  // Records refused to signed-in users (a thrown `refused(...)`) reach the audit log here, once.
+  auditRefusals(app, db)
 
   context.navigation.push({
     text: 'Organisations',
@@ -480,6 +482,7 @@ export function adminRoutes(app: FastifyInstance, context: AppContext) {
       action?: string
       recordType?: string
       recordId?: string
+      refusals?: string
       before?: string
     }
     const clean = (value: unknown, pattern: RegExp) =>
@@ -488,10 +491,15 @@ export function adminRoutes(app: FastifyInstance, context: AppContext) {
       action: clean(query.action, /^[a-z.-]{1,60}$/),
       recordType: clean(query.recordType, /^[a-z-]{1,40}$/),
       recordId: clean(query.recordId, /^[0-9a-f-]{36}$/i),
+      refusals: clean(query.refusals, /^yes$/),
       before: clean(query.before, /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/),
     }
     const pageSize = 50
-    const events = await listAuditEvents(db, { ...filter, limit: pageSize + 1 })
+    const events = await listAuditEvents(db, {
+      ...filter,
+      refusals: filter.refusals === 'yes',
+      limit: pageSize + 1,
+    })
     const shown = events.slice(0, pageSize)
     const next = events.length > pageSize ? shown[shown.length - 1]?.at : undefined
     const params = new URLSearchParams(

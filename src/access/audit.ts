@@ -1,8 +1,10 @@
 // The audit log: who did what to which record, when, and from where. Every read and change of a
 // person's record writes one, in the same transaction as the change it records.
 
-import { newId, nowIso } from '../db/ids.ts'
+import type { FastifyInstance } from 'fastify'
+import { isId, newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import { Problem } from '../web/problem.ts'
 
 export interface Actor {
   userId: string | null
@@ -49,14 +51,49 @@ export const REFUSED_SUFFIX = '.access-refused'
 /**
  * Records that a signed-in user was refused a person-level record (answered 404). Repeated
  * refusals are a signal an auditor looks for. Write it with the connection, not inside a
- * transaction the refusal rolls back, or the event is lost with it.
+ * transaction the refusal rolls back, or the event is lost with it: where the refusal is decided
+ * inside a transaction, throw `refused(...)` instead, and the event is written after the rollback.
+ * Do one or the other, not both.
  */
 export async function auditRefusal(db: Queryable, actor: Actor, refusal: Refusal): Promise<void> {
   await audit(db, actor, {
     action: `${refusal.recordType}${REFUSED_SUFFIX}`,
     recordType: refusal.recordType,
-    ...(refusal.recordId ? { recordId: refusal.recordId } : {}),
+    // Only an identifier Kith could have made: what a user typed in a URL is not recorded.
+    ...(refusal.recordId && isId(refusal.recordId) ? { recordId: refusal.recordId } : {}),
     ...(refusal.detail ? { detail: refusal.detail } : {}),
+  })
+}
+
+/** A 404 that says nothing to the user and is audited as a refusal once the request ends. */
+export class Refused extends Problem {
+  readonly refusal: Refusal
+  constructor(refusal: Refusal) {
+    super(404, 'Not found')
+    this.refusal = refusal
+  }
+}
+
+/** The 404 for a record the user may not have: thrown, it is audited as a refusal (`auditRefusals`). */
+export function refused(refusal: Refusal): Refused {
+  return new Refused(refusal)
+}
+
+/**
+ * Audits every `Refused` a route throws, with the route's pattern (never its URL, which holds
+ * identifiers), after any transaction it was thrown in has rolled back. Registered once.
+ */
+export function auditRefusals(app: FastifyInstance, db: Queryable): void {
+  app.addHook('onError', async (request, _reply, error) => {
+    if (!(error instanceof Refused) || !request.user) return
+    try {
+      await auditRefusal(db, request.actor, {
+        ...error.refusal,
+        detail: { ...error.refusal.detail, route: `${request.method} ${request.routeOptions.url ?? ''}` },
+      })
+    } catch (failure) {
+      request.log.error({ err: failure }, 'refusal not audited')
+    }
   })
 }
 

@@ -3,7 +3,7 @@
 // changed. Access to a case is checked by `caseForUser`: a link worker sees the cases of their
 // programme and organisation (or assigned to them), a manager those of the programmes they manage.
 
-import { type Actor, audit } from '../access/audit.ts'
+import { type Actor, audit, refused } from '../access/audit.ts'
 import { findOrganisationByOdsCode, loadCurrentUser } from '../access/store.ts'
 import { type CurrentUser, organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
@@ -154,7 +154,11 @@ export interface CaseForUser {
   manages: boolean
 }
 
-/** Whether the user may see the case: its programme's manager, or its link worker in the case's organisation. */
+/**
+ * Whether the user may see the case: a manager of its programme, or one of the programme's own
+ * link workers who is the case's link worker or a link worker in the case's organisation. Being
+ * a link worker of another programme of the same organisation grants nothing.
+ */
 export function maySee(user: CurrentUser, kase: CaseRow, programme: Programme): boolean {
   if (canManage(user, programme)) return true
   if (!programme.linkWorkers.some((w) => w.userId === user.id)) return false
@@ -177,7 +181,10 @@ export async function getCaseForUser(
   return { case: kase, programme, manages: canManage(user, programme) }
 }
 
-/** The case for the user, or a 404; audits the read (or the change about to be made, by the caller). */
+/**
+ * The case for the user, or a 404 audited as a refusal; audits the read (or the change about to
+ * be made, by the caller). Every route, operation and API reaching a case decides access here.
+ */
 export async function caseForUser(
   db: Queryable,
   user: CurrentUser,
@@ -186,7 +193,12 @@ export async function caseForUser(
   options: { audit?: string; open?: boolean } = {},
 ): Promise<CaseForUser> {
   const found = await getCaseForUser(db, user, caseId)
-  if (!found) throw notFound()
+  if (!found)
+    throw refused({
+      recordType: 'case',
+      recordId: caseId,
+      detail: { attempted: options.audit ?? 'case.change' },
+    })
   if (options.open && found.case.status !== 'open')
     throw conflict('This case is closed: nothing can be booked or changed on it.')
   if (options.audit) await audit(db, actor, { action: options.audit, recordType: 'case', recordId: caseId })
