@@ -11,6 +11,7 @@ import {
   sql,
 } from 'kysely'
 import pg from 'pg'
+import { DatabaseUnavailable, StorageMonitor, storesChange, watchStorage } from './failures.ts'
 import type { Db } from './schema.ts'
 import { sqliteDialect } from './sqlite.ts'
 
@@ -60,18 +61,41 @@ export class StatementNames {
   }
 }
 
-/** `pool`, giving Kysely clients that run its statements as named (prepared) statements. */
-function namingStatements(pool: pg.Pool): PostgresPool {
+/**
+ * `pool`, giving Kysely clients that run its statements as named (prepared) statements. A pool
+ * that cannot make a connection says `DatabaseUnavailable`; `monitor` hears of every statement
+ * that stored a change and of every one that failed.
+ */
+function namingStatements(pool: pg.Pool, monitor: StorageMonitor): PostgresPool {
   const names = new StatementNames()
   return {
     options: pool.options,
     Client: pg.Client,
     async connect(): Promise<PostgresPoolClient> {
-      const client = await pool.connect()
-      const query = (text: unknown, parameters?: unknown[]) => {
-        if (typeof text !== 'string') return client.query(text as pg.Submittable)
+      let client: pg.PoolClient
+      try {
+        client = await pool.connect()
+      } catch (error) {
+        throw new DatabaseUnavailable(error)
+      }
+      let inTransaction = false
+      const run = (text: string, parameters?: unknown[]) => {
         const name = names.of(text, parameters?.length ?? 0)
         return name ? client.query({ name, text, values: parameters ?? [] }) : client.query(text, parameters)
+      }
+      const query = async (text: unknown, parameters?: unknown[]) => {
+        if (typeof text !== 'string') return client.query(text as pg.Submittable)
+        try {
+          const result = await run(text, parameters)
+          if (/^\s*(begin|start transaction)\b/i.test(text)) inTransaction = true
+          else if (/^\s*(commit|rollback)\b/i.test(text)) inTransaction = false
+          if (!inTransaction && storesChange(text)) monitor.wrote()
+          return result
+        } catch (error) {
+          if (/^\s*(commit|rollback)\b/i.test(text)) inTransaction = false
+          monitor.failed(error)
+          throw error
+        }
       }
       return {
         query: query as unknown as PostgresPoolClient['query'],
@@ -90,17 +114,32 @@ export function isPostgresUrl(url: string | undefined): url is string {
 }
 
 export function openDatabase(target: DatabaseTarget): Db {
+  const monitor = new StorageMonitor()
+  let db: Db
   if (isPostgresUrl(target.databaseUrl)) {
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
       max: target.poolSize ?? 10,
       types: pgTypes,
+      // A server that does not answer (a network cut rather than a refusal) fails a request
+      // after this long instead of holding it indefinitely.
+      connectionTimeoutMillis: 10_000,
     })
-    // An idle client that loses its connection must not take the process down.
+    // A connection that is cut (PostgreSQL restarting, or its backends terminated) makes its
+    // client emit 'error'. pg's pool listens only while the client is idle in the pool; a client
+    // checked out, in a transaction or running a statement, would take the process down with an
+    // unhandled 'error' event. The statement in flight fails on its own; the pool drops the
+    // client when it is released, and makes new connections when the server is back.
+    pool.on('connect', (client) => {
+      client.on('error', () => {})
+    })
     pool.on('error', () => {})
-    return new Kysely({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) })
+    db = new Kysely({ dialect: new PostgresDialect({ pool: namingStatements(pool, monitor) }) })
+  } else {
+    db = new Kysely({ dialect: sqliteDialect(target.sqliteFile, monitor) })
   }
-  return new Kysely({ dialect: sqliteDialect(target.sqliteFile) })
+  watchStorage(db, monitor)
+  return db
 }
 
 export function dialectOf(db: Kysely<any>): DialectName {

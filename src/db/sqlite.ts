@@ -5,25 +5,47 @@
 // cached by SQL text so a hot query is prepared once. Transactions start with BEGIN IMMEDIATE so
 // a writer takes SQLite's write lock at once (waiting up to the busy timeout) instead of failing
 // when a read transaction tries to upgrade while another process writes.
+//
+// A statement that fails for want of storage (disk full, read-only, input/output error) is told
+// to the StorageMonitor, and a committed change clears it (see failures.ts). SQLite may roll a
+// transaction back by itself on such an error; the ROLLBACK Kysely then sends is skipped, so
+// the error that caused it is the one that reaches the caller.
 
-import { mkdirSync } from 'node:fs'
+import { accessSync, constants, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import { SqliteAdapter, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely'
+import { reasonOf, StorageMonitor, StorageProblem, storesChange } from './failures.ts'
 
 const BUSY_TIMEOUT_MS = 10_000
 const STATEMENT_CACHE_SIZE = 500
 
 export function openSqliteFile(file: string): DatabaseSync {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const database = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout: BUSY_TIMEOUT_MS })
-  database.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = FULL;
-    PRAGMA foreign_keys = ON;
-    PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
-  `)
-  return database
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+    const database = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout: BUSY_TIMEOUT_MS })
+    database.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      PRAGMA foreign_keys = ON;
+      PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
+    `)
+    return database
+  } catch (error) {
+    throw new StorageProblem(`Kith cannot open its database ${file}: ${whyNotUsable(file, error)}.`, error)
+  }
+}
+
+// SQLite says only "unable to open database file"; the folder usually says why.
+function whyNotUsable(file: string, error: unknown): string {
+  if (typeof (error as { errcode?: unknown }).errcode === 'number') {
+    try {
+      accessSync(dirname(file), constants.W_OK)
+    } catch (folderError) {
+      return `its folder ${dirname(file)} cannot be written: ${reasonOf(folderError)}`
+    }
+  }
+  return reasonOf(error)
 }
 
 function toSqliteValue(value: unknown): SQLInputValue {
@@ -41,10 +63,12 @@ interface Prepared {
 
 class NodeSqliteDatabase implements SqliteDatabase {
   readonly #database: DatabaseSync
+  readonly #monitor: StorageMonitor
   readonly #statements = new Map<string, Prepared>()
 
-  constructor(database: DatabaseSync) {
+  constructor(database: DatabaseSync, monitor: StorageMonitor) {
     this.#database = database
+    this.#monitor = monitor
   }
 
   #prepared(sql: string): Prepared {
@@ -64,15 +88,38 @@ class NodeSqliteDatabase implements SqliteDatabase {
     return prepared
   }
 
+  /** Runs a statement, telling the monitor what it says about storage. */
+  #watched<T>(sql: string, work: () => T, runs = true): T {
+    try {
+      const result = work()
+      if (runs && storesChange(sql) && !this.#database.isTransaction) this.#monitor.wrote()
+      return result
+    } catch (error) {
+      this.#monitor.failed(error)
+      throw error
+    }
+  }
+
   prepare(sql: string): SqliteStatement {
-    const { statement, reader } = this.#prepared(sql)
+    // SQLite rolls a transaction back by itself after some errors (a full disk, an I/O error);
+    // a ROLLBACK then would fail and hide the error that caused it.
+    if (/^\s*rollback\s*$/i.test(sql) && !this.#database.isTransaction) {
+      return {
+        reader: false,
+        all: () => [],
+        run: () => ({ changes: 0, lastInsertRowid: 0 }),
+        iterate: () => [][Symbol.iterator](),
+      }
+    }
+    const { statement, reader } = this.#watched(sql, () => this.#prepared(sql), false)
     return {
       reader,
-      all: (parameters) => statement.all(...parameters.map(toSqliteValue)),
-      run: (parameters) => {
-        const result = statement.run(...parameters.map(toSqliteValue))
-        return { changes: result.changes, lastInsertRowid: result.lastInsertRowid }
-      },
+      all: (parameters) => this.#watched(sql, () => statement.all(...parameters.map(toSqliteValue))),
+      run: (parameters) =>
+        this.#watched(sql, () => {
+          const result = statement.run(...parameters.map(toSqliteValue))
+          return { changes: result.changes, lastInsertRowid: result.lastInsertRowid }
+        }),
       iterate: (parameters) => statement.iterate(...parameters.map(toSqliteValue)),
     }
   }
@@ -97,6 +144,6 @@ class KithSqliteDialect extends SqliteDialect {
   }
 }
 
-export function sqliteDialect(file: string): SqliteDialect {
-  return new KithSqliteDialect({ database: new NodeSqliteDatabase(openSqliteFile(file)) })
+export function sqliteDialect(file: string, monitor = new StorageMonitor()): SqliteDialect {
+  return new KithSqliteDialect({ database: new NodeSqliteDatabase(openSqliteFile(file), monitor) })
 }

@@ -83,6 +83,19 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   return work(await adminClient)
 }
 
+/**
+ * Runs `text` on the test PostgreSQL server as its superuser, from a connection of its own: a test
+ * can cut the connections of the database under test (`pg_terminate_backend`) from here.
+ */
+export async function postgresAdmin(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  return admin((client) => client.query(text, values))
+}
+
+/** The name of a PostgreSQL test database, from its URL. */
+export function postgresDatabaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1))
+}
+
 const runId = `${process.pid}_${randomBytes(3).toString('hex')}`
 let postgresTemplate: Promise<string> | undefined
 async function migratedPostgresTemplate(): Promise<string> {

@@ -9,7 +9,7 @@ import type { Assets } from './assets.ts'
 import { NHSUK_DIST } from './assets.ts'
 import type { AppContext } from './context.ts'
 import { isApiPath } from './paths.ts'
-import { Problem } from './problem.ts'
+import { Problem, RETRY_AFTER_SECONDS, storageProblemOf } from './problem.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -99,11 +99,24 @@ interface Described {
   title: string
   detail: string | undefined
   errors: { field: string; message: string }[]
+  /** What a page says instead of the status's usual text. */
+  page?: { heading: string; paragraphs: readonly string[] }
 }
 
 function describe(error: FastifyError | Problem): Described {
   if (error instanceof Problem) {
     return { status: error.status, title: error.title, detail: error.detail, errors: error.errors }
+  }
+  // The database is out of reach or cannot store changes: say so, and that it will pass.
+  const storage = storageProblemOf(error)
+  if (storage) {
+    return {
+      status: 503,
+      title: storage.title,
+      detail: storage.sentences.join(' '),
+      errors: [],
+      page: { heading: `Sorry, ${storage.title}`, paragraphs: storage.sentences },
+    }
   }
   const status =
     error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
@@ -135,6 +148,7 @@ function describe(error: FastifyError | Problem): Described {
 }
 
 export async function renderProblem(request: FastifyRequest, reply: FastifyReply, described: Described) {
+  if (described.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
   if (isApiPath(request.url)) {
     return reply
       .status(described.status)
@@ -154,8 +168,10 @@ export async function renderProblem(request: FastifyRequest, reply: FastifyReply
           : {}),
       })
   }
-  const text = PAGE_TEXT[described.status] ?? PAGE_TEXT[described.status >= 500 ? 500 : 400]!
-  const paragraphs = described.detail && described.status < 500 ? [described.detail] : text.paragraphs
+  const text =
+    described.page ?? PAGE_TEXT[described.status] ?? PAGE_TEXT[described.status >= 500 ? 500 : 400]!
+  const paragraphs =
+    described.detail && described.status < 500 && !described.page ? [described.detail] : text.paragraphs
   return reply.status(described.status).view('web/views/error.njk', {
     pageTitle: text.heading,
     heading:
@@ -192,7 +208,10 @@ export function registerErrorHandling(app: FastifyInstance) {
       return await renderProblem(request, reply, described)
     } catch (renderError) {
       request.log.error({ err: renderError }, 'error page failed')
-      return reply.status(described.status).type('text/plain; charset=utf-8').send(PAGE_TEXT[500]!.heading)
+      return reply
+        .status(described.status)
+        .type('text/plain; charset=utf-8')
+        .send(described.page?.heading ?? PAGE_TEXT[500]!.heading)
     }
   })
 }

@@ -1,6 +1,8 @@
 // One error type travels from a store or a domain rule to HTTP, where it becomes a problem
 // document (RFC 9457) for the API or a page in the NHS style for people.
 
+import { storageFailureOf } from '../db/failures.ts'
+
 export interface FieldProblem {
   /** The field at fault, as a path into the submitted data (`person.dateOfBirth`). */
   field: string
@@ -30,3 +32,34 @@ export const forbidden = (detail = 'You do not have permission to do this.') =>
   new Problem(403, 'Forbidden', { detail })
 export const notFound = (detail?: string) => new Problem(404, 'Not found', detail ? { detail } : {})
 export const conflict = (detail: string) => new Problem(409, 'Conflict', { detail })
+
+// The database is out of reach, or cannot store changes (see db/failures.ts): a 503 that says
+// so, rather than a bare 500. Pages show the sentences as paragraphs; the API joins them.
+export const CANNOT_SAVE_CHANGES = {
+  title: 'Kith cannot save changes just now',
+  sentences: [
+    'Kith cannot save changes just now: the storage on its server is full or cannot be written to.',
+    'Nothing was changed.',
+    'Try again later. If this goes on, tell whoever runs Kith for your organisation.',
+  ],
+} as const
+export const DATABASE_UNAVAILABLE = {
+  title: 'Kith cannot reach its database just now',
+  sentences: [
+    'Kith cannot reach its database just now.',
+    'Try again in a few minutes. If you were saving something, check whether it was saved before trying again.',
+  ],
+} as const
+
+/** How long a client is asked to wait before trying again after a 503, in seconds. */
+export const RETRY_AFTER_SECONDS = 30
+
+/** The 503 for an error that means the database is out of reach or cannot store changes. */
+export function storageProblemOf(
+  error: unknown,
+): typeof CANNOT_SAVE_CHANGES | typeof DATABASE_UNAVAILABLE | undefined {
+  const failure = storageFailureOf(error)
+  if (failure === 'cannot-write') return CANNOT_SAVE_CHANGES
+  if (failure === 'unavailable') return DATABASE_UNAVAILABLE
+  return undefined
+}
