@@ -583,7 +583,7 @@ export async function referOnward(
       ctx.actor,
       {
         target: { serviceId: input.serviceId },
-        person: { personId: kase.personId },
+        person: { personId: kase.personId, heldThrough: 'case' },
         referrer: {
           kind: 'other_professional',
           userId: ctx.user.id,
@@ -606,7 +606,7 @@ export async function referOnward(
         answers: {},
         sourceCaseId: caseId,
       },
-      { now },
+      { now, user: ctx.user },
     )
     if (outcome.outcome === 'not-sent') {
       const why = outcome.eligibility.reasons.filter((r) => r.met === false).map((r) => r.message)

@@ -5,6 +5,7 @@ import { loadCurrentUser } from '../access/store.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { listNotifications } from '../interop/notifications.ts'
 import type { PersonInput } from '../people/person.ts'
+import type { Problem } from '../web/problem.ts'
 import {
   type AcceptedReferral,
   applyReplyDeadlines,
@@ -12,6 +13,7 @@ import {
   createReferral,
   getReferral,
   PossibleDuplicates,
+  readReferral,
   referralsOfPerson,
   referralsReceivedBy,
   referralsSentBy,
@@ -109,27 +111,119 @@ describeEachDatabase('referrals', (database) => {
     assert.equal((await db.selectFrom('referrals').select('id').execute()).length, 1)
   })
 
-  it('finds the person by NHS number, and asks before making a second with the same name and date of birth', async () => {
+  it('links a known NHS number for the receiving team only, and shows duplicates only to the team that holds the record', async () => {
     const { db } = database()
     const t = await referralSetUp(db)
-    const first = await createReferral(db, actor(t.referrer.userId), referralInput(t), { now })
-    const again = await createReferral(db, actor(t.referrer.userId), referralInput(t), { now })
-    assert.ok(first.outcome === 'sent' && again.outcome === 'sent')
-    assert.equal((await db.selectFrom('people').select('id').execute()).length, 1)
+    const referrer = (await loadCurrentUser(db, t.referrer.userId))!
+    const stranger = (await loadCurrentUser(db, t.stranger.userId))!
+    const worker = (await loadCurrentUser(db, t.worker.userId))!
+    const first = await createReferral(db, actor(t.referrer.userId), referralInput(t), {
+      now,
+      user: referrer,
+    })
+    assert.ok(first.outcome === 'sent')
+    const recordBefore = await db.selectFrom('people').selectAll().execute()
+
+    // Another organisation's referrer gives the same NHS number and date of birth, with other details.
     const base = referralInput(t)
-    const noNumber = {
-      ...base,
-      person: { details: { ...(base.person as { details: PersonInput }).details, nhsNumber: null } },
-    }
-    await assert.rejects(createReferral(db, actor(t.referrer.userId), noNumber, { now }), PossibleDuplicates)
-    const created = await createReferral(
+    const details = (base.person as { details: PersonInput }).details
+    const other = await createReferral(
       db,
-      actor(t.referrer.userId),
-      { ...noNumber, person: { ...noNumber.person, createNew: true } },
-      { now },
+      actor(t.stranger.userId),
+      {
+        ...base,
+        person: { details: { ...details, givenName: 'Sam', phone: '07700900111', conditions: [] } },
+        referrer: { ...base.referrer, userId: t.stranger.userId, organisationId: null },
+      },
+      { now, user: stranger },
     )
-    assert.equal(created.outcome, 'sent')
-    assert.equal((await db.selectFrom('people').select('id').execute()).length, 2)
+    assert.ok(other.outcome === 'sent' && !other.repeated)
+    // One record, unchanged: the referral links to it for the receiving team.
+    assert.deepEqual(await db.selectFrom('people').selectAll().execute(), recordBefore)
+    const linked = (await getReferral(db, other.referralId))!
+    assert.equal(linked.personId, (await getReferral(db, first.referralId))!.personId)
+    // The stranger reads what they gave, never the record.
+    const { person: seenByStranger, parties } = await readReferral(
+      db,
+      actor(t.stranger.userId),
+      stranger,
+      other.referralId,
+    )
+    assert.deepEqual(parties, ['referrer'])
+    assert.equal(seenByStranger.isRecord, false)
+    assert.equal(seenByStranger.givenName, 'Sam')
+    assert.equal(seenByStranger.phone, '07700900111')
+    const { person: seenByWorker } = await readReferral(db, actor(t.worker.userId), worker, other.referralId)
+    assert.equal(seenByWorker.isRecord, true)
+    assert.equal(seenByWorker.givenName, 'Alex')
+
+    // The same NHS number with another date of birth: no oracle. The referral goes, to a new record
+    // without the number, flagged for the receiving team to check.
+    const mismatch = await createReferral(
+      db,
+      actor(t.stranger.userId),
+      {
+        ...base,
+        person: { details: { ...details, dateOfBirth: '1981-01-01' } },
+        referrer: { ...base.referrer, userId: t.stranger.userId, organisationId: null },
+      },
+      { now, user: stranger },
+    )
+    assert.ok(mismatch.outcome === 'sent')
+    const people = await db.selectFrom('people').select(['id', 'nhs_number']).execute()
+    assert.equal(people.length, 2)
+    assert.equal(people.filter((p) => p.nhs_number === '9434765919').length, 1)
+    const flagged = (await getReferral(db, mismatch.referralId))!
+    assert.equal(flagged.personAsGiven?.nhsNumberOnAnotherRecord, true)
+    assert.equal(flagged.personAsGiven?.nhsNumber, '9434765919')
+
+    // The team that holds the record still hears of the conflict at once.
+    await assert.rejects(
+      createReferral(
+        db,
+        actor(t.worker.userId),
+        { ...base, person: { details: { ...details, dateOfBirth: '1981-01-01' } } },
+        { now, user: worker },
+      ),
+      (error: Problem) => error.status === 409 && error.errors[0]?.field === 'nhsNumber',
+    )
+
+    // Same name and date of birth, no NHS number: the holding team is asked; a stranger is not shown anyone.
+    const noNumber = { ...base, person: { details: { ...details, nhsNumber: null } } }
+    await assert.rejects(
+      createReferral(db, actor(t.worker.userId), noNumber, { now, user: worker }),
+      PossibleDuplicates,
+    )
+    const strangers = await createReferral(
+      db,
+      actor(t.stranger.userId),
+      { ...noNumber, referrer: { ...base.referrer, userId: t.stranger.userId, organisationId: null } },
+      { now, user: stranger },
+    )
+    assert.equal(strangers.outcome, 'sent')
+    assert.equal((await db.selectFrom('people').select('id').execute()).length, 3)
+
+    // Naming someone by id needs the team to hold them.
+    await assert.rejects(
+      createReferral(
+        db,
+        actor(t.stranger.userId),
+        {
+          ...base,
+          person: { personId: linked.personId },
+          referrer: { ...base.referrer, userId: t.stranger.userId },
+        },
+        { now, user: stranger },
+      ),
+      (error: Problem) => error.status === 400 && error.errors[0]?.field === 'personId',
+    )
+    const byId = await createReferral(
+      db,
+      actor(t.worker.userId),
+      { ...base, person: { personId: linked.personId }, submissionKey: null },
+      { now, user: worker },
+    )
+    assert.equal(byId.outcome, 'sent')
   })
 
   it('refuses changes the lifecycle forbids, and hides referrals from people outside them', async () => {

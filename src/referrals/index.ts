@@ -8,11 +8,11 @@
 // `referralsOfPerson`, and registers a `ReferralAcceptedHandler` on `context.referralAccepted`
 // to open a case when a referral to a link-worker programme is accepted.
 
-import { type Actor, audit } from '../access/audit.ts'
+import { type Actor, audit, auditRefusal } from '../access/audit.ts'
 import { getOrganisation, getUser, type Organisation, usersWithRoleIn } from '../access/store.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
-import { newId } from '../db/ids.ts'
+import { isId, newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import { inTransaction } from '../db/transactions.ts'
 import { findServiceByName, getService, suggestServices } from '../directory/index.ts'
@@ -24,7 +24,7 @@ import {
   readPerson,
   recordConsent,
 } from '../people/records.ts'
-import { findDuplicates, getPerson } from '../people/store.ts'
+import { findDuplicates } from '../people/store.ts'
 import {
   DEFAULT_REPLY_DEADLINES,
   type Need,
@@ -230,6 +230,8 @@ export interface Referral {
   }
   receivingOrganisationId: string
   personId: string
+  /** The person as the referrer described them: what a referrer outside the receiving team sees. */
+  personAsGiven: PersonAsGiven | null
   practiceOdsCode: string | null
   referrer: {
     kind: ReferrerKind
@@ -279,6 +281,7 @@ function referralOf(row: ReferralRow): Referral {
     },
     receivingOrganisationId: row.receiving_organisation_id,
     personId: row.person_id,
+    personAsGiven: row.person_as_given ? JSON.parse(row.person_as_given) : null,
     practiceOdsCode: row.practice_ods_code,
     referrer: {
       kind: row.referrer_kind as ReferrerKind,
@@ -403,23 +406,75 @@ export async function allowedChanges(
   return nextStatuses(referral.status, await partiesOf(db, user, referral))
 }
 
+/** The person on a referral as a user may see them: the record, or what the referrer gave. */
+export interface ReferralPerson {
+  givenName: string
+  familyName: string
+  nhsNumber: string | null
+  dateOfBirth: string
+  addressLines: string[]
+  postcode: string | null
+  phone: string | null
+  email: string | null
+  registeredPractice: { id: string; name: string } | null
+  /** True when this is the person's record; false when it is what the referrer gave. */
+  isRecord: boolean
+  nhsNumberOnAnotherRecord: boolean
+}
+
+async function personAsGivenView(db: Queryable, referral: Referral): Promise<ReferralPerson> {
+  const given = referral.personAsGiven
+  const practice = given?.registeredPracticeId
+    ? await getOrganisation(db, given.registeredPracticeId)
+    : undefined
+  return {
+    givenName: given?.givenName ?? '',
+    familyName: given?.familyName ?? '',
+    nhsNumber: given?.nhsNumber ?? null,
+    dateOfBirth: given?.dateOfBirth ?? '',
+    addressLines: given?.addressLines ?? [],
+    postcode: given?.postcode ?? null,
+    phone: given?.phone ?? null,
+    email: given?.email ?? null,
+    registeredPractice: practice ? { id: practice.id, name: practice.name } : null,
+    isRecord: false,
+    nhsNumberOnAnotherRecord: given?.nhsNumberOnAnotherRecord === true,
+  }
+}
+
 /**
- * The referral, if the user may see it (its referrer or its receiving team), with the person
- * read and audited. Throws 404 otherwise.
+ * The one rule for who may read a referral (record-level access): its referrer or its receiving
+ * team, else a 404 with the refusal audited. A referrer outside the receiving team reads what
+ * they gave about the person, never the person's record; the receiving team reads the record,
+ * audited. The pages and the API both call this.
  */
 export async function readReferral(
   db: Queryable,
   actor: Actor,
   user: CurrentUser,
   id: string,
-): Promise<{ referral: ReferralWithHistory; person: Person; parties: Party[] }> {
+): Promise<{ referral: ReferralWithHistory; person: ReferralPerson; parties: Party[] }> {
+  if (!isId(id)) throw notFound()
+  const referral = await getReferral(db, id)
+  const parties = referral ? await partiesOf(db, user, referral) : []
+  if (!referral || parties.length === 0) {
+    if (referral) await auditRefusal(db, actor, { recordType: 'referral', recordId: id })
+    throw notFound()
+  }
   return inTransaction(db, async (trx) => {
-    const referral = await getReferral(trx, id)
-    if (!referral) throw notFound()
-    const parties = await partiesOf(trx, user, referral)
-    if (parties.length === 0) throw notFound()
-    const person = await readPerson(trx, actor, referral.personId, { via: 'referral', referralId: id })
-    if (!person) throw notFound()
+    let person: ReferralPerson
+    if (parties.includes('receiver')) {
+      const record = await readPerson(trx, actor, referral.personId, { via: 'referral', referralId: id })
+      if (!record) throw notFound()
+      person = {
+        ...record,
+        registeredPractice: record.registeredPractice,
+        isRecord: true,
+        nhsNumberOnAnotherRecord: referral.personAsGiven?.nhsNumberOnAnotherRecord === true,
+      }
+    } else {
+      person = await personAsGivenView(trx, referral)
+    }
     await audit(trx, actor, { action: 'referral.read', recordType: 'referral', recordId: id })
     return { referral, person, parties }
   })
@@ -430,7 +485,11 @@ export async function readReferral(
 
 /** The person is already known: by id, or by details checked for duplicates first. */
 export type PersonRef =
-  | { personId: string }
+  | {
+      personId: string
+      /** Casework has checked that the user holds the person's case: no referral needs to show it. */
+      heldThrough?: 'case'
+    }
   | {
       details: PersonInput
       /** The referrer has seen the possible duplicates and says this is someone else. */
@@ -498,62 +557,152 @@ export class PossibleDuplicates extends Problem {
 
 const DAY = 86_400_000
 
-/** Finds the person the input means, or the details of one to create; checks duplicates first. */
+/** The person as a referrer described them on the referral (decision 0305). */
+export interface PersonAsGiven {
+  nhsNumber: string | null
+  givenName: string
+  familyName: string
+  dateOfBirth: string
+  addressLines: string[]
+  postcode: string | null
+  phone: string | null
+  email: string | null
+  registeredPracticeId: string | null
+  /**
+   * The NHS number given is on another record in Kith, with another date of birth: the referral
+   * went to a new record without it, and the receiving team checks who the person is.
+   */
+  nhsNumberOnAnotherRecord?: boolean
+}
+
+function asGiven(person: PersonInput | Person): PersonAsGiven {
+  return {
+    nhsNumber: person.nhsNumber,
+    givenName: person.givenName,
+    familyName: person.familyName,
+    dateOfBirth: person.dateOfBirth,
+    addressLines: person.addressLines,
+    postcode: person.postcode,
+    phone: person.phone,
+    email: person.email,
+    registeredPracticeId:
+      'registeredPracticeId' in person
+        ? person.registeredPracticeId
+        : (person.registeredPractice?.id ?? null),
+  }
+}
+
+/**
+ * Whether the user's team holds the person's record: they are in the receiving team of one of
+ * the person's referrals. Only then may a referral name the person by id, or a duplicate check
+ * show them (decision 0305). The one rule for "may use this person's record" in referrals.
+ */
+export async function personKnownTo(
+  db: Queryable,
+  user: CurrentUser | null | undefined,
+  personId: string,
+): Promise<boolean> {
+  if (!user) return false
+  for (const row of await listReferralRows(db, { personId, limit: 500 })) {
+    if ((await partiesOf(db, user, referralOf(row))).includes('receiver')) return true
+  }
+  return false
+}
+
+type FoundPerson =
+  /** A record the user's team holds: its facts decide eligibility. */
+  | { person: Person }
+  /**
+   * A record someone else holds, with the same NHS number and date of birth: the referral links
+   * to it for the receiving team, and the referrer's own words decide eligibility.
+   */
+  | { linked: string; given: PersonInput; practiceOdsCode: string | null }
+  /** Someone new. */
+  | {
+      create: PersonInput
+      practiceOdsCode: string | null
+      practice?: Organisation
+      nhsNumberOnAnotherRecord?: boolean
+    }
+
+const noSuchPerson = () =>
+  badRequest('There is no such person.', [{ field: 'personId', message: 'There is no such person' }])
+
+/**
+ * Finds the person the input means, or the details of one to create; checks duplicates first.
+ * Nothing here tells the user about a record their team does not hold.
+ */
 async function findPerson(
   trx: Queryable,
   actor: Actor,
+  user: CurrentUser | null | undefined,
   ref: PersonRef,
-): Promise<
-  { person: Person } | { create: PersonInput; practiceOdsCode: string | null; practice?: Organisation }
-> {
+): Promise<FoundPerson> {
   if ('personId' in ref) {
+    if (!isId(ref.personId)) throw noSuchPerson()
+    if (ref.heldThrough !== 'case' && !(await personKnownTo(trx, user, ref.personId))) throw noSuchPerson()
     const person = await readPerson(trx, actor, ref.personId, { via: 'referral-create' })
-    if (!person)
-      throw badRequest('There is no such person.', [
-        { field: 'personId', message: 'There is no such person' },
-      ])
+    if (!person) throw noSuchPerson()
     return { person }
   }
   const details = ref.details
+  const practice = details.registeredPracticeId
+    ? await getOrganisation(trx, details.registeredPracticeId)
+    : undefined
+  if (details.registeredPracticeId && practice?.kind !== 'practice')
+    throw badRequest('The GP practice is not one Kith knows.', [
+      { field: 'registeredPracticeId', message: 'Select their GP practice from the list' },
+    ])
+  const practiceOdsCode = practice?.odsCode ?? null
   const found = await findDuplicates(trx, details)
   const byNumber = found.find((match) => match.match === 'nhs-number')
   if (byNumber) {
+    const known = await personKnownTo(trx, user, byNumber.person.id)
     if (byNumber.person.dateOfBirth !== details.dateOfBirth) {
-      throw new Problem(409, 'Conflict', {
-        detail: 'Someone else in Kith already has this NHS number.',
-        errors: [
-          {
-            field: 'nhsNumber',
-            message:
-              'Someone in Kith has this NHS number with another date of birth: check the number and the date',
-          },
-        ],
-      })
+      if (known)
+        throw new Problem(409, 'Conflict', {
+          detail: 'Someone else in Kith already has this NHS number.',
+          errors: [
+            {
+              field: 'nhsNumber',
+              message:
+                'Someone in Kith has this NHS number with another date of birth: check the number and the date',
+            },
+          ],
+        })
+      // Not the user's to see: a new record without the number, for the receiving team to check.
+      return {
+        create: { ...details, nhsNumber: null },
+        practiceOdsCode,
+        ...(practice ? { practice } : {}),
+        nhsNumberOnAnotherRecord: true,
+      }
     }
+    if (!known) return { linked: byNumber.person.id, given: details, practiceOdsCode }
     const person = await readPerson(trx, actor, byNumber.person.id, {
       via: 'referral-create',
       match: 'nhs-number',
     })
     if (person) return { person }
   }
-  const byName = found.filter(
-    (match) => match.match === 'name-and-date-of-birth' && !(details.nhsNumber && match.person.nhsNumber),
-  )
+  const byName: PersonSummary[] = []
+  for (const match of found) {
+    if (match.match !== 'name-and-date-of-birth') continue
+    if (details.nhsNumber && match.person.nhsNumber) continue
+    if (await personKnownTo(trx, user, match.person.id)) byName.push(match.person)
+  }
   if (byName.length > 0 && !ref.createNew) {
-    for (const match of byName) {
+    for (const person of byName) {
       await audit(trx, actor, {
         action: 'person.read',
         recordType: 'person',
-        recordId: match.person.id,
-        detail: { via: 'duplicate-check', match: match.match },
+        recordId: person.id,
+        detail: { via: 'duplicate-check', match: 'name-and-date-of-birth' },
       })
     }
-    throw new PossibleDuplicates(byName.map((match) => match.person))
+    throw new PossibleDuplicates(byName)
   }
-  const practice = details.registeredPracticeId
-    ? await getOrganisation(trx, details.registeredPracticeId)
-    : undefined
-  return { create: details, practiceOdsCode: practice?.odsCode ?? null, ...(practice ? { practice } : {}) }
+  return { create: details, practiceOdsCode, ...(practice ? { practice } : {}) }
 }
 
 function checkText(value: string, field: string, label: string, max: number) {
@@ -572,7 +721,8 @@ export async function createReferral(
   db: Queryable,
   actor: Actor,
   input: ReferralInput,
-  options: { now?: Date } = {},
+  /** `user`: who refers, when signed in; decides which existing records the referral may use. */
+  options: { now?: Date; user?: CurrentUser | null } = {},
 ): Promise<ReferralOutcome> {
   const now = options.now ?? new Date()
   const at = now.toISOString()
@@ -596,6 +746,9 @@ export async function createReferral(
       const existing = await referralIdBySubmissionKey(trx, input.submissionKey)
       if (existing) {
         const row = await getReferralRow(trx, existing)
+        // A key names one referrer's submission: anyone else's use of it is refused, not answered.
+        if (row && row.referrer_user_id !== input.referrer.userId)
+          throw conflict('This submission has already been used for another referral.')
         return {
           outcome: 'sent',
           referralId: existing,
@@ -614,20 +767,17 @@ export async function createReferral(
         { field, message: `Choose a ${field === 'serviceId' ? 'service' : 'programme'} that Kith lists` },
       ])
     }
-    let consentGiven = true
-    if ('consentId' in input.consent && 'personId' in input.person) {
-      const person = await getPerson(trx, input.person.personId)
-      const consent = person?.consents.find(
-        (c) => c.id === (input.consent as { consentId: string }).consentId,
-      )
-      if (!consent || consent.withdrawnAt) consentGiven = false
+    const found = await findPerson(trx, actor, options.user, input.person)
+    if ('consentId' in input.consent) {
+      // A consent already recorded can only be one on a record the user's team holds.
+      const consentId = input.consent.consentId
+      const consent = 'person' in found ? found.person.consents.find((c) => c.id === consentId) : undefined
+      if (!consent || consent.withdrawnAt)
+        throw badRequest('There is no consent for this referral.', [
+          { field: 'consentId', message: 'Record the person’s consent to the referral' },
+        ])
     }
-    if (!consentGiven)
-      throw badRequest('There is no consent for this referral.', [
-        { field: 'consent', message: 'Record the person’s consent to the referral' },
-      ])
-
-    const found = await findPerson(trx, actor, input.person)
+    const given = 'person' in found ? found.person : 'linked' in found ? found.given : found.create
     const personFacts =
       'person' in found
         ? {
@@ -636,9 +786,9 @@ export async function createReferral(
             conditions: found.person.conditions.map((c) => c.code),
           }
         : {
-            dateOfBirth: found.create.dateOfBirth,
+            dateOfBirth: given.dateOfBirth,
             practiceOdsCode: found.practiceOdsCode,
-            conditions: found.create.conditions,
+            conditions: (given as PersonInput).conditions,
           }
     const facts: EligibilityFacts = {
       dateOfBirth: personFacts.dateOfBirth,
@@ -674,8 +824,8 @@ export async function createReferral(
           }
     let personId: string
     let consentId: string
-    if ('person' in found) {
-      personId = found.person.id
+    if ('person' in found || 'linked' in found) {
+      personId = 'person' in found ? found.person.id : found.linked
       consentId = consentInput
         ? await recordConsent(trx, actor, personId, consentInput)
         : (input.consent as { consentId: string }).consentId
@@ -704,6 +854,15 @@ export async function createReferral(
       target_name: target.name,
       receiving_organisation_id: target.receivingOrganisationId,
       person_id: personId,
+      person_as_given: JSON.stringify({
+        ...asGiven(given),
+        ...('nhsNumberOnAnotherRecord' in found && found.nhsNumberOnAnotherRecord
+          ? {
+              nhsNumber: 'details' in input.person ? input.person.details.nhsNumber : null,
+              nhsNumberOnAnotherRecord: true,
+            }
+          : {}),
+      }),
       practice_ods_code: personFacts.practiceOdsCode,
       referrer_kind: input.referrer.kind,
       referrer_user_id: input.referrer.userId,

@@ -249,6 +249,175 @@ describeEachDatabase('referral pages', (database) => {
     assert.ok(openapi.json().paths['/referrals/{id}/status'])
   })
 
+  it('never lets a referral read or change a record another organisation holds, and answers unknown ids with a 400 naming the field', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const { token: workerToken } = await createApiToken(db, t.worker.userId, 'test')
+    const { token: strangerToken } = await createApiToken(db, t.stranger.userId, 'test')
+    const json = (token: string, extra: Record<string, string> = {}) => ({
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      ...extra,
+    })
+    const body = (person: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      programmeId: t.programmeId,
+      ...person,
+      referrerKind: 'gp_practice',
+      referrerContact: '01632 960 100',
+      consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
+      answers: { 'crisis-needs': false },
+      ...extra,
+    })
+    const alex = {
+      nhsNumber: '9434765919',
+      givenName: 'Alex',
+      familyName: 'Testperson',
+      dateOfBirth: '1970-03-01',
+      registeredPracticeId: t.practice,
+      phone: '01632 960 001',
+      email: 'alex@example.com',
+    }
+    // The programme's own link worker refers Alex: the team holds the record.
+    const held = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: json(workerToken),
+      payload: body({ person: alex }),
+    })
+    assert.equal(held.statusCode, 201, held.body)
+    const personId = held.json().personId as string
+    assert.ok(personId)
+    const counts = async () => ({
+      referrals: (await db.selectFrom('referrals').select('id').execute()).length,
+      consents: (await db.selectFrom('person_consents').select('id').execute()).length,
+      people: await db.selectFrom('people').selectAll().execute(),
+    })
+    const before = await counts()
+
+    // A referrer of another organisation names Alex by id: as if there were no such person; nothing written; audited.
+    const byId = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: json(strangerToken),
+      payload: body({ personId }),
+    })
+    assert.equal(byId.statusCode, 400, byId.body)
+    assert.equal(byId.json().errors?.[0]?.pointer, '#/personId', byId.body)
+    assert.deepEqual(await counts(), before)
+    const refusals = await db
+      .selectFrom('audit_events')
+      .select(['action', 'record_id'])
+      .where('action', '=', 'person.access-refused')
+      .execute()
+    assert.deepEqual(
+      refusals.map((r) => ({ ...r })),
+      [{ action: 'person.access-refused', record_id: personId }],
+    )
+
+    // By NHS number and date of birth: the referral is sent, and the stranger reads only what they typed.
+    const byNumber = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: json(strangerToken, { 'idempotency-key': 'stranger-1' }),
+      payload: body({
+        person: {
+          nhsNumber: '9434765919',
+          givenName: 'A',
+          familyName: 'Testperson',
+          dateOfBirth: '1970-03-01',
+        },
+      }),
+    })
+    assert.equal(byNumber.statusCode, 201, byNumber.body)
+    assert.equal(byNumber.json().personId, null)
+    const after = await counts()
+    assert.deepEqual(after.people, before.people)
+    const read = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/referrals/${byNumber.json().id}`,
+      headers: { authorization: `Bearer ${strangerToken}` },
+    })
+    assert.equal(read.statusCode, 200)
+    assert.equal(read.json().personId, null)
+    const page = await (await t.as(t.stranger)).get(`/referrals/${byNumber.json().id}`)
+    assert.equal(page.statusCode, 200)
+    assert.ok(!page.body.includes('alex@example.com') && !page.body.includes('960 001'))
+    assert.ok(!page.body.includes('High Street Wimbledon Surgery'))
+    // The same Idempotency-Key again answers with the first referral and makes nothing new.
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: json(strangerToken, { 'idempotency-key': 'stranger-1' }),
+      payload: body({
+        person: {
+          nhsNumber: '9434765919',
+          givenName: 'A',
+          familyName: 'Testperson',
+          dateOfBirth: '1970-03-01',
+        },
+      }),
+    })
+    assert.equal(again.statusCode, 200, again.body)
+    assert.equal(again.json().id, byNumber.json().id)
+    assert.equal((await counts()).referrals, after.referrals)
+    // The same key from another user is theirs alone: a new referral.
+    const workersKey = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: json(workerToken, { 'idempotency-key': 'stranger-1' }),
+      payload: body({ personId }),
+    })
+    assert.equal(workersKey.statusCode, 201, workersKey.body)
+    assert.notEqual(workersKey.json().id, byNumber.json().id)
+    const badKey = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: json(workerToken, { 'idempotency-key': 'a b' }),
+      payload: body({ personId }),
+    })
+    assert.equal(badKey.statusCode, 400)
+
+    // Ids that name nothing, or nothing of the user's: 400 naming the field, never a 500.
+    const missing = '0190a000-0000-7000-8000-000000000000'
+    const cases: [Record<string, unknown>, string][] = [
+      [body({ person: alex }, { sourceCaseId: missing }), 'sourceCaseId'],
+      [
+        body({ person: { ...alex, nhsNumber: null } }, { consentId: missing, consent: undefined }),
+        'consentId',
+      ],
+      [body({ personId }, { consentId: missing, consent: undefined }), 'consentId'],
+      [body({ person: { ...alex, registeredPracticeId: missing } }), 'registeredPracticeId'],
+      [body({ personId: missing }), 'personId'],
+      [{ ...body({ person: alex }), programmeId: missing }, 'programmeId'],
+      [{ ...body({ person: alex }), programmeId: undefined, serviceId: missing }, 'serviceId'],
+    ]
+    const total = (await counts()).referrals
+    for (const [payload, field] of cases) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/referrals',
+        headers: json(workerToken),
+        payload,
+      })
+      assert.equal(response.statusCode, 400, `${field}: ${response.body}`)
+      assert.ok(
+        response
+          .json()
+          .errors.some(
+            (e: { pointer: string }) => e.pointer.endsWith(`/${field}`) || e.pointer.endsWith(`.${field}`),
+          ),
+        `${field}: ${response.body}`,
+      )
+    }
+    assert.equal((await counts()).referrals, total)
+    const openapi = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })
+    assert.ok(
+      openapi
+        .json()
+        .paths['/referrals'].post.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'),
+    )
+  })
+
   it('takes referrals sent at the same moment, each whole, and the same submission twice only once', async () => {
     const { db } = database()
     const t = await setUp(db)

@@ -4,10 +4,10 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { type Actor, audit } from '../access/audit.ts'
+import { type Actor, auditRefusal } from '../access/audit.ts'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import { listOrganisations } from '../access/store.ts'
-import type { CurrentUser } from '../access/users.ts'
+import { type CaseForUser, getCaseForUser } from '../casework/index.ts'
 import { isId, newId } from '../db/ids.ts'
 import { serviceStatistics, suggestServices } from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
@@ -19,6 +19,7 @@ import { listProgrammes } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
+import { idempotencyKey, idempotencyParameter } from '../web/idempotency.ts'
 import { badRequest, type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import { formQuestions, likelyReferrerKind, parseReferralForm, referrerMembership } from './forms.ts'
 import { GroupCommit } from './group-commit.ts'
@@ -32,6 +33,7 @@ import {
   getReferral,
   PossibleDuplicates,
   partiesOf,
+  personKnownTo,
   type Referral,
   type ReferralInput,
   type ReferralOutcome,
@@ -155,7 +157,13 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
 
   app.get('/referrals', { config: { access: REFER } }, async (request, reply) => {
     const referrals = await referralsSentBy(db, request.user!.id)
-    const names = await namesOf(db, request.actor, referrals, 'my-referrals')
+    // A referrer's list names people as they gave them: it reads no one's record.
+    const names = new Map(
+      referrals.map((r) => [
+        r.personId,
+        r.personAsGiven ? `${r.personAsGiven.givenName} ${r.personAsGiven.familyName}` : '',
+      ]),
+    )
     return reply.view('referrals/views/mine.njk', {
       pageTitle: 'My referrals',
       referrals: referrals.map((r) => present(r, names)),
@@ -334,9 +342,21 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       answers: form.answers,
       submissionKey: form.submissionKey,
     }
+    if ('personId' in input.person && !(await personKnownTo(db, user, input.person.personId))) {
+      // Only people the form showed may be chosen: anyone else is refused, and the refusal audited.
+      await auditRefusal(db, request.actor, { recordType: 'person', recordId: input.person.personId })
+      return reply.status(400).view(
+        template,
+        await formView(request, target, self, body, {
+          errors: formErrors([
+            { field: 'personChoice', message: 'Choose whether this is someone already in Kith' },
+          ]),
+        }),
+      )
+    }
     let outcome: ReferralOutcome
     try {
-      outcome = await writer.run((trx) => createReferral(trx, request.actor, input, { now }))
+      outcome = await writer.run((trx) => createReferral(trx, request.actor, input, { now, user }))
     } catch (error) {
       if (error instanceof PossibleDuplicates && !self) {
         return reply.status(409).view(
@@ -752,18 +772,19 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       serviceId: z.string().nullable(),
       name: z.string(),
     }),
-    personId: z.string(),
+    personId: z.string().nullable(),
     needs: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
     history: z.array(eventSchema).optional(),
   })
-  const apiReferral = (r: Referral & { history?: unknown[] }) => ({
+  /** A referral as the API shows it: the person's record id only to the receiving team. */
+  const apiReferral = (r: Referral & { history?: unknown[] }, parties: readonly string[]) => ({
     id: r.id,
     status: r.status,
     flaggedForReview: r.flaggedForReview,
     target: r.target,
-    personId: r.personId,
+    personId: parties.includes('receiver') ? r.personId : null,
     referrer: r.referrer,
     needs: r.needs,
     goals: r.goals,
@@ -783,6 +804,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     summary:
       'Makes a referral after checking the target’s rules: 201 when sent (flagged when it needs review), 422 with every reason and suggestions when not sent, 409 when the person may already be in Kith',
     tags: ['Referrals'],
+    parameters: [idempotencyParameter],
     requestBody: referralRequest,
     response: referralResponse,
   })
@@ -791,12 +813,42 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     const now = context.now()
     const user = request.user!
     const membership = referrerMembership(user)
+    // Every id the request names is checked before anything is written, and answered with a
+    // 400 naming the field; a record the user's team does not hold reads as one that does not exist.
+    let sourceCase: CaseForUser | undefined
+    if (body.sourceCaseId) {
+      sourceCase = await getCaseForUser(db, user, body.sourceCaseId)
+      if (!sourceCase) {
+        if (isId(body.sourceCaseId))
+          await auditRefusal(db, request.actor, { recordType: 'case', recordId: body.sourceCaseId })
+        throw badRequest('There is no such case.', [
+          { field: 'sourceCaseId', message: 'There is no such case' },
+        ])
+      }
+    }
     let person: ReferralInput['person']
     if (body.personId) {
-      if (!isId(body.personId))
-        throw badRequest('There is no such person.', [{ field: 'personId', message: 'Unknown person' }])
-      person = { personId: body.personId }
+      const heldThrough = sourceCase?.case.personId === body.personId ? 'case' : undefined
+      if (!isId(body.personId) || (!heldThrough && !(await personKnownTo(db, user, body.personId)))) {
+        if (isId(body.personId))
+          await auditRefusal(db, request.actor, { recordType: 'person', recordId: body.personId })
+        throw badRequest('There is no such person.', [
+          { field: 'personId', message: 'There is no such person' },
+        ])
+      }
+      person = heldThrough ? { personId: body.personId, heldThrough } : { personId: body.personId }
     } else {
+      if (sourceCase)
+        throw badRequest('An onward referral from a case is about the case’s person.', [
+          { field: 'personId', message: 'Give the personId of the case’s person' },
+        ])
+      if (body.consentId)
+        throw badRequest('A consent already recorded belongs to someone already in your caseload.', [
+          {
+            field: 'consentId',
+            message: 'Give the consent with the referral, or the personId it belongs to',
+          },
+        ])
       const details = personSchema(londonDate(now)).safeParse({ contactMethods: [], ...body.person })
       if (!details.success)
         throw badRequest(
@@ -830,6 +882,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         givenAt: new Date(c.givenAt).toISOString(),
       }
     }
+    const submissionKey = idempotencyKey(request, user) ?? body.submissionKey ?? null
     let outcome: ReferralOutcome
     try {
       outcome = await writer.run((trx) =>
@@ -853,9 +906,9 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
             reason: body.reason,
             answers: body.answers,
             sourceCaseId: body.sourceCaseId ?? null,
-            submissionKey: body.submissionKey ?? null,
+            submissionKey,
           },
-          { now },
+          { now, user },
         ),
       )
     } catch (error) {
@@ -883,7 +936,9 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     }
     // A new referral comes back as written; a repeated submission is read again.
     const referral = outcome.referral ?? (await getReferral(db, outcome.referralId))
-    return reply.status(outcome.repeated ? 200 : 201).send(apiReferral(referral!))
+    return reply
+      .status(outcome.repeated ? 200 : 201)
+      .send(apiReferral(referral!, await partiesOf(db, user, referral!)))
   })
 
   context.api.add({
@@ -902,18 +957,11 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       box === 'sent'
         ? await referralsSentBy(db, request.user!.id)
         : await referralsReceivedBy(db, request.user!)
-    return { referrals: referrals.map(apiReferral) }
+    const user = request.user!
+    return {
+      referrals: await Promise.all(referrals.map(async (r) => apiReferral(r, await partiesOf(db, user, r)))),
+    }
   })
-
-  async function apiReadable(request: FastifyRequest, id: string) {
-    if (!isId(id)) throw notFound()
-    const referral = await getReferral(db, id)
-    if (!referral) throw notFound()
-    const parties = await partiesOf(db, request.user as CurrentUser, referral)
-    if (parties.length === 0) throw notFound()
-    await audit(db, request.actor, { action: 'referral.read', recordType: 'referral', recordId: id })
-    return referral
-  }
 
   context.api.add({
     method: 'get',
@@ -925,7 +973,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   })
   app.get('/api/v1/referrals/:id', { config: { access: REFER } }, async (request) => {
     const { id } = request.params as { id: string }
-    return apiReferral(await apiReadable(request, id))
+    const { referral, parties } = await readReferral(db, request.actor, request.user!, id)
+    return apiReferral(referral, parties)
   })
 
   const statusRequest = z.object({
@@ -958,6 +1007,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       { user: request.user! },
       { now: context.now(), onAccepted: context.referralAccepted },
     )
-    return apiReferral((await getReferral(db, id))!)
+    const referral = (await getReferral(db, id))!
+    return apiReferral(referral, await partiesOf(db, request.user!, referral))
   })
 }

@@ -36,6 +36,11 @@ export interface ReferralTable {
   what_matters: string
   reason: string
   consent_id: string | null
+  /**
+   * JSON (PersonAsGiven): the person as the referrer described them. A referrer outside the
+   * receiving team reads this, never the person's record (decision 0305).
+   */
+  person_as_given: string | null
   /** The form's one-time key: the same form sent twice makes one referral. */
   submission_key: string | null
   decision_reason: string | null

@@ -10,7 +10,7 @@ export interface ApiOperation {
   tags: string[]
   requestBody?: z.ZodType
   response?: z.ZodType
-  parameters?: { name: string; in: 'path' | 'query'; required?: boolean; description: string }[]
+  parameters?: { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description: string }[]
 }
 
 export class ApiDescription {
