@@ -154,6 +154,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     personMerged: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
+    caseSummarySections: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)
