@@ -313,6 +313,8 @@ export const SOCIAL_PRESCRIBING_CRITERIA: Criteria = criteriaSchema.parse([
     id: 'consent-given',
     role: 'inclusion',
     text: 'Has given full and direct consent to referral',
+    // Full and direct: the person's own consent, not someone's on their behalf.
+    direct: true,
   },
   asked(
     'needs-identified-by-practice',
@@ -419,6 +421,8 @@ const gpOnly: Criterion = {
 interface DemoService {
   key: string
   provider: string
+  /** The programme it is run for (demo key), whose rules and pathway it carries (decision 0106). */
+  programme?: string
   name: string
   kind: ServiceKind
   description: string
@@ -553,6 +557,7 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   {
     key: 'er.exercise',
+    programme: 'er',
     provider: 'er.leisure',
     name: 'Exercise on Prescription',
     kind: 'activity_group',
@@ -572,6 +577,7 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   {
     key: 'er.livewell',
+    programme: 'er',
     provider: 'er.council',
     name: 'Live Well programme',
     kind: 'advice',
@@ -586,6 +592,7 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   {
     key: 'er.books',
+    programme: 'er',
     provider: 'er.library',
     name: 'Books on Prescription',
     kind: 'book_on_prescription',
@@ -593,7 +600,8 @@ export const DEMO_SERVICES: DemoService[] = [
       'Self-help books recommended by health professionals for common mental health problems such as anxiety, depression and stress, to borrow free from any East Riding library.',
     terms: t('Reading', 'Low-level mental health', 'Wellbeing and mental health', 'Depression', 'Anxiety'),
     places: ['HU17 8HE'],
-    selfReferral: true,
+    // Prescribed by a GP in East Riding's scheme, which takes GP referrals only.
+    selfReferral: false,
     criteria: [],
     cost: 'Free with a library card',
     schedule: 'Library opening hours',
@@ -774,6 +782,7 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   {
     key: 'th.sps',
+    programme: 'th.sps',
     provider: 'th.gpcg',
     name: SOCIAL_PRESCRIBING_SERVICE_NAME,
     kind: 'link_worker',
@@ -859,7 +868,11 @@ export async function seedDirectoryDemo(
           longitude: place.longitude,
         }
       })
+      const programmeId = demo.programme ? programmes.programmes[demo.programme] : null
+      if (programmeId === undefined)
+        throw new Error(`Demo service ${demo.key} names unknown programme ${demo.programme}`)
       const input: ServiceInput = {
+        programmeId,
         name: demo.name,
         description: demo.description,
         kind: demo.kind,

@@ -11,6 +11,7 @@ import {
   lookupPostcode,
   searchServices,
   serviceIdByName,
+  serviceIdsRunFor,
   serviceIdsWithTermCodes,
 } from './store.ts'
 import type { ServiceKind, ServiceStatus } from './taxonomy.ts'
@@ -27,6 +28,8 @@ export interface ServiceSummary {
   name: string
   providerOrganisationId: string
   providerName: string
+  /** The programme the service is run for, whose rules and pathway it carries (decision 0106). */
+  programmeId: string | null
   kind: ServiceKind
   status: ServiceStatus
   /** True when people may refer themselves; false for professional referrals only. */
@@ -44,6 +47,7 @@ async function summaries(db: Queryable, ids: string[]): Promise<ServiceSummary[]
     name: record.name,
     providerOrganisationId: record.providerOrganisationId,
     providerName: record.providerName,
+    programmeId: record.programmeId,
     kind: record.kind,
     status: record.status,
     selfReferral: record.selfReferral,
@@ -56,6 +60,11 @@ async function summaries(db: Queryable, ids: string[]): Promise<ServiceSummary[]
 /** The service, or undefined when there is none with this id. */
 export async function getService(db: Queryable, id: string): Promise<ServiceSummary | undefined> {
   return (await summaries(db, [id]))[0]
+}
+
+/** The services run for a programme (decision 0106), by name: a direct-to-service programme's choices. */
+export async function servicesRunFor(db: Queryable, programmeId: string): Promise<ServiceSummary[]> {
+  return summaries(db, await serviceIdsRunFor(db, programmeId))
 }
 
 /** The service's access criteria in the eligibility language; an empty list when it has none or does not exist. */
@@ -162,4 +171,9 @@ export interface ServiceStatistic {
 export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<ServiceStatistic[]>)[] = []
 
 /** Accreditations of these providers or services, newest first; the ids of a provider's services. */
-export { type Accreditation, accreditationsOf, serviceIdsOfProviders } from './store.ts'
+export {
+  type Accreditation,
+  accreditationsOf,
+  serviceIdsOfProviders,
+  setServiceProgramme,
+} from './store.ts'

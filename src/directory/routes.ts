@@ -3,8 +3,10 @@
 
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { PUBLIC } from '../access/permissions.ts'
+import { hasRole } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
-import { listProgrammes } from '../programmes/store.ts'
+import { describeAppointmentCap, PATHWAY_LABELS } from '../programmes/config.ts'
+import { getProgrammeForReferral, listProgrammes } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { formErrors } from '../web/forms.ts'
@@ -158,11 +160,27 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
         (m) => m.role === 'provider' && m.organisationId === service.providerOrganisationId,
       ),
     )
+    // A service run for a programme carries its rules (decision 0106): self-referral only where
+    // both allow it, and the programme's pathway.
+    const programme = service.programmeId ? await getProgrammeForReferral(db, service.programmeId) : undefined
+    const listing = listingOf(service, accreditations, programmeNames, today)
+    if (programme) {
+      listing.detailRows.splice(1, 0, {
+        key: { text: 'Programme' },
+        value: {
+          text: `Run for ${programme.name} (${PATHWAY_LABELS[programme.pathway].toLowerCase()})${programme.pathway === 'direct_to_service' ? '' : `. ${describeAppointmentCap(programme.appointments)}`}`,
+        },
+      })
+    }
+    const active = service.status === 'active'
     return reply.view('directory/views/service.njk', {
       pageTitle: service.name,
-      service: listingOf(service, accreditations, programmeNames, today),
+      service: listing,
       statistics,
       mayEdit,
+      // Who may make a referral (the /referrals/new routes' roles) is offered the form.
+      mayRefer: active && hasRole(user, 'referrer', 'link_worker', 'programme_manager', 'provider'),
+      selfReferral: active && service.selfReferral && (!programme || programme.selfReferralAllowed),
       back: { href: '/directory', text: 'Back to the directory' },
     })
   })

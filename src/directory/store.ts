@@ -50,6 +50,11 @@ export interface ServiceInput {
   /** `YYYY-MM-DD`. */
   lastReviewedOn: string
   externalId?: string | null
+  /**
+   * The programme the service is run for (decision 0106). Left as it is by an update that does
+   * not give it.
+   */
+  programmeId?: string | null
   /** Taxonomy term ids. */
   termIds: string[]
   locations: LocationInput[]
@@ -88,6 +93,7 @@ export interface ServiceRecord extends Omit<ServiceInput, 'termIds' | 'locations
   id: string
   providerOrganisationId: string
   providerName: string
+  programmeId: string | null
   terms: Term[]
   locations: ServiceLocation[]
   externalId: string | null
@@ -256,6 +262,7 @@ export async function createService(
       provider_organisation_id: providerOrganisationId,
       ...columns(input),
       external_id: input.externalId ?? null,
+      programme_id: input.programmeId ?? null,
       search_text: await searchText(db, input),
       created_at: now,
       updated_at: now,
@@ -268,7 +275,12 @@ export async function createService(
 export async function updateService(db: Queryable, id: string, input: ServiceInput): Promise<void> {
   await db
     .updateTable('services')
-    .set({ ...columns(input), search_text: await searchText(db, input), updated_at: nowIso() })
+    .set({
+      ...columns(input),
+      ...(input.programmeId !== undefined ? { programme_id: input.programmeId } : {}),
+      search_text: await searchText(db, input),
+      updated_at: nowIso(),
+    })
     .where('id', '=', id)
     .execute()
   await writeChildren(db, id, input)
@@ -313,6 +325,7 @@ function toRecord(
     id: row.id,
     providerOrganisationId: row.provider_organisation_id,
     providerName: row.provider_name,
+    programmeId: row.programme_id,
     name: row.name,
     description: row.description,
     kind: row.kind as ServiceKind,
@@ -834,6 +847,31 @@ export async function setServiceProvider(db: Queryable, id: string, organisation
     .set({ provider_organisation_id: organisationId, updated_at: nowIso() })
     .where('id', '=', id)
     .execute()
+}
+
+/** Runs the service for a programme, or for none with null (decision 0106). */
+export async function setServiceProgramme(
+  db: Queryable,
+  id: string,
+  programmeId: string | null,
+): Promise<void> {
+  await db
+    .updateTable('services')
+    .set({ programme_id: programmeId, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Ids of the services run for the programme, by name. */
+export async function serviceIdsRunFor(db: Queryable, programmeId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('services')
+    .select('id')
+    .where('programme_id', '=', programmeId)
+    .orderBy('name')
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => row.id)
 }
 
 /** Replaces a service's access criteria (already validated by the criteria schema). */

@@ -27,6 +27,12 @@ export interface ServiceTable {
   url: string
   /** `YYYY-MM-DD`: when the provider last confirmed the listing. */
   last_reviewed_on: string
+  /**
+   * The programme the service is run for, if any (decision 0106): referrals to it are checked
+   * against the programme's rules as well as its own, and an accepted one follows the programme's
+   * pathway (a case in a link-worker programme; none for direct to service). Not a foreign key.
+   */
+  programme_id: string | null
   /** The id a service had in the file it was imported from (Open Referral), for idempotent import. */
   external_id: string | null
   /** Name, description and category labels: what free-text search reads. */

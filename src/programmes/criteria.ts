@@ -107,8 +107,12 @@ export const criterionSchema = z.discriminatedUnion('kind', [
       .array(z.enum(REFERRER_KINDS), { error: 'Select at least one kind of referrer' })
       .min(1, 'Select at least one kind of referrer'),
   }),
-  /** The person has given consent to the referral. */
-  z.object({ kind: z.literal('consent'), id, role, text: listing }),
+  /**
+   * The person has given consent to the referral. With `direct`, only the person's own consent
+   * counts: consent given by someone on their behalf does not meet it (the seed listing's "full
+   * and direct consent").
+   */
+  z.object({ kind: z.literal('consent'), id, role, text: listing, direct: z.boolean().optional() }),
   /**
    * A yes/no question the referrer answers. The criterion is met when the answer equals
    * `expected` (exclusions usually expect `false`: "Is the person in crisis?" – no).
@@ -167,6 +171,8 @@ export interface EligibilityFacts {
   conditions?: string[]
   referrerKind?: ReferrerKind
   consentGiven?: boolean
+  /** Who gave the consent: the person, or someone on their behalf. */
+  consentGivenBy?: 'person' | 'representative'
   /** Answers to attestation questions, by criterion id. */
   answers?: Record<string, boolean>
   /** The person's goals, in their words. */

@@ -89,6 +89,23 @@ function programme(
   }
 }
 
+const BLACKBURN_PRACTICES = ['bwd.central', 'bwd.harwood', 'bwd.fishmoor']
+
+const TOWER_HAMLETS_PRACTICES = [
+  'th.bromleybybow',
+  'th.mission',
+  'th.mileend',
+  'th.poplar',
+  'th.aberfeldy',
+  'th.bow',
+]
+
+/** Tower Hamlets' social prescribers, each named for three practices. */
+const TOWER_HAMLETS_PRESCRIBERS: DemoLinkWorker[] = [
+  { email: 'prescriber.towerhamlets@kith.example', namedFor: ['th.bromleybybow', 'th.bow', 'th.mileend'] },
+  { email: 'prescriber2.towerhamlets@kith.example', namedFor: ['th.mission', 'th.poplar', 'th.aberfeldy'] },
+]
+
 export const DEMO_PROGRAMMES: DemoProgramme[] = [
   programme(
     'culm',
@@ -189,7 +206,11 @@ export const DEMO_PROGRAMMES: DemoProgramme[] = [
       appointments: { ...DEFAULT_APPOINTMENT_RULES, modes: ['community_venue', 'phone'] },
     },
     ['bwd.central', 'bwd.harwood', 'bwd.fishmoor'],
-    [{ email: 'officer.blackburn@kith.example' }, { email: 'recovery.blackburn@kith.example' }],
+    // The project officer holds the cases; the recovery support officer is named on each to support.
+    [
+      { email: 'officer.blackburn@kith.example', namedFor: BLACKBURN_PRACTICES },
+      { email: 'recovery.blackburn@kith.example' },
+    ],
   ),
   programme(
     'bwd.mental-health',
@@ -217,7 +238,11 @@ export const DEMO_PROGRAMMES: DemoProgramme[] = [
       appointments: { ...DEFAULT_APPOINTMENT_RULES, modes: ['community_venue', 'phone'] },
     },
     ['bwd.central', 'bwd.harwood', 'bwd.fishmoor'],
-    [{ email: 'officer.blackburn@kith.example' }, { email: 'navigator.blackburn@kith.example' }],
+    // The project officer holds the cases; the community navigator is named on each to support.
+    [
+      { email: 'officer.blackburn@kith.example', namedFor: BLACKBURN_PRACTICES },
+      { email: 'navigator.blackburn@kith.example' },
+    ],
   ),
   programme(
     'luton',
@@ -308,17 +333,38 @@ export const DEMO_PROGRAMMES: DemoProgramme[] = [
       linkWorkerTitle: 'Social prescriber',
       appointments: { ...DEFAULT_APPOINTMENT_RULES, modes: ['practice', 'community_venue', 'phone'] },
     },
-    ['th.bromleybybow', 'th.mission', 'th.mileend', 'th.poplar', 'th.aberfeldy', 'th.bow'],
-    [
-      {
-        email: 'prescriber.towerhamlets@kith.example',
-        namedFor: ['th.bromleybybow', 'th.bow', 'th.mileend'],
+    TOWER_HAMLETS_PRACTICES,
+    TOWER_HAMLETS_PRESCRIBERS,
+  ),
+  // The seed listing's own programme: the directory runs the Social Prescribing Service (18+)
+  // for it (decision 0106), so a referral the listing accepts opens a case with these rules.
+  programme(
+    'th.sps',
+    'Social Prescribing Service (18+)',
+    'th.gpcg',
+    {
+      description:
+        "The rules of the Social Prescribing Service (18+) listing in the directory: an initial appointment in practice, then up to 5 further appointments including the exit plan, agreed in a personalised care plan and held at the practice, a community venue or as 'walk and talk' sessions. Referrals come through the listing.",
+      referralSources: ['gp_practice', 'pcn', 'social_care', 'council', 'mdt', 'other_professional'],
+      criteria: [
+        {
+          kind: 'consent',
+          id: 'consent-given',
+          role: 'inclusion',
+          text: 'Has given full and direct consent to referral',
+          direct: true,
+        },
+      ],
+      needs: needs('Low-level mental health', 'Social isolation', 'Housing', 'Financial'),
+      linkWorkerTitle: 'Social prescribing link worker',
+      appointments: {
+        ...DEFAULT_APPOINTMENT_RULES,
+        furtherAppointmentsCap: 5,
+        modes: ['practice', 'community_venue', 'walk_and_talk'],
       },
-      {
-        email: 'prescriber2.towerhamlets@kith.example',
-        namedFor: ['th.mission', 'th.poplar', 'th.aberfeldy'],
-      },
-    ],
+    },
+    TOWER_HAMLETS_PRACTICES,
+    TOWER_HAMLETS_PRESCRIBERS,
   ),
   programme(
     'merton',

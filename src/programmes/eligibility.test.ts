@@ -274,6 +274,31 @@ describe('the seed listing: Social Prescribing Service (18+)', () => {
     assert.equal(reasonFor(unknown, 'consent-given')?.met, null)
   })
 
+  it('takes only the person’s own consent where a consent criterion asks for full and direct consent', () => {
+    const direct = SEED_LISTING.map((c) => (c.kind === 'consent' ? { ...c, direct: true } : c))
+    const own = evaluate(direct, { ...suitable, consentGivenBy: 'person' })
+    assert.equal(own.outcome, 'eligible')
+    assert.equal(
+      reasonFor(own, 'consent-given')?.message,
+      'The person gave consent themselves, so meets “Has given full and direct consent to referral”.',
+    )
+    const onTheirBehalf = evaluate(direct, { ...suitable, consentGivenBy: 'representative' })
+    assert.equal(onTheirBehalf.outcome, 'ineligible')
+    assert.deepEqual(reasonFor(onTheirBehalf, 'consent-given'), {
+      criterion: 'consent-given',
+      met: false,
+      message:
+        'Consent was given by someone on the person’s behalf, so does not meet “Has given full and direct consent to referral”.',
+    })
+    // Who gave it is not known: a person decides.
+    assert.equal(reasonFor(evaluate(direct, suitable), 'consent-given')?.met, null)
+    // Without the flag, anyone's consent on the person's behalf counts.
+    assert.equal(
+      evaluate(SEED_LISTING, { ...suitable, consentGivenBy: 'representative' }).outcome,
+      'eligible',
+    )
+  })
+
   it('sends a weight-related goal to the weight management service instead', () => {
     const result = evaluate(SEED_LISTING, {
       ...suitable,

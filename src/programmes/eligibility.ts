@@ -5,7 +5,8 @@
 // in the set the criterion describes (aged 40 to 74); for an exclusion, the person is NOT in it
 // (an exclusion "aged 17 or under" is met by a 30-year-old). An attestation is met when the
 // answer equals its `expected` answer, whatever its role, because the question already says
-// which answer passes; consent is met when it was given. A redirect is met while no goal mentions one of its keywords.
+// which answer passes; consent is met when it was given (by the person themselves, when the
+// criterion asks for direct consent). A redirect is met while no goal mentions one of its keywords.
 //
 // The outcome: ineligible when any criterion is not met; otherwise needs-review when any could
 // not be checked (a fact or an answer is missing); otherwise eligible.
@@ -171,8 +172,18 @@ function check(criterion: Criterion, facts: EligibilityFacts): Checked {
       const given = facts.consentGiven ?? facts.answers?.[criterion.id]
       if (given === undefined) return { reason: unknown(criterion, 'Whether consent was given is not known') }
       // Consent must be given whatever the role: an exclusion reads "has not consented".
+      if (!given || !criterion.direct)
+        return {
+          reason: decided(criterion, given ? 'Consent has been given' : 'Consent has not been given', given),
+        }
+      // Full and direct consent: the person's own, not someone's on their behalf.
+      if (facts.consentGivenBy === undefined)
+        return { reason: unknown(criterion, 'Who gave consent is not known') }
       return {
-        reason: decided(criterion, given ? 'Consent has been given' : 'Consent has not been given', given),
+        reason:
+          facts.consentGivenBy === 'person'
+            ? decided(criterion, 'The person gave consent themselves', true)
+            : decided(criterion, 'Consent was given by someone on the person’s behalf', false),
       }
     }
     case 'attestation': {

@@ -268,7 +268,7 @@ export function parseCriterion(
     }),
     practice: () => ({ odsCodes: checked(body.odsCodes) }),
     referrer: () => ({ allowed: checked(body.allowed) }),
-    consent: () => ({}),
+    consent: () => (checked(body.direct).includes('yes') ? { direct: true } : {}),
     attestation: () => ({
       question: text(body.question),
       expected: yesNo(body.expected),
@@ -338,7 +338,7 @@ export function criterionFormValues(criterion: Criterion): Body {
         toServiceName: criterion.toServiceName,
       }
     case 'consent':
-      return values
+      return { ...values, direct: criterion.direct ? ['yes'] : [] }
   }
 }
 
@@ -381,6 +381,14 @@ export function criterionFormView(
       text: REFERRER_KIND_LABELS[k],
       checked: chosen('allowed').includes(k),
     })),
+    directItems: [
+      {
+        value: 'yes',
+        text: 'Only the person’s own consent counts',
+        hint: { text: 'Full and direct consent: consent given by someone on their behalf does not meet it' },
+        checked: chosen('direct').includes('yes'),
+      },
+    ],
     expectedItems: [
       { value: 'yes', text: 'Yes', checked: values.expected === 'yes' },
       { value: 'no', text: 'No', checked: values.expected === 'no' },

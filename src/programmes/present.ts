@@ -39,7 +39,9 @@ export function describeCriterion(criterion: Criterion): string {
     case 'referrer':
       return `Referred by: ${criterion.allowed.map((kind) => REFERRER_KIND_LABELS[kind]).join(', ')}`
     case 'consent':
-      return 'The person has given consent to the referral'
+      return criterion.direct
+        ? 'The person has given consent to the referral themselves, not someone on their behalf'
+        : 'The person has given consent to the referral'
     case 'attestation':
       return `Asks “${criterion.question}”; met by ${criterion.expected ? 'yes' : 'no'}; if unanswered, ${criterion.whenUnanswered === 'ineligible' ? 'the referral cannot be made' : 'the referral needs review'}`
     case 'redirect':
