@@ -13,7 +13,7 @@ export {
   openCase,
   openCaseForAcceptedReferral,
 } from './cases.ts'
-export type { CaseRow } from './store.ts'
+export { type CaseRow, caseIdOfReferral } from './store.ts'
 
 export interface PrescriptionSummary {
   id: string

@@ -96,6 +96,17 @@ export async function lockCase(db: Queryable, id: string): Promise<void> {
   await db.updateTable('cases').set({ updated_at: nowIso() }).where('id', '=', id).execute()
 }
 
+/** The case an accepted referral opened, if any. Not audited: callers check access and audit. */
+export async function caseIdOfReferral(db: Queryable, referralId: string): Promise<string | undefined> {
+  const found = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('referral_id', '=', referralId)
+    .orderBy('opened_at')
+    .executeTakeFirst()
+  return found?.id
+}
+
 export async function setCaseWorker(
   db: Queryable,
   id: string,

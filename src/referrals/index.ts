@@ -39,6 +39,7 @@ import {
   getProgramme,
   getProgrammeForReferral,
   isLinkWorkerOf,
+  type ProgrammeForReferral,
   programmesOfUser,
 } from '../programmes/store.ts'
 import { londonDate } from '../web/format.ts'
@@ -81,19 +82,20 @@ export type TargetRef = { programmeId: string } | { serviceId: string }
 export interface ReferralTarget {
   kind: 'programme' | 'service'
   id: string
+  /** The programme, or the programme a service is run for (decision 0106). */
   programmeId: string | null
   serviceId: string | null
   name: string
   description: string
   /** Every criterion a referral is checked against. */
   criteria: Criteria
-  /** The organisation whose team receives referrals. */
+  /** The organisation whose team receives referrals: the programme's owner, or the service's provider. */
   receivingOrganisationId: string
   selfReferralAllowed: boolean
   /** The needs the referrer chooses from. */
   needs: Need[]
   replyDeadlines: ReplyDeadlines
-  /** A programme's pathway; null for a service. */
+  /** The programme's pathway (or that of the programme a service is run for); null for a service. */
   pathway: Pathway | null
   /** A programme's link workers (told of new referrals); empty for a service. */
   linkWorkerIds: string[]
@@ -111,23 +113,42 @@ const DEFAULT_NEED_LABEL = (code: string) => {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
-/** A directory service as a referral target: its provider receives the referral. */
+/** Every criterion of a programme: its own, who may refer, and registration at its practices. */
+function criteriaOfProgramme(programme: ProgrammeForReferral): Criteria {
+  return programmeCriteria({
+    ...programme,
+    practices: programme.practiceOdsCodes.map((odsCode) => ({ odsCode })),
+  })
+}
+
+/**
+ * A directory service as a referral target: its provider receives the referral. A service run
+ * for a programme (decision 0106) carries the programme's rules as well as its own, its needs,
+ * deadlines and pathway: an accepted referral follows the programme's pathway.
+ */
 async function serviceTarget(db: Queryable, serviceId: string): Promise<ReferralTarget | undefined> {
   const service = await getService(db, serviceId)
   if (service?.status !== 'active') return undefined
+  const programme = service.programmeId ? await getProgrammeForReferral(db, service.programmeId) : undefined
+  const own = new Set(service.criteria.map((criterion) => criterion.id))
   return {
     kind: 'service',
     id: service.id,
-    programmeId: null,
+    programmeId: programme?.id ?? null,
     serviceId: service.id,
     name: service.name,
     description: '',
-    criteria: service.criteria,
+    criteria: programme
+      ? [...service.criteria, ...criteriaOfProgramme(programme).filter((c) => !own.has(c.id))]
+      : service.criteria,
     receivingOrganisationId: service.providerOrganisationId,
-    selfReferralAllowed: service.selfReferral,
-    needs: service.termCodes.map((code) => ({ id: code, label: DEFAULT_NEED_LABEL(code) })),
-    replyDeadlines: DEFAULT_REPLY_DEADLINES,
-    pathway: null,
+    selfReferralAllowed: service.selfReferral && (programme?.selfReferralAllowed ?? true),
+    needs:
+      programme && programme.needs.length > 0
+        ? programme.needs
+        : service.termCodes.map((code) => ({ id: code, label: DEFAULT_NEED_LABEL(code) })),
+    replyDeadlines: programme?.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
+    pathway: programme?.pathway ?? null,
     linkWorkerIds: [],
   }
 }
@@ -143,10 +164,7 @@ export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<Refe
     serviceId: null,
     name: programme.name,
     description: programme.description,
-    criteria: programmeCriteria({
-      ...programme,
-      practices: programme.practiceOdsCodes.map((odsCode) => ({ odsCode })),
-    }),
+    criteria: criteriaOfProgramme(programme),
     receivingOrganisationId: programme.ownerOrganisationId,
     selfReferralAllowed: programme.selfReferralAllowed,
     needs: programme.needs,
@@ -343,6 +361,17 @@ export async function referralsOfPerson(db: Queryable, personId: string): Promis
   return (await listReferralRows(db, { personId, limit: 500 })).map(referralOf)
 }
 
+/** Every referral of a programme: to it, and to the services run for it (decision 0106), newest first. */
+export async function referralsOfProgramme(
+  db: Queryable,
+  programmeId: string,
+  limit = 500,
+): Promise<Referral[]> {
+  return (
+    await listReferralRows(db, { receiving: { programmeIds: [programmeId], organisationIds: [] }, limit })
+  ).map(referralOf)
+}
+
 /** The referrals a user made, newest first. */
 export async function referralsSentBy(db: Queryable, userId: string, limit = 200): Promise<Referral[]> {
   return (await listReferralRows(db, { referrerUserId: userId, limit })).map(referralOf)
@@ -386,14 +415,23 @@ export async function partiesOf(
   const parties: Party[] = []
   if (referral.referrer.userId === user.id) parties.push('referrer')
   let receiver = false
-  if (referral.target.programmeId) {
+  const { programmeId, serviceId } = referral.target
+  if (serviceId) {
+    // The provider's staff; for a service run for a programme, the programme's link workers too.
+    receiver =
+      organisationsWhere(user, ...RECEIVING_ROLES).includes(referral.receivingOrganisationId) ||
+      (programmeId !== null && (await isLinkWorkerOf(db, programmeId, user.id)))
+  } else if (programmeId) {
     receiver =
       organisationsWhere(user, 'programme_manager').includes(referral.receivingOrganisationId) ||
-      (await isLinkWorkerOf(db, referral.target.programmeId, user.id))
-  } else {
-    receiver = organisationsWhere(user, ...RECEIVING_ROLES).includes(referral.receivingOrganisationId)
+      (await isLinkWorkerOf(db, programmeId, user.id))
   }
   if (receiver) parties.push('receiver')
+  else if (serviceId && programmeId && organisationsWhere(user, 'programme_manager').length > 0) {
+    // The managers of the programme a service is run for see its referrals (East Riding's public health).
+    const owner = (await getProgrammeForReferral(db, programmeId))?.ownerOrganisationId
+    if (owner && organisationsWhere(user, 'programme_manager').includes(owner)) parties.push('overseer')
+  }
   return parties
 }
 
@@ -463,7 +501,7 @@ export async function readReferral(
   }
   return inTransaction(db, async (trx) => {
     let person: ReferralPerson
-    if (parties.includes('receiver')) {
+    if (parties.includes('receiver') || parties.includes('overseer')) {
       const record = await readPerson(trx, actor, referral.personId, { via: 'referral', referralId: id })
       if (!record) throw notFound()
       person = {
@@ -767,7 +805,12 @@ export async function createReferral(
         { field, message: `Choose a ${field === 'serviceId' ? 'service' : 'programme'} that Kith lists` },
       ])
     }
+    if (target.kind === 'programme' && target.pathway === 'direct_to_service')
+      throw badRequest(`${target.name} refers people straight to one of its services.`, [
+        { field: 'serviceId', message: `Choose one of the services of ${target.name}` },
+      ])
     const found = await findPerson(trx, actor, options.user, input.person)
+    let consentGivenBy: 'person' | 'representative' | undefined
     if ('consentId' in input.consent) {
       // A consent already recorded can only be one on a record the user's team holds.
       const consentId = input.consent.consentId
@@ -776,7 +819,8 @@ export async function createReferral(
         throw badRequest('There is no consent for this referral.', [
           { field: 'consentId', message: 'Record the person’s consent to the referral' },
         ])
-    }
+      consentGivenBy = consent.givenBy.kind
+    } else consentGivenBy = input.consent.givenBy
     const given = 'person' in found ? found.person : 'linked' in found ? found.given : found.create
     const personFacts =
       'person' in found
@@ -796,6 +840,7 @@ export async function createReferral(
       conditions: personFacts.conditions,
       referrerKind: input.referrer.kind,
       consentGiven: true,
+      consentGivenBy,
       answers: input.answers,
       goals: input.goals,
       today: londonDate(now),
@@ -911,7 +956,11 @@ export async function createReferral(
     const team =
       target.linkWorkerIds.length > 0
         ? target.linkWorkerIds
-        : await receivingTeam(trx, target.programmeId, target.receivingOrganisationId)
+        : await receivingTeam(trx, {
+            programme_id: target.programmeId,
+            service_id: target.serviceId,
+            receiving_organisation_id: target.receivingOrganisationId,
+          })
     for (const userId of team) {
       await notify(
         trx,
@@ -949,19 +998,21 @@ export async function createReferral(
   })
 }
 
-/** Who receives a referral: a programme's link workers (its managers when it has none), or a provider's staff. */
+/**
+ * Who receives a referral: a programme's link workers (its managers when it has none), or a
+ * provider's staff, with the link workers of the programme the service is run for.
+ */
 async function receivingTeam(
   db: Queryable,
-  programmeId: string | null,
-  organisationId: string,
+  row: Pick<ReferralRow, 'programme_id' | 'service_id' | 'receiving_organisation_id'>,
 ): Promise<string[]> {
-  if (programmeId) {
-    const programme = await getProgramme(db, programmeId)
-    const workers = programme?.linkWorkers.map((worker) => worker.userId) ?? []
-    if (workers.length > 0) return workers
-    return usersWithRoleIn(db, organisationId, ['programme_manager'])
+  const programme = row.programme_id ? await getProgrammeForReferral(db, row.programme_id) : undefined
+  if (row.service_id) {
+    const staff = await usersWithRoleIn(db, row.receiving_organisation_id, ['provider', 'link_worker'])
+    return [...new Set([...staff, ...(programme?.linkWorkerIds ?? [])])]
   }
-  return usersWithRoleIn(db, organisationId, ['provider', 'link_worker'])
+  if (programme && programme.linkWorkerIds.length > 0) return programme.linkWorkerIds
+  return usersWithRoleIn(db, row.receiving_organisation_id, ['programme_manager'])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1177,7 +1228,7 @@ export async function applyReplyDeadlines(
   for (const row of await dueForNudge(db, at)) {
     await inTransaction(db, async (trx) => {
       if (!(await markNudged(trx, row.id, at))) return
-      for (const userId of await receivingTeam(trx, row.programme_id, row.receiving_organisation_id)) {
+      for (const userId of await receivingTeam(trx, row)) {
         await notify(
           trx,
           {

@@ -61,13 +61,18 @@ export function isFinal(status: ReferralStatus): boolean {
   return NEXT[status].length === 0
 }
 
-/** Who is changing the referral: the team that received it, the one who made it, or Kith itself. */
-export type Party = 'receiver' | 'referrer' | 'system'
+/**
+ * Who stands where to a referral: the team that received it, the one who made it, Kith itself,
+ * or the managers of the programme a service is run for, who see its referrals and change none
+ * (decision 0106).
+ */
+export type Party = 'receiver' | 'referrer' | 'system' | 'overseer'
 
 const BY_PARTY: Record<Party, readonly ReferralStatus[]> = {
   receiver: ['received', 'accepted', 'rejected', 'in-progress', 'completed', 'failed'],
   referrer: ['cancelled'],
   system: ['rejected', 'failed'],
+  overseer: [],
 }
 
 /** The statuses this party may move the referral to now. */

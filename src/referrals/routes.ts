@@ -7,15 +7,20 @@ import { z } from 'zod'
 import { type Actor, auditRefusal } from '../access/audit.ts'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import { listOrganisations } from '../access/store.ts'
-import { type CaseForUser, getCaseForUser } from '../casework/index.ts'
+import { type CaseForUser, caseIdOfReferral, getCaseForUser } from '../casework/index.ts'
 import { isId, newId } from '../db/ids.ts'
-import { serviceStatistics, suggestServices } from '../directory/index.ts'
+import { serviceStatistics, servicesRunFor, suggestServices } from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, personInputSchema } from '../people/person.ts'
 import { readPersonSummaries } from '../people/records.ts'
 import { REFERRER_KIND_LABELS, REFERRER_KINDS, type ReferrerKind } from '../programmes/criteria.ts'
 import { describeCriterion } from '../programmes/present.ts'
-import { listProgrammes } from '../programmes/store.ts'
+import {
+  canManage,
+  getProgrammeForReferral,
+  listProgrammes,
+  programmesManagedBy,
+} from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
@@ -39,6 +44,7 @@ import {
   type ReferralOutcome,
   type ReferralTarget,
   readReferral,
+  referralsOfProgramme,
   referralsReceivedBy,
   referralsSentBy,
   serviceStatistics as replyStatisticsOfService,
@@ -178,9 +184,29 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     const shown = referrals.map((r) => present(r, names))
     return reply.view('referrals/views/inbox.njk', {
       pageTitle: 'Referral inbox',
+      managed: await programmesManagedBy(db, request.user!),
       all,
       awaiting: shown.filter((r) => r.status === 'requested' || r.status === 'received'),
       others: shown.filter((r) => r.status !== 'requested' && r.status !== 'received'),
+    })
+  })
+
+  // Every referral of a programme, to it or to the services run for it, for its managers (East
+  // Riding's public health sees the referrals its GPs make to its services).
+  app.get('/referrals/programmes/:id', { config: { access: RECEIVE } }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const programme = isId(id) ? await getProgrammeForReferral(db, id) : undefined
+    if (!programme || !canManage(request.user!, programme)) {
+      if (programme) await auditRefusal(db, request.actor, { recordType: 'programme', recordId: id })
+      throw notFound()
+    }
+    const referrals = await referralsOfProgramme(db, programme.id)
+    const names = await namesOf(db, request.actor, referrals, 'programme-referrals')
+    return reply.view('referrals/views/programme.njk', {
+      pageTitle: `Referrals to ${programme.name}`,
+      programme,
+      referrals: referrals.map((r) => present(r, names)),
+      back: { href: '/referrals/inbox', text: 'Referral inbox' },
     })
   })
 
@@ -259,6 +285,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       action: `${self ? '/self-referral' : '/referrals/new'}/${target.kind}s/${target.id}`,
       values: { submissionKey: newId(), ...values },
       criteria: target.criteria.map((c) => ({ id: c.id, text: describeCriterion(c), role: c.role })),
+      directConsent: target.criteria.some((c) => c.kind === 'consent' && c.direct),
       questions,
       needs: target.needs.map((n) => ({ value: n.id, text: n.label, checked: chosenNeeds.has(n.id) })),
       conditions: LONG_TERM_CONDITIONS.map((c) => ({
@@ -315,7 +342,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     const membership = user ? referrerMembership(user) : undefined
     const choice = form.personChoice
     const input: ReferralInput = {
-      target: target.programmeId ? { programmeId: target.id } : { serviceId: target.id },
+      target: target.kind === 'programme' ? { programmeId: target.id } : { serviceId: target.id },
       person: isId(choice)
         ? { personId: choice }
         : { details: form.person, createNew: choice === 'new' || self },
@@ -407,13 +434,43 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     )
   }
 
+  /**
+   * A programme whose services are run for it (decision 0106) is referred to through them: a
+   * direct-to-service programme (East Riding) has no team of its own to receive referrals, and a
+   * listing's programme takes its referrals through the listing. Undefined for any other target.
+   */
+  async function serviceChoice(target: ReferralTarget, self: boolean) {
+    if (target.kind !== 'programme') return undefined
+    const services = (await servicesRunFor(db, target.id)).filter((s) => s.status === 'active')
+    if (services.length === 0 && target.pathway !== 'direct_to_service') return undefined
+    const choices = []
+    for (const service of services) {
+      const resolved = await resolveTarget(db, { serviceId: service.id })
+      if (!resolved || (self && !resolved.selfReferralAllowed)) continue
+      choices.push({ id: service.id, name: service.name, providerName: service.providerName })
+    }
+    return {
+      pageTitle: self ? `Refer yourself to ${target.name}` : `Refer someone to ${target.name}`,
+      target,
+      self,
+      direct: target.pathway === 'direct_to_service',
+      services: choices,
+    }
+  }
+
   app.get('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     const target = await targetOr404(kind, id)
+    const choice = await serviceChoice(target, false)
+    if (choice) return reply.view('referrals/views/choose-service.njk', choice)
     return reply.view('referrals/views/form.njk', await formView(request, target, false, {}))
   })
   app.post('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
+    const target = await targetOr404(kind, id)
+    // No form is made to a direct-to-service programme: the referrer chooses one of its services.
+    if (target.kind === 'programme' && target.pathway === 'direct_to_service')
+      return reply.redirect(`/referrals/new/programmes/${target.id}`, 303)
     return submit(request, reply, kind, id, false)
   })
 
@@ -427,6 +484,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         rules: target.criteria.filter((c) => c.kind === 'referrer').map((c) => c.text),
       })
     }
+    const choice = await serviceChoice(target, true)
+    if (choice) return reply.view('referrals/views/choose-service.njk', choice)
     return reply.view('referrals/views/form.njk', await formView(request, target, true, {}))
   })
   app.post(
@@ -434,6 +493,9 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     { config: { access: PUBLIC, rateLimit: { max: 20, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const { kind, id } = request.params as { kind: string; id: string }
+      const target = await targetOr404(kind, id)
+      if (target.kind === 'programme' && target.pathway === 'direct_to_service')
+        return reply.redirect(`/self-referral/programmes/${target.id}`, 303)
       return submit(request, reply, kind, id, true)
     },
   )
@@ -451,20 +513,34 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   async function detailView(request: FastifyRequest, id: string, extra: Record<string, unknown> = {}) {
     if (!isId(id)) throw notFound()
     const user = request.user!
-    const { referral, person } = await readReferral(db, request.actor, user, id)
+    const { referral, person, parties } = await readReferral(db, request.actor, user, id)
     const changes = await allowedChanges(db, user, referral)
     const target = await resolveTarget(
       db,
-      referral.target.programmeId
-        ? { programmeId: referral.target.programmeId }
-        : { serviceId: referral.target.serviceId! },
+      referral.target.serviceId
+        ? { serviceId: referral.target.serviceId }
+        : { programmeId: referral.target.programmeId! },
     )
+    // A service run for a programme: the programme it is part of (decision 0106).
+    const programme =
+      referral.target.serviceId && referral.target.programmeId
+        ? await getProgrammeForReferral(db, referral.target.programmeId)
+        : undefined
+    // Once accepted, the receiving team's next step is the case it opened, if they may see it.
+    const caseId =
+      parties.includes('receiver') && (referral.status === 'accepted' || referral.status === 'in-progress')
+        ? await caseIdOfReferral(db, referral.id)
+        : undefined
+    const openedCase = caseId ? await getCaseForUser(db, user, caseId) : undefined
     const needLabels = new Map((target?.needs ?? []).map((n) => [n.id, n.label]))
     const questions = target ? formQuestions(target) : []
     const values = (extra.values ?? {}) as Body
     return {
       pageTitle: `Referral ${referenceOf(referral.id)}`,
       referral: present(referral),
+      programmeName: programme?.name ?? null,
+      caseHref: openedCase ? `/casework/cases/${openedCase.case.id}` : null,
+      overseer: parties.includes('overseer') && !parties.includes('receiver'),
       person,
       needs: referral.needs.map((need) => needLabels.get(need) ?? need),
       answers: Object.entries(referral.answers).map(([criterion, answer]) => ({
@@ -611,6 +687,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         })
         .default({}),
       referrerKind: z.enum(REFERRER_KINDS).optional(),
+      /** Who gave consent, for a criterion that takes only the person's own. */
+      consentGivenBy: z.enum(['person', 'representative']).optional(),
       answers: z.record(z.string(), z.boolean()).default({}),
       goals: z.array(z.string().max(500)).max(20).default([]),
       needs: z.array(z.string().max(100)).max(50).default([]),
@@ -654,6 +732,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         ...(body.person.practiceOdsCode ? { practiceOdsCode: body.person.practiceOdsCode } : {}),
         ...(body.person.conditions ? { conditions: body.person.conditions } : {}),
         ...(body.referrerKind ? { referrerKind: body.referrerKind } : {}),
+        ...(body.consentGivenBy ? { consentGivenBy: body.consentGivenBy } : {}),
         answers: body.answers,
         goals: body.goals,
       },
