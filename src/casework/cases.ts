@@ -116,6 +116,10 @@ export async function openCase(db: Queryable, actor: Actor, input: OpenCaseInput
     let workerId: string | null = null
     if (practiceId) workerId = (await namedLinkWorkerFor(trx, programme.id, practiceId))?.userId ?? null
     if (!workerId && programme.linkWorkers.length === 1) workerId = programme.linkWorkers[0]!.userId
+    // Volunteering (decision 0106): the programme's one other worker supports the project officer.
+    const others = programme.linkWorkers.filter((w) => w.userId !== workerId)
+    const supporter =
+      programme.pathway === 'volunteering' && workerId && others.length === 1 ? others[0] : null
     const known = new Set(programme.needs.map((n) => n.id))
     const needs = (input.needs ?? []).filter((need) => known.has(need))
     const organisationId = workerId
@@ -128,12 +132,13 @@ export async function openCase(db: Queryable, actor: Actor, input: OpenCaseInput
       practiceOrganisationId: practiceId,
       organisationId,
       linkWorkerUserId: workerId,
+      supportingUserId: supporter?.userId ?? null,
       needs,
       ...(input.openedAt ? { openedAt: input.openedAt } : {}),
     })
     await addEvent(trx, id, {
       kind: 'opened',
-      summary: workerId ? 'Case opened and assigned' : 'Case opened, waiting to be assigned',
+      summary: `${workerId ? 'Case opened and assigned' : 'Case opened, waiting to be assigned'}${supporter ? `, supported by ${supporter.name}` : ''}`,
       userId: actor.userId,
       ...(input.openedAt ? { at: input.openedAt } : {}),
     })
@@ -155,12 +160,13 @@ export interface CaseForUser {
 }
 
 /**
- * Whether the user may see the case: a manager of its programme, or one of the programme's own
- * link workers who is the case's link worker or a link worker in the case's organisation. Being
- * a link worker of another programme of the same organisation grants nothing.
+ * Whether the user may see the case: a manager of its programme, the worker named to support it,
+ * or one of the programme's own link workers who is the case's link worker or a link worker in
+ * the case's organisation. Being a link worker of another programme of the same organisation
+ * grants nothing (Blackburn's recovery support officer sees a mental-health case only when named).
  */
 export function maySee(user: CurrentUser, kase: CaseRow, programme: Programme): boolean {
-  if (canManage(user, programme)) return true
+  if (canManage(user, programme) || kase.supportingUserId === user.id) return true
   if (!programme.linkWorkers.some((w) => w.userId === user.id)) return false
   return (
     kase.linkWorkerUserId === user.id || organisationsWhere(user, 'link_worker').includes(kase.organisationId)
@@ -633,8 +639,9 @@ export async function referOnward(
 }
 
 /**
- * Opens a case when a referral to a link-worker programme is accepted, in the acceptance's
- * transaction, carrying over what matters to the person and their goals into the plan.
+ * Opens a case when a referral to a link-worker or volunteering programme (or to a service run
+ * for one, decision 0106) is accepted, in the acceptance's transaction, carrying over what
+ * matters to the person and their goals into the plan. Direct to service opens none.
  */
 export async function openCaseForAcceptedReferral(
   trx: Queryable,
@@ -643,7 +650,7 @@ export async function openCaseForAcceptedReferral(
 ): Promise<void> {
   if (!referral.programmeId) return
   const programme = await getProgramme(trx, referral.programmeId)
-  if (programme?.pathway !== 'link_worker') return
+  if (!programme || programme.pathway === 'direct_to_service') return
   const caseId = await openCase(trx, actor, {
     personId: referral.personId,
     programmeId: programme.id,

@@ -20,11 +20,17 @@ import {
   describePrescription,
   WEEKDAYS,
 } from '../programmes/config.ts'
-import { getProgramme, type Programme, programmesOfUser, workingPatternOf } from '../programmes/store.ts'
+import {
+  getProgramme,
+  listProgrammes,
+  type Programme,
+  programmesOfUser,
+  workingPatternOf,
+} from '../programmes/store.ts'
 import { getReferral } from '../referrals/index.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
-import { type FieldProblem, notFound, Problem } from '../web/problem.ts'
+import { badRequest, type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import {
   addGoal,
   addNote,
@@ -86,6 +92,7 @@ import {
   prescriptionsWhere,
   signpostsOfCase,
 } from './store.ts'
+import { setSupportingWorker, supportingCandidates } from './supporting.ts'
 
 const VIEW = rolesAccess('link_worker', 'programme_manager')
 /** The choice on the service radios that means the service named in the box below them. */
@@ -208,6 +215,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       ...(show !== 'unassigned' && programmes.some((p) => p.linkWorker)
         ? await listCaseload(trx, { ...base, linkWorkerUserId: user.id })
         : []),
+      // The cases the user is named to support (decision 0106), in any programme.
+      ...(show !== 'unassigned' ? await listCaseload(trx, { ...base, supportingUserId: user.id }) : []),
     ]
     const seen = new Set<string>()
     const mine = rows.filter((row) => {
@@ -230,6 +239,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       ).map((p) => [p.id, p]),
     )
     const names = new Map(programmes.map((p) => [p.id, p.name]))
+    if (mine.some((row) => !names.has(row.programmeId)))
+      for (const p of await listProgrammes(trx)) if (!names.has(p.id)) names.set(p.id, p.name)
     const cases = mine.map((row) => {
       const person = people.get(row.personId)
       return {
@@ -238,6 +249,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
         sortName: person ? `${person.familyName} ${person.givenName}`.toLowerCase() : '',
         nhsNumber: person?.nhsNumber ?? null,
         programmeName: names.get(row.programmeId) ?? '',
+        supportedByMe: row.supportingUserId === user.id,
         waitingDays: row.firstContactAt ? null : daysBetween(row.openedAt, now),
       }
     })
@@ -253,7 +265,15 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       recordType: 'case',
       detail: { count: cases.length, show },
     })
-    return { cases, show, sort, programmes, programmeFilter, manages: managed.length > 0 }
+    return {
+      cases,
+      show,
+      sort,
+      programmes,
+      programmeFilter,
+      manages: managed.length > 0,
+      supporting: cases.some((c) => c.supportingUserId !== null),
+    }
   }
 
   app.get('/casework', { config: { access: VIEW } }, async (request, reply) => {
@@ -361,6 +381,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       needs: kase.needs.map((id) => needLabel(programme, id)),
       waitingDays: kase.firstContactAt ? null : daysBetween(kase.openedAt, now),
       cap: describeAppointmentCap(programme.appointments),
+      // A supporting worker is named in volunteering programmes, or wherever one has been.
+      showSupporting: programme.pathway === 'volunteering' || kase.supportingUserId !== null,
       appointments: appointments.map((a) => ({
         ...a,
         kindLabel: APPOINTMENT_KIND_LABELS[a.kind],
@@ -433,6 +455,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     referred: 'The onward referral has been recorded.',
     closed: 'The case has been closed.',
     assigned: 'The case has been assigned.',
+    supporting: 'The supporting worker has been saved.',
     needs: 'The needs have been saved.',
     arrived: 'Your arrival has been recorded. Record your departure when you leave.',
     departed: 'Your departure has been recorded.',
@@ -1268,6 +1291,59 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       return reply.redirect(`/casework/cases/${caseId(request)}?saved=assigned`, 303)
     },
   )
+
+  // ---- Supporting worker (decision 0106) --------------------------------------------------
+
+  async function supportingView(found: CaseForUser, values: Body = {}, problems?: FieldProblem[]) {
+    const candidates = await supportingCandidates(db, found.programme, found.case)
+    const chosen = 'userId' in values ? str(values.userId) : (found.case.supportingUserId ?? 'none')
+    return {
+      pageTitle: 'Supporting worker',
+      kase: found.case,
+      programme: found.programme,
+      items: [
+        ...candidates.map((c) => ({
+          value: c.userId,
+          text: c.name,
+          ...(c.title ? { hint: { text: c.title } } : {}),
+          checked: c.userId === chosen,
+        })),
+        { divider: 'or' },
+        { value: 'none', text: 'No one', checked: chosen === 'none' },
+      ],
+      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/casework/cases/:id/supporting', { config: { access: VIEW } }, async (request, reply) => {
+    const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+      audit: 'case.read',
+      open: true,
+    })
+    return reply.view('casework/views/supporting.njk', await supportingView(found))
+  })
+
+  app.post('/casework/cases/:id/supporting', { config: { access: VIEW } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const choice = str(body.userId)
+    const result = await attempt(async () => {
+      if (choice === '') {
+        const message = 'Select who supports the case, or no one'
+        throw badRequest(message, [{ field: 'userId', message }])
+      }
+      await setSupportingWorker(db, ctx(request), caseId(request), choice === 'none' ? null : choice)
+    })
+    if (!result.ok) {
+      const found = await caseForUser(db, request.user!, request.actor, caseId(request), {
+        audit: 'case.read',
+      })
+      return reply
+        .status(400)
+        .view('casework/views/supporting.njk', await supportingView(found, body, result.problems))
+    }
+    return reply.redirect(`/casework/cases/${caseId(request)}?saved=supporting`, 303)
+  })
 
   // ---- Diary and lone working -----------------------------------------------------------
 

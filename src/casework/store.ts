@@ -16,6 +16,9 @@ export interface CaseRow {
   organisationId: string
   linkWorkerUserId: string | null
   linkWorkerName: string | null
+  /** The worker named to support the case (decision 0106), if any. */
+  supportingUserId: string | null
+  supportingName: string | null
   status: CaseTable['status']
   needs: string[]
   openedAt: string
@@ -34,6 +37,7 @@ export async function insertCase(
     practiceOrganisationId: string | null
     organisationId: string
     linkWorkerUserId: string | null
+    supportingUserId?: string | null
     needs: string[]
     openedAt?: string
   },
@@ -50,6 +54,7 @@ export async function insertCase(
       practice_organisation_id: input.practiceOrganisationId,
       organisation_id: input.organisationId,
       link_worker_user_id: input.linkWorkerUserId,
+      supporting_user_id: input.supportingUserId ?? null,
       status: 'open',
       needs: JSON.stringify(input.needs),
       opened_at: input.openedAt ?? now,
@@ -67,8 +72,9 @@ export async function getCase(db: Queryable, id: string): Promise<CaseRow | unde
   const row = await db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.link_worker_user_id')
+    .leftJoin('users as supporting', 'supporting.id', 'cases.supporting_user_id')
     .selectAll('cases')
-    .select('users.name as worker_name')
+    .select(['users.name as worker_name', 'supporting.name as supporting_name'])
     .where('cases.id', '=', id)
     .executeTakeFirst()
   if (!row) return undefined
@@ -81,6 +87,8 @@ export async function getCase(db: Queryable, id: string): Promise<CaseRow | unde
     organisationId: row.organisation_id,
     linkWorkerUserId: row.link_worker_user_id,
     linkWorkerName: row.worker_name,
+    supportingUserId: row.supporting_user_id,
+    supportingName: row.supporting_name,
     status: row.status,
     needs: JSON.parse(row.needs) as string[],
     openedAt: row.opened_at,
@@ -116,6 +124,15 @@ export async function setCaseWorker(
   await db
     .updateTable('cases')
     .set({ link_worker_user_id: linkWorkerUserId, organisation_id: organisationId, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Names the case's supporting worker, or no one with null. */
+export async function setCaseSupporter(db: Queryable, id: string, userId: string | null): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ supporting_user_id: userId, updated_at: nowIso() })
     .where('id', '=', id)
     .execute()
 }
@@ -158,6 +175,8 @@ export async function markFirstContact(db: Queryable, id: string, at: string): P
 export interface CaseloadQuery {
   /** Cases assigned to this worker. */
   linkWorkerUserId?: string
+  /** Cases this worker is named to support (decision 0106). */
+  supportingUserId?: string
   /** Cases in these programmes (a manager's view). */
   programmeIds?: string[]
   /** Only cases with no worker. */
@@ -175,6 +194,8 @@ export interface CaseloadRow {
   programmeId: string
   linkWorkerUserId: string | null
   linkWorkerName: string | null
+  supportingUserId: string | null
+  supportingName: string | null
   openedAt: string
   firstContactAt: string | null
   closedAt: string | null
@@ -188,12 +209,15 @@ export async function listCaseload(db: Queryable, query: CaseloadQuery): Promise
   let select = db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.link_worker_user_id')
+    .leftJoin('users as supporting', 'supporting.id', 'cases.supporting_user_id')
     .select((eb) => [
       'cases.id',
       'cases.person_id as personId',
       'cases.programme_id as programmeId',
       'cases.link_worker_user_id as linkWorkerUserId',
       'users.name as linkWorkerName',
+      'cases.supporting_user_id as supportingUserId',
+      'supporting.name as supportingName',
       'cases.opened_at as openedAt',
       'cases.first_contact_at as firstContactAt',
       'cases.closed_at as closedAt',
@@ -222,6 +246,7 @@ export async function listCaseload(db: Queryable, query: CaseloadQuery): Promise
     ])
     .where('cases.status', '=', query.status)
   if (query.linkWorkerUserId) select = select.where('cases.link_worker_user_id', '=', query.linkWorkerUserId)
+  if (query.supportingUserId) select = select.where('cases.supporting_user_id', '=', query.supportingUserId)
   if (query.programmeIds) {
     if (query.programmeIds.length === 0) return []
     select = select.where('cases.programme_id', 'in', query.programmeIds)

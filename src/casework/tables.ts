@@ -11,6 +11,11 @@ export interface CaseTable {
   /** Whose link workers may see the case: the assigned worker's organisation, else the programme owner's. */
   organisation_id: string
   link_worker_user_id: string | null
+  /**
+   * A worker named to support the case alongside its link worker (a community navigator or a
+   * recovery support officer in a volunteering programme): they see the case, and it is in their caseload.
+   */
+  supporting_user_id: string | null
   status: CaseStatus
   /** JSON array of need ids from the programme's taxonomy. */
   needs: string
