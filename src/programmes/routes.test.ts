@@ -54,6 +54,41 @@ const errorsOn = (html: string) =>
     ])
 
 describeEachDatabase('programme pages', (database) => {
+  it('sets whether a consent criterion takes only the person’s own consent, in the criterion builder', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const base = `/programmes/${t.programmeId}/criteria`
+    const form = textOf((await manager.get(`${base}/new?kind=consent`)).body)
+    assert.match(form, /Only the person’s own consent counts/)
+    const added = await manager.post(base, {
+      kind: 'consent',
+      role: 'inclusion',
+      text: 'Has given full and direct consent to referral',
+      direct: 'yes',
+      id: 'consent-given',
+    })
+    assert.equal(added.statusCode, 303)
+    const consent = () =>
+      getProgramme(db, t.programmeId).then((p) => p?.criteria.find((c) => c.id === 'consent-given'))
+    assert.deepEqual(await consent(), {
+      kind: 'consent',
+      id: 'consent-given',
+      role: 'inclusion',
+      text: 'Has given full and direct consent to referral',
+      direct: true,
+    })
+    const edit = await manager.get(`${base}/consent-given`)
+    assert.match(edit.body, /<input[^>]*name="direct"[^>]*value="yes"[^>]*checked/)
+    const changed = await manager.post(`${base}/consent-given`, {
+      role: 'inclusion',
+      text: 'Has given consent to the referral',
+    })
+    assert.equal(changed.statusCode, 303)
+    const after = await consent()
+    assert.equal(after?.kind === 'consent' ? after.direct : 'not consent', undefined)
+  })
+
   it('shows managers and link workers their programmes, and no one else', async () => {
     const { db } = database()
     const t = await setUp(db)
