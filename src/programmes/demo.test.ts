@@ -43,6 +43,7 @@ describeEachDatabase('the demo programmes', (database) => {
       'merton',
       'roth',
       'th',
+      'th.sps',
       'wtw',
     ])
     const { wtw, er, luton, roth, th, merton, culm, cots } = programmes as Record<string, Programme>
@@ -114,6 +115,21 @@ describeEachDatabase('the demo programmes', (database) => {
       userId: user('prescriber2.towerhamlets@kith.example'),
       name: 'Shirin Akhtar',
     })
+
+    // The Social Prescribing Service (18+) listing's own programme: an initial appointment and at
+    // most 5 further ones, the exit included, at the practice, a community venue or walking.
+    const listing = programmes['th.sps']!
+    assert.equal(listing.pathway, 'link_worker')
+    assert.equal(listing.ownerOrganisationId, organisation('th.gpcg'))
+    assert.equal(listing.appointments.furtherAppointmentsCap, 5)
+    assert.deepEqual(listing.appointments.modes, ['practice', 'community_venue', 'walk_and_talk'])
+    assert.equal(furtherAppointmentProblem(listing.appointments, 4), undefined)
+    assert.match(furtherAppointmentProblem(listing.appointments, 5) ?? '', /at most 5 further appointments/)
+    assert.deepEqual(
+      listing.linkWorkers.map((w) => w.email),
+      ['prescriber2.towerhamlets@kith.example', 'prescriber.towerhamlets@kith.example'],
+    )
+    assert.ok(listing.practices.every((p) => p.namedLinkWorker !== null))
 
     // Merton: a navigator two days a week in each of two practices; a one-hour initial appointment.
     assert.equal(merton?.appointments.lengths.initial, 60)
