@@ -190,7 +190,7 @@ describeEachDatabase('demo referrals', (database) => {
     assert.equal(listingCase?.programme_id, demo.programmes.programmes['th.sps'])
     assert.equal(listingCase?.link_worker_user_id, demo.access.users['prescriber.towerhamlets@kith.example'])
     assert.match(
-      textOf((await yusuf.get(`/casework/cases/${listingCase.id}`)).body),
+      textOf((await yusuf.get(`/casework/cases/${listingCase!.id}`)).body),
       /at most 5 further appointments, the exit included/,
     )
 
@@ -243,7 +243,7 @@ describeEachDatabase('demo referrals', (database) => {
     const mel = await as('recovery.blackburn@kith.example')
     assert.match(textOf((await mel.get('/casework')).body), /Cal Walkthrough/)
     assert.match(
-      textOf((await aisha.get(`/casework/cases/${volunteeringCase.id}`)).body),
+      textOf((await aisha.get(`/casework/cases/${volunteeringCase!.id}`)).body),
       /Supporting worker Mel Duckworth/,
     )
   })
