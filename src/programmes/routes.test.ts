@@ -54,6 +54,67 @@ const errorsOn = (html: string) =>
     ])
 
 describeEachDatabase('programme pages', (database) => {
+  it('runs services for the programme, added by their name in the directory, and takes them off', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const { createService, getServiceRecord } = await import('../directory/store.ts')
+    const input = (name: string) => ({
+      name,
+      description: '',
+      kind: 'activity_group' as const,
+      status: 'active' as const,
+      selfReferral: false,
+      criteria: [],
+      criteriaNotes: '',
+      additionalNeeds: '',
+      disclaimer: '',
+      cost: '',
+      free: true,
+      ageMin: null,
+      ageMax: null,
+      schedule: '',
+      contactName: '',
+      email: '',
+      phone: '',
+      url: '',
+      lastReviewedOn: '2026-11-01',
+      termIds: [],
+      locations: [],
+    })
+    const advice = await createService(db, t.owner, input('Benefits and forms help'))
+    const other = await createProgramme(db, { name: 'Another programme', ownerOrganisationId: t.owner })
+    await createService(db, t.owner, { ...input('Taken elsewhere'), programmeId: other })
+    const manager = await t.as(t.manager)
+    const base = `/programmes/${t.programmeId}/services`
+    assert.equal((await manager.get(base)).statusCode, 200)
+    assert.deepEqual(errorsOn((await manager.post(base, { serviceName: 'Nothing like it' })).body), [
+      ['serviceName', 'No service in the directory is called Nothing like it'],
+    ])
+    assert.deepEqual(errorsOn((await manager.post(base, { serviceName: 'Taken elsewhere' })).body), [
+      ['serviceName', 'Taken elsewhere is already run for another programme'],
+    ])
+    assert.equal((await manager.post(base, { serviceName: 'benefits and forms help' })).statusCode, 303)
+    assert.equal((await getServiceRecord(db, advice))?.programmeId, t.programmeId)
+    const page = textOf((await manager.get(`/programmes/${t.programmeId}`)).body)
+    assert.match(
+      page,
+      /Services run for the programme Change \(Services run for the programme\) Services Benefits and forms help/,
+    )
+    assert.match(page, /Every referral to Merton navigators/)
+    const worker = await t.as(t.worker)
+    assert.equal((await worker.post(`${base}/${advice}/remove`, {})).statusCode, 403)
+    const outsider = await t.as(t.otherManager)
+    assert.equal((await outsider.post(`${base}/${advice}/remove`, {})).statusCode, 404)
+    assert.equal((await manager.post(`${base}/${advice}/remove`, {})).statusCode, 303)
+    assert.equal((await getServiceRecord(db, advice))?.programmeId, null)
+    const events = await listAuditEvents(db, {
+      recordType: 'programme',
+      recordId: t.programmeId,
+      action: 'programme.services',
+    })
+    assert.equal(events.length, 2)
+  })
+
   it('sets whether a consent criterion takes only the person’s own consent, in the criterion builder', async () => {
     const { db } = database()
     const t = await setUp(db)

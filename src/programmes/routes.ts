@@ -17,6 +17,7 @@ import {
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import { findServiceByName, getService, servicesRunFor, setServiceProgramme } from '../directory/index.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parse } from '../web/forms.ts'
 import { type FieldProblem, forbidden, notFound } from '../web/problem.ts'
@@ -87,6 +88,7 @@ const SAVED: Record<string, string> = {
   prescription: 'The prescription length has been saved.',
   criteria: 'The eligibility criteria have been saved.',
   'link-workers': 'The link workers have been saved.',
+  services: 'The services run for the programme have been saved.',
 }
 
 /** Checkbox or radio items, checked where the value is among `selected`. */
@@ -391,11 +393,30 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     const saved = (request.query as { saved?: string }).saved
     const mine = programme.linkWorkers.find((worker) => worker.userId === request.user!.id)
     const practiceNames = new Map(programme.practices.map((p) => [p.organisationId, p.name]))
+    const services = await servicesRunFor(db, programme.id)
     return reply.view('programmes/views/show.njk', {
       pageTitle: programme.name,
       programme,
       manages,
-      cards: programmeCards(programme, manages),
+      cards: [
+        ...programmeCards(programme, manages),
+        {
+          id: 'services',
+          heading: 'Services run for the programme',
+          change: manages ? `/programmes/${programme.id}/services` : undefined,
+          rows: [
+            services.length > 0
+              ? { key: 'Services', value: '', lines: services.map((s) => `${s.name} (${s.providerName})`) }
+              : {
+                  key: 'Services',
+                  value:
+                    programme.pathway === 'direct_to_service'
+                      ? 'None yet: referrers choose among these services, so add them'
+                      : 'None: referrals come to the programme itself',
+                },
+          ],
+        },
+      ],
       myDays: mine ? describeDays(mine, practiceNames) : undefined,
       myPractices: programme.practices.filter((p) => p.namedLinkWorker?.userId === request.user!.id),
       flash: saved ? SAVED[saved] : undefined,
@@ -523,6 +544,74 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     )
     return reply.redirect(`/programmes/${programme.id}?saved=practices`, 303)
   })
+
+  // The services run for the programme (decision 0106): a direct-to-service programme's choices,
+  // or a listing that carries the programme's rules. Added by their name in the directory.
+  async function renderServices(
+    reply: FastifyReply,
+    programme: Programme,
+    values: Body,
+    problems?: FieldProblem[],
+  ) {
+    const services = await servicesRunFor(db, programme.id)
+    return reply.status(problems ? 400 : 200).view('programmes/views/services.njk', {
+      pageTitle: 'Services run for the programme',
+      programme,
+      services,
+      values,
+      back: back(programme),
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    })
+  }
+
+  app.get('/programmes/:id/services', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    return renderServices(reply, programme, {})
+  })
+
+  app.post('/programmes/:id/services', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const body = (request.body ?? {}) as Body
+    const name = typeof body.serviceName === 'string' ? body.serviceName.trim() : ''
+    const problem = (message: string) =>
+      renderServices(reply, programme, body, [{ field: 'serviceName', message }])
+    if (!name) return problem('Enter the name of a service in the directory')
+    const service = await findServiceByName(db, name)
+    if (!service) return problem(`No service in the directory is called ${name}`)
+    if (service.programmeId && service.programmeId !== programme.id)
+      return problem(`${service.name} is already run for another programme`)
+    await db.transaction().execute(async (trx) => {
+      await setServiceProgramme(trx, service.id, programme.id)
+      await audit(trx, request.actor, {
+        action: 'programme.services',
+        recordType: 'programme',
+        recordId: programme.id,
+        detail: { added: service.id },
+      })
+    })
+    return reply.redirect(`/programmes/${programme.id}?saved=services`, 303)
+  })
+
+  app.post(
+    '/programmes/:id/services/:serviceId/remove',
+    { config: { access: MANAGE } },
+    async (request, reply) => {
+      const { programme } = await programmeFor(request, 'manage')
+      const { serviceId } = request.params as { serviceId: string }
+      const service = isId(serviceId) ? await getService(db, serviceId) : undefined
+      if (service?.programmeId !== programme.id) throw notFound()
+      await db.transaction().execute(async (trx) => {
+        await setServiceProgramme(trx, service.id, null)
+        await audit(trx, request.actor, {
+          action: 'programme.services',
+          recordType: 'programme',
+          recordId: programme.id,
+          detail: { removed: service.id },
+        })
+      })
+      return reply.redirect(`/programmes/${programme.id}?saved=services`, 303)
+    },
+  )
 
   // Eligibility criteria: listed, added one at a time by kind, changed or removed.
   app.get('/programmes/:id/criteria', { config: { access: MANAGE } }, async (request, reply) => {
