@@ -367,9 +367,7 @@ export async function referralsOfProgramme(
   programmeId: string,
   limit = 500,
 ): Promise<Referral[]> {
-  return (
-    await listReferralRows(db, { receiving: { programmeIds: [programmeId], organisationIds: [] }, limit })
-  ).map(referralOf)
+  return (await listReferralRows(db, { programmeId, limit })).map(referralOf)
 }
 
 /** The referrals a user made, newest first. */
@@ -379,15 +377,20 @@ export async function referralsSentBy(db: Queryable, userId: string, limit = 200
 
 const RECEIVING_ROLES = ['provider', 'link_worker', 'programme_manager'] as const
 
-/** What a user's inbox holds: referrals to programmes they work in, and to services of their organisations. */
+/**
+ * What a user's inbox holds: the referrals they receive (partiesOf): to programmes they work in,
+ * to services of their organisations, and to services run for programmes they are a link worker
+ * of. A programme's managers see its services' referrals on the programme's own list instead.
+ */
 export async function inboxScope(
   db: Queryable,
   user: CurrentUser,
-): Promise<{ programmeIds: string[]; organisationIds: string[] }> {
+): Promise<{ programmeIds: string[]; organisationIds: string[]; linkWorkerProgrammeIds: string[] }> {
   const programmes = await programmesOfUser(db, user)
   return {
     programmeIds: programmes.map((programme) => programme.id),
     organisationIds: organisationsWhere(user, ...RECEIVING_ROLES),
+    linkWorkerProgrammeIds: programmes.filter((p) => p.linkWorker).map((p) => p.id),
   }
 }
 

@@ -408,6 +408,8 @@ describeEachDatabase('every pathway runs', (database) => {
     const manager = await new PageClient(app).signInAs(publicHealth.userId)
     const inbox = textOf((await manager.get('/referrals/inbox')).body)
     assert.match(inbox, /Every referral to East Riding social prescribing/)
+    // Not theirs to reply to, so not in their inbox: on the programme's list.
+    assert.doesNotMatch(inbox, /Alex Testperson/)
     const list = await manager.get(`/referrals/programmes/${er}`)
     assert.equal(list.statusCode, 200)
     assert.match(textOf(list.body), /Alex Testperson – referral \w+ Exercise on Prescription Dr Amira Khan/)

@@ -80,8 +80,17 @@ export async function eventsOf(db: Queryable, referralId: string): Promise<Refer
 export interface ReferralFilter {
   referrerUserId?: string
   personId?: string
-  /** Referrals to these programmes, or received by these organisations (either). */
-  receiving?: { programmeIds: readonly string[]; organisationIds: readonly string[] }
+  /**
+   * Referrals to these programmes, or to services received by these organisations, or to services
+   * run for the programmes in `linkWorkerProgrammeIds` (any of them).
+   */
+  receiving?: {
+    programmeIds: readonly string[]
+    organisationIds: readonly string[]
+    linkWorkerProgrammeIds?: readonly string[]
+  }
+  /** Every referral of the programme: to it, and to the services run for it (decision 0106). */
+  programmeId?: string
   statuses?: readonly ReferralStatus[]
   limit?: number
 }
@@ -90,12 +99,25 @@ export async function listReferralRows(db: Queryable, filter: ReferralFilter): P
   let query = db.selectFrom('referrals').selectAll()
   if (filter.referrerUserId) query = query.where('referrer_user_id', '=', filter.referrerUserId)
   if (filter.personId) query = query.where('person_id', '=', filter.personId)
+  if (filter.programmeId) query = query.where('programme_id', '=', filter.programmeId)
   if (filter.receiving) {
     const { programmeIds, organisationIds } = filter.receiving
-    if (programmeIds.length === 0 && organisationIds.length === 0) return []
+    const linkWorkerProgrammeIds = filter.receiving.linkWorkerProgrammeIds ?? []
+    if (programmeIds.length === 0 && organisationIds.length === 0 && linkWorkerProgrammeIds.length === 0)
+      return []
     query = query.where((eb) =>
       eb.or([
-        ...(programmeIds.length > 0 ? [eb('programme_id', 'in', [...programmeIds])] : []),
+        ...(programmeIds.length > 0
+          ? [eb.and([eb('service_id', 'is', null), eb('programme_id', 'in', [...programmeIds])])]
+          : []),
+        ...(linkWorkerProgrammeIds.length > 0
+          ? [
+              eb.and([
+                eb('service_id', 'is not', null),
+                eb('programme_id', 'in', [...linkWorkerProgrammeIds]),
+              ]),
+            ]
+          : []),
         ...(organisationIds.length > 0
           ? [
               eb.and([
