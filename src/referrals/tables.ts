@@ -2,7 +2,10 @@ import type { ReferralStatus } from './lifecycle.ts'
 
 export interface ReferralTable {
   id: string
-  /** The target: a programme, or a directory service (exactly one of the two). */
+  /**
+   * The target: a programme, or a directory service; a service run for a programme records that
+   * programme too (decision 0106), and is received by the service's provider.
+   */
   programme_id: string | null
   service_id: string | null
   /** The target's name when the referral was made, for lists. */
