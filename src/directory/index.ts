@@ -174,6 +174,7 @@ export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<S
 export {
   type Accreditation,
   accreditationsOf,
+  programmeIdsWithServices,
   serviceIdsOfProviders,
   setServiceProgramme,
 } from './store.ts'

@@ -874,6 +874,18 @@ export async function serviceIdsRunFor(db: Queryable, programmeId: string): Prom
   return rows.map((row) => row.id)
 }
 
+/** Ids of the programmes that active services are run for. */
+export async function programmeIdsWithServices(db: Queryable): Promise<string[]> {
+  const rows = await db
+    .selectFrom('services')
+    .select('programme_id')
+    .distinct()
+    .where('programme_id', 'is not', null)
+    .where('status', '=', 'active')
+    .execute()
+  return rows.flatMap((row) => (row.programme_id ? [row.programme_id] : []))
+}
+
 /** Replaces a service's access criteria (already validated by the criteria schema). */
 export async function setServiceCriteria(db: Queryable, id: string, criteria: Criteria): Promise<void> {
   await db

@@ -9,7 +9,12 @@ import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import { listOrganisations } from '../access/store.ts'
 import { type CaseForUser, caseIdOfReferral, getCaseForUser } from '../casework/index.ts'
 import { isId, newId } from '../db/ids.ts'
-import { serviceStatistics, servicesRunFor, suggestServices } from '../directory/index.ts'
+import {
+  programmeIdsWithServices,
+  serviceStatistics,
+  servicesRunFor,
+  suggestServices,
+} from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, personInputSchema } from '../people/person.ts'
 import { readPersonSummaries } from '../people/records.ts'
@@ -214,7 +219,11 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   // Making a referral
 
   app.get('/referrals/new', { config: { access: REFER } }, async (request, reply) => {
-    const programmes = await listProgrammes(db)
+    // A programme whose referrals come through a listing run for it is found as that listing.
+    const throughListings = new Set(await programmeIdsWithServices(db))
+    const programmes = (await listProgrammes(db)).filter(
+      (p) => p.pathway === 'direct_to_service' || !throughListings.has(p.id),
+    )
     const membership = referrerMembership(request.user!)
     // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
     const services = await suggestServices(db, {

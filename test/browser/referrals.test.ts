@@ -111,6 +111,35 @@ describe('every referral page, accessible', () => {
     ).newPage()
     await visit(provider, kith, '/referrals/inbox?show=all')
 
+    // Every pathway (decision 0106): East Riding's choice of services, its managers' list, the
+    // listing's page with its referral button, Blackburn's supporting worker.
+    const er = kith.demo.programmes.programmes.er
+    const eastRidingGp = await (await signedInContext(browser, kith, 'gp.eastriding@kith.example')).newPage()
+    await visit(eastRidingGp, kith, `/referrals/new/programmes/${er}`)
+    await visit(eastRidingGp, kith, `/directory/services/${kith.demo.directory.services['er.exercise']}`)
+    await visit(gp, kith, `/directory/services/${kith.demo.directory.services['th.sps']}`)
+    const publicHealth = await (
+      await signedInContext(browser, kith, 'manager.eastriding@kith.example')
+    ).newPage()
+    await visit(publicHealth, kith, `/referrals/programmes/${er}`)
+    await publicHealth.getByRole('link', { name: /Ray Placeholder/ }).click()
+    await publicHealth.waitForLoadState()
+    assert.match(
+      (await publicHealth.locator('main').textContent()) ?? '',
+      /You see this referral as a manager/,
+    )
+    await assertAccessible(publicHealth)
+    await visit(publicHealth, kith, `/programmes/${er}`)
+    await visit(publicHealth, kith, `/programmes/${er}/services`)
+    const officer = await (await signedInContext(browser, kith, 'officer.blackburn@kith.example')).newPage()
+    await visit(officer, kith, '/casework')
+    await officer.getByRole('link', { name: /Shaun Inventedson/ }).click()
+    await officer.waitForLoadState()
+    await assertAccessible(officer)
+    await officer.getByRole('link', { name: 'Change the supporting worker' }).click()
+    await officer.waitForLoadState()
+    await assertAccessible(officer)
+
     const visitor = await (await browser.newContext()).newPage()
     await visit(visitor, kith, '/self-referral')
     await visit(visitor, kith, `/self-referral/programmes/${kith.demo.programmes.programmes.culm}`)
