@@ -171,6 +171,17 @@ describeEachDatabase('volunteering cases and their supporting worker', (database
     assert.doesNotMatch(melsCaseload, /Janet Testperson/)
     assert.equal((await mel.get(`/casework/cases/${recoveryCase}`)).statusCode, 200)
     assert.equal((await mel.get(`/casework/cases/${mentalHealthCase}`)).statusCode, 404)
+    const { createApiToken } = await import('../access/tokens.ts')
+    const { token } = await createApiToken(db, t.recovery.userId, 'test')
+    const api = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/caseload',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.deepEqual(
+      api.json().cases.map((c: { id: string; supportingUserId: string }) => [c.id, c.supportingUserId]),
+      [[recoveryCase, t.recovery.userId]],
+    )
     const dean = await t.as(t.navigator)
     assert.equal((await dean.get(`/casework/cases/${mentalHealthCase}`)).statusCode, 200)
     assert.equal((await dean.get(`/casework/cases/${recoveryCase}`)).statusCode, 404)
