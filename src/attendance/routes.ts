@@ -101,7 +101,13 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const programme = await programmeForPersonOrNotFound(
+        db,
+        request.user!,
+        programmeId,
+        personId,
+        'attendance.read',
+      )
       const person = await readPerson(db, request.actor, personId, { page: 'attendance' })
       const cards = await cardsOf(db, personId, programmeId)
       const checkIns = await checkInsOf(db, personId, programmeId)
@@ -124,7 +130,13 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const programme = await programmeForPersonOrNotFound(
+        db,
+        request.user!,
+        programmeId,
+        personId,
+        'attendance-card.issue',
+      )
       const person = await readPerson(db, request.actor, personId, { page: 'attendance-card' })
       const issued = await issueCard(db, request.actor, personId, programmeId)
       // The card is drawn once, now: only digests of its token and code are kept.
@@ -145,7 +157,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'attendance-card.revoke')
       if (!(await revokeCard(db, request.actor, personId, programmeId)))
         throw badRequest('There is no card to revoke.')
       return reply.redirect(`${attendancePath(programmeId, personId)}?saved=revoked`, 303)

@@ -311,13 +311,15 @@ export interface PrescriptionAttendance {
 }
 
 /**
- * Attendance against a prescription: the person's check-ins at the prescribed service from its
- * start to its end (or to now when it has no end), against the sessions expected.
+ * Attendance against a prescription: the person's check-ins with their card of the prescribing
+ * programme at the prescribed service from its start to its end (or to now when it has no end),
+ * against the sessions expected. Check-ins with another programme's card are that programme's.
  */
 export async function attendanceOfPrescription(
   db: Queryable,
   prescription: {
     personId: string
+    programmeId: string
     serviceId: string
     start: string
     end: string | null
@@ -328,6 +330,7 @@ export async function attendanceOfPrescription(
     .selectFrom('check_ins')
     .select('session_date')
     .where('person_id', '=', prescription.personId)
+    .where('programme_id', '=', prescription.programmeId)
     .where('service_id', '=', prescription.serviceId)
     .where('session_date', '>=', prescription.start.slice(0, 10))
   if (prescription.end) query = query.where('session_date', '<=', prescription.end.slice(0, 10))

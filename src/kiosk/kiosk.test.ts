@@ -61,7 +61,7 @@ describeEachDatabase('the self-care kiosk', (database) => {
     const refused = await device.post('/kiosk', { code, systolic: '500', diastolic: '20' })
     assert.equal(refused.statusCode, 400)
     assert.match(textOf(refused.body), /Your top number \(systolic\) must be between 50 and 300 mmHg/)
-    assert.equal((await kioskReadingsOf(db, t.personId)).length, 0)
+    assert.equal((await kioskReadingsOf(db, t.personId, t.programmeId)).length, 0)
 
     const sent = await device.post('/kiosk', {
       code,
@@ -77,7 +77,7 @@ describeEachDatabase('the self-care kiosk', (database) => {
     assert.match(text, /Body mass index \(BMI\) 26\.1/)
     assert.match(text, /blood pressure reading is higher than the healthy range\. Please speak to reception/)
     assert.doesNotMatch(text, /Zoë|Testperson/)
-    const readings = await kioskReadingsOf(db, t.personId)
+    const readings = await kioskReadingsOf(db, t.personId, t.programmeId)
     assert.deepEqual(
       readings.map((r) => [r.systolic, r.diastolic, r.weightKg, r.heightCm, r.bmi]),
       [[150, 95, 80, 175, 26.1]],

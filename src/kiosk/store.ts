@@ -59,12 +59,22 @@ export async function insertKioskReading(
   return id
 }
 
-/** The person's kiosk readings, newest first. Callers audit their read. */
-export async function kioskReadingsOf(db: Queryable, personId: string, limit = 10): Promise<KioskReading[]> {
+/**
+ * The person's kiosk readings taken with their card of the programme, newest first: a programme
+ * sees the readings of its own cards, never another programme's. Callers decide access and audit
+ * their read.
+ */
+export async function kioskReadingsOf(
+  db: Queryable,
+  personId: string,
+  programmeId: string,
+  limit = 10,
+): Promise<KioskReading[]> {
   const rows = await db
     .selectFrom('kiosk_readings')
     .selectAll()
     .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
     .orderBy('taken_at', 'desc')
     .limit(limit)
     .execute()

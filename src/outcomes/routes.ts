@@ -21,7 +21,7 @@ import {
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
 import { type FieldProblem, notFound } from '../web/problem.ts'
-import { programmeForPersonOrNotFound } from './access.ts'
+import { peopleInCaseload, programmeForPersonOrNotFound } from './access.ts'
 import { type Instrument, programmeChange, scoreAnswers } from './instruments.ts'
 import { programmeInstrument, readPersonOutcomes, recordReading } from './measures.ts'
 import { attendancePanel, kioskPanel, outcomesPanel } from './panels.ts'
@@ -180,7 +180,8 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
         }),
       })
     }
-    // Link workers see the people in the programme with readings, to open their measures.
+    // Link workers see the people in the programme's caseload with readings, to open their
+    // measures: the people whose record they may open (access.ts), no one else.
     let people: { id: string; name: string; href: string }[] = []
     if (linkWorker) {
       const ids = await db
@@ -192,7 +193,11 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
       const summaries = await readPersonSummaries(
         db,
         request.actor,
-        ids.map((row) => row.person_id),
+        await peopleInCaseload(
+          db,
+          id,
+          ids.map((row) => row.person_id),
+        ),
         { programmeId: id, list: 'outcomes' },
       )
       people = summaries
@@ -431,7 +436,13 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     { config: { access: RECORD } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const programme = await programmeForPersonOrNotFound(
+        db,
+        request.user!,
+        programmeId,
+        personId,
+        'outcomes.read',
+      )
       const outcomes = await readPersonOutcomes(db, request.actor, personId, programmeId)
       const [person] = await readPersonSummaries(db, request.actor, [personId], { page: 'outcomes' })
       const saved = (request.query as { saved?: string }).saved
@@ -464,7 +475,13 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
       instrumentId: string
       stage: string
     }
-    const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+    const programme = await programmeForPersonOrNotFound(
+      db,
+      request.user!,
+      programmeId,
+      personId,
+      'outcomes.record',
+    )
     const instrument = await programmeInstrument(db, programmeId, instrumentId)
     if (!instrument || !isStage(stage)) throw notFound()
     return { programme, personId, instrument, stage }
@@ -536,7 +553,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     { config: { access: RECORD } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'outcomes.read')
       return reply.view('outcomes/views/thank-you.njk', {
         pageTitle: 'Thank you',
         shared: true,
@@ -612,7 +629,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     { config: { access: RECORD } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'outcomes.record')
       const input = parseOrThrow(readingBody, request.body)
       const reading = await recordReading(db, request.actor, {
         personId,
