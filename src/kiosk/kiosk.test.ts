@@ -90,6 +90,12 @@ describeEachDatabase('the self-care kiosk', (database) => {
     const other = await (await t.as(elsewhere)).post('/kiosk', { code, weightKg: '80', heightCm: '175' })
     assert.equal(other.statusCode, 400)
     assert.match(textOf(other.body), /cannot be used at this kiosk/)
+    assert.equal((await kioskReadingsOf(db, t.personId, t.programmeId)).length, 1)
+    const refusals = await listAuditEvents(db, { refusals: true })
+    assert.deepEqual(
+      refusals.map((e) => [e.action, e.actor_user_id, JSON.parse(e.detail ?? '{}').attempted]),
+      [['attendance-card.access-refused', elsewhere.userId, 'kiosk-reading.create']],
+    )
     // Only kiosks use the kiosk page.
     assert.equal((await worker.get('/kiosk')).statusCode, 403)
   })

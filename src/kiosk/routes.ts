@@ -5,14 +5,15 @@
 // healthy range.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { auditRefusal } from '../access/audit.ts'
 import { rolesAccess } from '../access/permissions.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { EXAMPLE_CODE } from '../attendance/cards.ts'
 import { lookUpCard } from '../attendance/store.ts'
-import { getProgramme } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors } from '../web/forms.ts'
 import { type FieldProblem, forbidden } from '../web/problem.ts'
+import { kioskPracticeForCard } from './access.ts'
 import { assess, parseMeasurements } from './measurements.ts'
 import { insertKioskReading, movePersonKioskReadings } from './store.ts'
 
@@ -65,25 +66,31 @@ export function kioskRoutes(app: FastifyInstance, context: AppContext): void {
         heightCm: text('heightCm'),
       }
       const practices = organisationsWhere(request.user!, 'kiosk')
-      const practiceId = practices[0]
-      if (!practiceId) throw forbidden()
+      if (practices.length === 0) throw forbidden()
       const problems: FieldProblem[] = []
       const found = await lookUpCard(db, { scanned: text('scanned'), code: text('code') })
       let card: { id: string; personId: string; programmeId: string } | undefined
+      let practiceId: string | undefined
       if (!found.ok) problems.push({ field: 'code', message: found.message })
       else {
-        const programme = await getProgramme(db, found.card.programmeId)
-        if (!programme?.practices.some((p) => practices.includes(p.organisationId)))
+        practiceId = await kioskPracticeForCard(db, practices, found.card)
+        if (!practiceId) {
+          // A live card at a practice outside its programme: refused, and audited as a refusal.
+          await auditRefusal(db, request.actor, {
+            recordType: 'attendance-card',
+            recordId: found.card.id,
+            detail: { attempted: 'kiosk-reading.create', reason: 'practice-not-in-programme' },
+          })
           problems.push({
             field: 'code',
             message:
               'This card is for a programme this practice is not part of, so it cannot be used at this kiosk',
           })
-        else card = found.card
+        } else card = found.card
       }
       const measured = parseMeasurements(body)
       if (!measured.ok) problems.push(...measured.problems)
-      if (problems.length > 0 || !card || !measured.ok) {
+      if (problems.length > 0 || !card || !practiceId || !measured.ok) {
         return reply.status(400).view('kiosk/views/kiosk.njk', view(values, { errors: formErrors(problems) }))
       }
       const result = assess(measured.value)
