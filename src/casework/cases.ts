@@ -16,7 +16,12 @@ import {
   type AppointmentMode,
 } from '../programmes/config.ts'
 import { canManage, getProgramme, namedLinkWorkerFor, type Programme } from '../programmes/store.ts'
-import { type AcceptedReferral, createReferral } from '../referrals/index.ts'
+import {
+  type AcceptedReferral,
+  changeReferralStatus,
+  createReferral,
+  getReferral,
+} from '../referrals/index.ts'
 import { badRequest, conflict, notFound } from '../web/problem.ts'
 import {
   APPOINTMENT_STATUS_LABELS,
@@ -57,6 +62,8 @@ import {
   savePlan,
   setCaseNeeds,
   setCaseWorker,
+  setSignpostTakenUp,
+  signpostsOfCase,
   updateAppointment,
   updateGoal,
 } from './store.ts'
@@ -396,7 +403,7 @@ export async function addNote(
   db: Queryable,
   ctx: Ctx,
   caseId: string,
-  input: { type: NoteType; text: string },
+  input: { type: NoteType; text: string; forGpRecord?: boolean },
 ) {
   return inTransaction(db, async (trx) => {
     await caseForUser(trx, ctx.user, ctx.actor, caseId)
@@ -404,9 +411,9 @@ export async function addNote(
     if (input.type === 'contact') await markFirstContact(trx, caseId, new Date().toISOString())
     await recordCaseChange(trx, ctx, caseId, {
       kind: 'note',
-      summary: NOTE_TYPE_LABELS[input.type],
+      summary: `${NOTE_TYPE_LABELS[input.type]}${input.forGpRecord ? ' (for the GP record)' : ''}`,
       action: 'case.note-add',
-      detail: { noteId: id, type: input.type },
+      detail: { noteId: id, type: input.type, forGpRecord: input.forGpRecord === true },
     })
     return id
   })
@@ -508,6 +515,27 @@ export async function signpost(
   })
 }
 
+/** Records whether the person took a signpost up, on an open case. */
+export async function recordSignpostTakeUp(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  signpostId: string,
+  takenUp: boolean,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const signpost = (await signpostsOfCase(trx, caseId)).find((s) => s.id === signpostId)
+    if (!signpost || !(await setSignpostTakenUp(trx, caseId, signpostId, takenUp))) throw notFound()
+    await recordCaseChange(trx, ctx, caseId, {
+      kind: 'signpost',
+      summary: `${signpost.serviceName}: ${takenUp ? 'taken up' : 'not taken up'}`,
+      action: 'case.signpost-take-up',
+      detail: { signpostId, takenUp },
+    })
+  })
+}
+
 export async function exitCase(
   db: Queryable,
   ctx: Ctx,
@@ -516,8 +544,31 @@ export async function exitCase(
   now: Date,
 ) {
   await inTransaction(db, async (trx) => {
-    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const { case: kase } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (input.closureReason === 'goals_met') {
+      const goals = await goalsOfCase(trx, caseId)
+      if (!goals.some((goal) => goal.progress === 'achieved')) {
+        const message =
+          goals.length === 0
+            ? 'The case has no goals: record the goals met in the plan first, or choose another reason'
+            : 'No goal is achieved yet: record the goals met first, or choose another reason'
+        throw badRequest(message, [{ field: 'closureReason', message }])
+      }
+    }
     await closeCase(trx, caseId, { ...input, at: now.toISOString() })
+    // The loop closes: the referral that opened the case completes with the case, and its
+    // referrer is told, in this transaction.
+    const referral = kase.referralId ? await getReferral(trx, kase.referralId) : undefined
+    if (referral && (referral.status === 'accepted' || referral.status === 'in-progress')) {
+      await changeReferralStatus(
+        trx,
+        ctx.actor,
+        referral.id,
+        { to: 'completed', note: `Case closed: ${CLOSURE_REASON_LABELS[input.closureReason].toLowerCase()}` },
+        { user: ctx.user, forTeam: true },
+        { now },
+      )
+    }
     const future = (await appointmentsOfCase(trx, caseId)).filter(
       (a) => a.status === 'booked' && Date.parse(a.startsAt) > now.getTime(),
     )

@@ -378,6 +378,29 @@ describeEachDatabase('casework', (database) => {
       exitPlan: '',
     })
     assert.equal(noExit.statusCode, 400)
+    // "Goals met" needs a goal that is met.
+    const noGoals = await worker.post(`/casework/cases/${id}/exit`, {
+      closureReason: 'goals_met',
+      exitPlan: 'Keep walking on Tuesdays',
+    })
+    assert.equal(noGoals.statusCode, 400)
+    assert.match(textOf(noGoals.body), /The case has no goals/)
+    assert.equal(
+      (await worker.post(`/casework/cases/${id}/goals`, { text: 'Walk twice a week', progress: 'started' }))
+        .statusCode,
+      303,
+    )
+    const notMet = await worker.post(`/casework/cases/${id}/exit`, {
+      closureReason: 'goals_met',
+      exitPlan: 'Keep walking on Tuesdays',
+    })
+    assert.equal(notMet.statusCode, 400)
+    assert.match(textOf(notMet.body), /No goal is achieved yet/)
+    const [goal] = await db.selectFrom('case_goals').select('id').where('case_id', '=', id).execute()
+    assert.equal(
+      (await worker.post(`/casework/cases/${id}/goals/${goal!.id}`, { progress: 'achieved' })).statusCode,
+      303,
+    )
     assert.equal(
       (
         await worker.post(`/casework/cases/${id}/exit`, {

@@ -34,6 +34,7 @@ import {
   caseForUser,
   checkIn,
   exitCase,
+  recordSignpostTakeUp,
   openCaseForAcceptedReferral,
   prescribe,
   recordAppointment,
@@ -44,7 +45,7 @@ import {
   updateNeeds,
   updatePlan,
 } from './cases.ts'
-import { gpSummary, gpSummaryText } from './gp-summary.ts'
+import { gpSummaryText } from './gp-summary.ts'
 import {
   APPOINTMENT_STATUS_LABELS,
   APPOINTMENT_STATUSES,
@@ -86,6 +87,7 @@ import {
   prescriptionsWhere,
   signpostsOfCase,
 } from './store.ts'
+import { caseSummary, withTakeUp } from './summary.ts'
 
 const VIEW = rolesAccess('link_worker', 'programme_manager')
 /** The choice on the service radios that means the service named in the box below them. */
@@ -384,7 +386,10 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
         ended: p.end < today,
       })),
       mayContinue: programme.prescription?.mayContinueAfter ?? false,
-      signposts: signposts.map((s) => ({ ...s, needLabel: needLabel(programme, s.need) })),
+      signposts: (await withTakeUp(q, signposts)).map((s) => ({
+        ...s,
+        needLabel: needLabel(programme, s.need),
+      })),
       referral: referral
         ? {
             referrerName: referral.referrer.name,
@@ -445,11 +450,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       .trim()
       .min(1, 'Enter the note')
       .max(10_000, 'The note must be 10,000 characters or fewer'),
+    /** Merton's navigator writes notes that go into the person's GP record. */
+    forGpRecord: z.boolean(),
   })
 
   app.post('/casework/cases/:id/notes', { config: { access: VIEW } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
-    const parsed = parse(noteSchema, { type: body.type, text: str(body.text) })
+    const parsed = parse(noteSchema, {
+      type: body.type,
+      text: str(body.text),
+      forGpRecord: body.forGpRecord === 'yes',
+    })
     const result = parsed.ok
       ? await attempt(() => addNote(db, ctx(request), caseId(request), parsed.value))
       : parsed
@@ -1117,6 +1128,19 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     })
   })
 
+  app.post(
+    '/casework/cases/:id/signposts/:signpostId/taken-up',
+    { config: { access: VIEW } },
+    async (request, reply) => {
+      const { signpostId } = request.params as { signpostId: string }
+      const value = (request.body as Body | undefined)?.takenUp
+      if (!isId(signpostId) || (value !== 'yes' && value !== 'no')) throw notFound()
+      const id = caseId(request)
+      await recordSignpostTakeUp(db, ctx(request), id, signpostId, value === 'yes')
+      return reply.redirect(`/casework/cases/${id}?saved=signpost#signposts`, 303)
+    },
+  )
+
   // ---- Exit, GP summary, assignment -----------------------------------------------------
 
   const exitSchema = z.object({
@@ -1161,46 +1185,15 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   async function summaryOf(request: FastifyRequest, id: string) {
     const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.gp-summary' })
-    const { case: kase, programme } = found
-    const person = await readPerson(db, request.actor, kase.personId, { via: 'gp-summary', caseId: kase.id })
-    if (!person) throw notFound()
-    const [plan, goals, appointments, prescriptions, signposts, notes] = await Promise.all([
-      getPlan(db, kase.id),
-      goalsOfCase(db, kase.id),
-      appointmentsOfCase(db, kase.id),
-      prescriptionsWhere(db, 'case_id', kase.id),
-      signpostsOfCase(db, kase.id),
-      notesOfCase(db, kase.id),
-    ])
-    const interventions = NOTE_TYPES.filter(
-      (type) => type !== 'general' && type !== 'contact' && notes.some((n) => n.type === type),
-    ).map((type) => NOTE_TYPE_LABELS[type])
-    return {
-      found,
-      summary: gpSummary({
-        person: {
-          ...person,
-          practice: person.registeredPractice,
-        },
-        programme,
-        linkWorkerName: kase.linkWorkerName,
-        openedAt: kase.openedAt,
-        firstContactAt: kase.firstContactAt,
-        closedAt: kase.closedAt,
-        closureReason: kase.closureReason as ClosureReason | null,
-        exitPlan: kase.exitPlan,
-        needs: kase.needs.map((n) => needLabel(programme, n) ?? n),
-        whatMatters: plan.whatMatters,
-        goals,
-        appointments: {
-          attended: appointments.filter((a) => a.status === 'attended').length,
-          didNotAttend: appointments.filter((a) => a.status === 'did_not_attend').length,
-        },
-        prescriptions,
-        signposts: signposts.map((s) => ({ ...s, need: needLabel(programme, s.need) })),
-        interventions,
-      }),
-    }
+    const summary = await caseSummary(
+      db,
+      request.actor,
+      found.case,
+      found.programme,
+      context.caseSummarySections,
+      'gp-summary',
+    )
+    return { found, summary }
   }
 
   app.get('/casework/cases/:id/gp-summary', { config: { access: VIEW } }, async (request, reply) => {

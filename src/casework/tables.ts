@@ -74,6 +74,8 @@ export interface CaseNoteTable {
   text: string
   author_user_id: string | null
   created_at: string
+  /** 1 when the link worker marked the note for the GP record: the summary carries its text. */
+  for_gp_record: number
 }
 
 export interface CaseEventTable {
@@ -114,6 +116,8 @@ export interface CaseSignpostTable {
   note: string
   user_id: string | null
   created_at: string
+  /** Whether the person took the signpost up: `yes`, `no`, or null when not known. */
+  taken_up: string | null
 }
 
 declare module '../db/schema.ts' {

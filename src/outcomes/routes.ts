@@ -41,6 +41,7 @@ import {
   scheduledInstruments,
 } from './schedule.ts'
 import { getOutcomeSettings, movePersonReadings, readingsByPerson, updateOutcomeSettings } from './store.ts'
+import { attendanceSection, outcomeMeasuresSection, selfMeasurementsSection } from './summary.ts'
 
 const VIEW = rolesAccess('programme_manager', 'link_worker')
 const MANAGE = rolesAccess('programme_manager')
@@ -130,6 +131,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
   context.personMerged.push(movePersonReadings)
   const { db } = context
   context.casePanels.push(outcomesPanel, attendancePanel, kioskPanel)
+  context.caseSummarySections.push(outcomeMeasuresSection, attendanceSection, selfMeasurementsSection)
 
   context.homeCards.push({
     roles: ['programme_manager'],

@@ -7,7 +7,13 @@ import { z } from 'zod'
 import { type Actor, auditRefusal } from '../access/audit.ts'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import { listOrganisations } from '../access/store.ts'
-import { type CaseForUser, getCaseForUser } from '../casework/index.ts'
+import {
+  type CaseForUser,
+  caseOfReferral,
+  caseSummary,
+  getCaseForUser,
+  gpSummaryText,
+} from '../casework/index.ts'
 import { isId, newId } from '../db/ids.ts'
 import { serviceStatistics, suggestServices } from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
@@ -521,6 +527,52 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       }
     }
     return reply.view('referrals/views/show.njk', await detailView(request, id))
+  })
+
+  // The loop closed: what the referrer reads when the case or the service has finished. A
+  // referrer outside the team reads this summary and the status history, nothing else of the case.
+  app.get('/referrals/:id/outcome', { config: { access: REFER } }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const { referral, person, parties } = await readReferral(db, request.actor, request.user!, id)
+    const found = await caseOfReferral(db, referral.id)
+    const team = parties.includes('receiver')
+    const given = referral.personAsGiven
+    const practice = person.registeredPractice
+    const summary =
+      found && (found.case.status === 'closed' || team)
+        ? await caseSummary(
+            db,
+            request.actor,
+            found.case,
+            found.programme,
+            context.caseSummarySections,
+            team ? 'referral-outcome' : 'referrer',
+            team || !given
+              ? undefined
+              : {
+                  nhsNumber: given.nhsNumber,
+                  givenName: given.givenName,
+                  familyName: given.familyName,
+                  dateOfBirth: given.dateOfBirth,
+                  postcode: given.postcode,
+                  practice: practice ? { name: practice.name, odsCode: null } : null,
+                },
+          )
+        : undefined
+    const ending = [...referral.history]
+      .reverse()
+      .find((e) => e.to === 'completed' || e.to === 'failed' || e.to === 'rejected' || e.to === 'cancelled')
+    return reply.view('referrals/views/outcome.njk', {
+      pageTitle: `Outcome of referral ${referenceOf(referral.id)}`,
+      referral: present(referral),
+      person,
+      caseOpen: found?.case.status === 'open',
+      ending: ending ? { ...ending, toLabel: STATUS_LABELS[ending.to] } : undefined,
+      summary,
+      text: summary ? gpSummaryText(summary) : undefined,
+      history: referral.history.map((event) => ({ ...event, toLabel: STATUS_LABELS[event.to] })),
+      back: { href: `/referrals/${referral.id}`, text: 'Back to the referral' },
+    })
   })
 
   app.get('/self-referral', { config: { access: PUBLIC } }, async (_request, reply) => {
