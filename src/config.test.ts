@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { ConfigError, loadConfig } from './config.ts'
 
@@ -46,5 +49,27 @@ describe('configuration', () => {
     )
     const config = loadConfig({ ...base, NODE_ENV: 'production', PUBLIC_URL: 'https://kith.example.nhs.uk/' })
     assert.equal(config.publicUrl, 'https://kith.example.nhs.uk')
+  })
+
+  it('makes a session secret outside production, keeps it, and makes it again when a failed start left it empty', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kith-secret-test-'))
+    try {
+      const file = join(dataDir, 'session-secret')
+      const first = loadConfig({ DATA_DIR: dataDir }).sessionSecret
+      assert.ok(first.length >= 32)
+      assert.equal(await readFile(file, 'utf8'), first)
+      assert.equal((await stat(file)).mode & 0o777, 0o600)
+      assert.equal(loadConfig({ DATA_DIR: dataDir }).sessionSecret, first, 'kept across starts')
+
+      for (const leftOver of ['', 'short\n']) {
+        await writeFile(file, leftOver)
+        const made = loadConfig({ DATA_DIR: dataDir }).sessionSecret
+        assert.ok(made.length >= 32, `a new secret in place of ${JSON.stringify(leftOver)}`)
+        assert.equal(await readFile(file, 'utf8'), made)
+      }
+      assert.deepEqual(await readdir(dataDir), ['session-secret'], 'no temporary file is left behind')
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
