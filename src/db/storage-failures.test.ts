@@ -50,12 +50,24 @@ async function breakStorage(
   if (database.dialect === 'sqlite') {
     if (how === 'read-only') {
       await sql`pragma query_only = 1`.execute(db)
-      return { db, mend: async () => (await sql`pragma query_only = 0`.execute(db), db) }
+      return {
+        db,
+        mend: async () => {
+          await sql`pragma query_only = 0`.execute(db)
+          return db
+        },
+      }
     }
     // No room for one more page.
     const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(db)
     await sql.raw(`pragma max_page_count = ${rows[0]!.page_count}`).execute(db)
-    return { db, mend: async () => (await sql`pragma max_page_count = 1073741823`.execute(db), db) }
+    return {
+      db,
+      mend: async () => {
+        await sql`pragma max_page_count = 1073741823`.execute(db)
+        return db
+      },
+    }
   }
   // PostgreSQL: every new session is read-only, as on a standby or a database set read-only.
   const name = postgresDatabaseName(database.target.databaseUrl!)
