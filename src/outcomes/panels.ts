@@ -102,6 +102,11 @@ export const attendancePanel: CasePanel = {
   },
 }
 
+/**
+ * The person's kiosk readings in the case's programme: taken with its card, or linked to them in
+ * it by their date of birth and postcode (the kiosk links those only to a programme covering its
+ * practice in whose caseload the person is). Anonymous readings belong to no one and never show.
+ */
 export const kioskPanel: CasePanel = {
   order: 70,
   async load(db, view) {

@@ -93,20 +93,23 @@ export const selfMeasurementsSection: CaseSummarySection = {
       bloodPressure: r.systolic !== null && r.diastolic !== null ? `${r.systolic}/${r.diastolic} mmHg` : null,
       weightKg: r.weightKg,
       bmi: r.bmi,
+      // With their card, or found by their date of birth and postcode (kiosk decision 0602).
+      linkedBy: r.linkedBy,
     }))
     return {
       key: 'selfMeasurements',
       heading: 'Self-measurements at the kiosk',
-      lines: data.map((r) =>
-        [
+      lines: data.map((r) => {
+        const line = [
           r.date,
           r.bloodPressure ? `blood pressure ${r.bloodPressure}` : null,
           r.weightKg !== null ? `weight ${r.weightKg} kg` : null,
           r.bmi !== null ? `BMI ${r.bmi}` : null,
         ]
           .filter(Boolean)
-          .join(', '),
-      ),
+          .join(', ')
+        return r.linkedBy === 'card' ? line : `${line} (linked by date of birth and postcode)`
+      }),
       data,
     }
   },
