@@ -4,6 +4,7 @@ import { listAuditEvents } from '../access/audit.ts'
 import { createOrganisation } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
+import { createTestService } from '../directory/testing.ts'
 import { personInputSchema } from '../people/person.ts'
 import { createPersonRecord } from '../people/records.ts'
 import { DEFAULT_APPOINTMENT_RULES, defaultSettings } from '../programmes/config.ts'
@@ -315,9 +316,10 @@ describeEachDatabase('casework', (database) => {
     const { prescribe } = await import('./cases.ts')
     const { loadCurrentUser } = await import('../access/store.ts')
     const user = (await loadCurrentUser(db, t.worker.userId))!
+    const svc = await createTestService(db, t.owner)
     await assert.rejects(
       prescribe(db, { user, actor }, id, {
-        serviceId: 'svc',
+        serviceId: svc,
         serviceName: 'Walking group',
         need: null,
         weeks: 20,
@@ -328,7 +330,7 @@ describeEachDatabase('casework', (database) => {
     )
     assert.deepEqual(await prescriptionsOfCase(db, id), [])
     const pid = await prescribe(db, { user, actor }, id, {
-      serviceId: 'svc',
+      serviceId: svc,
       serviceName: 'Walking group',
       need: 'social-isolation',
       weeks: 8,

@@ -204,4 +204,115 @@ describeEachDatabase('closing the loop', (database) => {
     assert.match(outcome, /Completed/)
     assert.match(outcome, /now swims on her own on Fridays/)
   })
+
+  it('makes a prescription a referral in the provider’s inbox, whose answer comes back to the case; the link worker records sessions where the provider has no account', async () => {
+    const { db } = database()
+    const { seedDemo } = await import('../demo.ts')
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const luton = await new PageClient(app).signInAs(demo.access.users['navigator.luton@kith.example']!)
+    const id = demo.casework.cases[5]!
+    const staffed = new Set(
+      (
+        await db
+          .selectFrom('services')
+          .innerJoin('memberships', 'memberships.organisation_id', 'services.provider_organisation_id')
+          .select('services.id')
+          .where('memberships.role', 'in', ['provider', 'link_worker'])
+          .execute()
+      ).map((r) => r.id),
+    )
+    const services = (await db.selectFrom('services').select('id').orderBy('name').execute()).map((r) => r.id)
+    const base = { need: '', weeks: '12', expectedSessions: '12', start: '2026-11-02' }
+    /** Prescribes the first of these services whose rules the person meets. */
+    const prescribeOne = async (candidates: string[]) => {
+      for (const serviceId of candidates) {
+        const response = await luton.post(`/casework/cases/${id}/prescriptions`, { ...base, serviceId })
+        if (response.statusCode === 303) return serviceId
+        assert.equal(response.statusCode, 400, response.body)
+      }
+      assert.fail('no service took the prescription')
+    }
+
+    // To a provider with an account: a new referral in its inbox, which it accepts with a note.
+    const withAccount = await prescribeOne(services.filter((s) => staffed.has(s)))
+    const prescription = await db
+      .selectFrom('case_prescriptions')
+      .select(['referral_id', 'service_id'])
+      .where('case_id', '=', id)
+      .where('service_id', '=', withAccount)
+      .executeTakeFirstOrThrow()
+    assert.ok(prescription.referral_id)
+    const referral = await db
+      .selectFrom('referrals')
+      .select(['status', 'source_case_id', 'receiving_organisation_id'])
+      .where('id', '=', prescription.referral_id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(
+      { ...referral, receiving_organisation_id: undefined },
+      { status: 'requested', source_case_id: id, receiving_organisation_id: undefined },
+    )
+    const member = await db
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('organisation_id', '=', referral.receiving_organisation_id)
+      .where('role', 'in', ['provider', 'link_worker'])
+      .executeTakeFirstOrThrow()
+    const provider = await new PageClient(app).signInAs(member.user_id)
+    assert.match(
+      (await provider.get('/referrals/inbox')).body,
+      new RegExp(`/referrals/${prescription.referral_id}`),
+    )
+    assert.equal(
+      (
+        await provider.post(`/referrals/${prescription.referral_id}/status`, {
+          status: 'accepted',
+          note: 'First session Monday 10am',
+        })
+      ).statusCode,
+      303,
+    )
+    const casePage = textOf((await luton.get(`/casework/cases/${id}`)).body)
+    assert.match(casePage, /Provider: Accepted/)
+    assert.match(casePage, /First session Monday 10am/)
+
+    // To one with no account: accepted for it at once, and the link worker records the sessions.
+    const withoutAccount = await prescribeOne(services.filter((s) => !staffed.has(s)))
+    const unstaffed = await db
+      .selectFrom('case_prescriptions')
+      .innerJoin('referrals', 'referrals.id', 'case_prescriptions.referral_id')
+      .select(['referrals.status', 'case_prescriptions.person_id'])
+      .where('case_prescriptions.case_id', '=', id)
+      .where('case_prescriptions.service_id', '=', withoutAccount)
+      .executeTakeFirstOrThrow()
+    assert.equal(unstaffed.status, 'accepted')
+    const kase = await db
+      .selectFrom('cases')
+      .select('programme_id')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    const attendance = `/attendance/programmes/${kase.programme_id}/people/${unstaffed.person_id}`
+    const session = { serviceId: withoutAccount, 'date-day': '9', 'date-month': '11', 'date-year': '2026' }
+    await luton.post(`${attendance}/card/revoke`, {})
+    const noCard = await luton.post(`${attendance}/sessions`, session)
+    assert.equal(noCard.statusCode, 400)
+    assert.match(textOf(noCard.body), /Issue the person an attendance card first/)
+    assert.equal((await luton.post(`${attendance}/card`, {})).statusCode, 200)
+    assert.equal((await luton.post(`${attendance}/sessions`, session)).statusCode, 303)
+    const future = await luton.post(`${attendance}/sessions`, { ...session, 'date-year': '2030' })
+    assert.equal(future.statusCode, 400)
+    assert.match(textOf(future.body), /today or in the past/)
+    const twice = await luton.post(`${attendance}/sessions`, session)
+    assert.match(textOf(twice.body), /already recorded/)
+    const checkIns = await db
+      .selectFrom('check_ins')
+      .select(['method', 'session_date'])
+      .where('person_id', '=', unstaffed.person_id)
+      .where('service_id', '=', withoutAccount)
+      .execute()
+    assert.deepEqual(
+      checkIns.map((c) => ({ ...c })),
+      [{ method: 'recorded', session_date: '2026-11-09' }],
+    )
+  })
 })

@@ -69,6 +69,22 @@ export async function prescriptionsOfPerson(db: Queryable, personId: string): Pr
   return (await prescriptionsWhere(db, 'person_id', personId)).map(summary)
 }
 
+/** A person's prescriptions in one programme's cases: the activities its link workers record attendance at. */
+export async function prescriptionsOfPersonInProgramme(
+  db: Queryable,
+  personId: string,
+  programmeId: string,
+): Promise<PrescriptionSummary[]> {
+  const cases = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
+    .execute()
+  const all = await Promise.all(cases.map((c) => prescriptionsWhere(db, 'case_id', c.id)))
+  return all.flat().map(summary)
+}
+
 export interface AppointmentSummary {
   id: string
   kind: AppointmentKind

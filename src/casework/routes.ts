@@ -34,10 +34,10 @@ import {
   caseForUser,
   checkIn,
   exitCase,
-  recordSignpostTakeUp,
   openCaseForAcceptedReferral,
   prescribe,
   recordAppointment,
+  recordSignpostTakeUp,
   referOnward,
   reviewEndedPrescription,
   setGoalProgress,
@@ -87,9 +87,12 @@ import {
   prescriptionsWhere,
   signpostsOfCase,
 } from './store.ts'
-import { caseSummary, withTakeUp } from './summary.ts'
+import { caseSummary, withProviderReplies, withTakeUp } from './summary.ts'
 
 const VIEW = rolesAccess('link_worker', 'programme_manager')
+/** Forms with checkboxes, whose fields are lists (web/form-body.ts). */
+const NEEDS_FORM = { access: VIEW, listFields: ['needs'] }
+const APPOINTMENT_FORM = { access: VIEW, listFields: ['goalIds'] }
 /** The choice on the service radios that means the service named in the box below them. */
 const OTHER_SERVICE = 'other'
 /** A problem's field until the form says where it goes (see placeServiceProblems). */
@@ -379,7 +382,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       })),
       noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, 'general'),
       events,
-      prescriptions: prescriptions.map((p) => ({
+      prescriptions: (await withProviderReplies(q, prescriptions)).map((p) => ({
         ...p,
         needLabel: needLabel(programme, p.need),
         reviewDue: !p.reviewedAt && p.end < today,
@@ -499,7 +502,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return reply.view('casework/views/needs.njk', needsView(found, found.case.needs))
   })
 
-  app.post('/casework/cases/:id/needs', { config: { access: VIEW } }, async (request, reply) => {
+  app.post('/casework/cases/:id/needs', { config: NEEDS_FORM }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
     const result = await attempt(() => updateNeeds(db, ctx(request), caseId(request), list(body.needs)))
     if (!result.ok) {
@@ -621,7 +624,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     )
   })
 
-  app.post('/casework/appointments/:id', { config: { access: VIEW } }, async (request, reply) => {
+  app.post('/casework/appointments/:id', { config: APPOINTMENT_FORM }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
     const parsed = parse(
       z.object({ status: z.enum(APPOINTMENT_STATUSES, { error: 'Select what happened' }) }),

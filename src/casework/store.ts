@@ -608,6 +608,8 @@ export interface Prescription {
   end: string
   reviewedAt: string | null
   continued: boolean
+  /** The referral to the provider the prescription made. */
+  referralId: string | null
 }
 
 function prescriptions(db: Queryable) {
@@ -625,6 +627,7 @@ function prescriptions(db: Queryable) {
       'ends_on as end',
       'reviewed_at as reviewedAt',
       'continued',
+      'referral_id as referralId',
     ])
     .orderBy('starts_on')
     .orderBy('id')
@@ -662,6 +665,7 @@ export async function insertPrescription(
     expectedSessions: number
     start: string
     end: string
+    referralId?: string | null
   },
 ): Promise<string> {
   const id = newId()
@@ -681,6 +685,7 @@ export async function insertPrescription(
       reviewed_at: null,
       continued: 0,
       created_at: nowIso(),
+      referral_id: input.referralId ?? null,
     })
     .execute()
   return id

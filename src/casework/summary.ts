@@ -41,16 +41,39 @@ function takenUpFrom(status: string): boolean | null {
 export async function withTakeUp(
   db: Queryable,
   signposts: Signpost[],
-): Promise<(Signpost & { status: string | null; statusColour: string | null })[]> {
+): Promise<
+  (Signpost & { status: string | null; statusColour: string | null; providerNote: string | null })[]
+> {
+  const replies = await withProviderReplies(
+    db,
+    signposts.map((s) => ({ ...s, referralId: s.kind === 'referral' ? s.referralId : null })),
+  )
   return Promise.all(
-    signposts.map(async (s) => {
-      if (s.kind !== 'referral' || !s.referralId) return { ...s, status: null, statusColour: null }
+    replies.map(async (s) => {
+      if (!s.referralId) return s
       const referral = await getReferral(db, s.referralId)
+      return { ...s, takenUp: referral ? takenUpFrom(referral.status) : null }
+    }),
+  )
+}
+
+/** Prescriptions with their referral's status, and what the provider last wrote on it. */
+export async function withProviderReplies<P extends { referralId: string | null }>(
+  db: Queryable,
+  prescriptions: P[],
+): Promise<(P & { status: string | null; statusColour: string | null; providerNote: string | null })[]> {
+  return Promise.all(
+    prescriptions.map(async (p) => {
+      const referral = p.referralId ? await getReferral(db, p.referralId) : undefined
+      if (!referral) return { ...p, status: null, statusColour: null, providerNote: null }
+      const noted = [...referral.history]
+        .reverse()
+        .find((e) => e.note && e.actorUserId !== referral.referrer.userId)
       return {
-        ...s,
-        status: referral ? STATUS_LABELS[referral.status] : null,
-        statusColour: referral ? STATUS_COLOURS[referral.status] : null,
-        takenUp: referral ? takenUpFrom(referral.status) : null,
+        ...p,
+        status: STATUS_LABELS[referral.status],
+        statusColour: STATUS_COLOURS[referral.status],
+        providerNote: noted ? `${noted.reasonLabel ? `${noted.reasonLabel}: ` : ''}${noted.note}` : null,
       }
     }),
   )

@@ -102,6 +102,8 @@ export interface CasePrescriptionTable {
   reviewed_at: string | null
   continued: number
   created_at: string
+  /** The referral to the provider that the prescription made (null for prescriptions made before). */
+  referral_id: string | null
 }
 
 export interface CaseSignpostTable {

@@ -26,6 +26,7 @@ export type PersonInProgrammeAttempt =
   | 'attendance.read'
   | 'attendance-card.issue'
   | 'attendance-card.revoke'
+  | 'attendance.record'
 
 /** A referral the programme's team was sent and did not turn away (or that ended in its care). */
 const IN_CASELOAD: readonly ReferralStatus[] = [

@@ -3,6 +3,7 @@ import { it } from 'node:test'
 import { loadCurrentUser } from '../access/store.ts'
 import { bookAppointment, prescribe } from '../casework/cases.ts'
 import { describeEachDatabase } from '../db/testing.ts'
+import { createTestService } from '../directory/testing.ts'
 import { kioskReadingsOf } from '../kiosk/store.ts'
 import { createAccount, textOf } from '../web/testing.ts'
 import { programmeFixture } from './testing.ts'
@@ -18,8 +19,9 @@ describeEachDatabase('case page panels', (database) => {
     })
     const { caseId } = t
     const user = await loadCurrentUser(db, t.worker.userId)
+    const serviceId = await createTestService(db, t.provider.organisationId)
     await prescribe(db, { user: user!, actor: { userId: t.worker.userId, ip: null } }, caseId, {
-      serviceId: t.provider.organisationId,
+      serviceId,
       serviceName: 'Walking group',
       need: null,
       weeks: 12,
@@ -66,7 +68,7 @@ describeEachDatabase('case page panels', (database) => {
       clock = new Date(`${day}T10:00:00Z`)
       await provider.post('/attendance/scan', {
         programmeId: t.programmeId,
-        serviceId: t.provider.organisationId,
+        serviceId,
         code,
       })
     }
