@@ -18,6 +18,7 @@ import { listProgrammes } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { dateFrom, formErrors, parseOrThrow } from '../web/forms.ts'
+import { idempotencyParameter, idempotent } from '../web/idempotency.ts'
 import { badRequest, type FieldProblem } from '../web/problem.ts'
 import { cardQrSvg, EXAMPLE_CODE, formatCardCode } from './cards.ts'
 import {
@@ -335,6 +336,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     path: '/api/v1/check-ins',
     summary: 'Record attendance at an activity for a scanned or typed attendance card',
     tags: ['Attendance'],
+    parameters: [idempotencyParameter],
     requestBody: checkInBody,
     response: z.object({ outcome: z.enum(['recorded', 'duplicate']), checkedInAt: z.string() }),
   })
@@ -348,20 +350,22 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
         throw badRequest('You cannot record attendance at that activity.', [
           { field: 'serviceId', message: 'Choose one of your activities' },
         ])
-      const result = await checkIn(db, request.actor, {
-        presented: {
-          ...(input.scanned ? { scanned: input.scanned } : {}),
-          ...(input.code ? { code: input.code } : {}),
-        },
-        programmeId: input.programmeId,
-        activity,
-        at: context.now(),
-      })
-      if (result.outcome === 'refused')
-        throw badRequest(result.message, [{ field: result.field, message: result.message }])
-      return reply.status(result.outcome === 'recorded' ? 201 : 200).send({
-        outcome: result.outcome,
-        checkedInAt: result.checkedInAt,
+      return idempotent(db, request, reply, request.user!, async (trx) => {
+        const result = await checkIn(trx, request.actor, {
+          presented: {
+            ...(input.scanned ? { scanned: input.scanned } : {}),
+            ...(input.code ? { code: input.code } : {}),
+          },
+          programmeId: input.programmeId,
+          activity,
+          at: context.now(),
+        })
+        if (result.outcome === 'refused')
+          throw badRequest(result.message, [{ field: result.field, message: result.message }])
+        return {
+          status: result.outcome === 'recorded' ? 201 : 200,
+          body: { outcome: result.outcome, checkedInAt: result.checkedInAt },
+        }
       })
     },
   )

@@ -20,6 +20,7 @@ import {
 } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
+import { idempotencyParameter, idempotent } from '../web/idempotency.ts'
 import { type FieldProblem, notFound } from '../web/problem.ts'
 import { peopleInCaseload, programmeForPersonOrNotFound } from './access.ts'
 import { type Instrument, programmeChange, scoreAnswers } from './instruments.ts'
@@ -45,6 +46,8 @@ import { attendanceSection, outcomeMeasuresSection, selfMeasurementsSection } fr
 
 const VIEW = rolesAccess('programme_manager', 'link_worker')
 const MANAGE = rolesAccess('programme_manager')
+/** The schedule's checkboxes, one group per instrument, are lists (web/form-body.ts). */
+const SCHEDULE_FORM = { access: MANAGE, listFields: ['stages.*'] }
 const RECORD = rolesAccess('link_worker')
 
 type Body = Record<string, unknown>
@@ -260,7 +263,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.view('outcomes/views/schedule.njk', scheduleView(programme, settings, values))
   })
 
-  app.post('/programmes/:id/outcomes/schedule', { config: { access: MANAGE } }, async (request, reply) => {
+  app.post('/programmes/:id/outcomes/schedule', { config: SCHEDULE_FORM }, async (request, reply) => {
     const { id } = request.params as { id: string }
     const programme = await managedProgramme(db, request.user!, id)
     const body = (request.body ?? {}) as Body
@@ -619,6 +622,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     path: '/api/v1/programmes/{programmeId}/people/{personId}/outcome-readings',
     summary: 'Record a person’s answers to one of the programme’s outcome measures',
     tags: ['Outcomes'],
+    parameters: [idempotencyParameter],
     requestBody: readingBody,
     response: z.object({
       id: z.string(),
@@ -633,18 +637,21 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
       await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'outcomes.record')
       const input = parseOrThrow(readingBody, request.body)
-      const reading = await recordReading(db, request.actor, {
-        personId,
-        programmeId,
-        instrumentId: input.instrumentId,
-        stage: input.stage,
-        answers: input.answers,
-        enteredBy: 'link_worker',
-        takenAt: input.takenAt ?? context.now().toISOString(),
+      return idempotent(db, request, reply, request.user!, async (trx) => {
+        const reading = await recordReading(trx, request.actor, {
+          personId,
+          programmeId,
+          instrumentId: input.instrumentId,
+          stage: input.stage,
+          answers: input.answers,
+          enteredBy: 'link_worker',
+          takenAt: input.takenAt ?? context.now().toISOString(),
+        })
+        return {
+          status: 201,
+          body: { id: reading.id, instrumentId: reading.instrumentId, scores: reading.scores },
+        }
       })
-      return reply
-        .status(201)
-        .send({ id: reading.id, instrumentId: reading.instrumentId, scores: reading.scores })
     },
   )
 }
