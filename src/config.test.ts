@@ -17,6 +17,12 @@ describe('configuration', () => {
     assert.equal(config.sqliteFile, '/tmp/kith-config-test/kith.sqlite')
   })
 
+  it('reads the reverse proxies TRUST_PROXY names, and trusts none by default', () => {
+    assert.equal(loadConfig(base).trustProxy, undefined)
+    const config = loadConfig({ ...base, TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' })
+    assert.deepEqual(config.trustProxy, ['10.0.0.5', '192.168.0.0/16'])
+  })
+
   it('switches to PostgreSQL when DATABASE_URL says so', () => {
     const config = loadConfig({ ...base, DATABASE_URL: 'postgres://kith@db.example/kith' })
     assert.equal(config.databaseUrl, 'postgres://kith@db.example/kith')
@@ -29,6 +35,7 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://db/kith', /DATABASE_URL must start with postgres/],
     ['SESSION_IDLE_MINUTES', '0', /SESSION_IDLE_MINUTES must be between/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['TRUST_PROXY', 'the proxy', /TRUST_PROXY must be a comma-separated list/],
   ] as const) {
     it(`refuses ${name}=${value} with a message naming it`, () => {
       assert.throws(

@@ -48,6 +48,12 @@ export interface Config {
   notifyBaseUrl?: string | undefined
   /** Runs the scheduler (reminders, automatic declines) in this process. */
   scheduler: boolean
+  /**
+   * The reverse proxies in front of Kith whose X-Forwarded-For is believed (Fastify's
+   * `trustProxy`: addresses or CIDR ranges), so sign-in limits and the audit log see the
+   * person's address, not the proxy's. Empty: no proxy is trusted.
+   */
+  trustProxy?: string[] | undefined
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +100,19 @@ const schema = z.object({
   NOTIFY_SMS_TEMPLATE_ID: z.uuid('NOTIFY_SMS_TEMPLATE_ID must be a Notify template id').optional(),
   NOTIFY_BASE_URL: z.url({ error: 'NOTIFY_BASE_URL must be an absolute URL' }).optional(),
   SCHEDULER: z.enum(['on', 'off'], { error: 'SCHEDULER must be on or off' }).default('on'),
+  TRUST_PROXY: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((parts) => parts.every((part) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(part)), {
+      error:
+        'TRUST_PROXY must be a comma-separated list of proxy addresses or CIDR ranges, such as 10.0.0.5 or 10.0.0.0/8',
+    })
+    .optional(),
 })
 
 /** Reads and checks the environment; throws ConfigError naming each variable at fault. */
@@ -137,6 +156,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     notifySmsTemplateId: values.NOTIFY_SMS_TEMPLATE_ID,
     notifyBaseUrl: values.NOTIFY_BASE_URL?.replace(/\/$/, ''),
     scheduler: values.SCHEDULER === 'on',
+    trustProxy: values.TRUST_PROXY,
   }
 }
 
