@@ -130,7 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(formbody)
-  // registerFormBodies(app)
+  registerFormBodies(app)
   await app.register(rateLimit, { global: false })
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',

@@ -63,6 +63,9 @@ import {
 import { movePersonReferrals } from './store.ts'
 
 const REFER = rolesAccess('referrer', 'link_worker', 'programme_manager', 'provider')
+/** The referral form's checkboxes: its fields that are lists (web/form-body.ts). */
+const FORM_LISTS = ['conditions', 'needs']
+const REFERRAL_FORM = { access: REFER, listFields: FORM_LISTS }
 const RECEIVE = rolesAccess('link_worker', 'provider', 'programme_manager')
 const PROFESSIONAL_KINDS = REFERRER_KINDS.filter((kind) => kind !== 'self')
 
@@ -418,7 +421,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     const target = await targetOr404(kind, id)
     return reply.view('referrals/views/form.njk', await formView(request, target, false, {}))
   })
-  app.post('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
+  app.post('/referrals/new/:kind/:id', { config: REFERRAL_FORM }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     return submit(request, reply, kind, id, false)
   })
@@ -437,7 +440,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   })
   app.post(
     '/self-referral/:kind/:id',
-    { config: { access: PUBLIC, rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    { config: { access: PUBLIC, listFields: FORM_LISTS, rateLimit: { max: 20, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const { kind, id } = request.params as { kind: string; id: string }
       return submit(request, reply, kind, id, true)
