@@ -89,7 +89,9 @@ function plausibleBodies(
     dateOfBirth: '1960-05-01',
     registeredPracticeId: practiceId,
   }
+  // The same person each time: they are someone new (not the one the first request made).
   const referral = {
+    createNewPerson: true,
     referrerKind: 'gp_practice',
     referrerContact: '01632 960 100',
     consent: { givenBy: 'person', method: 'verbal', givenAt: now },
@@ -116,6 +118,8 @@ function plausibleBodies(
         { programmeId: luton, person, ...referral },
         { serviceId: exercise, person, ...referral },
         { programmeId: luton, personId: realId('people:personId'), ...referral },
+        { programmeId: luton, person, ...referral, sourceCaseId: realId('cases:id') },
+        { programmeId: luton, person, ...referral, consent: undefined, consentId: realId('consents:id') },
       ],
     },
     'post /referrals/{id}/status': {
