@@ -43,6 +43,7 @@ import {
   openCaseForAcceptedReferral,
   prescribe,
   recordAppointment,
+  recordSignpostTakeUp,
   referOnward,
   reviewEndedPrescription,
   setGoalProgress,
@@ -50,7 +51,7 @@ import {
   updateNeeds,
   updatePlan,
 } from './cases.ts'
-import { gpSummary, gpSummaryText } from './gp-summary.ts'
+import { gpSummaryText } from './gp-summary.ts'
 import {
   APPOINTMENT_STATUS_LABELS,
   APPOINTMENT_STATUSES,
@@ -92,9 +93,13 @@ import {
   prescriptionsWhere,
   signpostsOfCase,
 } from './store.ts'
+import { caseSummary, withProviderReplies, withTakeUp } from './summary.ts'
 import { setSupportingWorker, supportingCandidates } from './supporting.ts'
 
 const VIEW = rolesAccess('link_worker', 'programme_manager')
+/** Forms with checkboxes, whose fields are lists (web/form-body.ts). */
+const NEEDS_FORM = { access: VIEW, listFields: ['needs'] }
+const APPOINTMENT_FORM = { access: VIEW, listFields: ['goalIds'] }
 /** The choice on the service radios that means the service named in the box below them. */
 const OTHER_SERVICE = 'other'
 /** A problem's field until the form says where it goes (see placeServiceProblems). */
@@ -399,14 +404,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       })),
       noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, 'general'),
       events,
-      prescriptions: prescriptions.map((p) => ({
+      prescriptions: (await withProviderReplies(q, prescriptions)).map((p) => ({
         ...p,
         needLabel: needLabel(programme, p.need),
         reviewDue: !p.reviewedAt && p.end < today,
         ended: p.end < today,
       })),
       mayContinue: programme.prescription?.mayContinueAfter ?? false,
-      signposts: signposts.map((s) => ({ ...s, needLabel: needLabel(programme, s.need) })),
+      signposts: (await withTakeUp(q, signposts)).map((s) => ({
+        ...s,
+        needLabel: needLabel(programme, s.need),
+      })),
       referral: referral
         ? {
             referrerName: referral.referrer.name,
@@ -468,11 +476,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       .trim()
       .min(1, 'Enter the note')
       .max(10_000, 'The note must be 10,000 characters or fewer'),
+    /** Merton's navigator writes notes that go into the person's GP record. */
+    forGpRecord: z.boolean(),
   })
 
   app.post('/casework/cases/:id/notes', { config: { access: VIEW } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
-    const parsed = parse(noteSchema, { type: body.type, text: str(body.text) })
+    const parsed = parse(noteSchema, {
+      type: body.type,
+      text: str(body.text),
+      forGpRecord: body.forGpRecord === 'yes',
+    })
     const result = parsed.ok
       ? await attempt(() => addNote(db, ctx(request), caseId(request), parsed.value))
       : parsed
@@ -511,7 +525,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return reply.view('casework/views/needs.njk', needsView(found, found.case.needs))
   })
 
-  app.post('/casework/cases/:id/needs', { config: { access: VIEW } }, async (request, reply) => {
+  app.post('/casework/cases/:id/needs', { config: NEEDS_FORM }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
     const result = await attempt(() => updateNeeds(db, ctx(request), caseId(request), list(body.needs)))
     if (!result.ok) {
@@ -633,7 +647,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     )
   })
 
-  app.post('/casework/appointments/:id', { config: { access: VIEW } }, async (request, reply) => {
+  app.post('/casework/appointments/:id', { config: APPOINTMENT_FORM }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
     const parsed = parse(
       z.object({ status: z.enum(APPOINTMENT_STATUSES, { error: 'Select what happened' }) }),
@@ -1140,6 +1154,19 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     })
   })
 
+  app.post(
+    '/casework/cases/:id/signposts/:signpostId/taken-up',
+    { config: { access: VIEW } },
+    async (request, reply) => {
+      const { signpostId } = request.params as { signpostId: string }
+      const value = (request.body as Body | undefined)?.takenUp
+      if (!isId(signpostId) || (value !== 'yes' && value !== 'no')) throw notFound()
+      const id = caseId(request)
+      await recordSignpostTakeUp(db, ctx(request), id, signpostId, value === 'yes')
+      return reply.redirect(`/casework/cases/${id}?saved=signpost#signposts`, 303)
+    },
+  )
+
   // ---- Exit, GP summary, assignment -----------------------------------------------------
 
   const exitSchema = z.object({
@@ -1184,46 +1211,15 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   async function summaryOf(request: FastifyRequest, id: string) {
     const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.gp-summary' })
-    const { case: kase, programme } = found
-    const person = await readPerson(db, request.actor, kase.personId, { via: 'gp-summary', caseId: kase.id })
-    if (!person) throw notFound()
-    const [plan, goals, appointments, prescriptions, signposts, notes] = await Promise.all([
-      getPlan(db, kase.id),
-      goalsOfCase(db, kase.id),
-      appointmentsOfCase(db, kase.id),
-      prescriptionsWhere(db, 'case_id', kase.id),
-      signpostsOfCase(db, kase.id),
-      notesOfCase(db, kase.id),
-    ])
-    const interventions = NOTE_TYPES.filter(
-      (type) => type !== 'general' && type !== 'contact' && notes.some((n) => n.type === type),
-    ).map((type) => NOTE_TYPE_LABELS[type])
-    return {
-      found,
-      summary: gpSummary({
-        person: {
-          ...person,
-          practice: person.registeredPractice,
-        },
-        programme,
-        linkWorkerName: kase.linkWorkerName,
-        openedAt: kase.openedAt,
-        firstContactAt: kase.firstContactAt,
-        closedAt: kase.closedAt,
-        closureReason: kase.closureReason as ClosureReason | null,
-        exitPlan: kase.exitPlan,
-        needs: kase.needs.map((n) => needLabel(programme, n) ?? n),
-        whatMatters: plan.whatMatters,
-        goals,
-        appointments: {
-          attended: appointments.filter((a) => a.status === 'attended').length,
-          didNotAttend: appointments.filter((a) => a.status === 'did_not_attend').length,
-        },
-        prescriptions,
-        signposts: signposts.map((s) => ({ ...s, need: needLabel(programme, s.need) })),
-        interventions,
-      }),
-    }
+    const summary = await caseSummary(
+      db,
+      request.actor,
+      found.case,
+      found.programme,
+      context.caseSummarySections,
+      'gp-summary',
+    )
+    return { found, summary }
   }
 
   app.get('/casework/cases/:id/gp-summary', { config: { access: VIEW } }, async (request, reply) => {

@@ -68,6 +68,17 @@ export async function insertCase(
   return id
 }
 
+/** The case a referral opened, if any. */
+export async function caseIdOfReferral(db: Queryable, referralId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('referral_id', '=', referralId)
+    .orderBy('opened_at')
+    .executeTakeFirst()
+  return row?.id
+}
+
 export async function getCase(db: Queryable, id: string): Promise<CaseRow | undefined> {
   const row = await db
     .selectFrom('cases')
@@ -102,17 +113,6 @@ export async function getCase(db: Queryable, id: string): Promise<CaseRow | unde
 /** Locks the case row for the rest of the transaction (an UPDATE locks on both databases). */
 export async function lockCase(db: Queryable, id: string): Promise<void> {
   await db.updateTable('cases').set({ updated_at: nowIso() }).where('id', '=', id).execute()
-}
-
-/** The case an accepted referral opened, if any. Not audited: callers check access and audit. */
-export async function caseIdOfReferral(db: Queryable, referralId: string): Promise<string | undefined> {
-  const found = await db
-    .selectFrom('cases')
-    .select('id')
-    .where('referral_id', '=', referralId)
-    .orderBy('opened_at')
-    .executeTakeFirst()
-  return found?.id
 }
 
 export async function setCaseWorker(
@@ -538,12 +538,14 @@ export interface Note {
   text: string
   authorName: string | null
   createdAt: string
+  /** Marked for the GP record: the summary carries its text. */
+  forGpRecord: boolean
 }
 
 export async function insertNote(
   db: Queryable,
   caseId: string,
-  input: { type: string; text: string; authorUserId: string | null },
+  input: { type: string; text: string; authorUserId: string | null; forGpRecord?: boolean },
 ): Promise<string> {
   const id = newId()
   await db
@@ -554,6 +556,7 @@ export async function insertNote(
       type: input.type,
       text: input.text,
       author_user_id: input.authorUserId,
+      for_gp_record: input.forGpRecord ? 1 : 0,
       created_at: nowIso(),
     })
     .execute()
@@ -571,12 +574,13 @@ export async function notesOfCase(db: Queryable, caseId: string): Promise<Note[]
         'case_notes.text',
         'users.name as authorName',
         'case_notes.created_at as createdAt',
+        'case_notes.for_gp_record',
       ])
       .where('case_notes.case_id', '=', caseId)
       .orderBy('case_notes.created_at', 'desc')
       .orderBy('case_notes.id', 'desc')
       .execute()
-  ).map((row) => ({ ...row }))
+  ).map(({ for_gp_record, ...row }) => ({ ...row, forGpRecord: for_gp_record === 1 }))
 }
 
 export async function addEvent(
@@ -629,6 +633,8 @@ export interface Prescription {
   end: string
   reviewedAt: string | null
   continued: boolean
+  /** The referral to the provider the prescription made. */
+  referralId: string | null
 }
 
 function prescriptions(db: Queryable) {
@@ -646,6 +652,7 @@ function prescriptions(db: Queryable) {
       'ends_on as end',
       'reviewed_at as reviewedAt',
       'continued',
+      'referral_id as referralId',
     ])
     .orderBy('starts_on')
     .orderBy('id')
@@ -683,6 +690,7 @@ export async function insertPrescription(
     expectedSessions: number
     start: string
     end: string
+    referralId?: string | null
   },
 ): Promise<string> {
   const id = newId()
@@ -702,6 +710,7 @@ export async function insertPrescription(
       reviewed_at: null,
       continued: 0,
       created_at: nowIso(),
+      referral_id: input.referralId ?? null,
     })
     .execute()
   return id
@@ -728,12 +737,14 @@ export interface Signpost {
   need: string | null
   note: string
   createdAt: string
+  /** For a signpost: whether the person took it up (null: not known yet). */
+  takenUp: boolean | null
 }
 
 export async function insertSignpost(
   db: Queryable,
   caseId: string,
-  input: Omit<Signpost, 'id' | 'createdAt'> & { userId: string | null },
+  input: Omit<Signpost, 'id' | 'createdAt' | 'takenUp'> & { userId: string | null },
 ): Promise<string> {
   const id = newId()
   await db
@@ -767,12 +778,30 @@ export async function signpostsOfCase(db: Queryable, caseId: string): Promise<Si
         'need',
         'note',
         'created_at as createdAt',
+        'taken_up as takenUp',
       ])
       .where('case_id', '=', caseId)
       .orderBy('created_at')
       .orderBy('id')
       .execute()
-  ).map((row) => ({ ...row }))
+  ).map((row) => ({ ...row, takenUp: row.takenUp === 'yes' ? true : row.takenUp === 'no' ? false : null }))
+}
+
+/** Records whether the person took a signpost up; false when the case has no such signpost. */
+export async function setSignpostTakenUp(
+  db: Queryable,
+  caseId: string,
+  signpostId: string,
+  takenUp: boolean | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('case_signposts')
+    .set({ taken_up: takenUp === null ? null : takenUp ? 'yes' : 'no' })
+    .where('id', '=', signpostId)
+    .where('case_id', '=', caseId)
+    .where('kind', '=', 'signpost')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
 /** A person's records merged: their cases and prescriptions go to the record kept. */

@@ -1053,8 +1053,12 @@ export interface StatusChange {
   note?: string | null
 }
 
-/** Who makes the change: a signed-in user, or Kith itself (automatic decline). */
-export type ChangedBy = { user: CurrentUser } | { system: true }
+/**
+ * Who makes the change: a signed-in user, or Kith itself (automatic decline). `forTeam`: the
+ * caller (casework closing the case the referral opened) has checked the user acts for the
+ * receiving team.
+ */
+export type ChangedBy = { user: CurrentUser; forTeam?: true } | { system: true }
 
 /**
  * Moves a referral on in its lifecycle, in one transaction: checks the change is allowed and
@@ -1081,7 +1085,8 @@ export async function changeReferralStatus(
     const row = await getReferralRow(trx, id)
     if (!row) throw notFound()
     const referral = referralOf(row)
-    const parties: Party[] = 'system' in by ? ['system'] : await partiesOf(trx, by.user, referral)
+    const parties: Party[] =
+      'system' in by ? ['system'] : by.forTeam ? ['receiver'] : await partiesOf(trx, by.user, referral)
     if (parties.length === 0) throw notFound()
     const problem = transitionProblem(row.status, change.to, parties)
     if (problem) throw conflict(problem)
@@ -1102,6 +1107,14 @@ export async function changeReferralStatus(
           { field: 'note', message: 'Enter the reason, as you chose another reason' },
         ])
     }
+    if (change.to === 'completed' && row.service_id && !note && !('system' in by) && !by.forTeam)
+      // A provider finishing a direct referral says what happened: the referrer reads it as the outcome.
+      throw badRequest('Say what happened: the referrer reads this as the outcome.', [
+        {
+          field: 'note',
+          message: 'Enter the outcome: what the person did and how it ended (the referrer reads this)',
+        },
+      ])
     const firstReply =
       row.first_reply === null && (change.to === 'accepted' || change.to === 'rejected')
         ? {

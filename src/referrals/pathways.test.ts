@@ -426,7 +426,15 @@ describeEachDatabase('every pathway runs', (database) => {
 
     // The provider accepts and, when it is done, completes it: no case, as there is no link worker.
     assert.equal((await sarah.post(`/referrals/${id}/status`, { status: 'accepted' })).statusCode, 303)
-    assert.equal((await sarah.post(`/referrals/${id}/status`, { status: 'completed' })).statusCode, 303)
+    assert.equal(
+      (
+        await sarah.post(`/referrals/${id}/status`, {
+          status: 'completed',
+          note: 'Came to 10 of 12 sessions',
+        })
+      ).statusCode,
+      303,
+    )
     assert.equal((await db.selectFrom('cases').select('id').execute()).length, 0)
     assert.match(textOf((await manager.get(`/referrals/programmes/${er}`)).body), /Completed/)
     assert.match(textOf((await gp.get('/referrals')).body), /Completed/)
