@@ -240,13 +240,14 @@ describeEachDatabase('malformed requests', (database) => {
         )
         const concrete = fillPath(url, (_, key) => realId(key))
         const missing = fillPath(url, () => random.pick(missingIds(random)))
-        if (missing !== url && method === 'get')
-          await send(person, { label: 'ids that do not exist', method: 'GET', url: missing })
-        if (method !== 'post') {
+        const verb = method.toUpperCase()
+        if (missing !== url && (verb === 'GET' || verb === 'DELETE'))
+          await send(person, { label: 'ids that do not exist', method: verb, url: missing })
+        if (verb === 'GET') {
           for (const request of random.sample(queryVariants(concrete, [], random), QUERY_VARIANTS))
             await send(person, request)
-          continue
         }
+        if (verb !== 'POST' && verb !== 'PUT' && verb !== 'PATCH') continue
         const schema = (operation.requestBody?.content['application/json']?.schema ?? {}) as Record<
           string,
           unknown
@@ -256,7 +257,7 @@ describeEachDatabase('malformed requests', (database) => {
             someId(name === 'personId' ? 'people:personId' : `${name.replace(/Id$/, '')}s:id`),
           ),
         ]
-        const variants = jsonVariants(concrete, bases, random)
+        const variants = jsonVariants(concrete, bases, random).map((v) => ({ ...v, method: verb }))
         if (missing !== url)
           variants.push({ ...variants[0]!, label: 'path ids that do not exist', url: missing })
         const chosen = random.sample(variants, JSON_VARIANTS, (v) =>
