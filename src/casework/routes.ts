@@ -1305,7 +1305,15 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const days = Array.from({ length: week ? 7 : 1 }, (_, i) => addDays(first, i))
     const from = londonToUtc(first, '00:00')!
     const to = londonToUtc(addDays(first, days.length), '00:00')!
-    const rows = await diaryOf(db, worker, from, to)
+    // Another worker's diary shows only the appointments in the programmes the manager manages: a
+    // worker in two schemes keeps the other scheme's people from this one's manager.
+    const rows = await diaryOf(
+      db,
+      worker,
+      from,
+      to,
+      worker === user.id ? undefined : managed.map((p) => p.id),
+    )
     const clashing = clashes(rows)
     // The people read and the diary's audit event in one transaction.
     const people = await db.transaction().execute(async (trx) => {
