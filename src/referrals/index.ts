@@ -8,7 +8,7 @@
 // `referralsOfPerson`, and registers a `ReferralAcceptedHandler` on `context.referralAccepted`
 // to open a case when a referral to a link-worker programme is accepted.
 
-import { type Actor, audit, auditRefusal } from '../access/audit.ts'
+import { type Actor, audit, auditRefusal, refused } from '../access/audit.ts'
 import { getOrganisation, getUser, type Organisation, usersWithRoleIn } from '../access/store.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
@@ -1033,7 +1033,8 @@ export async function changeReferralStatus(
     const referral = referralOf(row)
     const parties: Party[] =
       'system' in by ? ['system'] : by.forTeam ? ['receiver'] : await partiesOf(trx, by.user, referral)
-    if (parties.length === 0) throw notFound()
+    if (parties.length === 0)
+      throw refused({ recordType: 'referral', recordId: id, detail: { attempted: `status:${change.to}` } })
     const problem = transitionProblem(row.status, change.to, parties)
     if (problem) throw conflict(problem)
     let reason: DeclineReason | null = null
