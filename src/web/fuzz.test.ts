@@ -62,9 +62,9 @@ const FORMS_PER_ROUTE = 2
  * nested, JSON, U+0000), of another form of the route, of a JSON operation, of a query.
  */
 const CORE_VARIANTS = new Set(['repeated fields', 'nested fields', 'JSON with objects', 'U+0000 in values'])
-const FIRST_FORM_VARIANTS = 6
-const OTHER_FORM_VARIANTS = 2
-const JSON_VARIANTS = 20
+const FIRST_FORM_VARIANTS = 5
+const OTHER_FORM_VARIANTS = 1
+const JSON_VARIANTS = 16
 const QUERY_VARIANTS = 2
 /** Routes whose malformed forms go last: when one succeeds it ends or removes something. */
 const ENDING = /\/(remove|revoke|deactivate|reactivate|exit|merge|sign-out|assign|password)$/
