@@ -618,7 +618,12 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
       for (const { route, kind } of personRoutes) {
         if (kind === 'referral')
           for (const r of some(foreign.referrals))
-            add(route, { id: r.id, status: nextStatus[r.status] ?? 'cancelled' }, { refused: r.id })
+            add(
+              route,
+              { id: r.id, status: nextStatus[r.status] ?? 'cancelled' },
+              // A refused change of status is audited as a refusal, as a read is.
+              { refused: r.id, ...(/\/status$/.test(route.url) ? { requireAudit: true } : {}) },
+            )
         if (kind === 'appointment')
           for (const a of some(foreign.appointments)) add(route, { id: a.id }, { refused: a.caseId })
         if (kind === 'case') {
