@@ -34,6 +34,8 @@ export interface ServiceSummary {
   criteria: Criteria
   /** Codes of the service's taxonomy terms (needs, areas, categories). */
   termCodes: string[]
+  /** The needs the service meets (its terms in the need vocabulary), once each: what a referral to it offers. */
+  needs: { id: string; label: string }[]
   /** The first location's postcode, if any. */
   postcode: string | null
 }
@@ -49,6 +51,11 @@ async function summaries(db: Queryable, ids: string[]): Promise<ServiceSummary[]
     selfReferral: record.selfReferral,
     criteria: record.criteria,
     termCodes: record.terms.map((term) => term.code),
+    needs: [
+      ...new Map(
+        record.terms.filter((term) => term.vocabulary === 'need').map((term) => [term.code, term.label]),
+      ),
+    ].map(([id, label]) => ({ id, label })),
     postcode: record.locations[0]?.postcode ?? null,
   }))
 }

@@ -469,6 +469,8 @@ export interface SearchFilters {
   text?: string
   /** A taxonomy term id. */
   termId?: string
+  /** Taxonomy term ids: services tagged with any of them (one label in several vocabularies). */
+  termIds?: string[]
   kind?: ServiceKind
   /** true: self-referral accepted; false: professional referrals only. */
   selfReferral?: boolean
@@ -530,6 +532,7 @@ function filtered(db: Queryable, filters: SearchFilters) {
     any: filters.near
       ? cellsCovering(filters.near.latitude, filters.near.longitude, filters.near.radiusKm)
       : [],
+    anyOf: filters.termIds ? [filters.termIds.map(termToken)] : [],
   })
   if (match) query = query.where(match)
   if (filters.kind) query = query.where('services.kind', '=', filters.kind)

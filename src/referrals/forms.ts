@@ -84,7 +84,8 @@ export function parseReferralForm(
   options: { today: string; now: Date; self: boolean; allowedReferrerKinds: readonly ReferrerKind[] },
 ): ParsedForm {
   const problems: FieldProblem[] = []
-  const person = personInputSchema(options.today).safeParse({
+  // A self-referral's messages speak to the person ("Enter your first name").
+  const person = personInputSchema(options.today, options.self ? 'self' : 'professional').safeParse({
     nhsNumber: text(body.nhsNumber) || null,
     givenName: text(body.givenName),
     familyName: text(body.familyName),

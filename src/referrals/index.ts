@@ -106,11 +106,6 @@ export interface Suggestion {
   why: string
 }
 
-const DEFAULT_NEED_LABEL = (code: string) => {
-  const words = code.replace(/-/g, ' ')
-  return words.charAt(0).toUpperCase() + words.slice(1)
-}
-
 /** A directory service as a referral target: its provider receives the referral. */
 async function serviceTarget(db: Queryable, serviceId: string): Promise<ReferralTarget | undefined> {
   const service = await getService(db, serviceId)
@@ -125,7 +120,7 @@ async function serviceTarget(db: Queryable, serviceId: string): Promise<Referral
     criteria: service.criteria,
     receivingOrganisationId: service.providerOrganisationId,
     selfReferralAllowed: service.selfReferral,
-    needs: service.termCodes.map((code) => ({ id: code, label: DEFAULT_NEED_LABEL(code) })),
+    needs: service.needs,
     replyDeadlines: DEFAULT_REPLY_DEADLINES,
     pathway: null,
     linkWorkerIds: [],

@@ -123,6 +123,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.decorate('referralWrites', writer.counts)
 
   context.navigation.push(
+    { text: 'Refer yourself', href: '/self-referral', roles: [], order: 20, public: true },
     { text: 'My referrals', href: '/referrals', roles: ['referrer'], order: 20 },
     {
       text: 'Referral inbox',
@@ -227,10 +228,10 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     return target
   }
 
-  async function practiceItems(selected: unknown) {
+  async function practiceItems(selected: unknown, self: boolean) {
     const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice')
     return [
-      { value: '', text: 'Select their GP practice' },
+      { value: '', text: self ? 'Select your GP practice' : 'Select their GP practice' },
       ...practices.map((p) => ({
         value: p.id,
         text: p.odsCode ? `${p.name} (${p.odsCode})` : p.name,
@@ -275,7 +276,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         text: c.display,
         checked: chosenConditions.has(c.code),
       })),
-      practices: await practiceItems(values.registeredPracticeId),
+      practices: await practiceItems(values.registeredPracticeId, self),
       consentMethods: CONSENT_METHODS.map((m) => ({
         value: m,
         text: CONSENT_METHOD_LABELS[m],
@@ -383,7 +384,9 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
           ? error.errors.map((p) =>
               p.field === 'nhsNumber'
                 ? { field: 'nhsNumber', message: 'Check your NHS number and date of birth' }
-                : p,
+                : p.field === 'registeredPracticeId'
+                  ? { field: 'registeredPracticeId', message: 'Select your GP practice from the list' }
+                  : p,
             )
           : error.errors
         return reply
@@ -578,7 +581,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     })
   })
 
-  app.get('/self-referral', { config: { access: PUBLIC } }, async (_request, reply) => {
+  /** The programmes and services that take self-referrals, by name. */
+  async function selfReferralTargets() {
     const programmes = []
     for (const summary of await listProgrammes(db)) {
       const target = await resolveTarget(db, { programmeId: summary.id })
@@ -594,11 +598,18 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       .filter(({ service }) => service.selfReferral)
       .map(({ service }) => ({ id: service.id, name: service.name, by: service.providerName }))
       .sort((a, b) => a.name.localeCompare(b.name))
+    return { programmes, services }
+  }
+
+  app.get('/self-referral', { config: { access: PUBLIC } }, async (_request, reply) => {
     return reply.view('referrals/views/self-choose.njk', {
       pageTitle: 'Refer yourself',
-      programmes,
-      services,
+      ...(await selfReferralTargets()),
     })
+  })
+  context.startSections.push({
+    order: 20,
+    load: async () => ({ template: 'referrals/views/start-section.njk', data: await selfReferralTargets() }),
   })
 
   app.post('/referrals/:id/status', { config: { access: REFER } }, async (request, reply) => {
