@@ -768,6 +768,27 @@ export async function accreditationsOf(db: Queryable, subjectIds: string[]): Pro
   }))
 }
 
+/** Every accreditation a programme has given (of providers and of services), newest first. */
+export async function accreditationsOfProgramme(
+  db: Queryable,
+  programmeId: string,
+): Promise<Accreditation[]> {
+  const rows = await db
+    .selectFrom('accreditations')
+    .select(['id', 'subject_type', 'subject_id', 'programme_id', 'accredited_from', 'accredited_to'])
+    .where('programme_id', '=', programmeId)
+    .orderBy('accredited_from', 'desc')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    subjectType: row.subject_type as 'organisation' | 'service',
+    subjectId: row.subject_id,
+    programmeId: row.programme_id,
+    accreditedFrom: row.accredited_from,
+    accreditedTo: row.accredited_to,
+  }))
+}
+
 export async function removeAccreditation(db: Queryable, id: string): Promise<void> {
   await db.deleteFrom('accreditations').where('id', '=', id).execute()
 }

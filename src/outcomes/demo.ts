@@ -5,7 +5,7 @@
 // and have no NHS number.
 
 import type { Actor } from '../access/audit.ts'
-import type { AccessDemo } from '../access/demo.ts'
+import { type AccessDemo, DEMO_ORGANISATIONS } from '../access/demo.ts'
 import { loadCurrentUser } from '../access/store.ts'
 import { checkIn, issueCard } from '../attendance/store.ts'
 import { openCase, prescribe } from '../casework/cases.ts'
@@ -132,6 +132,8 @@ export async function seedOutcomesDemo(
         dateOfBirth: '1961-03-14',
         registeredPracticeId: access.organisations[practiceKey],
         addressLines: [],
+        // Near their practice: its postcode, a real place (shared/reference/demo-places.csv).
+        postcode: DEMO_ORGANISATIONS.find((o) => o.key === practiceKey)?.postcode ?? null,
         contactMethods: [],
         conditions: [],
       }),

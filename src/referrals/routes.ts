@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { type Actor, auditRefusal } from '../access/audit.ts'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
-import { listOrganisations } from '../access/store.ts'
+import { getOrganisation, listOrganisations } from '../access/store.ts'
 import {
   type CaseForUser,
   caseOfReferral,
@@ -15,7 +15,7 @@ import {
   gpSummaryText,
 } from '../casework/index.ts'
 import { isId, newId } from '../db/ids.ts'
-import { serviceStatistics, suggestServices } from '../directory/index.ts'
+import { placeFor, serviceStatistics, suggestServices } from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, personInputSchema } from '../people/person.ts'
 import { readPersonSummaries } from '../people/records.ts'
@@ -200,24 +200,43 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/referrals/new', { config: { access: REFER } }, async (request, reply) => {
     const programmes = await listProgrammes(db)
     const membership = referrerMembership(request.user!)
-    // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
-    const services = await suggestServices(db, {
-      facts: {
-        today: londonDate(context.now()),
-        referrerKind: likelyReferrerKind(membership?.organisationKind, membership?.title),
-      },
-      limit: 200,
+    // The referrer's own area first, nearest their organisation first (decision 0103).
+    const organisation = membership ? await getOrganisation(db, membership.organisationId) : undefined
+    const place = await placeFor(db, {
+      postcodes: [organisation?.postcode],
+      areaOrganisationId: organisation?.id,
     })
+    // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
+    const services = (
+      await suggestServices(db, {
+        facts: {
+          today: londonDate(context.now()),
+          referrerKind: likelyReferrerKind(membership?.organisationKind, membership?.title),
+        },
+        limit: 200,
+        place,
+      })
+    ).map(({ service, distanceKm, inArea }) => ({
+      id: service.id,
+      name: service.name,
+      organisationName: service.providerName,
+      distanceKm,
+      inArea,
+    }))
+    const elsewhere = (request.query as { elsewhere?: string }).elsewhere === '1'
+    const local = services.filter((s) => s.inArea)
+    const others = services.filter((s) => !s.inArea)
     return reply.view('referrals/views/choose.njk', {
       pageTitle: 'Make a referral',
       programmes,
-      services: services
-        .map(({ service }) => ({
-          id: service.id,
-          name: service.name,
-          organisationName: service.providerName,
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+      services: elsewhere ? services : local,
+      areaName: place.area?.name,
+      elsewhereLink:
+        others.length === 0
+          ? null
+          : elsewhere
+            ? { href: '/referrals/new', text: `Show only services in ${place.area?.name ?? 'your area'}` }
+            : { href: '/referrals/new?elsewhere=1', text: 'Show services elsewhere' },
     })
   })
 
@@ -686,7 +705,15 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       message: 'Give either serviceId or programmeId',
     })
   const reasonSchema = z.object({ criterion: z.string(), met: z.boolean().nullable(), message: z.string() })
-  const suggestionSchema = z.object({ serviceId: z.string(), name: z.string(), why: z.string() })
+  const suggestionSchema = z.object({
+    serviceId: z.string(),
+    name: z.string(),
+    why: z.string(),
+    /** Kilometres from the person (their postcode, else their practice's); null when not known. */
+    distanceKm: z.number().nullable(),
+    /** In the person's area (their practice's, else the target's): those elsewhere come last. */
+    inArea: z.boolean(),
+  })
   const eligibilityResponse = z.object({
     outcome: z.enum(['eligible', 'ineligible', 'needs-review']),
     reasons: z.array(reasonSchema),
