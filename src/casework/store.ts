@@ -366,18 +366,27 @@ export interface DiaryRow extends AppointmentRow {
   personId: string
 }
 
-/** A worker's appointments starting in [from, to). */
-export async function diaryOf(db: Queryable, userId: string, from: string, to: string): Promise<DiaryRow[]> {
-  const rows = await db
+/**
+ * A worker's appointments starting in [from, to); with `programmeIds`, only those of cases in
+ * these programmes (what a manager may see of another worker's diary).
+ */
+export async function diaryOf(
+  db: Queryable,
+  userId: string,
+  from: string,
+  to: string,
+  programmeIds?: readonly string[],
+): Promise<DiaryRow[]> {
+  if (programmeIds?.length === 0) return []
+  let query = db
     .selectFrom('case_appointments')
     .innerJoin('cases', 'cases.id', 'case_appointments.case_id')
     .select([...appointmentColumns, 'cases.person_id as personId'])
     .where('case_appointments.link_worker_user_id', '=', userId)
     .where('case_appointments.starts_at', '>=', from)
     .where('case_appointments.starts_at', '<', to)
-    .orderBy('case_appointments.starts_at')
-    .orderBy('case_appointments.id')
-    .execute()
+  if (programmeIds) query = query.where('cases.programme_id', 'in', programmeIds)
+  const rows = await query.orderBy('case_appointments.starts_at').orderBy('case_appointments.id').execute()
   return rows.map(appointment)
 }
 

@@ -884,7 +884,7 @@ export class Sender {
     if (writes) this.#known ??= await this.#fingerprint()
     this.#lastError = undefined
     const response = await person.client.send({
-      method: request.method as 'GET' | 'POST',
+      method: request.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
       url: request.url,
       ...(request.headers ? { headers: request.headers } : {}),
       ...(request.payload !== undefined ? { payload: request.payload } : {}),
