@@ -530,7 +530,7 @@ describeEachDatabase('casework demo', (database) => {
     const rotherham = await new PageClient(app).signInAs(demo.access.users['worker.rotherham@kith.example']!)
     const page = textOf((await rotherham.get(`/casework/cases/${demo.casework.cases[6]}`)).body)
     assert.match(page, /Friendship lunch club/)
-    assert.match(page, /continuing after the end/)
+    assert.match(page, /Reviewed [^:]+: continuing independently after the end; managing independently/)
     assert.deepEqual(
       (await prescriptionsOfCase(db, demo.casework.cases[6]!)).map((p) => p.serviceName),
       ['Friendship lunch club'],

@@ -32,6 +32,14 @@ import {
   reviewsOfCase,
 } from './store.ts'
 
+const OUTCOMES: Record<NextStep, string> = {
+  continue: 'continuing independently after the end',
+  extend: 'extended',
+  new_prescription: 'a new prescription next',
+  end: 'prescription ended',
+  exit: 'closing the case',
+}
+
 /** A review as its page and the case page show it. */
 export function describeReview(review: PrescriptionReview) {
   return {
@@ -41,6 +49,11 @@ export function describeReview(review: PrescriptionReview) {
       review.nextStep === 'extend' && review.newEnd
         ? `Extended to ${formatDate(review.newEnd)}`
         : NEXT_STEP_LABELS[review.nextStep],
+    /** What came of it, for a line in the case's list of prescriptions. */
+    outcome:
+      review.nextStep === 'extend' && review.newEnd
+        ? `extended to ${formatDate(review.newEnd)}`
+        : OUTCOMES[review.nextStep],
     goals: review.goals.map((g) => ({
       ...g,
       fromLabel: GOAL_PROGRESS_LABELS[g.from],
