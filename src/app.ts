@@ -2,8 +2,9 @@
 // every test call this one function.
 //
 // Cross-cutting parts are added in a fixed order: logging, security headers, cookies, body
-// parsing, rate limits, CSRF, views, authentication (which also applies each route's access
-// declaration), page values, static files, the capabilities' routes, then not-found and errors.
+// parsing (pages' forms made strings: web/form-body.ts), rate limits, CSRF, views, authentication
+// (which also applies each route's access declaration), page values, static files, the
+// capabilities' routes, then not-found and errors.
 
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
@@ -31,6 +32,7 @@ import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
 import type { AppContext } from './web/context.ts'
+import { registerFormBodies } from './web/form-body.ts'
 import { ApiDescription } from './web/openapi.ts'
 import { registerErrorHandling, registerPageLocals, registerStatic } from './web/plugin.ts'
 import { webRoutes } from './web/routes.ts'
@@ -81,6 +83,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // Behind a reverse proxy, the person's address comes from X-Forwarded-For (config TRUST_PROXY).
+    ...(config.trustProxy?.length ? { trustProxy: config.trustProxy } : {}),
   })
 
   const routeTable: RouteEntry[] = []
@@ -126,6 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(formbody)
+  registerFormBodies(app)
   await app.register(rateLimit, { global: false })
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -139,7 +144,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
   })
   const assets = await loadAssets()
-  await app.register(view, viewOptions(assets, production))
+  await app.register(view, viewOptions(assets, production, config.env === 'development'))
 
   await app.register(authentication, { db: deps.db, config })
 
@@ -154,6 +159,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     personMerged: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
+    caseSummarySections: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { ConfigError, loadConfig } from './config.ts'
 
@@ -14,6 +17,12 @@ describe('configuration', () => {
     assert.equal(config.sqliteFile, '/tmp/kith-config-test/kith.sqlite')
   })
 
+  it('reads the reverse proxies TRUST_PROXY names, and trusts none by default', () => {
+    assert.equal(loadConfig(base).trustProxy, undefined)
+    const config = loadConfig({ ...base, TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' })
+    assert.deepEqual(config.trustProxy, ['10.0.0.5', '192.168.0.0/16'])
+  })
+
   it('switches to PostgreSQL when DATABASE_URL says so', () => {
     const config = loadConfig({ ...base, DATABASE_URL: 'postgres://kith@db.example/kith' })
     assert.equal(config.databaseUrl, 'postgres://kith@db.example/kith')
@@ -26,6 +35,7 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://db/kith', /DATABASE_URL must start with postgres/],
     ['SESSION_IDLE_MINUTES', '0', /SESSION_IDLE_MINUTES must be between/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['TRUST_PROXY', 'the proxy', /TRUST_PROXY must be a comma-separated list/],
   ] as const) {
     it(`refuses ${name}=${value} with a message naming it`, () => {
       assert.throws(
@@ -46,5 +56,27 @@ describe('configuration', () => {
     )
     const config = loadConfig({ ...base, NODE_ENV: 'production', PUBLIC_URL: 'https://kith.example.nhs.uk/' })
     assert.equal(config.publicUrl, 'https://kith.example.nhs.uk')
+  })
+
+  it('makes a session secret outside production, keeps it, and makes it again when a failed start left it empty', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kith-secret-test-'))
+    try {
+      const file = join(dataDir, 'session-secret')
+      const first = loadConfig({ DATA_DIR: dataDir }).sessionSecret
+      assert.ok(first.length >= 32)
+      assert.equal(await readFile(file, 'utf8'), first)
+      assert.equal((await stat(file)).mode & 0o777, 0o600)
+      assert.equal(loadConfig({ DATA_DIR: dataDir }).sessionSecret, first, 'kept across starts')
+
+      for (const leftOver of ['', 'short\n']) {
+        await writeFile(file, leftOver)
+        const made = loadConfig({ DATA_DIR: dataDir }).sessionSecret
+        assert.ok(made.length >= 32, `a new secret in place of ${JSON.stringify(leftOver)}`)
+        assert.equal(await readFile(file, 'utf8'), made)
+      }
+      assert.deepEqual(await readdir(dataDir), ['session-secret'], 'no temporary file is left behind')
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })

@@ -4,10 +4,22 @@
 // stops start-up with a message that names the variable.
 
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { newSecret } from './access/secrets.ts'
 import { isPostgresUrl, sqliteFileIn } from './db/database.ts'
+import { reasonOf, StorageProblem } from './db/failures.ts'
 
 export type Environment = 'development' | 'test' | 'production'
 
@@ -36,6 +48,12 @@ export interface Config {
   notifyBaseUrl?: string | undefined
   /** Runs the scheduler (reminders, automatic declines) in this process. */
   scheduler: boolean
+  /**
+   * The reverse proxies in front of Kith whose X-Forwarded-For is believed (Fastify's
+   * `trustProxy`: addresses or CIDR ranges), so sign-in limits and the audit log see the
+   * person's address, not the proxy's. Empty: no proxy is trusted.
+   */
+  trustProxy?: string[] | undefined
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +100,19 @@ const schema = z.object({
   NOTIFY_SMS_TEMPLATE_ID: z.uuid('NOTIFY_SMS_TEMPLATE_ID must be a Notify template id').optional(),
   NOTIFY_BASE_URL: z.url({ error: 'NOTIFY_BASE_URL must be an absolute URL' }).optional(),
   SCHEDULER: z.enum(['on', 'off'], { error: 'SCHEDULER must be on or off' }).default('on'),
+  TRUST_PROXY: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((parts) => parts.every((part) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(part)), {
+      error:
+        'TRUST_PROXY must be a comma-separated list of proxy addresses or CIDR ranges, such as 10.0.0.5 or 10.0.0.0/8',
+    })
+    .optional(),
 })
 
 /** Reads and checks the environment; throws ConfigError naming each variable at fault. */
@@ -125,20 +156,76 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     notifySmsTemplateId: values.NOTIFY_SMS_TEMPLATE_ID,
     notifyBaseUrl: values.NOTIFY_BASE_URL?.replace(/\/$/, ''),
     scheduler: values.SCHEDULER === 'on',
+    trustProxy: values.TRUST_PROXY,
   }
 }
 
+const SECRET_MIN_LENGTH = 32
+
 // Outside production a secret is made once and kept in the data folder, so every process that
-// shares that folder (and a restart) signs cookies the same way.
+// shares that folder (and a restart) signs cookies the same way. It is written whole or not at
+// all (a temporary file, flushed to disk, then linked into place), and a file too short to be a
+// secret (left empty by a start that failed part way, say) is made again: an empty secret made
+// every request fail, /health included.
 function developmentSecret(dataDir: string): string {
   const file = join(dataDir, 'session-secret')
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
-  mkdirSync(dataDir, { recursive: true })
+  const existing = readSecret(file)
+  if (existing) return existing
   try {
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' })
+    mkdirSync(dataDir, { recursive: true })
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    try {
+      const fd = openSync(temporary, 'wx', 0o600)
+      try {
+        writeSync(fd, newSecret())
+        fsyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
+      try {
+        // Never over a secret another process has just made: theirs is used.
+        linkSync(temporary, file)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+        if (!readSecret(file)) renameSync(temporary, file)
+      }
+    } finally {
+      rmSync(temporary, { force: true })
+    }
+    syncFolder(dataDir)
   } catch (error) {
-    // Another process made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    throw new StorageProblem(
+      `Kith cannot start: it cannot write its session secret to ${file}: ${reasonOf(error)}.`,
+      error,
+    )
   }
-  return readFileSync(file, 'utf8').trim()
+  const secret = readSecret(file)
+  if (!secret)
+    throw new StorageProblem(`Kith cannot start: the session secret in ${file} could not be read back.`)
+  return secret
+}
+
+/** The secret in `file`, or undefined when there is none or it is too short to be one. */
+function readSecret(file: string): string | undefined {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8').trim()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new StorageProblem(
+      `Kith cannot start: it cannot read its session secret ${file}: ${reasonOf(error)}.`,
+      error,
+    )
+  }
+  return text.length >= SECRET_MIN_LENGTH ? text : undefined
+}
+
+/** Makes a new name in `folder` durable. */
+function syncFolder(folder: string): void {
+  const fd = openSync(folder, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
 }

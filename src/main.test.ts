@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { promisify } from 'node:util'
@@ -11,10 +13,32 @@ import { testApp } from './web/testing.ts'
 const run = promisify(execFile)
 const KITH = join(import.meta.dirname, '..', 'bin', 'kith.js')
 
-async function kith(args: string[], env: Record<string, string> = {}) {
+async function kith(args: string[], env: Record<string, string> = {}, readOnly?: string) {
+  // A read-only folder: without write permission, or, for root (who may write there anyway), a
+  // read-only bind mount in a mount namespace of kith's own.
+  const [command, commandArgs] =
+    readOnly && process.getuid?.() === 0
+      ? [
+          'unshare',
+          [
+            '--map-root-user',
+            '--mount',
+            'sh',
+            '-c',
+            'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+            'sh',
+            readOnly,
+            process.execPath,
+            KITH,
+            ...args,
+          ],
+        ]
+      : [process.execPath, [KITH, ...args]]
+  if (readOnly && process.getuid?.() !== 0) await chmod(readOnly, 0o555)
   try {
-    const { stdout, stderr } = await run(process.execPath, [KITH, ...args], {
+    const { stdout, stderr } = await run(command, commandArgs, {
       env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'x'.repeat(32), ...env },
+      timeout: 30_000,
     })
     return { code: 0, stdout, stderr }
   } catch (error) {
@@ -44,6 +68,46 @@ describe('the kith command line', () => {
     const result = await kith(['migrate', '--wat'])
     assert.equal(result.code, 2)
     assert.match(result.stderr, /Unknown option '--wat'/)
+  })
+})
+
+describe('the kith command line on a read-only data folder', () => {
+  const canMount = async () =>
+    process.getuid?.() !== 0 ||
+    (await run('unshare', ['--map-root-user', '--mount', 'true']).then(
+      () => true,
+      () => false,
+    ))
+
+  it('stops with one line naming the folder and the cause, the first time and with a database in it', async (t) => {
+    if (!(await canMount())) {
+      t.skip('root needs unshare to make a read-only folder')
+      return
+    }
+    const dataDir = await mkdtemp(join(tmpdir(), 'kith-read-only-'))
+    try {
+      const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }
+      // The first start outside production writes a session secret into the folder.
+      const first = await kith(['serve'], { ...env, SESSION_SECRET: '' }, dataDir)
+      // Then a folder that holds a database.
+      await chmod(dataDir, 0o755)
+      assert.equal((await kith(['migrate'], env)).code, 0)
+      const later = await kith(['serve'], env, dataDir)
+      for (const [result, names] of [
+        [first, join(dataDir, 'session-secret')],
+        [later, join(dataDir, 'kith.sqlite')],
+      ] as const) {
+        assert.equal(result.code, 1, result.stderr)
+        const lines = result.stderr.trim().split('\n')
+        assert.equal(lines.length, 1, `one line, not a stack:\n${result.stderr}`)
+        assert.ok(lines[0]!.includes(names), lines[0])
+        assert.ok(lines[0]!.includes(dataDir), lines[0])
+        assert.match(lines[0]!, /read-only \(EROFS\)|permission denied \(EACCES\)/)
+      }
+    } finally {
+      await chmod(dataDir, 0o755)
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
 

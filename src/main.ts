@@ -22,6 +22,7 @@ import { buildApp } from './app.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { BackupProblem, backupSqlite, restoreSqlite } from './db/backup.ts'
 import { openDatabase } from './db/database.ts'
+import { reasonOf, StorageProblem, storageFailureOf } from './db/failures.ts'
 import { isId } from './db/ids.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import type { Db } from './db/schema.ts'
@@ -310,8 +311,18 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(values as Record<string, string | boolean | undefined>, positionals)
     return 0
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StorageProblem) {
       console.error(error.message)
+      return 1
+    }
+    // The database cannot be reached, or cannot be written: one line saying so, not a stack.
+    const failure = storageFailureOf(error)
+    if (failure) {
+      console.error(
+        failure === 'unavailable'
+          ? `Kith cannot reach its database: ${reasonOf(innermost(error))}.`
+          : `Kith cannot write to its database${whereIsTheDatabase()}: ${reasonOf(innermost(error))}.`,
+      )
       return 1
     }
     if (
@@ -323,5 +334,23 @@ export async function main(argv: string[]): Promise<number> {
       return 2
     }
     throw error
+  }
+}
+
+/** The error at the bottom of a chain of causes. */
+function innermost(error: unknown): unknown {
+  let inner = error
+  for (let depth = 0; depth < 5 && inner instanceof Error && inner.cause !== undefined; depth++)
+    inner = inner.cause
+  return inner
+}
+
+/** ` FILE` for the SQLite file the configuration names; nothing for PostgreSQL, whose URL may hold a password. */
+function whereIsTheDatabase(): string {
+  try {
+    const config = loadConfig()
+    return config.databaseUrl ? '' : ` ${config.sqliteFile}`
+  } catch {
+    return ''
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { describeEachDatabase } from '../db/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
-import { listAuditEvents } from './audit.ts'
+import { audit, auditRefusal, listAuditEvents } from './audit.ts'
 import { listOrganisations } from './store.ts'
 
 describeEachDatabase('administrator pages', (database) => {
@@ -180,6 +180,30 @@ describeEachDatabase('administrator pages', (database) => {
     const page = await client.get('/admin/audit?action=organisation.create')
     assert.equal(page.statusCode, 200)
     assert.match(textOf(page.body), /Action organisation\.create Record organisation [0-9a-f-]{36}/)
+    await app.close()
+  })
+
+  it('filters the audit log to refusals', async () => {
+    const { app, client } = await asAdmin()
+    const { db } = app.kith
+    const caseId = '01a24814-8ee4-767c-be4f-3d589087ca44'
+    await auditRefusal(
+      db,
+      { userId: null, ip: null },
+      {
+        recordType: 'case',
+        recordId: caseId,
+        detail: { attempted: 'case.read' },
+      },
+    )
+    await audit(db, { userId: null, ip: null }, { action: 'user.read', recordType: 'user', recordId: caseId })
+    assert.match(textOf((await client.get('/admin/audit')).body), /user\.read/)
+    const page = await client.get('/admin/audit?refusals=yes')
+    assert.equal(page.statusCode, 200)
+    const text = textOf(page.body)
+    assert.match(text, new RegExp(`Action case\\.access-refused Record case ${caseId}`))
+    assert.doesNotMatch(text, /user\.read/)
+    assert.match(page.body, /name="refusals" type="checkbox" value="yes" checked/)
     await app.close()
   })
 })

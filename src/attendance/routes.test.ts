@@ -44,6 +44,7 @@ describeEachDatabase('attendance cards and check-ins', (database) => {
     assert.equal(checkIns.length, 2)
     const attendance = await attendanceOfPrescription(db, {
       personId: t.personId,
+      programmeId: t.programmeId,
       serviceId: t.provider.organisationId,
       start: '2026-11-01',
       end: '2027-01-24',

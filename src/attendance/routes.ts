@@ -7,23 +7,29 @@ import { z } from 'zod'
 import { rolesAccess } from '../access/permissions.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
+import { prescriptionsOfPersonInProgramme } from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
 // The directory's index has no list of a provider's services yet; its store's is used meanwhile.
 import { accreditationsOf, getService, serviceIdsOfProviders } from '../directory/index.ts'
 import { programmeForPersonOrNotFound } from '../outcomes/access.ts'
+import { isCalendarDate } from '../people/person.ts'
 import { readPerson } from '../people/records.ts'
 import { listProgrammes } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
-import { formErrors, parseOrThrow } from '../web/forms.ts'
-import { badRequest } from '../web/problem.ts'
+import { londonDate } from '../web/format.ts'
+import { dateFrom, formErrors, parseOrThrow } from '../web/forms.ts'
+import { idempotencyParameter, idempotent } from '../web/idempotency.ts'
+import { badRequest, type FieldProblem } from '../web/problem.ts'
 import { cardQrSvg, EXAMPLE_CODE, formatCardCode } from './cards.ts'
 import {
   type Activity,
+  type CheckInResult,
   cardsOf,
   checkIn,
   checkInsOf,
   issueCard,
   movePersonAttendance,
+  recordSession,
   revokeCard,
 } from './store.ts'
 
@@ -101,21 +107,106 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const programme = await programmeForPersonOrNotFound(
+        db,
+        request.user!,
+        programmeId,
+        personId,
+        'attendance.read',
+      )
       const person = await readPerson(db, request.actor, personId, { page: 'attendance' })
-      const cards = await cardsOf(db, personId, programmeId)
-      const checkIns = await checkInsOf(db, personId, programmeId)
       const saved = (request.query as { saved?: string }).saved
-      return reply.view('attendance/views/person.njk', {
-        pageTitle: 'Attendance card',
-        programme,
-        person,
-        current: cards.find((c) => c.status === 'active'),
-        cards,
-        checkIns,
-        action: attendancePath(programmeId, personId),
-        flash: saved === 'revoked' ? 'The card has been revoked: it no longer works.' : undefined,
-      })
+      return reply.view(
+        'attendance/views/person.njk',
+        await personView(programme, person, personId, {
+          flash:
+            saved === 'revoked'
+              ? 'The card has been revoked: it no longer works.'
+              : saved === 'session'
+                ? 'The session is recorded.'
+                : undefined,
+        }),
+      )
+    },
+  )
+
+  async function personView(
+    programme: { id: string; name: string },
+    person: Awaited<ReturnType<typeof readPerson>>,
+    personId: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    const cards = await cardsOf(db, personId, programme.id)
+    const checkIns = await checkInsOf(db, personId, programme.id)
+    const prescribed = await prescriptionsOfPersonInProgramme(db, personId, programme.id)
+    const values = (extra.values ?? {}) as Body
+    return {
+      pageTitle: 'Attendance card',
+      programme,
+      person,
+      current: cards.find((c) => c.status === 'active'),
+      cards,
+      checkIns,
+      action: attendancePath(programme.id, personId),
+      activities: [...new Map(prescribed.map((p) => [p.serviceId, p.serviceName])).entries()].map(
+        ([value, text]) => ({ value, text, selected: values.serviceId === value }),
+      ),
+      ...extra,
+    }
+  }
+
+  // A link worker records a session at an activity whose provider has no account to scan cards.
+  app.post(
+    '/attendance/programmes/:programmeId/people/:personId/sessions',
+    { config: { access: LINK_WORKER } },
+    async (request, reply) => {
+      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
+      const programme = await programmeForPersonOrNotFound(
+        db,
+        request.user!,
+        programmeId,
+        personId,
+        'attendance.record',
+      )
+      const body = (request.body ?? {}) as Body
+      const prescribed = await prescriptionsOfPersonInProgramme(db, personId, programmeId)
+      const activity = prescribed.find((p) => p.serviceId === body.serviceId)
+      const today = londonDate(context.now())
+      const typed = dateFrom(body, 'date')
+      const day = isCalendarDate(typed) ? typed : undefined
+      const problems: FieldProblem[] = []
+      if (!activity) problems.push({ field: 'serviceId', message: 'Select the activity they attended' })
+      if (!day) problems.push({ field: 'date', message: 'Enter the date of the session, like 27 11 2026' })
+      else if (day > today)
+        problems.push({ field: 'date', message: 'The session must be today or in the past' })
+      else if (activity && day < activity.start)
+        problems.push({ field: 'date', message: 'The session must be on or after the prescription started' })
+      let result: CheckInResult | undefined
+      if (problems.length === 0 && activity && day) {
+        result = await recordSession(db, request.actor, {
+          personId,
+          programmeId,
+          activity: { serviceId: activity.serviceId, serviceName: activity.serviceName },
+          sessionDate: day,
+          at: context.now(),
+        })
+        if (result.outcome === 'refused') problems.push({ field: 'serviceId', message: result.message })
+        if (result.outcome === 'duplicate')
+          problems.push({
+            field: 'date',
+            message: 'A session at this activity on this day is already recorded',
+          })
+      }
+      if (problems.length > 0) {
+        const person = await readPerson(db, request.actor, personId, { page: 'attendance' })
+        return reply
+          .status(400)
+          .view(
+            'attendance/views/person.njk',
+            await personView(programme, person, personId, { errors: formErrors(problems), values: body }),
+          )
+      }
+      return reply.redirect(`${attendancePath(programmeId, personId)}?saved=session`, 303)
     },
   )
 
@@ -124,7 +215,13 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const programme = await programmeForPersonOrNotFound(
+        db,
+        request.user!,
+        programmeId,
+        personId,
+        'attendance-card.issue',
+      )
       const person = await readPerson(db, request.actor, personId, { page: 'attendance-card' })
       const issued = await issueCard(db, request.actor, personId, programmeId)
       // The card is drawn once, now: only digests of its token and code are kept.
@@ -145,7 +242,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'attendance-card.revoke')
       if (!(await revokeCard(db, request.actor, personId, programmeId)))
         throw badRequest('There is no card to revoke.')
       return reply.redirect(`${attendancePath(programmeId, personId)}?saved=revoked`, 303)
@@ -239,6 +336,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     path: '/api/v1/check-ins',
     summary: 'Record attendance at an activity for a scanned or typed attendance card',
     tags: ['Attendance'],
+    parameters: [idempotencyParameter],
     requestBody: checkInBody,
     response: z.object({ outcome: z.enum(['recorded', 'duplicate']), checkedInAt: z.string() }),
   })
@@ -252,20 +350,22 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
         throw badRequest('You cannot record attendance at that activity.', [
           { field: 'serviceId', message: 'Choose one of your activities' },
         ])
-      const result = await checkIn(db, request.actor, {
-        presented: {
-          ...(input.scanned ? { scanned: input.scanned } : {}),
-          ...(input.code ? { code: input.code } : {}),
-        },
-        programmeId: input.programmeId,
-        activity,
-        at: context.now(),
-      })
-      if (result.outcome === 'refused')
-        throw badRequest(result.message, [{ field: result.field, message: result.message }])
-      return reply.status(result.outcome === 'recorded' ? 201 : 200).send({
-        outcome: result.outcome,
-        checkedInAt: result.checkedInAt,
+      return idempotent(db, request, reply, request.user!, async (trx) => {
+        const result = await checkIn(trx, request.actor, {
+          presented: {
+            ...(input.scanned ? { scanned: input.scanned } : {}),
+            ...(input.code ? { code: input.code } : {}),
+          },
+          programmeId: input.programmeId,
+          activity,
+          at: context.now(),
+        })
+        if (result.outcome === 'refused')
+          throw badRequest(result.message, [{ field: result.field, message: result.message }])
+        return {
+          status: result.outcome === 'recorded' ? 201 : 200,
+          body: { outcome: result.outcome, checkedInAt: result.checkedInAt },
+        }
       })
     },
   )

@@ -273,13 +273,67 @@ export async function checkIn(
   })
 }
 
+/**
+ * A session the link worker records for the person, at an activity whose provider has no Kith
+ * account to scan their card: kept against the person's working card of the programme, one per
+ * person, activity and day, audited like a scan.
+ */
+export async function recordSession(
+  db: Queryable,
+  actor: Actor,
+  input: { personId: string; programmeId: string; activity: Activity; sessionDate: string; at: Date },
+): Promise<CheckInResult> {
+  return inTransactionRetryingClash(db, async (trx) => {
+    const card = (await cardsOf(trx, input.personId, input.programmeId)).find((c) => c.status === 'active')
+    if (!card)
+      return {
+        outcome: 'refused',
+        field: 'code',
+        message: 'Issue the person an attendance card first: sessions are kept against their card',
+      }
+    const existing = await trx
+      .selectFrom('check_ins')
+      .select('checked_in_at')
+      .where('person_id', '=', input.personId)
+      .where('service_id', '=', input.activity.serviceId)
+      .where('session_date', '=', input.sessionDate)
+      .executeTakeFirst()
+    if (existing)
+      return { outcome: 'duplicate', checkedInAt: existing.checked_in_at, codeHint: card.codeHint }
+    const id = newId()
+    const checkedInAt = input.at.toISOString()
+    await trx
+      .insertInto('check_ins')
+      .values({
+        id,
+        card_id: card.id,
+        person_id: input.personId,
+        programme_id: input.programmeId,
+        service_id: input.activity.serviceId,
+        service_name: input.activity.serviceName,
+        session_date: input.sessionDate,
+        checked_in_at: checkedInAt,
+        recorded_by_user_id: actor.userId,
+        method: 'recorded',
+      })
+      .execute()
+    await audit(trx, actor, {
+      action: 'check-in.create',
+      recordType: 'person',
+      recordId: input.personId,
+      detail: { checkInId: id, serviceId: input.activity.serviceId, method: 'recorded' },
+    })
+    return { outcome: 'recorded', checkedInAt, codeHint: card.codeHint }
+  })
+}
+
 export interface CheckIn {
   id: string
   serviceId: string
   serviceName: string
   sessionDate: string
   checkedInAt: string
-  method: 'scan' | 'code'
+  method: 'scan' | 'code' | 'recorded'
 }
 
 /** The person's check-ins in the programme, newest first. */
@@ -311,13 +365,15 @@ export interface PrescriptionAttendance {
 }
 
 /**
- * Attendance against a prescription: the person's check-ins at the prescribed service from its
- * start to its end (or to now when it has no end), against the sessions expected.
+ * Attendance against a prescription: the person's check-ins with their card of the prescribing
+ * programme at the prescribed service from its start to its end (or to now when it has no end),
+ * against the sessions expected. Check-ins with another programme's card are that programme's.
  */
 export async function attendanceOfPrescription(
   db: Queryable,
   prescription: {
     personId: string
+    programmeId: string
     serviceId: string
     start: string
     end: string | null
@@ -328,6 +384,7 @@ export async function attendanceOfPrescription(
     .selectFrom('check_ins')
     .select('session_date')
     .where('person_id', '=', prescription.personId)
+    .where('programme_id', '=', prescription.programmeId)
     .where('service_id', '=', prescription.serviceId)
     .where('session_date', '>=', prescription.start.slice(0, 10))
   if (prescription.end) query = query.where('session_date', '<=', prescription.end.slice(0, 10))

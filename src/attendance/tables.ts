@@ -32,8 +32,11 @@ export interface CheckInTable {
   session_date: string
   checked_in_at: string
   recorded_by_user_id: string | null
-  /** How the card was read: `scan` (camera) or `code` (typed). */
-  method: 'scan' | 'code'
+  /**
+   * How the card was read: `scan` (camera) or `code` (typed); `recorded` when the link worker
+   * recorded a session at an activity whose provider has no Kith account.
+   */
+  method: 'scan' | 'code' | 'recorded'
 }
 
 export interface KioskReadingTable {

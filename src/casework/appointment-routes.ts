@@ -37,6 +37,9 @@ import {
 } from './rules.ts'
 import { type AppointmentRow, appointmentMoves, getAppointment, goalsOfCase } from './store.ts'
 
+/** The goals worked on are checkboxes: a list (web/form-body.ts). */
+const APPOINTMENT_FORM = { access: VIEW, listFields: ['goalIds'] }
+
 const SAVED: Record<string, string> = {
   arrived: 'Your arrival has been recorded. Record your departure when you leave.',
   departed: 'Your departure has been recorded.',
@@ -233,7 +236,7 @@ export async function appointmentRoutes(app: FastifyInstance, context: AppContex
     )
   })
 
-  app.post('/casework/appointments/:id', { config: { access: VIEW } }, async (request, reply) => {
+  app.post('/casework/appointments/:id', { config: APPOINTMENT_FORM }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
     const parsed = parse(
       z.object({ status: z.enum(APPOINTMENT_STATUSES, { error: 'Select what happened' }) }),

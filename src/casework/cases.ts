@@ -4,7 +4,7 @@
 // programme and organisation (or assigned to them), a manager those of the programmes they manage.
 
 import { type Actor, audit, refused } from '../access/audit.ts'
-import { findOrganisationByOdsCode, loadCurrentUser } from '../access/store.ts'
+import { findOrganisationByOdsCode, loadCurrentUser, usersWithRoleIn } from '../access/store.ts'
 import { type CurrentUser, organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
@@ -16,7 +16,12 @@ import {
   type AppointmentMode,
 } from '../programmes/config.ts'
 import { canManage, getProgramme, namedLinkWorkerFor, type Programme } from '../programmes/store.ts'
-import { type AcceptedReferral, createReferral } from '../referrals/index.ts'
+import {
+  type AcceptedReferral,
+  changeReferralStatus,
+  createReferral,
+  getReferral,
+} from '../referrals/index.ts'
 import { formatDateTime } from '../web/format.ts'
 import { badRequest, conflict, type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import {
@@ -65,6 +70,8 @@ import {
   savePlan,
   setCaseNeeds,
   setCaseWorker,
+  setSignpostTakenUp,
+  signpostsOfCase,
   updateAppointment,
   updateGoal,
 } from './store.ts'
@@ -554,7 +561,7 @@ export async function addNote(
   db: Queryable,
   ctx: Ctx,
   caseId: string,
-  input: { type: NoteType; text: string },
+  input: { type: NoteType; text: string; forGpRecord?: boolean },
 ) {
   return inTransaction(db, async (trx) => {
     await caseForUser(trx, ctx.user, ctx.actor, caseId)
@@ -562,9 +569,9 @@ export async function addNote(
     if (input.type === 'contact') await markFirstContact(trx, caseId, new Date().toISOString())
     await recordCaseChange(trx, ctx, caseId, {
       kind: 'note',
-      summary: NOTE_TYPE_LABELS[input.type],
+      summary: `${NOTE_TYPE_LABELS[input.type]}${input.forGpRecord ? ' (for the GP record)' : ''}`,
       action: 'case.note-add',
-      detail: { noteId: id, type: input.type },
+      detail: { noteId: id, type: input.type, forGpRecord: input.forGpRecord === true },
     })
     return id
   })
@@ -593,11 +600,24 @@ export async function prescribe(
       throw badRequest('Select a need from the list', [
         { field: 'need', message: 'Select a need from the list' },
       ])
+    const end = prescriptionEnd(input.start, input.weeks)
+    // The prescription is a referral in the provider's inbox: checked against the service's
+    // rules, answered by the provider, whose records come back to the case.
+    const referralId = await referToProvider(trx, ctx, kase, programme, {
+      serviceId: input.serviceId,
+      serviceName: input.serviceName,
+      need: input.need,
+      consentAbout: `Prescription of ${input.serviceName} for ${input.weeks} weeks`,
+      reason: `Prescription from ${programme.name}: ${input.serviceName} for ${input.weeks} weeks, ${input.start} to ${end}, ${input.expectedSessions} sessions expected`,
+      field: 'serviceId',
+      now: new Date(),
+    })
     const id = await insertPrescription(trx, {
       ...input,
       caseId,
       personId: kase.personId,
-      end: prescriptionEnd(input.start, input.weeks),
+      end,
+      referralId: referralId.id,
     })
     await recordCaseChange(trx, ctx, caseId, {
       kind: 'prescription',
@@ -639,6 +659,27 @@ export async function signpost(
   })
 }
 
+/** Records whether the person took a signpost up, on an open case. */
+export async function recordSignpostTakeUp(
+  db: Queryable,
+  ctx: Ctx,
+  caseId: string,
+  signpostId: string,
+  takenUp: boolean,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const signpost = (await signpostsOfCase(trx, caseId)).find((s) => s.id === signpostId)
+    if (!signpost || !(await setSignpostTakenUp(trx, caseId, signpostId, takenUp))) throw notFound()
+    await recordCaseChange(trx, ctx, caseId, {
+      kind: 'signpost',
+      summary: `${signpost.serviceName}: ${takenUp ? 'taken up' : 'not taken up'}`,
+      action: 'case.signpost-take-up',
+      detail: { signpostId, takenUp },
+    })
+  })
+}
+
 export async function exitCase(
   db: Queryable,
   ctx: Ctx,
@@ -647,8 +688,31 @@ export async function exitCase(
   now: Date,
 ) {
   await inTransaction(db, async (trx) => {
-    await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const { case: kase } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    if (input.closureReason === 'goals_met') {
+      const goals = await goalsOfCase(trx, caseId)
+      if (!goals.some((goal) => goal.progress === 'achieved')) {
+        const message =
+          goals.length === 0
+            ? 'The case has no goals: record the goals met in the plan first, or choose another reason'
+            : 'No goal is achieved yet: record the goals met first, or choose another reason'
+        throw badRequest(message, [{ field: 'closureReason', message }])
+      }
+    }
     await closeCase(trx, caseId, { ...input, at: now.toISOString() })
+    // The loop closes: the referral that opened the case completes with the case, and its
+    // referrer is told, in this transaction.
+    const referral = kase.referralId ? await getReferral(trx, kase.referralId) : undefined
+    if (referral && (referral.status === 'accepted' || referral.status === 'in-progress')) {
+      await changeReferralStatus(
+        trx,
+        ctx.actor,
+        referral.id,
+        { to: 'completed', note: `Case closed: ${CLOSURE_REASON_LABELS[input.closureReason].toLowerCase()}` },
+        { user: ctx.user, forTeam: true },
+        { now },
+      )
+    }
     const future = (await appointmentsOfCase(trx, caseId)).filter(
       (a) => a.status === 'booked' && Date.parse(a.startsAt) > now.getTime(),
     )
@@ -708,45 +772,18 @@ export async function referOnward(
       throw badRequest('Select a need from the list', [
         { field: 'need', message: 'Select a need from the list' },
       ])
-    const [plan, goals] = await Promise.all([getPlan(trx, caseId), goalsOfCase(trx, caseId)])
-    const outcome = await createReferral(
-      trx,
-      ctx.actor,
-      {
-        target: { serviceId: input.serviceId },
-        person: { personId: kase.personId, heldThrough: 'case' },
-        referrer: {
-          kind: 'other_professional',
-          userId: ctx.user.id,
-          organisationId: kase.organisationId,
-          name: ctx.user.name,
-          contact: ctx.user.email,
-        },
-        consent: {
-          about: `Referral to ${input.serviceName}`,
-          givenBy: 'person',
-          representativeName: null,
-          representativeRelationship: null,
-          method: 'verbal',
-          givenAt: now.toISOString(),
-        },
-        needs: input.need ? [input.need] : [],
-        whatMatters: plan.whatMatters,
-        goals: goals.slice(0, 20).map((g) => g.text.slice(0, 500)),
-        reason: input.note || `Onward referral from ${programme.name}`,
-        answers: {},
-        sourceCaseId: caseId,
-      },
-      { now, user: ctx.user },
-    )
-    if (outcome.outcome === 'not-sent') {
-      const why = outcome.eligibility.reasons.filter((r) => r.met === false).map((r) => r.message)
-      const message = `The referral was not sent: ${why.join('; ') || 'the person does not meet the service’s criteria'}`
-      throw badRequest(message, [{ field: 'serviceName', message }])
-    }
+    const outcome = await referToProvider(trx, ctx, kase, programme, {
+      serviceId: input.serviceId,
+      serviceName: input.serviceName,
+      need: input.need,
+      consentAbout: `Referral to ${input.serviceName}`,
+      reason: input.note || `Onward referral from ${programme.name}`,
+      field: 'serviceName',
+      now,
+    })
     const id = await insertSignpost(trx, caseId, {
       kind: 'referral',
-      referralId: outcome.referralId,
+      referralId: outcome.id,
       serviceId: input.serviceId,
       serviceName: input.serviceName,
       need: input.need,
@@ -757,10 +794,89 @@ export async function referOnward(
       kind: 'referral',
       summary: `Referred on to ${input.serviceName}${outcome.flaggedForReview ? ' (flagged for the provider to review)' : ''}`,
       action: 'case.onward-referral-add',
-      detail: { signpostId: id, serviceId: input.serviceId, referralId: outcome.referralId },
+      detail: { signpostId: id, serviceId: input.serviceId, referralId: outcome.id },
     })
     return id
   })
+}
+
+/**
+ * Refers the case's person to a directory service, from the case: the referral goes to the
+ * provider's inbox, checked against the service's rules (a refusal is a 400 with every reason,
+ * on `field`). The person agreed it with the link worker (consent given to them, verbally). When
+ * nobody at the provider has a Kith account, the link worker accepts it for them and records the
+ * attendance, so it does not wait for a reply that cannot come.
+ */
+async function referToProvider(
+  trx: Queryable,
+  ctx: Ctx,
+  kase: CaseRow,
+  programme: Programme,
+  input: {
+    serviceId: string
+    serviceName: string
+    need: string | null
+    consentAbout: string
+    reason: string
+    field: string
+    now: Date
+  },
+): Promise<{ id: string; flaggedForReview: boolean; acceptedForProvider: boolean }> {
+  const [plan, goals] = await Promise.all([getPlan(trx, kase.id), goalsOfCase(trx, kase.id)])
+  const outcome = await createReferral(
+    trx,
+    ctx.actor,
+    {
+      target: { serviceId: input.serviceId },
+      person: { personId: kase.personId, heldThrough: 'case' },
+      referrer: {
+        kind: 'other_professional',
+        userId: ctx.user.id,
+        organisationId: kase.organisationId,
+        name: ctx.user.name,
+        contact: ctx.user.email,
+      },
+      consent: {
+        about: input.consentAbout,
+        givenBy: 'person',
+        representativeName: null,
+        representativeRelationship: null,
+        method: 'verbal',
+        givenAt: input.now.toISOString(),
+      },
+      needs: input.need ? [input.need] : [],
+      whatMatters: plan.whatMatters,
+      goals: goals.slice(0, 20).map((g) => g.text.slice(0, 500)),
+      reason: input.reason.slice(0, 5000),
+      answers: {},
+      sourceCaseId: kase.id,
+    },
+    { now: input.now, user: ctx.user },
+  )
+  if (outcome.outcome === 'not-sent') {
+    const why = outcome.eligibility.reasons.filter((r) => r.met === false).map((r) => r.message)
+    const message = `The referral was not sent: ${why.join('; ') || 'the person does not meet the service’s criteria'}`
+    throw badRequest(message, [{ field: input.field, message }])
+  }
+  const referral = await getReferral(trx, outcome.referralId)
+  const providerStaff = referral
+    ? await usersWithRoleIn(trx, referral.receivingOrganisationId, ['provider', 'link_worker'])
+    : []
+  const acceptedForProvider = providerStaff.length === 0 && referral?.status === 'requested'
+  if (acceptedForProvider) {
+    await changeReferralStatus(
+      trx,
+      ctx.actor,
+      outcome.referralId,
+      {
+        to: 'accepted',
+        note: 'Accepted by the link worker: the provider has no Kith account, so the link worker records attendance',
+      },
+      { user: ctx.user, forTeam: true },
+      { now: input.now },
+    )
+  }
+  return { id: outcome.referralId, flaggedForReview: outcome.flaggedForReview, acceptedForProvider }
 }
 
 /**

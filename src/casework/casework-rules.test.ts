@@ -328,7 +328,7 @@ describeEachDatabase('casework rules', (database) => {
       await checkIn(db, actor, {
         presented: { code },
         programmeId: t.programmeId,
-        activity: { serviceId: 'walking-group', serviceName: 'Walking group' },
+        activity: { serviceId: t.serviceId, serviceName: 'Walking group' },
         at: new Date(`${day}T10:00:00Z`),
       })
     const casePage = (await worker.get(`/casework/cases/${id}`)).body

@@ -4,6 +4,7 @@ import { listAuditEvents } from '../access/audit.ts'
 import { createOrganisation } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
+import { createTestService } from '../directory/testing.ts'
 import { personInputSchema } from '../people/person.ts'
 import { createPersonRecord } from '../people/records.ts'
 import { DEFAULT_APPOINTMENT_RULES, defaultSettings } from '../programmes/config.ts'
@@ -325,9 +326,10 @@ describeEachDatabase('casework', (database) => {
     const { prescribe } = await import('./cases.ts')
     const { loadCurrentUser } = await import('../access/store.ts')
     const user = (await loadCurrentUser(db, t.worker.userId))!
+    const svc = await createTestService(db, t.owner)
     await assert.rejects(
       prescribe(db, { user, actor }, id, {
-        serviceId: 'svc',
+        serviceId: svc,
         serviceName: 'Walking group',
         need: null,
         weeks: 20,
@@ -338,7 +340,7 @@ describeEachDatabase('casework', (database) => {
     )
     assert.deepEqual(await prescriptionsOfCase(db, id), [])
     const pid = await prescribe(db, { user, actor }, id, {
-      serviceId: 'svc',
+      serviceId: svc,
       serviceName: 'Walking group',
       need: 'social-isolation',
       weeks: 8,
@@ -389,6 +391,29 @@ describeEachDatabase('casework', (database) => {
       exitPlan: '',
     })
     assert.equal(noExit.statusCode, 400)
+    // "Goals met" needs a goal that is met.
+    const noGoals = await worker.post(`/casework/cases/${id}/exit`, {
+      closureReason: 'goals_met',
+      exitPlan: 'Keep walking on Tuesdays',
+    })
+    assert.equal(noGoals.statusCode, 400)
+    assert.match(textOf(noGoals.body), /The case has no goals/)
+    assert.equal(
+      (await worker.post(`/casework/cases/${id}/goals`, { text: 'Walk twice a week', progress: 'started' }))
+        .statusCode,
+      303,
+    )
+    const notMet = await worker.post(`/casework/cases/${id}/exit`, {
+      closureReason: 'goals_met',
+      exitPlan: 'Keep walking on Tuesdays',
+    })
+    assert.equal(notMet.statusCode, 400)
+    assert.match(textOf(notMet.body), /No goal is achieved yet/)
+    const [goal] = await db.selectFrom('case_goals').select('id').where('case_id', '=', id).execute()
+    assert.equal(
+      (await worker.post(`/casework/cases/${id}/goals/${goal!.id}`, { progress: 'achieved' })).statusCode,
+      303,
+    )
     assert.equal(
       (
         await worker.post(`/casework/cases/${id}/exit`, {

@@ -42,9 +42,21 @@ export interface SummaryInput {
   goals: { text: string; progress: GoalProgress }[]
   appointments: { attended: number; didNotAttend: number }
   prescriptions: { serviceName: string; weeks: number; start: string; end: string; continued: boolean }[]
-  signposts: { kind: 'signpost' | 'referral'; serviceName: string; need: string | null }[]
+  /** Signposts and onward referrals, each with whether the person took it up (null: not known yet). */
+  signposts: {
+    kind: 'signpost' | 'referral'
+    serviceName: string
+    need: string | null
+    takenUp: boolean | null
+    /** An onward referral's status, as the provider last set it. */
+    status?: string | null
+  }[]
   /** The kinds of help given, from the case's typed notes (Merton's interventions). */
   interventions: string[]
+  /** The notes the link worker marked for the GP record, oldest first, with their text. */
+  notesForGpRecord?: { date: string; type: string; text: string }[]
+  /** What other capabilities add: outcome measures, attendance, kiosk readings. */
+  sections?: { key: string; heading: string; lines: string[]; data: unknown }[]
 }
 
 export interface GpSummary {
@@ -79,10 +91,19 @@ export interface GpSummary {
       end: string
       continuedAfterEnd: boolean
     }[]
-    onwardReferrals: { service: string; need: string | null }[]
-    signposts: { service: string; need: string | null }[]
+    onwardReferrals: {
+      service: string
+      need: string | null
+      status: string | null
+      takenUp: boolean | null
+    }[]
+    signposts: { service: string; need: string | null; takenUp: boolean | null }[]
     interventions: string[]
   }
+  /** Notes the link worker wrote for the GP record (Merton's navigator), with their text. */
+  notesForGpRecord: { date: string; type: string; text: string }[]
+  /** Outcome measures (first and latest scores), attendance and kiosk readings, by section. */
+  sections: Record<string, { heading: string; lines: string[]; data: unknown }>
   outcomes: {
     goals: { goal: string; progress: string }[]
     closed: string | null
@@ -136,12 +157,19 @@ export function gpSummary(input: SummaryInput): GpSummary {
       })),
       onwardReferrals: input.signposts
         .filter((s) => s.kind === 'referral')
-        .map((s) => ({ service: s.serviceName, need: s.need })),
+        .map((s) => ({ service: s.serviceName, need: s.need, status: s.status ?? null, takenUp: s.takenUp })),
       signposts: input.signposts
         .filter((s) => s.kind === 'signpost')
-        .map((s) => ({ service: s.serviceName, need: s.need })),
+        .map((s) => ({ service: s.serviceName, need: s.need, takenUp: s.takenUp })),
       interventions: input.interventions,
     },
+    notesForGpRecord: input.notesForGpRecord ?? [],
+    sections: Object.fromEntries(
+      (input.sections ?? []).map((section) => [
+        section.key,
+        { heading: section.heading, lines: section.lines, data: section.data },
+      ]),
+    ),
     outcomes: {
       goals: input.goals.map((g) => ({ goal: g.text, progress: GOAL_PROGRESS_LABELS[g.progress] })),
       closed: input.closedAt?.slice(0, 10) ?? null,
@@ -150,6 +178,9 @@ export function gpSummary(input: SummaryInput): GpSummary {
     },
   }
 }
+
+const tookUp = (takenUp: boolean | null) =>
+  takenUp === true ? 'taken up' : takenUp === false ? 'not taken up' : 'take-up not known yet'
 
 const list = (items: string[], none = 'None recorded') =>
   items.length ? items.map((item) => `  - ${item}`).join('\n') : `  ${none}`
@@ -194,11 +225,25 @@ export function gpSummaryText(summary: GpSummary): string {
       ),
     ),
     '  Onward referrals:',
-    list(s.onwardReferrals.map((r) => r.service)),
+    list(
+      s.onwardReferrals.map(
+        (r) => `${r.service}${r.status ? ` (${r.status.toLowerCase()})` : ''}: ${tookUp(r.takenUp)}`,
+      ),
+    ),
     '  Signposts:',
-    list(s.signposts.map((r) => r.service)),
+    list(s.signposts.map((r) => `${r.service}: ${tookUp(r.takenUp)}`)),
     ...(s.interventions.length ? ['  Help given:', list(s.interventions)] : []),
     '',
+    ...Object.values(summary.sections).flatMap((section) => [section.heading, list(section.lines), '']),
+    ...(summary.notesForGpRecord.length
+      ? [
+          'Notes for the GP record',
+          ...summary.notesForGpRecord.map(
+            (n) => `  ${n.date} ${n.type}: ${n.text.replace(/\s*\n\s*/g, ' ')}`,
+          ),
+          '',
+        ]
+      : []),
     'Outcomes',
     list(
       o.goals.map((g) => `${g.goal}: ${g.progress.toLowerCase()}`),

@@ -3,8 +3,9 @@
 
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind } from '../programmes/config.ts'
+import { getProgramme, type Programme } from '../programmes/store.ts'
 import type { AppointmentStatus } from './rules.ts'
-import { appointmentsOfCase, prescriptionsWhere } from './store.ts'
+import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescriptionsWhere } from './store.ts'
 
 export {
   type CaseForUser,
@@ -13,7 +14,23 @@ export {
   openCase,
   openCaseForAcceptedReferral,
 } from './cases.ts'
+export { type GpSummary, gpSummaryText } from './gp-summary.ts'
 export type { CaseRow } from './store.ts'
+export { caseSummary } from './summary.ts'
+
+/**
+ * The case a referral opened, with its programme: for the referral's own parties, who have been
+ * checked by referrals (`readReferral`). Not audited: the summary read is.
+ */
+export async function caseOfReferral(
+  db: Queryable,
+  referralId: string,
+): Promise<{ case: CaseRow; programme: Programme } | undefined> {
+  const id = await caseIdOfReferral(db, referralId)
+  const kase = id ? await getCase(db, id) : undefined
+  const programme = kase ? await getProgramme(db, kase.programmeId) : undefined
+  return kase && programme ? { case: kase, programme } : undefined
+}
 
 export interface PrescriptionSummary {
   id: string
@@ -50,6 +67,22 @@ export async function prescriptionsOfCase(db: Queryable, caseId: string): Promis
 /** Every prescription the person has had, across their cases, earliest first. */
 export async function prescriptionsOfPerson(db: Queryable, personId: string): Promise<PrescriptionSummary[]> {
   return (await prescriptionsWhere(db, 'person_id', personId)).map(summary)
+}
+
+/** A person's prescriptions in one programme's cases: the activities its link workers record attendance at. */
+export async function prescriptionsOfPersonInProgramme(
+  db: Queryable,
+  personId: string,
+  programmeId: string,
+): Promise<PrescriptionSummary[]> {
+  const cases = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('programme_id', '=', programmeId)
+    .execute()
+  const all = await Promise.all(cases.map((c) => prescriptionsWhere(db, 'case_id', c.id)))
+  return all.flat().map(summary)
 }
 
 export interface AppointmentSummary {

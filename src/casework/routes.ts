@@ -34,13 +34,14 @@ import {
   exitCase,
   openCaseForAcceptedReferral,
   prescribe,
+  recordSignpostTakeUp,
   referOnward,
   setGoalProgress,
   signpost,
   updateNeeds,
   updatePlan,
 } from './cases.ts'
-import { gpSummary, gpSummaryText } from './gp-summary.ts'
+import { gpSummaryText } from './gp-summary.ts'
 import { describeReview, reviewRoutes } from './review-routes.ts'
 import { attempt, type Body, items, list, needLabel, str, text, VIEW } from './route-kit.ts'
 import {
@@ -83,7 +84,10 @@ import {
   reviewsOfCase,
   signpostsOfCase,
 } from './store.ts'
+import { caseSummary, withProviderReplies, withTakeUp } from './summary.ts'
 
+/** Forms with checkboxes, whose fields are lists (web/form-body.ts). */
+const NEEDS_FORM = { access: VIEW, listFields: ['needs'] }
 /** The choice on the service radios that means the service named in the box below them. */
 const OTHER_SERVICE = 'other'
 /** A problem's field until the form says where it goes (see placeServiceProblems). */
@@ -343,7 +347,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       })),
       noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, 'general'),
       events,
-      prescriptions: prescriptions.map((p) => {
+      prescriptions: (await withProviderReplies(q, prescriptions)).map((p) => {
         const latest = reviews.filter((r) => r.prescriptionId === p.id).at(-1)
         return {
           ...p,
@@ -355,7 +359,10 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
           latestReview: latest ? describeReview(latest) : null,
         }
       }),
-      signposts: signposts.map((s) => ({ ...s, needLabel: needLabel(programme, s.need) })),
+      signposts: (await withTakeUp(q, signposts)).map((s) => ({
+        ...s,
+        needLabel: needLabel(programme, s.need),
+      })),
       referral: referral
         ? {
             referrerName: referral.referrer.name,
@@ -416,11 +423,17 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       .trim()
       .min(1, 'Enter the note')
       .max(10_000, 'The note must be 10,000 characters or fewer'),
+    /** Merton's navigator writes notes that go into the person's GP record. */
+    forGpRecord: z.boolean(),
   })
 
   app.post('/casework/cases/:id/notes', { config: { access: VIEW } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
-    const parsed = parse(noteSchema, { type: body.type, text: str(body.text) })
+    const parsed = parse(noteSchema, {
+      type: body.type,
+      text: str(body.text),
+      forGpRecord: body.forGpRecord === 'yes',
+    })
     const result = parsed.ok
       ? await attempt(() => addNote(db, ctx(request), caseId(request), parsed.value))
       : parsed
@@ -459,7 +472,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return reply.view('casework/views/needs.njk', needsView(found, found.case.needs))
   })
 
-  app.post('/casework/cases/:id/needs', { config: { access: VIEW } }, async (request, reply) => {
+  app.post('/casework/cases/:id/needs', { config: NEEDS_FORM }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
     const result = await attempt(() => updateNeeds(db, ctx(request), caseId(request), list(body.needs)))
     if (!result.ok) {
@@ -920,6 +933,19 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     })
   })
 
+  app.post(
+    '/casework/cases/:id/signposts/:signpostId/taken-up',
+    { config: { access: VIEW } },
+    async (request, reply) => {
+      const { signpostId } = request.params as { signpostId: string }
+      const value = (request.body as Body | undefined)?.takenUp
+      if (!isId(signpostId) || (value !== 'yes' && value !== 'no')) throw notFound()
+      const id = caseId(request)
+      await recordSignpostTakeUp(db, ctx(request), id, signpostId, value === 'yes')
+      return reply.redirect(`/casework/cases/${id}?saved=signpost#signposts`, 303)
+    },
+  )
+
   // ---- Exit, GP summary, assignment -----------------------------------------------------
 
   const exitSchema = z.object({
@@ -964,46 +990,15 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   async function summaryOf(request: FastifyRequest, id: string) {
     const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.gp-summary' })
-    const { case: kase, programme } = found
-    const person = await readPerson(db, request.actor, kase.personId, { via: 'gp-summary', caseId: kase.id })
-    if (!person) throw notFound()
-    const [plan, goals, appointments, prescriptions, signposts, notes] = await Promise.all([
-      getPlan(db, kase.id),
-      goalsOfCase(db, kase.id),
-      appointmentsOfCase(db, kase.id),
-      prescriptionsWhere(db, 'case_id', kase.id),
-      signpostsOfCase(db, kase.id),
-      notesOfCase(db, kase.id),
-    ])
-    const interventions = NOTE_TYPES.filter(
-      (type) => type !== 'general' && type !== 'contact' && notes.some((n) => n.type === type),
-    ).map((type) => NOTE_TYPE_LABELS[type])
-    return {
-      found,
-      summary: gpSummary({
-        person: {
-          ...person,
-          practice: person.registeredPractice,
-        },
-        programme,
-        linkWorkerName: kase.linkWorkerName,
-        openedAt: kase.openedAt,
-        firstContactAt: kase.firstContactAt,
-        closedAt: kase.closedAt,
-        closureReason: kase.closureReason as ClosureReason | null,
-        exitPlan: kase.exitPlan,
-        needs: kase.needs.map((n) => needLabel(programme, n) ?? n),
-        whatMatters: plan.whatMatters,
-        goals,
-        appointments: {
-          attended: appointments.filter((a) => a.status === 'attended').length,
-          didNotAttend: appointments.filter((a) => a.status === 'did_not_attend').length,
-        },
-        prescriptions,
-        signposts: signposts.map((s) => ({ ...s, need: needLabel(programme, s.need) })),
-        interventions,
-      }),
-    }
+    const summary = await caseSummary(
+      db,
+      request.actor,
+      found.case,
+      found.programme,
+      context.caseSummarySections,
+      'gp-summary',
+    )
+    return { found, summary }
   }
 
   app.get('/casework/cases/:id/gp-summary', { config: { access: VIEW } }, async (request, reply) => {
@@ -1112,7 +1107,15 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const days = Array.from({ length: week ? 7 : 1 }, (_, i) => addDays(first, i))
     const from = londonToUtc(first, '00:00')!
     const to = londonToUtc(addDays(first, days.length), '00:00')!
-    const rows = await diaryOf(db, worker, from, to)
+    // Another worker's diary shows only the appointments in the programmes the manager manages: a
+    // worker in two schemes keeps the other scheme's people from this one's manager.
+    const rows = await diaryOf(
+      db,
+      worker,
+      from,
+      to,
+      worker === user.id ? undefined : managed.map((p) => p.id),
+    )
     const clashing = clashes(rows)
     // The people read and the diary's audit event in one transaction.
     const people = await db.transaction().execute(async (trx) => {

@@ -63,6 +63,17 @@ export async function insertCase(
   return id
 }
 
+/** The case a referral opened, if any. */
+export async function caseIdOfReferral(db: Queryable, referralId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('referral_id', '=', referralId)
+    .orderBy('opened_at')
+    .executeTakeFirst()
+  return row?.id
+}
+
 export async function getCase(db: Queryable, id: string): Promise<CaseRow | undefined> {
   const row = await db
     .selectFrom('cases')
@@ -330,18 +341,27 @@ export interface DiaryRow extends AppointmentRow {
   personId: string
 }
 
-/** A worker's appointments starting in [from, to). */
-export async function diaryOf(db: Queryable, userId: string, from: string, to: string): Promise<DiaryRow[]> {
-  const rows = await db
+/**
+ * A worker's appointments starting in [from, to); with `programmeIds`, only those of cases in
+ * these programmes (what a manager may see of another worker's diary).
+ */
+export async function diaryOf(
+  db: Queryable,
+  userId: string,
+  from: string,
+  to: string,
+  programmeIds?: readonly string[],
+): Promise<DiaryRow[]> {
+  if (programmeIds?.length === 0) return []
+  let query = db
     .selectFrom('case_appointments')
     .innerJoin('cases', 'cases.id', 'case_appointments.case_id')
     .select([...appointmentColumns, 'cases.person_id as personId'])
     .where('case_appointments.link_worker_user_id', '=', userId)
     .where('case_appointments.starts_at', '>=', from)
     .where('case_appointments.starts_at', '<', to)
-    .orderBy('case_appointments.starts_at')
-    .orderBy('case_appointments.id')
-    .execute()
+  if (programmeIds) query = query.where('cases.programme_id', 'in', programmeIds)
+  const rows = await query.orderBy('case_appointments.starts_at').orderBy('case_appointments.id').execute()
   return rows.map(appointment)
 }
 
@@ -614,12 +634,14 @@ export interface Note {
   text: string
   authorName: string | null
   createdAt: string
+  /** Marked for the GP record: the summary carries its text. */
+  forGpRecord: boolean
 }
 
 export async function insertNote(
   db: Queryable,
   caseId: string,
-  input: { type: string; text: string; authorUserId: string | null },
+  input: { type: string; text: string; authorUserId: string | null; forGpRecord?: boolean },
 ): Promise<string> {
   const id = newId()
   await db
@@ -630,6 +652,7 @@ export async function insertNote(
       type: input.type,
       text: input.text,
       author_user_id: input.authorUserId,
+      for_gp_record: input.forGpRecord ? 1 : 0,
       created_at: nowIso(),
     })
     .execute()
@@ -647,12 +670,13 @@ export async function notesOfCase(db: Queryable, caseId: string): Promise<Note[]
         'case_notes.text',
         'users.name as authorName',
         'case_notes.created_at as createdAt',
+        'case_notes.for_gp_record',
       ])
       .where('case_notes.case_id', '=', caseId)
       .orderBy('case_notes.created_at', 'desc')
       .orderBy('case_notes.id', 'desc')
       .execute()
-  ).map((row) => ({ ...row }))
+  ).map(({ for_gp_record, ...row }) => ({ ...row, forGpRecord: for_gp_record === 1 }))
 }
 
 export async function addEvent(
@@ -705,6 +729,8 @@ export interface Prescription {
   end: string
   reviewedAt: string | null
   continued: boolean
+  /** The referral to the provider the prescription made. */
+  referralId: string | null
 }
 
 function prescriptions(db: Queryable) {
@@ -722,6 +748,7 @@ function prescriptions(db: Queryable) {
       'ends_on as end',
       'reviewed_at as reviewedAt',
       'continued',
+      'referral_id as referralId',
     ])
     .orderBy('starts_on')
     .orderBy('id')
@@ -759,6 +786,7 @@ export async function insertPrescription(
     expectedSessions: number
     start: string
     end: string
+    referralId?: string | null
   },
 ): Promise<string> {
   const id = newId()
@@ -778,6 +806,7 @@ export async function insertPrescription(
       reviewed_at: null,
       continued: 0,
       created_at: nowIso(),
+      referral_id: input.referralId ?? null,
     })
     .execute()
   return id
@@ -896,12 +925,14 @@ export interface Signpost {
   need: string | null
   note: string
   createdAt: string
+  /** For a signpost: whether the person took it up (null: not known yet). */
+  takenUp: boolean | null
 }
 
 export async function insertSignpost(
   db: Queryable,
   caseId: string,
-  input: Omit<Signpost, 'id' | 'createdAt'> & { userId: string | null },
+  input: Omit<Signpost, 'id' | 'createdAt' | 'takenUp'> & { userId: string | null },
 ): Promise<string> {
   const id = newId()
   await db
@@ -935,12 +966,30 @@ export async function signpostsOfCase(db: Queryable, caseId: string): Promise<Si
         'need',
         'note',
         'created_at as createdAt',
+        'taken_up as takenUp',
       ])
       .where('case_id', '=', caseId)
       .orderBy('created_at')
       .orderBy('id')
       .execute()
-  ).map((row) => ({ ...row }))
+  ).map((row) => ({ ...row, takenUp: row.takenUp === 'yes' ? true : row.takenUp === 'no' ? false : null }))
+}
+
+/** Records whether the person took a signpost up; false when the case has no such signpost. */
+export async function setSignpostTakenUp(
+  db: Queryable,
+  caseId: string,
+  signpostId: string,
+  takenUp: boolean | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('case_signposts')
+    .set({ taken_up: takenUp === null ? null : takenUp ? 'yes' : 'no' })
+    .where('id', '=', signpostId)
+    .where('case_id', '=', caseId)
+    .where('kind', '=', 'signpost')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
 /** A person's records merged: their cases and prescriptions go to the record kept. */

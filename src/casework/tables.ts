@@ -74,6 +74,8 @@ export interface CaseNoteTable {
   text: string
   author_user_id: string | null
   created_at: string
+  /** 1 when the link worker marked the note for the GP record: the summary carries its text. */
+  for_gp_record: number
 }
 
 export interface CaseEventTable {
@@ -100,6 +102,8 @@ export interface CasePrescriptionTable {
   reviewed_at: string | null
   continued: number
   created_at: string
+  /** The referral to the provider that the prescription made (null for prescriptions made before). */
+  referral_id: string | null
 }
 
 export interface CaseSignpostTable {
@@ -114,6 +118,8 @@ export interface CaseSignpostTable {
   note: string
   user_id: string | null
   created_at: string
+  /** Whether the person took the signpost up: `yes`, `no`, or null when not known. */
+  taken_up: string | null
 }
 
 /** An appointment moved to another time: both times kept (decision 0403). */

@@ -1,10 +1,12 @@
 // A casework fixture for route tests: a programme (8 to 16 week prescriptions that people may
 // continue after) covering two practices, its manager and two link workers, a person at the first
-// practice, and the app on a clock the test can move. One line opens a case or prescribes.
+// practice, a walking group in the directory, and the app on a clock the test can move. One line
+// opens a case or prescribes.
 
 import type { Actor } from '../access/audit.ts'
 import { createOrganisation, loadCurrentUser } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
+import { createTestService } from '../directory/testing.ts'
 import { personInputSchema } from '../people/person.ts'
 import { createPersonRecord } from '../people/records.ts'
 import { DEFAULT_APPOINTMENT_RULES, defaultSettings } from '../programmes/config.ts'
@@ -84,6 +86,8 @@ export async function caseworkFixture(db: Db, start: Date = NOW) {
       conditions: ['44054006'],
     }),
   )
+  // A walking group in the directory, run by the programme's owner: prescriptions name it.
+  const serviceId = await createTestService(db, owner)
   const app = await testApp(db, {}, () => clock)
   const ctxOf = async (account: TestAccount) => ({
     user: (await loadCurrentUser(db, account.userId))!,
@@ -100,6 +104,7 @@ export async function caseworkFixture(db: Db, start: Date = NOW) {
     outsider,
     programmeId,
     personId,
+    serviceId,
     ctxOf,
     as: (account: TestAccount) => new PageClient(app).signInAs(account.userId),
     /** Moves the app's clock. */
@@ -109,13 +114,10 @@ export async function caseworkFixture(db: Db, start: Date = NOW) {
     /** A case for the person, at the first practice (its named worker: Wendy) unless told. */
     openCase: (practiceOdsCode = 'Z99001') =>
       openCase(db, SYSTEM, { personId, programmeId, practiceOdsCode, needs: ['social-isolation'] }),
-    /** A prescription on the case, by Wendy, of a service not in the directory. */
-    prescribe: async (
-      caseId: string,
-      input: { start: string; weeks: number; expectedSessions?: number; serviceId?: string },
-    ) =>
+    /** A prescription of the walking group on the case, by Wendy. */
+    prescribe: async (caseId: string, input: { start: string; weeks: number; expectedSessions?: number }) =>
       prescribe(db, await ctxOf(worker), caseId, {
-        serviceId: input.serviceId ?? 'walking-group',
+        serviceId,
         serviceName: 'Walking group',
         need: 'social-isolation',
         weeks: input.weeks,

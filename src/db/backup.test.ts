@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, before, describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
 import { createOrganisation } from '../access/store.ts'
 import { BackupProblem, backupSqlite, checkKithDatabase, restoreSqlite } from './backup.ts'
 import { openDatabase } from './database.ts'
@@ -68,6 +71,53 @@ describe('backing up and restoring the SQLite database', () => {
       assert.ok(namesIn(savedAs!).includes('After the backup'), 'the replaced database is kept')
     } finally {
       await db.destroy().catch(() => undefined)
+    }
+  })
+
+  it('finishes while another connection writes all the time', async () => {
+    const live = join(dir, 'busy.sqlite')
+    const db = openDatabase({ sqliteFile: live })
+    await migrateToLatest(db)
+    await db.destroy()
+    // About 16 MB, so a copy made a hundred pages at a time takes many steps.
+    const filling = new DatabaseSync(live)
+    filling.exec(`create table filler (b blob);
+      with recursive n(i) as (select 1 union all select i + 1 from n where i < 4000)
+      insert into filler select randomblob(4000) from n`)
+    filling.close()
+
+    // Another connection (another thread, as another process would be) commits all the time.
+    const writer = new Worker(
+      `const { DatabaseSync } = require('node:sqlite')
+      const { workerData, parentPort } = require('node:worker_threads')
+      const db = new DatabaseSync(workerData, { timeout: 10000 })
+      db.exec('pragma journal_mode = wal; pragma synchronous = off')
+      const insert = db.prepare('insert into filler values (randomblob(100))')
+      let stop = false
+      parentPort.on('message', () => { stop = true })
+      let commits = 0
+      const write = () => {
+        if (stop) { db.close(); parentPort.postMessage(commits); return }
+        for (let i = 0; i < 20; i++) { insert.run(); commits++ }
+        setImmediate(write)
+      }
+      write()`,
+      { eval: true, workerData: live },
+    )
+    try {
+      await sleep(100)
+      const copy = join(dir, 'busy-backup.sqlite')
+      const finished = await Promise.race([
+        backupSqlite(live, copy).then(() => true),
+        sleep(20_000, undefined, { ref: false }).then(() => false),
+      ])
+      assert.ok(finished, 'the backup finished within 20 seconds')
+      assert.ok((await checkKithDatabase(copy)).migrations > 0)
+    } finally {
+      writer.postMessage('stop')
+      const [commits] = (await once(writer, 'message')) as [number]
+      assert.ok(commits > 100, `the writer committed ${commits} times during the backup`)
+      await writer.terminate()
     }
   })
 

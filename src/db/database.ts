@@ -83,19 +83,22 @@ function namingStatements(pool: pg.Pool, monitor: StorageMonitor): PostgresPool 
         const name = names.of(text, parameters?.length ?? 0)
         return name ? client.query({ name, text, values: parameters ?? [] }) : client.query(text, parameters)
       }
-      const query = async (text: unknown, parameters?: unknown[]) => {
+      const query = (text: unknown, parameters?: unknown[]) => {
         if (typeof text !== 'string') return client.query(text as pg.Submittable)
-        try {
-          const result = await run(text, parameters)
-          if (/^\s*(begin|start transaction)\b/i.test(text)) inTransaction = true
-          else if (/^\s*(commit|rollback)\b/i.test(text)) inTransaction = false
-          if (!inTransaction && storesChange(text)) monitor.wrote()
-          return result
-        } catch (error) {
-          if (/^\s*(commit|rollback)\b/i.test(text)) inTransaction = false
-          monitor.failed(error)
-          throw error
-        }
+        const ends = /^\s*(commit|rollback)\b/i.test(text)
+        return run(text, parameters).then(
+          (result) => {
+            if (/^\s*(begin|start transaction)\b/i.test(text)) inTransaction = true
+            else if (ends) inTransaction = false
+            if (!inTransaction && storesChange(text)) monitor.wrote()
+            return result
+          },
+          (error: unknown) => {
+            if (ends) inTransaction = false
+            monitor.failed(error)
+            throw error
+          },
+        )
       }
       return {
         query: query as unknown as PostgresPoolClient['query'],

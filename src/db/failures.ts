@@ -148,7 +148,9 @@ function fileSystemReason(error: unknown): string | undefined {
     case 'EIO':
       return 'the disk reported an input/output error (EIO)'
     default:
-      return typeof code === 'string' ? code : undefined
+      if (typeof code !== 'string') return undefined
+      // A network error's message names the address (`connect ECONNREFUSED 10.0.0.5:5432`).
+      return error instanceof Error && error.message ? error.message : code
   }
 }
 

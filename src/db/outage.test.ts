@@ -84,7 +84,12 @@ if (testedDialects().includes('postgres')) {
 
         // The server is back: Kith serves again with no restart.
         await postgresAdmin(`alter database ${name} allow_connections true`)
-        assert.equal((await app.inject({ url: '/health' })).statusCode, 200)
+        let recovered = await app.inject({ url: '/health' })
+        for (let i = 0; i < 20 && recovered.statusCode !== 200; i++) {
+          await sleep(100)
+          recovered = await app.inject({ url: '/health' })
+        }
+        assert.equal(recovered.statusCode, 200, 'healthy again within two seconds')
         const again = await app.inject({ url: '/api/v1/test/organisations' })
         assert.equal(again.statusCode, 200)
         assert.ok(again.json().count >= 1)

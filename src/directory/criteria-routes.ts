@@ -12,6 +12,7 @@ import { type Criterion, criteriaSchema } from '../programmes/criteria.ts'
 import {
   CRITERION_KIND_LABELS,
   CRITERION_KINDS,
+  CRITERION_LISTS,
   type CriterionKind,
   criterionFormValues,
   criterionFormView,
@@ -26,6 +27,8 @@ import { getServiceRecord, type ServiceRecord, setServiceCriteria } from './stor
 
 type Body = Record<string, unknown>
 const PROVIDER = rolesAccess('provider')
+/** The criterion form's checkboxes are lists (web/form-body.ts). */
+const CRITERION_FORM = { access: PROVIDER, listFields: CRITERION_LISTS }
 const ANCHORS = { role: 'role', anyOf: 'anyOf', odsCodes: 'odsCodes', allowed: 'allowed' }
 
 export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
@@ -125,7 +128,7 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
     },
   )
 
-  app.post('/directory/services/:id/criteria', { config: { access: PROVIDER } }, async (request, reply) => {
+  app.post('/directory/services/:id/criteria', { config: CRITERION_FORM }, async (request, reply) => {
     const service = await serviceOf(request)
     const body = (request.body ?? {}) as Body
     if (!isCriterionKind(body.kind)) throw notFound()
@@ -171,7 +174,7 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
 
   app.post(
     '/directory/services/:id/criteria/:criterionId',
-    { config: { access: PROVIDER } },
+    { config: CRITERION_FORM },
     async (request, reply) => {
       const service = await serviceOf(request)
       const criterion = criterionIn(service, request)

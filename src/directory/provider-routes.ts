@@ -51,6 +51,8 @@ import {
 
 const PROVIDER = rolesAccess('provider')
 const MANAGER = rolesAccess('programme_manager')
+/** The service form's categories are checkboxes: a list (web/form-body.ts). */
+const SERVICE_FORM = { access: PROVIDER, listFields: ['termIds'] }
 
 type Values = Record<string, unknown>
 
@@ -318,7 +320,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
     )
   })
 
-  app.post('/directory/your-services/new', { config: { access: PROVIDER } }, async (request, reply) => {
+  app.post('/directory/your-services/new', { config: SERVICE_FORM }, async (request, reply) => {
     const allowed = organisationsWhere(request.user!, 'provider')
     const body = request.body as Values
     const parsed = parseServiceForm(body)
@@ -357,7 +359,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
     )
   })
 
-  app.post('/directory/services/:id/edit', { config: { access: PROVIDER } }, async (request, reply) => {
+  app.post('/directory/services/:id/edit', { config: SERVICE_FORM }, async (request, reply) => {
     const allowed = organisationsWhere(request.user!, 'provider')
     const service = await ownService((request.params as { id: string }).id, allowed)
     const body = request.body as Values

@@ -1,50 +1,101 @@
-// Who may see a person's outcome readings and attendance in a programme (record-level access,
-// decision 0501). A link worker of the programme may, for a person the programme serves: someone
-// with a case in it, registered at one of its practices, or already holding a reading in it.
+// Who may reach a person's record in a programme outside a case: their outcome readings (read and
+// record), their attendance card (issue, reissue, revoke) and their check-ins (decision 0501).
+// One rule, decided here for the outcomes and attendance pages and APIs alike: a link worker of
+// the programme, for a person in the programme's caseload. Anyone else gets a 404 that is audited
+// as a refusal.
+//
+// The caseload is what the programme's team was given, never where the person happens to be
+// registered: two programmes of one organisation cover the same practices (Blackburn with
+// Darwen's recovery and mental health programmes), and a person of one is none of the other's
+// business. Nor does an outcome reading already held in the programme count: a reading is made
+// through this very check, so it would only carry a past mistake forward.
 
+import { refused } from '../access/audit.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { hasRole } from '../access/users.ts'
 import { hasCaseInProgramme } from '../casework/index.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
-import { getPerson } from '../people/store.ts'
 import { getProgramme, isLinkWorkerOf, type Programme } from '../programmes/store.ts'
-import { notFound } from '../web/problem.ts'
+import { type ReferralStatus, referralsOfPerson } from '../referrals/index.ts'
 
-/** Whether the person belongs to the programme's caseload. */
-export async function personInProgramme(
+/** What a refusal says was attempted, one per capability decided here. */
+export type PersonInProgrammeAttempt =
+  | 'outcomes.read'
+  | 'outcomes.record'
+  | 'attendance.read'
+  | 'attendance-card.issue'
+  | 'attendance-card.revoke'
+  | 'attendance.record'
+
+/** A referral the programme's team was sent and did not turn away (or that ended in its care). */
+const IN_CASELOAD: readonly ReferralStatus[] = [
+  'requested',
+  'received',
+  'accepted',
+  'in-progress',
+  'completed',
+]
+
+/**
+ * Whether the person is in the programme's caseload: they have (or had) a case in it, or the
+ * programme was sent a referral of them that it has not rejected (nor was it cancelled or failed).
+ */
+export async function personInCaseload(
   db: Queryable,
   personId: string,
-  programme: Programme,
+  programmeId: string,
 ): Promise<boolean> {
-  const person = await getPerson(db, personId)
-  if (!person) return false
-  const practiceId = person.registeredPractice?.id
-  if (practiceId && programme.practices.some((p) => p.organisationId === practiceId)) return true
-  if (await hasCaseInProgramme(db, personId, programme.id)) return true
-  const reading = await db
-    .selectFrom('outcome_readings')
-    .select('id')
-    .where('person_id', '=', personId)
-    .where('programme_id', '=', programme.id)
-    .executeTakeFirst()
-  return reading !== undefined
+  if (await hasCaseInProgramme(db, personId, programmeId)) return true
+  const referrals = await referralsOfPerson(db, personId)
+  return referrals.some((r) => r.target.programmeId === programmeId && IN_CASELOAD.includes(r.status))
+}
+
+/** Those of `personIds` in the programme's caseload, in their order. */
+export async function peopleInCaseload(
+  db: Queryable,
+  programmeId: string,
+  personIds: readonly string[],
+): Promise<string[]> {
+  const kept: string[] = []
+  for (const id of personIds) if (await personInCaseload(db, id, programmeId)) kept.push(id)
+  return kept
 }
 
 /**
- * The programme, when the user is one of its link workers and the person is in its caseload;
- * otherwise a 404, so that neither the person nor the programme is revealed.
+ * The programme, when the user may reach the person's record in it (record-level access, not
+ * audited): one of the programme's link workers, and the person in its caseload.
+ */
+export async function programmeForPerson(
+  db: Queryable,
+  user: CurrentUser,
+  programmeId: string,
+  personId: string,
+): Promise<Programme | undefined> {
+  if (!isId(programmeId) || !isId(personId) || !hasRole(user, 'link_worker')) return undefined
+  if (!(await isLinkWorkerOf(db, programmeId, user.id))) return undefined
+  const programme = await getProgramme(db, programmeId)
+  if (!programme || !(await personInCaseload(db, personId, programmeId))) return undefined
+  return programme
+}
+
+/**
+ * The programme, when the user may reach the person's record in it; otherwise a 404 that reveals
+ * neither the person nor the programme, audited as a refusal of the person's record.
  */
 export async function programmeForPersonOrNotFound(
   db: Queryable,
   user: CurrentUser,
   programmeId: string,
   personId: string,
+  attempted: PersonInProgrammeAttempt,
 ): Promise<Programme> {
-  if (!isId(programmeId) || !isId(personId)) throw notFound()
-  const programme = await getProgramme(db, programmeId)
-  if (!programme || !hasRole(user, 'link_worker') || !(await isLinkWorkerOf(db, programmeId, user.id)))
-    throw notFound()
-  if (!(await personInProgramme(db, personId, programme))) throw notFound()
+  const programme = await programmeForPerson(db, user, programmeId, personId)
+  if (!programme)
+    throw refused({
+      recordType: 'person',
+      recordId: personId,
+      detail: { attempted, ...(isId(programmeId) ? { programmeId } : {}) },
+    })
   return programme
 }

@@ -24,6 +24,15 @@ describeEachDatabase('outcomes demo', (database) => {
 
     const luton = demo.programmes.programmes.luton as string
     assert.equal((await checkInsOf(db, demo.outcomes.people['luton.1'] as string, luton)).length, 5)
-    assert.equal((await kioskReadingsOf(db, demo.outcomes.people['culm.1'] as string)).length, 2)
+    assert.equal(
+      (
+        await kioskReadingsOf(
+          db,
+          demo.outcomes.people['culm.1'] as string,
+          demo.programmes.programmes.culm as string,
+        )
+      ).length,
+      2,
+    )
   })
 })

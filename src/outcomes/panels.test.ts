@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { loadCurrentUser } from '../access/store.ts'
-import { bookAppointment, openCase, prescribe } from '../casework/cases.ts'
+import { bookAppointment, prescribe } from '../casework/cases.ts'
 import { describeEachDatabase } from '../db/testing.ts'
+import { createTestService } from '../directory/testing.ts'
 import { kioskReadingsOf } from '../kiosk/store.ts'
 import { createAccount, textOf } from '../web/testing.ts'
-import { programmeFixture, SYSTEM } from './testing.ts'
+import { programmeFixture } from './testing.ts'
 
 describeEachDatabase('case page panels', (database) => {
   it('shows measures due, change, attendance against each prescription and kiosk readings', async () => {
@@ -16,10 +17,11 @@ describeEachDatabase('case page panels', (database) => {
       'stages.ons4': ['baseline', 'exit'],
       'stages.loneliness': ['baseline'],
     })
-    const caseId = await openCase(db, SYSTEM, { personId: t.personId, programmeId: t.programmeId })
+    const { caseId } = t
     const user = await loadCurrentUser(db, t.worker.userId)
+    const serviceId = await createTestService(db, t.provider.organisationId)
     await prescribe(db, { user: user!, actor: { userId: t.worker.userId, ip: null } }, caseId, {
-      serviceId: t.provider.organisationId,
+      serviceId,
       serviceName: 'Walking group',
       need: null,
       weeks: 12,
@@ -66,13 +68,13 @@ describeEachDatabase('case page panels', (database) => {
       clock = new Date(`${day}T10:00:00Z`)
       await provider.post('/attendance/scan', {
         programmeId: t.programmeId,
-        serviceId: t.provider.organisationId,
+        serviceId,
         code,
       })
     }
     const kiosk = await createAccount(db, 'kiosk', { organisationId: t.practice })
     await (await t.as(kiosk)).post('/kiosk', { code, systolic: '128', diastolic: '82' })
-    assert.equal((await kioskReadingsOf(db, t.personId)).length, 1)
+    assert.equal((await kioskReadingsOf(db, t.personId, t.programmeId)).length, 1)
 
     page = textOf((await worker.get(`/casework/cases/${caseId}`)).body)
     assert.match(page, /Life satisfaction: 4 to 6 \(better\)/)

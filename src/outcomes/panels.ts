@@ -1,7 +1,8 @@
 // The outcomes, attendance and kiosk sections of a person's case page (casework's panel registry):
 // measures due and recorded with their change, attendance against each prescription, and the
-// person's kiosk readings. Casework has checked the user may see the case; each panel audits its
-// own read of the person's record.
+// person's kiosk readings. Casework has checked the user may see the case (`caseForUser`); each
+// panel shows only what belongs to the case's programme (its readings, its card's check-ins and
+// kiosk readings, never another programme's) and audits its own read of the person's record.
 
 import { audit } from '../access/audit.ts'
 import { attendancePath } from '../attendance/routes.ts'
@@ -74,6 +75,7 @@ export const attendancePanel: CasePanel = {
     for (const p of prescriptions) {
       const attendance = await attendanceOfPrescription(db, {
         personId: view.personId,
+        programmeId: view.programmeId,
         serviceId: p.serviceId,
         start: p.start,
         end: p.end,
@@ -100,10 +102,15 @@ export const attendancePanel: CasePanel = {
   },
 }
 
+/**
+ * The person's kiosk readings in the case's programme: taken with its card, or linked to them in
+ * it by their date of birth and postcode (the kiosk links those only to a programme covering its
+ * practice in whose caseload the person is). Anonymous readings belong to no one and never show.
+ */
 export const kioskPanel: CasePanel = {
   order: 70,
   async load(db, view) {
-    const readings = await kioskReadingsOf(db, view.personId, 5)
+    const readings = await kioskReadingsOf(db, view.personId, view.programmeId, 5)
     if (readings.length === 0) return undefined
     await audit(db, view.actor, {
       action: 'kiosk-reading.read',

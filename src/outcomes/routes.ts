@@ -20,8 +20,9 @@ import {
 } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
+import { idempotencyParameter, idempotent } from '../web/idempotency.ts'
 import { type FieldProblem, notFound } from '../web/problem.ts'
-import { programmeForPersonOrNotFound } from './access.ts'
+import { peopleInCaseload, programmeForPersonOrNotFound } from './access.ts'
 import { type Instrument, programmeChange, scoreAnswers } from './instruments.ts'
 import { programmeInstrument, readPersonOutcomes, recordReading } from './measures.ts'
 import { attendancePanel, kioskPanel, outcomesPanel } from './panels.ts'
@@ -41,9 +42,12 @@ import {
   scheduledInstruments,
 } from './schedule.ts'
 import { getOutcomeSettings, movePersonReadings, readingsByPerson, updateOutcomeSettings } from './store.ts'
+import { attendanceSection, outcomeMeasuresSection, selfMeasurementsSection } from './summary.ts'
 
 const VIEW = rolesAccess('programme_manager', 'link_worker')
 const MANAGE = rolesAccess('programme_manager')
+/** The schedule's checkboxes, one group per instrument, are lists (web/form-body.ts). */
+const SCHEDULE_FORM = { access: MANAGE, listFields: ['stages.*'] }
 const RECORD = rolesAccess('link_worker')
 
 type Body = Record<string, unknown>
@@ -130,6 +134,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
   context.personMerged.push(movePersonReadings)
   const { db } = context
   context.casePanels.push(outcomesPanel, attendancePanel, kioskPanel)
+  context.caseSummarySections.push(outcomeMeasuresSection, attendanceSection, selfMeasurementsSection)
 
   context.homeCards.push({
     roles: ['programme_manager'],
@@ -180,7 +185,8 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
         }),
       })
     }
-    // Link workers see the people in the programme with readings, to open their measures.
+    // Link workers see the people in the programme's caseload with readings, to open their
+    // measures: the people whose record they may open (access.ts), no one else.
     let people: { id: string; name: string; href: string }[] = []
     if (linkWorker) {
       const ids = await db
@@ -192,7 +198,11 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
       const summaries = await readPersonSummaries(
         db,
         request.actor,
-        ids.map((row) => row.person_id),
+        await peopleInCaseload(
+          db,
+          id,
+          ids.map((row) => row.person_id),
+        ),
         { programmeId: id, list: 'outcomes' },
       )
       people = summaries
@@ -253,7 +263,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.view('outcomes/views/schedule.njk', scheduleView(programme, settings, values))
   })
 
-  app.post('/programmes/:id/outcomes/schedule', { config: { access: MANAGE } }, async (request, reply) => {
+  app.post('/programmes/:id/outcomes/schedule', { config: SCHEDULE_FORM }, async (request, reply) => {
     const { id } = request.params as { id: string }
     const programme = await managedProgramme(db, request.user!, id)
     const body = (request.body ?? {}) as Body
@@ -431,7 +441,13 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     { config: { access: RECORD } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      const programme = await programmeForPersonOrNotFound(
+        db,
+        request.user!,
+        programmeId,
+        personId,
+        'outcomes.read',
+      )
       const outcomes = await readPersonOutcomes(db, request.actor, personId, programmeId)
       const [person] = await readPersonSummaries(db, request.actor, [personId], { page: 'outcomes' })
       const saved = (request.query as { saved?: string }).saved
@@ -464,7 +480,13 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
       instrumentId: string
       stage: string
     }
-    const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+    const programme = await programmeForPersonOrNotFound(
+      db,
+      request.user!,
+      programmeId,
+      personId,
+      'outcomes.record',
+    )
     const instrument = await programmeInstrument(db, programmeId, instrumentId)
     if (!instrument || !isStage(stage)) throw notFound()
     return { programme, personId, instrument, stage }
@@ -536,7 +558,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     { config: { access: RECORD } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'outcomes.read')
       return reply.view('outcomes/views/thank-you.njk', {
         pageTitle: 'Thank you',
         shared: true,
@@ -600,6 +622,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     path: '/api/v1/programmes/{programmeId}/people/{personId}/outcome-readings',
     summary: 'Record a person’s answers to one of the programme’s outcome measures',
     tags: ['Outcomes'],
+    parameters: [idempotencyParameter],
     requestBody: readingBody,
     response: z.object({
       id: z.string(),
@@ -612,20 +635,23 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     { config: { access: RECORD } },
     async (request, reply) => {
       const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId)
+      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'outcomes.record')
       const input = parseOrThrow(readingBody, request.body)
-      const reading = await recordReading(db, request.actor, {
-        personId,
-        programmeId,
-        instrumentId: input.instrumentId,
-        stage: input.stage,
-        answers: input.answers,
-        enteredBy: 'link_worker',
-        takenAt: input.takenAt ?? context.now().toISOString(),
+      return idempotent(db, request, reply, request.user!, async (trx) => {
+        const reading = await recordReading(trx, request.actor, {
+          personId,
+          programmeId,
+          instrumentId: input.instrumentId,
+          stage: input.stage,
+          answers: input.answers,
+          enteredBy: 'link_worker',
+          takenAt: input.takenAt ?? context.now().toISOString(),
+        })
+        return {
+          status: 201,
+          body: { id: reading.id, instrumentId: reading.instrumentId, scores: reading.scores },
+        }
       })
-      return reply
-        .status(201)
-        .send({ id: reading.id, instrumentId: reading.instrumentId, scores: reading.scores })
     },
   )
 }

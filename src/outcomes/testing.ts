@@ -1,8 +1,12 @@
 // Test set-up shared by the outcomes, attendance and kiosk tests: a programme with a practice,
-// its manager and link worker, someone from another programme, and a person at the practice.
+// its manager and link worker, someone from another programme, and a person at the practice with
+// a case in the programme. Beside it, as in Blackburn with Darwen, a neighbouring programme of the
+// same council over the same practice, with its own link worker and a person in its caseload, and
+// a person registered at the practice who is in neither caseload.
 
 import type { Actor } from '../access/audit.ts'
 import { createOrganisation } from '../access/store.ts'
+import { openCase } from '../casework/index.ts'
 import type { Db } from '../db/schema.ts'
 import { personInputSchema } from '../people/person.ts'
 import { createPersonRecord } from '../people/records.ts'
@@ -73,7 +77,25 @@ export async function programmeFixture(db: Db, now?: () => Date) {
   })
   await setProgrammePractices(db, otherProgrammeId, [otherPractice])
   await addLinkWorker(db, otherProgrammeId, otherWorker.userId)
+  const neighbourWorker = await createAccount(db, 'link_worker', {
+    organisationId: owner,
+    title: 'Recovery support officer',
+  })
+  const neighbourProgrammeId = await createProgramme(db, {
+    name: 'Luton recovery',
+    ownerOrganisationId: owner,
+  })
+  await setProgrammePractices(db, neighbourProgrammeId, [practice])
+  await addLinkWorker(db, neighbourProgrammeId, neighbourWorker.userId)
   const personId = await createTestPerson(db, practice)
+  const caseId = await openCase(db, SYSTEM, { personId, programmeId, practiceOdsCode: 'Z50001' })
+  const neighbourPersonId = await createTestPerson(db, practice, 'Neighbour')
+  await openCase(db, SYSTEM, {
+    personId: neighbourPersonId,
+    programmeId: neighbourProgrammeId,
+    practiceOdsCode: 'Z50001',
+  })
+  const unreferredId = await createTestPerson(db, practice, 'Unreferred')
   const strangerId = await createTestPerson(db, otherPractice, 'Stranger')
   const app = await testApp(db, {}, now)
   const as = (account: { userId: string }) => new PageClient(app).signInAs(account.userId)
@@ -91,6 +113,11 @@ export async function programmeFixture(db: Db, now?: () => Date) {
     programmeId,
     otherProgrammeId,
     personId,
+    caseId,
     strangerId,
+    neighbourWorker,
+    neighbourProgrammeId,
+    neighbourPersonId,
+    unreferredId,
   }
 }

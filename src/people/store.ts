@@ -355,3 +355,26 @@ export async function foldPersonInto(
       .where('nhs_number', 'is', null)
       .execute()
 }
+
+/**
+ * The people born on `dateOfBirth` (`YYYY-MM-DD`) whose postcode is `postcode`, normalised as
+ * person.ts `normalisePostcode` stores it (`EX15 1FE`); at most `limit`. For the self-care kiosk,
+ * which links a reading to a person in its practice's programmes. Does not audit: the caller
+ * audits each record it reads.
+ */
+export async function personIdsByBirthAndPostcode(
+  db: Queryable,
+  dateOfBirth: string,
+  postcode: string,
+  limit = 20,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('people')
+    .select('id')
+    .where('date_of_birth', '=', dateOfBirth)
+    .where('postcode', '=', postcode)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => row.id)
+}

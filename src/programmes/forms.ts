@@ -28,6 +28,9 @@ import { ROLE_LABELS } from './present.ts'
 type Body = Record<string, unknown>
 export type FormResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] }
 
+/** The criterion form's checkboxes: its fields that are lists (web/form-body.ts). */
+export const CRITERION_LISTS = ['anyOf', 'odsCodes', 'allowed']
+
 /** Checkboxes post nothing, one string, or an array. */
 export function checked(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return []

@@ -40,6 +40,7 @@ import { type Criterion, REFERRER_KIND_LABELS, REFERRER_KINDS } from './criteria
 import {
   CRITERION_KIND_LABELS,
   CRITERION_KINDS,
+  CRITERION_LISTS,
   type CriterionKind,
   checked,
   criterionFormValues,
@@ -74,6 +75,9 @@ import {
 
 const VIEW = rolesAccess('programme_manager', 'link_worker')
 const MANAGE = rolesAccess('programme_manager')
+/** Forms with checkboxes, whose fields are lists (web/form-body.ts). */
+const PRACTICES_FORM = { access: MANAGE, listFields: ['practiceIds'] }
+const CRITERION_FORM = { access: MANAGE, listFields: CRITERION_LISTS }
 
 type Body = Record<string, unknown>
 
@@ -146,6 +150,8 @@ interface Section<T> {
   values(programme: Programme): Body
   /** Items and other things the template needs, given the values shown. */
   view?(programme: Programme, values: Body): Record<string, unknown>
+  /** The form's fields that are lists (checkboxes): see web/form-body.ts. */
+  listFields?: readonly string[]
   parse(body: Body, programme: Programme): FormResult<T>
   apply(settings: ProgrammeSettings, value: T): ProgrammeSettings
 }
@@ -180,6 +186,7 @@ const SECTIONS: Section<unknown>[] = [
     view: (_p, values) => ({
       sources: items(REFERRER_KINDS, REFERRER_KIND_LABELS, values.referralSources),
     }),
+    listFields: ['referralSources'],
     parse: parseReferrals,
     apply: (settings, value) => ({ ...settings, ...value }),
   }),
@@ -212,6 +219,7 @@ const SECTIONS: Section<unknown>[] = [
         value: values[`lengths.${kind}`],
       })),
     }),
+    listFields: ['modes'],
     parse: parseAppointments,
     apply: (settings, appointments) => ({ ...settings, appointments }),
   }),
@@ -420,7 +428,8 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       return render(reply, programme, part.values(programme))
     })
 
-    app.post(`/programmes/:id/${part.slug}`, { config: { access: MANAGE } }, async (request, reply) => {
+    const config = { access: MANAGE, listFields: part.listFields ?? [] }
+    app.post(`/programmes/:id/${part.slug}`, { config }, async (request, reply) => {
       const { programme } = await programmeFor(request, 'manage')
       const body = (request.body ?? {}) as Body
       const parsed = part.parse(body, programme)
@@ -474,7 +483,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     })
   })
 
-  app.post('/programmes/:id/practices', { config: { access: MANAGE } }, async (request, reply) => {
+  app.post('/programmes/:id/practices', { config: PRACTICES_FORM }, async (request, reply) => {
     const { programme } = await programmeFor(request, 'manage')
     const body = (request.body ?? {}) as Body
     const parsed = parsePractices(body)
@@ -575,7 +584,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     })
   })
 
-  app.post('/programmes/:id/criteria', { config: { access: MANAGE } }, async (request, reply) => {
+  app.post('/programmes/:id/criteria', { config: CRITERION_FORM }, async (request, reply) => {
     const { programme } = await programmeFor(request, 'manage')
     const body = (request.body ?? {}) as Body
     if (!isCriterionKind(body.kind)) throw notFound()
@@ -630,47 +639,43 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     })
   })
 
-  app.post(
-    '/programmes/:id/criteria/:criterionId',
-    { config: { access: MANAGE } },
-    async (request, reply) => {
-      const { programme } = await programmeFor(request, 'manage')
-      const criterion = criterionIn(programme, request)
-      const body = (request.body ?? {}) as Body
-      const parsed = parseCriterion(criterion.kind, body, {
-        existing: programme.criteria.map((c) => c.id),
-        editing: criterion.id,
-      })
-      if (!parsed.ok) {
-        return reply.status(400).view(criterionTemplate, {
-          pageTitle: `Change the criterion: ${criterion.text}`,
-          action: `/programmes/${programme.id}/criteria/${criterion.id}`,
-          programme,
-          values: { ...body, id: criterion.id },
-          criterion,
-          ...criterionView(programme, criterion.kind, body),
-          back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
-          errors: formErrors(parsed.problems, {
-            role: 'role',
-            anyOf: 'anyOf',
-            odsCodes: 'odsCodes',
-            allowed: 'allowed',
-          }),
-        })
-      }
-      await saveSettings(
-        request,
+  app.post('/programmes/:id/criteria/:criterionId', { config: CRITERION_FORM }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const criterion = criterionIn(programme, request)
+    const body = (request.body ?? {}) as Body
+    const parsed = parseCriterion(criterion.kind, body, {
+      existing: programme.criteria.map((c) => c.id),
+      editing: criterion.id,
+    })
+    if (!parsed.ok) {
+      return reply.status(400).view(criterionTemplate, {
+        pageTitle: `Change the criterion: ${criterion.text}`,
+        action: `/programmes/${programme.id}/criteria/${criterion.id}`,
         programme,
-        'criteria',
-        (settings) => ({
-          ...settings,
-          criteria: settings.criteria.map((c) => (c.id === criterion.id ? parsed.value : c)),
+        values: { ...body, id: criterion.id },
+        criterion,
+        ...criterionView(programme, criterion.kind, body),
+        back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
+        errors: formErrors(parsed.problems, {
+          role: 'role',
+          anyOf: 'anyOf',
+          odsCodes: 'odsCodes',
+          allowed: 'allowed',
         }),
-        { criterion: criterion.id, change: 'update' },
-      )
-      return reply.redirect(`/programmes/${programme.id}/criteria?saved=1`, 303)
-    },
-  )
+      })
+    }
+    await saveSettings(
+      request,
+      programme,
+      'criteria',
+      (settings) => ({
+        ...settings,
+        criteria: settings.criteria.map((c) => (c.id === criterion.id ? parsed.value : c)),
+      }),
+      { criterion: criterion.id, change: 'update' },
+    )
+    return reply.redirect(`/programmes/${programme.id}/criteria?saved=1`, 303)
+  })
 
   app.post(
     '/programmes/:id/criteria/:criterionId/remove',

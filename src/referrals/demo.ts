@@ -308,7 +308,12 @@ export async function seedReferralsDemo(
         db,
         { userId: by.id, ip: null },
         outcome.referralId,
-        { to, reason: reason ?? null, note: note ?? null },
+        {
+          to,
+          reason: reason ?? null,
+          // A provider finishing a referral says what happened: the referrer reads it as the outcome.
+          note: note ?? (to === 'completed' ? 'Came to every session and has finished the course.' : null),
+        },
         { user: by },
         { now: new Date(at), onAccepted: options.onAccepted ?? [] },
       )

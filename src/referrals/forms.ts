@@ -7,6 +7,7 @@ import type { CurrentUser } from '../access/users.ts'
 import { CONSENT_METHODS, type PersonInput, personInputSchema } from '../people/person.ts'
 import type { CriterionQuestion, ReferrerKind } from '../programmes/criteria.ts'
 import { criteriaQuestions } from '../programmes/eligibility.ts'
+import { dateFrom } from '../web/forms.ts'
 import type { FieldProblem } from '../web/problem.ts'
 import type { ConsentRef, ReferralTarget } from './index.ts'
 
@@ -33,17 +34,6 @@ export function answersFrom(body: Body, questions: readonly CriterionQuestion[])
     else if (value === 'no') answers[question.id] = false
   }
   return answers
-}
-
-/** `YYYY-MM-DD` from the three boxes of an NHS date input, or what was typed when it is not a date. */
-export function dateFrom(body: Body, name: string): string {
-  const day = text(body[`${name}-day`])
-  const month = text(body[`${name}-month`])
-  const year = text(body[`${name}-year`])
-  if (!day && !month && !year) return ''
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year))
-    return `${year}-${month}-${day}`
-  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
 }
 
 /** The kind of referrer a user most likely is, from their organisation and title. */
@@ -226,3 +216,5 @@ export function parseReferralForm(
     problems,
   }
 }
+
+export { dateFrom }

@@ -8,7 +8,7 @@
 // `referralsOfPerson`, and registers a `ReferralAcceptedHandler` on `context.referralAccepted`
 // to open a case when a referral to a link-worker programme is accepted.
 
-import { type Actor, audit, auditRefusal } from '../access/audit.ts'
+import { type Actor, audit, auditRefusal, refused } from '../access/audit.ts'
 import { getOrganisation, getUser, type Organisation, usersWithRoleIn } from '../access/store.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
@@ -999,8 +999,12 @@ export interface StatusChange {
   note?: string | null
 }
 
-/** Who makes the change: a signed-in user, or Kith itself (automatic decline). */
-export type ChangedBy = { user: CurrentUser } | { system: true }
+/**
+ * Who makes the change: a signed-in user, or Kith itself (automatic decline). `forTeam`: the
+ * caller (casework closing the case the referral opened) has checked the user acts for the
+ * receiving team.
+ */
+export type ChangedBy = { user: CurrentUser; forTeam?: true } | { system: true }
 
 /**
  * Moves a referral on in its lifecycle, in one transaction: checks the change is allowed and
@@ -1027,8 +1031,10 @@ export async function changeReferralStatus(
     const row = await getReferralRow(trx, id)
     if (!row) throw notFound()
     const referral = referralOf(row)
-    const parties: Party[] = 'system' in by ? ['system'] : await partiesOf(trx, by.user, referral)
-    if (parties.length === 0) throw notFound()
+    const parties: Party[] =
+      'system' in by ? ['system'] : by.forTeam ? ['receiver'] : await partiesOf(trx, by.user, referral)
+    if (parties.length === 0)
+      throw refused({ recordType: 'referral', recordId: id, detail: { attempted: `status:${change.to}` } })
     const problem = transitionProblem(row.status, change.to, parties)
     if (problem) throw conflict(problem)
     let reason: DeclineReason | null = null
@@ -1048,6 +1054,14 @@ export async function changeReferralStatus(
           { field: 'note', message: 'Enter the reason, as you chose another reason' },
         ])
     }
+    if (change.to === 'completed' && row.service_id && !note && !('system' in by) && !by.forTeam)
+      // A provider finishing a direct referral says what happened: the referrer reads it as the outcome.
+      throw badRequest('Say what happened: the referrer reads this as the outcome.', [
+        {
+          field: 'note',
+          message: 'Enter the outcome: what the person did and how it ended (the referrer reads this)',
+        },
+      ])
     const firstReply =
       row.first_reply === null && (change.to === 'accepted' || change.to === 'rejected')
         ? {

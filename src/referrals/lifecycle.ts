@@ -139,7 +139,10 @@ export const STATUS_NOTICES: Record<ReferralStatus, { subject: string; body: str
   accepted: { subject: 'Referral accepted', body: 'A referral you made has been accepted.' },
   rejected: { subject: 'Referral declined', body: 'A referral you made has been declined. Kith shows why.' },
   'in-progress': { subject: 'Referral in progress', body: 'Work has started on a referral you made.' },
-  completed: { subject: 'Referral completed', body: 'A referral you made has been completed.' },
+  completed: {
+    subject: 'Referral completed',
+    body: 'A referral you made has been completed. Its outcome is ready for you to read.',
+  },
   cancelled: { subject: 'Referral cancelled', body: 'A referral you made has been cancelled.' },
   failed: {
     subject: 'Referral could not be completed',

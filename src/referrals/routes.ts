@@ -7,7 +7,13 @@ import { z } from 'zod'
 import { type Actor, auditRefusal } from '../access/audit.ts'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import { listOrganisations } from '../access/store.ts'
-import { type CaseForUser, getCaseForUser } from '../casework/index.ts'
+import {
+  type CaseForUser,
+  caseOfReferral,
+  caseSummary,
+  getCaseForUser,
+  gpSummaryText,
+} from '../casework/index.ts'
 import { isId, newId } from '../db/ids.ts'
 import { serviceStatistics, suggestServices } from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
@@ -57,6 +63,9 @@ import {
 import { movePersonReferrals } from './store.ts'
 
 const REFER = rolesAccess('referrer', 'link_worker', 'programme_manager', 'provider')
+/** The referral form's checkboxes: its fields that are lists (web/form-body.ts). */
+const FORM_LISTS = ['conditions', 'needs']
+const REFERRAL_FORM = { access: REFER, listFields: FORM_LISTS }
 const RECEIVE = rolesAccess('link_worker', 'provider', 'programme_manager')
 const PROFESSIONAL_KINDS = REFERRER_KINDS.filter((kind) => kind !== 'self')
 
@@ -412,7 +421,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     const target = await targetOr404(kind, id)
     return reply.view('referrals/views/form.njk', await formView(request, target, false, {}))
   })
-  app.post('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
+  app.post('/referrals/new/:kind/:id', { config: REFERRAL_FORM }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     return submit(request, reply, kind, id, false)
   })
@@ -431,7 +440,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   })
   app.post(
     '/self-referral/:kind/:id',
-    { config: { access: PUBLIC, rateLimit: { max: 20, timeWindow: '1 minute' } } },
+    { config: { access: PUBLIC, listFields: FORM_LISTS, rateLimit: { max: 20, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const { kind, id } = request.params as { kind: string; id: string }
       return submit(request, reply, kind, id, true)
@@ -521,6 +530,52 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       }
     }
     return reply.view('referrals/views/show.njk', await detailView(request, id))
+  })
+
+  // The loop closed: what the referrer reads when the case or the service has finished. A
+  // referrer outside the team reads this summary and the status history, nothing else of the case.
+  app.get('/referrals/:id/outcome', { config: { access: REFER } }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const { referral, person, parties } = await readReferral(db, request.actor, request.user!, id)
+    const found = await caseOfReferral(db, referral.id)
+    const team = parties.includes('receiver')
+    const given = referral.personAsGiven
+    const practice = person.registeredPractice
+    const summary =
+      found && (found.case.status === 'closed' || team)
+        ? await caseSummary(
+            db,
+            request.actor,
+            found.case,
+            found.programme,
+            context.caseSummarySections,
+            team ? 'referral-outcome' : 'referrer',
+            team || !given
+              ? undefined
+              : {
+                  nhsNumber: given.nhsNumber,
+                  givenName: given.givenName,
+                  familyName: given.familyName,
+                  dateOfBirth: given.dateOfBirth,
+                  postcode: given.postcode,
+                  practice: practice ? { name: practice.name, odsCode: null } : null,
+                },
+          )
+        : undefined
+    const ending = [...referral.history]
+      .reverse()
+      .find((e) => e.to === 'completed' || e.to === 'failed' || e.to === 'rejected' || e.to === 'cancelled')
+    return reply.view('referrals/views/outcome.njk', {
+      pageTitle: `Outcome of referral ${referenceOf(referral.id)}`,
+      referral: present(referral),
+      person,
+      caseOpen: found?.case.status === 'open',
+      ending: ending ? { ...ending, toLabel: STATUS_LABELS[ending.to] } : undefined,
+      summary,
+      text: summary ? gpSummaryText(summary) : undefined,
+      history: referral.history.map((event) => ({ ...event, toLabel: STATUS_LABELS[event.to] })),
+      back: { href: `/referrals/${referral.id}`, text: 'Back to the referral' },
+    })
   })
 
   app.get('/self-referral', { config: { access: PUBLIC } }, async (_request, reply) => {

@@ -206,6 +206,33 @@ describeEachDatabase('the scheduler', (database) => {
     assert.equal(state?.last_outcome, 'succeeded')
   })
 
+  it('lets another process pick up a job interrupted by a crash within a minute', async () => {
+    const { db } = database()
+    let release: () => void = () => {}
+    const interrupted: Job = {
+      name: 'test.interrupted',
+      every: HOUR,
+      run: () =>
+        new Promise<void>((resolve) => {
+          release = resolve
+        }),
+    }
+    // This process claims the job at T0 and then stops: its clock stands still, so it renews the
+    // lease no further than a process that died at T0 would have left it.
+    const crashed = new Scheduler(db, [interrupted], { now: () => T0, owner: 'crashed' })
+    const running = crashed.tick()
+    while ((await getJobState(db, 'test.interrupted'))?.lease_owner !== 'crashed') await sleep(10)
+
+    const { job, runs } = countingJob('test.interrupted', HOUR)
+    const at = (seconds: number) =>
+      new Scheduler(db, [job], { now: () => new Date(T0.getTime() + seconds * 1000), owner: 'other' })
+    assert.deepEqual(await at(30).tick(), [], 'not while the lease may still be renewed')
+    assert.deepEqual(await at(55).tick(), [{ job: 'test.interrupted', outcome: 'succeeded' }])
+    assert.equal(runs.length, 1)
+    release()
+    assert.deepEqual(await running, [{ job: 'test.interrupted', outcome: 'lost-lease' }])
+  })
+
   it('does not record a run that finished after another process had taken the job over', async () => {
     const { db } = database()
     let release: () => void = () => {}
@@ -320,6 +347,6 @@ describe('job registration', () => {
       (failures) => (retryAt(job, T0, failures).getTime() - T0.getTime()) / 60_000,
     )
     assert.deepEqual(waits, [1, 2, 4, 8, 10])
-    assert.equal(DEFAULT_LEASE_MS, 5 * 60_000)
+    assert.equal(DEFAULT_LEASE_MS, 45_000)
   })
 })

@@ -18,7 +18,7 @@ export interface Job {
   every: number
   /** The work. `now` is the scheduler's clock; the job should use it rather than read the time. */
   run(db: Db, now: Date): Promise<unknown>
-  /** How long a claim holds without renewal (default five minutes): a crashed run is retried after it. */
+  /** How long a claim holds without renewal (default 45 seconds; renewed every third of it while the job runs): a run interrupted by a crash is taken over once it lapses. */
   leaseMs?: number
   /** The first retry after a failure comes this long after the failed start (default a minute, at most `every`); each further failure doubles it, up to `every`. */
   retryAfterMs?: number
@@ -45,7 +45,11 @@ export type RunReport =
   /** The run finished after another process had taken the job over. */
   | { job: string; outcome: 'lost-lease' }
 
-export const DEFAULT_LEASE_MS = 5 * 60_000
+// Short, because a lease is all that keeps other processes off a job whose process has died:
+// with a tick of five seconds, an interrupted job is taken over within 50 seconds. The owner
+// renews it every 15 seconds while the job runs, so a long job keeps it; a renewal may wait up
+// to SQLite's busy timeout (10 seconds) and still land in time.
+export const DEFAULT_LEASE_MS = 45_000
 export const DEFAULT_RETRY_MS = 60_000
 const ERROR_LENGTH = 1000
 const JOB_NAME = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/

@@ -5,7 +5,7 @@ import type { Actor } from '../access/audit.ts'
 import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
 import type { Config } from '../config.ts'
-import type { Db } from '../db/schema.ts'
+import type { Db, Queryable } from '../db/schema.ts'
 import type { PersonMergedHandler } from '../people/merge.ts'
 import type { ReferralAcceptedHandler } from '../referrals/index.ts'
 import type { ApiDescription } from './openapi.ts'
@@ -47,6 +47,28 @@ export interface CasePanel {
   ): Promise<{ template: string; data: Record<string, unknown> } | undefined>
 }
 
+/**
+ * A section another capability adds to a case's summary for the GP record and the referrer
+ * (outcome measures, attendance, kiosk readings): data for the JSON, lines for the text. `load`
+ * runs inside the summary's audited read (`db` may be that transaction).
+ */
+export interface CaseSummarySection {
+  order: number
+  load(
+    db: Queryable,
+    view: { caseId: string; personId: string; programmeId: string; actor: Actor },
+  ): Promise<SummarySection | undefined>
+}
+
+export interface SummarySection {
+  /** The JSON member: `outcomeMeasures`, `attendance`, `selfMeasurements`. */
+  key: string
+  heading: string
+  /** The section as plain text lines, for the text summary and the page. */
+  lines: string[]
+  data: unknown
+}
+
 export interface AppContext {
   config: Config
   db: Db
@@ -58,6 +80,8 @@ export interface AppContext {
   now: () => Date
   /** Sections other capabilities add to the case page. */
   casePanels: CasePanel[]
+  /** Sections other capabilities add to a case's summary for the GP and the referrer. */
+  caseSummarySections: CaseSummarySection[]
   /** Run inside the transaction that accepts a referral (casework opens a case). */
   referralAccepted: ReferralAcceptedHandler[]
   /** Run inside the transaction that merges two person records: each capability moves its rows. */

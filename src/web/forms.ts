@@ -57,3 +57,16 @@ export function problemErrors(problem: Problem): FormErrors {
     problem.errors.length > 0 ? problem.errors : [{ field: '', message: problem.detail ?? problem.title }],
   )
 }
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '')
+
+/** `YYYY-MM-DD` from the three boxes of an NHS date input, or what was typed when it is not a date. */
+export function dateFrom(body: Record<string, unknown>, name: string): string {
+  const day = text(body[`${name}-day`])
+  const month = text(body[`${name}-month`])
+  const year = text(body[`${name}-year`])
+  if (!day && !month && !year) return ''
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year))
+    return `${year}-${month}-${day}`
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
+}

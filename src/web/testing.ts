@@ -131,7 +131,7 @@ export class PageClient {
   async post(
     url: string,
     form: Record<string, string | string[]>,
-    options: { csrf?: boolean } = {},
+    options: { csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<LightMyRequestResponse> {
     if (options.csrf !== false && !this.csrfToken && this.cookies.has(SESSION_COOKIE))
       await this.get('/account')
@@ -144,7 +144,11 @@ export class PageClient {
     const response = await this.app.inject({
       method: 'POST',
       url,
-      headers: { cookie: this.#cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: this.#cookieHeader(),
+        'content-type': 'application/x-www-form-urlencoded',
+        ...options.headers,
+      },
       payload: body.toString(),
     })
     this.#remember(response)

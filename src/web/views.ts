@@ -18,7 +18,11 @@ import {
 
 const SRC = join(import.meta.dirname, '..')
 
-export function viewOptions(assets: Assets, production: boolean): FastifyViewOptions {
+/**
+ * `reload` reads templates again on every render, so edits show without a restart: for
+ * development only (tests and production compile each template once).
+ */
+export function viewOptions(assets: Assets, production: boolean, reload = false): FastifyViewOptions {
   return {
     engine: { nunjucks },
     templates: [
@@ -31,7 +35,7 @@ export function viewOptions(assets: Assets, production: boolean): FastifyViewOpt
     production,
     options: {
       autoescape: true,
-      noCache: !production,
+      noCache: reload,
       onConfigure(env: nunjucks.Environment) {
         env.addGlobal('asset', (name: string) => assets.url(name))
         env.addFilter('date', formatDate)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
 
 let kith: Kith
@@ -162,6 +162,7 @@ describe('the self-care kiosk', () => {
     const context = await signedInContext(browser, kith, 'kiosk.culm@kith.example')
     const page = await context.newPage()
     await visit(page, kith, '/kiosk')
+    await page.getByLabel('Yes, with my card').check()
     await page.getByLabel('Your card code').fill(code)
     await page.getByLabel('Top number (systolic)').fill('500')
     await page.getByLabel('Bottom number (diastolic)').fill('20')
@@ -180,5 +181,68 @@ describe('the self-care kiosk', () => {
     assert.match(main, /higher than the healthy range/)
     assert.doesNotMatch(main, /Jean|Example/)
     await context.close()
+  })
+
+  it('links a reading by date of birth and postcode, with and without JavaScript, saying the same whoever is found', async () => {
+    const jean = kith.demo.outcomes.people['culm.1'] as string
+    await kith.db.updateTable('people').set({ postcode: 'EX15 1FE' }).where('id', '=', jean).execute()
+    const send = async (page: Page, day: string, month: string, postcode: string) => {
+      await page.getByLabel('Top number (systolic)').fill('131')
+      await page.getByLabel('Bottom number (diastolic)').fill('83')
+      await page.getByLabel('I do not have a card: use my date of birth and postcode').check()
+      await page.getByLabel('Day', { exact: true }).fill(day)
+      await page.getByLabel('Month', { exact: true }).fill(month)
+      await page.getByLabel('Year', { exact: true }).fill('1961')
+      await page.getByLabel('Your postcode').fill(postcode)
+      await page.getByRole('button', { name: 'Send my readings' }).click()
+      await page.waitForLoadState()
+      return ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ')
+    }
+
+    // Without JavaScript (axe needs it, so these pages are checked below, with it).
+    const plain = await signedInContext(browser, kith, 'kiosk.culm@kith.example', { javaScript: false })
+    const page = await plain.newPage()
+    await page.goto(`${kith.url}/kiosk`)
+    const impossible = await send(page, '31', '2', 'EX15')
+    assert.match(await page.title(), /^Error: /)
+    assert.match(impossible, /must be a real date/)
+    assert.match(impossible, /Enter a full UK postcode/)
+    const found = await send(page, '14', '3', 'ex15 1fe')
+    await page.goto(`${kith.url}/kiosk`)
+    const nobody = await send(page, '15', '3', 'EX15 1FE')
+    assert.match(found, /Show this screen to reception if you want your readings added to your record/)
+    assert.equal(found, nobody)
+    assert.doesNotMatch(found, /Jean|Example/)
+    await plain.close()
+
+    const context = await signedInContext(browser, kith, 'kiosk.culm@kith.example')
+    const checked = await context.newPage()
+    await visit(checked, kith, '/kiosk')
+    await send(checked, '30', '2', 'EX15 1FE')
+    assert.match(await checked.title(), /^Error: /)
+    await assertAccessible(checked)
+    assert.equal(await send(checked, '16', '3', 'EX15 1FE'), nobody)
+    await assertAccessible(checked)
+    await context.close()
+
+    const worker = await signedInContext(browser, kith, 'facilitator.culm@kith.example')
+    const casePage = await worker.newPage()
+    const kase = await kith.db
+      .selectFrom('cases')
+      .select('id')
+      .where('person_id', '=', jean)
+      .executeTakeFirstOrThrow()
+    await visit(casePage, kith, `/casework/cases/${kase.id}`)
+    assert.match(
+      (await casePage.locator('main').textContent()) ?? '',
+      /131\/83 mmHg.*Date of birth and postcode/s,
+    )
+    await worker.close()
+
+    const manager = await signedInContext(browser, kith, 'manager.culm@kith.example')
+    const counts = await manager.newPage()
+    await visit(counts, kith, '/kiosk/readings')
+    assert.match((await counts.locator('main').textContent()) ?? '', /Culm Valley/)
+    await manager.close()
   })
 })
