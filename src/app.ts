@@ -153,6 +153,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     db: deps.db,
     navigation: [],
     homeCards: [],
+    startSections: [],
     api: new ApiDescription(),
     jobs: new JobRegistry(),
     referralAccepted: [],

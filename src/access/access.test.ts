@@ -1,11 +1,60 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { describeEachDatabase } from '../db/testing.ts'
+import { referralSetUp } from '../referrals/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
 import { listAuditEvents } from './audit.ts'
 import { SESSION_COOKIE } from './plugin.ts'
 import { ADDRESS_FAILURES, recordSignInFailure, signInGate } from './sign-in-limits.ts'
 import { createApiToken, revokeApiToken } from './tokens.ts'
+
+describeEachDatabase('the start page', (database) => {
+  it('shows people who are not signed in what Kith is, the directory, self-referral and sign-in', async () => {
+    const { db } = database()
+    const closed = await referralSetUp(db)
+    const open = await referralSetUp(db, { referralSources: ['gp_practice', 'self'] })
+    const app = await testApp(db)
+    const visitor = new PageClient(app)
+    const start = await visitor.get('/')
+    assert.equal(start.statusCode, 200)
+    const html = start.body
+    const text = textOf(html)
+    assert.match(html, /<title>Help from your community for your health and wellbeing – Kith<\/title>/)
+    assert.match(text, /Kith connects people to activities, groups and services in their community/)
+    assert.match(text, /Find a service or activity .* Refer yourself .* For professionals/)
+    assert.match(html, /class="nhsuk-action-link"\s+href="\/directory"/)
+    // Self-referral lists what takes it, and nothing else.
+    assert.match(html, new RegExp(`href="/self-referral/programmes/${open.programmeId}"`))
+    assert.doesNotMatch(html, new RegExp(closed.programmeId))
+    assert.match(html, /<a href="\/sign-in">Sign in<\/a>/)
+    // The header leads to the public directory, to self-referral and to signing in.
+    const header = /<header[\s\S]*?<\/header>/.exec(html)?.[0] ?? ''
+    for (const href of ['/directory', '/self-referral', '/sign-in'])
+      assert.match(header, new RegExp(`href="${href}"`), href)
+    // No script is needed: the page is whole as served.
+    assert.doesNotMatch(html, /<noscript/)
+
+    const signIn = await visitor.get('/sign-in')
+    assert.match(signIn.body, /<a href="\/directory">find a service or activity<\/a>/)
+    assert.match(signIn.body, /<a href="\/self-referral">refer yourself<\/a>/)
+    assert.match(/<header[\s\S]*?<\/header>/.exec(signIn.body)?.[0] ?? '', /href="\/self-referral"/)
+    await app.close()
+  })
+
+  it('keeps the home page for signed-in users, with their own navigation', async () => {
+    const { db } = database()
+    const app = await testApp(db)
+    const account = await createAccount(db, 'referrer', { name: 'Dr Peter Walsh' })
+    const client = await new PageClient(app).signInAs(account.userId)
+    const home = await client.get('/')
+    assert.equal(home.statusCode, 200)
+    assert.match(textOf(home.body), /Hello, Dr Peter Walsh/)
+    const header = /<header[\s\S]*?<\/header>/.exec(home.body)?.[0] ?? ''
+    assert.doesNotMatch(header, /Refer yourself|href="\/sign-in"/)
+    assert.match(header, /Sign out/)
+    await app.close()
+  })
+})
 
 describeEachDatabase('signing in and out', (database) => {
   it('signs in with the right password, with a new session id, and is audited', async () => {
@@ -139,9 +188,11 @@ describeEachDatabase('signing in and out', (database) => {
     assert.equal(signOut.statusCode, 303)
     assert.equal(signOut.headers.location, '/sign-in?signedOut=1')
     assert.equal((await db.selectFrom('sessions').selectAll().execute()).length, 0)
+    // Signed out, `/` is the public start page rather than the home page.
     const home = await client.get('/')
-    assert.equal(home.statusCode, 303)
-    assert.match(String(home.headers.location), /^\/sign-in/)
+    assert.equal(home.statusCode, 200)
+    assert.doesNotMatch(textOf(home.body), /Hello,/)
+    assert.match(textOf(home.body), /For professionals .* Sign in/)
     assert.equal((await listAuditEvents(db, { action: 'sign-out' })).length, 1)
     await app.close()
   })

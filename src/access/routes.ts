@@ -160,8 +160,21 @@ export function accessRoutes(app: FastifyInstance, context: AppContext) {
     return reply.redirect('/sign-in?signedOut=1', 303)
   })
 
-  app.get('/', { config: { access: SIGNED_IN } }, async (request, reply) => {
-    const user = request.user!
+  // Signed in: the home page of the user's roles. Not signed in: the public start page, which
+  // leads to the directory, to self-referral and to signing in.
+  app.get('/', { config: { access: PUBLIC } }, async (request, reply) => {
+    const user = request.user
+    if (!user) {
+      const sections = []
+      for (const section of [...context.startSections].sort((a, b) => a.order - b.order)) {
+        const loaded = await section.load(db)
+        if (loaded) sections.push(loaded)
+      }
+      return reply.view('access/views/start.njk', {
+        pageTitle: 'Help from your community for your health and wellbeing',
+        sections,
+      })
+    }
     const sections = rolesOf(user)
       .sort((a, b) => ROLES.indexOf(a) - ROLES.indexOf(b))
       .map((role) => ({

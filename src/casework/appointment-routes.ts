@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { isId } from '../db/ids.ts'
+import { readPerson } from '../people/records.ts'
 import {
   APPOINTMENT_KIND_LABELS,
   APPOINTMENT_KINDS,
@@ -35,6 +36,7 @@ import {
   londonToUtc,
   overran,
 } from './rules.ts'
+import { homeFor } from './services.ts'
 import { type AppointmentRow, appointmentMoves, getAppointment, goalsOfCase } from './store.ts'
 
 /** The goals worked on are checkboxes: a list (web/form-body.ts). */
@@ -213,7 +215,16 @@ export async function appointmentRoutes(app: FastifyInstance, context: AppContex
       goalsOfCase(db, found.case.id),
       appointmentMoves(db, { appointmentId: appointment.id }),
     ])
+    // A home visit shows where the person lives.
+    const person =
+      appointment.mode === 'home_visit'
+        ? await readPerson(db, request.actor, found.case.personId, {
+            via: 'home-visit',
+            appointmentId: appointment.id,
+          })
+        : undefined
     return {
+      home: person ? await homeFor(db, person) : null,
       pageTitle: `${APPOINTMENT_KIND_LABELS[appointment.kind]} appointment`,
       appointment: labelled(appointment),
       moves: moves.map((m) => ({ ...m, fromModeLabel: APPOINTMENT_MODE_LABELS[m.from.mode] })),

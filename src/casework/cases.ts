@@ -45,6 +45,7 @@ import {
   prescriptionEnd,
   prescriptionProblem,
 } from './rules.ts'
+import { checkAccredited } from './services.ts'
 import {
   type AppointmentRow,
   addEvent,
@@ -600,6 +601,8 @@ export async function prescribe(
       throw badRequest('Select a need from the list', [
         { field: 'need', message: 'Select a need from the list' },
       ])
+    // A programme that accredits providers prescribes only what it accredits (Luton).
+    await checkAccredited(trx, programme, input.serviceId, londonDate(new Date()))
     const end = prescriptionEnd(input.start, input.weeks)
     // The prescription is a referral in the provider's inbox: checked against the service's
     // rules, answered by the provider, whose records come back to the case.

@@ -1,7 +1,8 @@
 // Demo cases for the link-worker schemes: open cases at different stages (waiting for a first
 // contact, mid-plan with appointments and goals, a prescription ending or overdue for review, a
 // home visit), so that every caseload, diary and case page has something to show. The people
-// are fictional and have no NHS number.
+// are fictional and have no NHS number; their postcodes are real places near their practice
+// (shared/reference/demo-places.csv), so Kith knows where they are and how far services are.
 
 import type { Actor } from '../access/audit.ts'
 import type { Db, Queryable } from '../db/schema.ts'
@@ -100,7 +101,7 @@ export const DEMO_CASES: DemoCase[] = [
   {
     programme: 'th',
     practice: 'Z80001',
-    person: { givenName: 'Rahima', familyName: 'Demo-Khatun', dateOfBirth: '1958-04-12', postcode: 'E3 3BT' },
+    person: { givenName: 'Rahima', familyName: 'Demo-Khatun', dateOfBirth: '1958-04-12', postcode: 'E3 3FF' },
     openedDaysAgo: 9,
     needs: ['social-isolation', 'housing'],
   },
@@ -111,7 +112,7 @@ export const DEMO_CASES: DemoCase[] = [
       givenName: 'Joseph',
       familyName: 'Demo-Okafor',
       dateOfBirth: '1971-09-30',
-      postcode: 'E3 3BT',
+      postcode: 'E3 3FF',
       conditions: ['44054006'],
     },
     openedDaysAgo: 30,
@@ -149,7 +150,7 @@ export const DEMO_CASES: DemoCase[] = [
       givenName: 'Maria',
       familyName: 'Demo-Santos',
       dateOfBirth: '1966-01-20',
-      postcode: 'SW19 1QT',
+      postcode: 'SW19 1NX',
       conditions: ['197480006'],
     },
     openedDaysAgo: 20,
@@ -182,7 +183,7 @@ export const DEMO_CASES: DemoCase[] = [
   {
     programme: 'merton',
     practice: 'Z90002',
-    person: { givenName: 'Tom', familyName: 'Demo-Price', dateOfBirth: '1949-07-03', postcode: 'CR4 3HD' },
+    person: { givenName: 'Tom', familyName: 'Demo-Price', dateOfBirth: '1949-07-03', postcode: 'CR4 3DA' },
     openedDaysAgo: 3,
     needs: ['social-connectedness'],
   },
@@ -231,7 +232,7 @@ export const DEMO_CASES: DemoCase[] = [
       givenName: 'Daniel',
       familyName: 'Demo-Walker',
       dateOfBirth: '1975-05-05',
-      postcode: 'LU2 7JG',
+      postcode: 'LU4 8BY',
     },
     openedDaysAgo: 50,
     needs: ['social-activity'],
@@ -284,7 +285,7 @@ export const DEMO_CASES: DemoCase[] = [
   {
     programme: 'roth',
     practice: 'Z60002',
-    person: { givenName: 'Gary', familyName: 'Demo-Lee', dateOfBirth: '1962-08-14', postcode: 'S61 1AD' },
+    person: { givenName: 'Gary', familyName: 'Demo-Lee', dateOfBirth: '1962-08-14', postcode: 'S61 1AH' },
     openedDaysAgo: 6,
     needs: [],
   },
@@ -295,7 +296,7 @@ export const DEMO_CASES: DemoCase[] = [
       givenName: 'Colin',
       familyName: 'Demo-Reed',
       dateOfBirth: '1957-12-01',
-      postcode: 'NE4 8XJ',
+      postcode: 'NE4 9QB',
       conditions: ['13645005'],
     },
     openedDaysAgo: 12,

@@ -22,6 +22,7 @@ import {
 import { getProgramme, type Programme, programmesOfUser, workingPatternOf } from '../programmes/store.ts'
 import { getReferral } from '../referrals/index.ts'
 import type { AppContext } from '../web/context.ts'
+import { formatMiles } from '../web/format.ts'
 import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
 import { type FieldProblem, notFound } from '../web/problem.ts'
 import { appointmentRoutes } from './appointment-routes.ts'
@@ -42,6 +43,7 @@ import {
   updatePlan,
 } from './cases.ts'
 import { gpSummaryText } from './gp-summary.ts'
+import { casePersonRoutes } from './person-routes.ts'
 import { describeReview, reviewRoutes } from './review-routes.ts'
 import { attempt, type Body, items, list, needLabel, str, text, VIEW } from './route-kit.ts'
 import {
@@ -63,11 +65,17 @@ import {
   weekStart,
 } from './rules.ts'
 import {
+  checkAccredited,
   findService,
+  type Home,
+  homeFor,
+  placeForCase,
   type ServiceChoice,
+  type ServiceChoices,
   type ServiceRef,
   servicesForCase,
   serviceWithId,
+  standingOf,
 } from './services.ts'
 import {
   appointmentMoves,
@@ -92,6 +100,12 @@ const NEEDS_FORM = { access: VIEW, listFields: ['needs'] }
 const OTHER_SERVICE = 'other'
 /** A problem's field until the form says where it goes (see placeServiceProblems). */
 const NO_SERVICE = 'service'
+/** The warning on a form that names a service outside the programme's area, to confirm. */
+interface ElsewhereWarning {
+  serviceId: string
+  heading: string
+  text: string
+}
 
 export async function caseworkRoutes(app: FastifyInstance, context: AppContext) {
   context.personMerged.push(movePersonCases)
@@ -101,6 +115,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   // An accepted referral to a link-worker programme opens a case, in the acceptance's transaction.
   context.referralAccepted.push(openCaseForAcceptedReferral)
+  // The person's details, changed from the case.
+  casePersonRoutes(app, context)
 
   // Booking, recording and moving appointments; prescriptions' pages and their reviews.
   await appointmentRoutes(app, context)
@@ -322,6 +338,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return {
       pageTitle: `${person.givenName} ${person.familyName}`,
       person,
+      home: await homeFor(q, person),
       kase,
       programme,
       manages,
@@ -414,6 +431,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     closed: 'The case has been closed.',
     assigned: 'The case has been assigned.',
     needs: 'The needs have been saved.',
+    person: 'The person’s details have been saved.',
   }
 
   const noteSchema = z.object({
@@ -662,28 +680,89 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
   })
 
   /** The directory services offered on the prescription and signpost forms, for this case. */
-  async function serviceChoices(request: FastifyRequest, found: CaseForUser): Promise<ServiceChoice[]> {
+  async function serviceChoices(
+    request: FastifyRequest,
+    found: CaseForUser,
+    options: { accreditedOnly: boolean },
+  ): Promise<ServiceChoices> {
     const person = await readPerson(db, request.actor, found.case.personId, { via: 'service-choices' })
-    return person ? servicesForCase(db, found.case, person, context.now()) : []
+    return person
+      ? servicesForCase(db, found.case, found.programme, person, context.now(), options)
+      : { local: [], elsewhere: [], place: { from: undefined, area: undefined } }
   }
 
-  function serviceItems(choices: ServiceChoice[], selected: unknown) {
-    if (choices.length === 0) return []
-    return [
-      ...choices.map((choice) => ({
-        value: choice.id,
-        text: choice.name,
-        hint: { text: choice.why },
-        checked: choice.id === selected,
-      })),
-      { divider: 'or' },
-      {
-        value: OTHER_SERVICE,
-        text: 'Another service',
-        hint: { text: 'Enter its name below' },
-        checked: selected === OTHER_SERVICE,
-      },
-    ]
+  /** What the forms show of the services offered (decision 0103). */
+  function serviceOffer(
+    found: CaseForUser,
+    choices: ServiceChoices,
+    values: Body,
+    options: { form: string; warning?: ElsewhereWarning | undefined },
+  ) {
+    const area = choices.place.area?.name
+    const showElsewhere = values.elsewhere === '1'
+    const offered = [...choices.local, ...(showElsewhere ? choices.elsewhere : [])]
+    const hint = (choice: ServiceChoice) =>
+      [
+        choice.inArea ? '' : `Outside ${area ?? 'the programme’s area'}.`,
+        choice.distanceKm === null ? '' : `${formatMiles(choice.distanceKm)} away.`,
+        choice.why,
+      ]
+        .filter((part) => part !== '')
+        .join(' ')
+    const path = `/casework/cases/${found.case.id}/${options.form}/new`
+    return {
+      serviceItems:
+        offered.length === 0
+          ? []
+          : [
+              ...offered.map((choice) => ({
+                value: choice.id,
+                text: choice.name,
+                hint: { text: hint(choice) },
+                checked: choice.id === values.serviceId,
+              })),
+              { divider: 'or' },
+              {
+                value: OTHER_SERVICE,
+                text: 'Another service',
+                hint: { text: 'Enter its name below' },
+                checked: values.serviceId === OTHER_SERVICE,
+              },
+            ],
+      serviceHint: `Services ${area ? `in ${area}` : 'in the directory'} that meet this person’s needs, nearest first`,
+      showElsewhere,
+      elsewhereLink:
+        choices.elsewhere.length === 0
+          ? null
+          : showElsewhere
+            ? choices.local.length > 0
+              ? { href: path, text: `Show only services in ${area ?? 'the programme’s area'}` }
+              : null
+            : { href: `${path}?elsewhere=1`, text: 'Show services elsewhere' },
+      elsewhereWarning: options.warning ?? null,
+    }
+  }
+
+  /**
+   * The warning shown before a service outside the programme's area is used: undefined when it
+   * is in the area, or when the form confirms this service (`confirmedElsewhere`).
+   */
+  async function elsewhereWarning(
+    request: FastifyRequest,
+    found: CaseForUser,
+    service: ServiceRef,
+    body: Body,
+  ): Promise<ElsewhereWarning | undefined> {
+    const person = await readPerson(db, request.actor, found.case.personId, { via: 'service-choices' })
+    if (!person) return undefined
+    const place = await placeForCase(db, found.case, found.programme, person)
+    const { inArea, distanceKm } = standingOf(place, service)
+    if (inArea || str(body.confirmedElsewhere) === service.id) return undefined
+    return {
+      serviceId: service.id,
+      heading: `${service.name} is outside ${place.area?.name ?? 'the programme’s area'}`,
+      text: `${distanceKm === null ? 'Kith does not know how far it is from the person' : `It is ${formatMiles(distanceKm)} from the person`}. Check that they can get there and that it is right for them. To go ahead, confirm below; or choose another service.`,
+    }
   }
 
   /**
@@ -723,7 +802,10 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     return { ok: true, service, name: service?.name ?? name }
   }
 
-  /** A form that names a service, shown again with its problems and the services offered afresh. */
+  /**
+   * A form that names a service, shown again with its problems (400), or with the warning about
+   * a service elsewhere to confirm (200), and the services offered afresh.
+   */
   async function serviceFormAgain(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -731,30 +813,40 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       id: string
       body: Body
       problems: FieldProblem[]
-      template: string
-      view: (found: CaseForUser, choices: ServiceChoice[], values: Body, problems: FieldProblem[]) => object
+      template: 'prescription-new' | 'signpost-new'
+      view: (
+        found: CaseForUser,
+        choices: ServiceChoices,
+        values: Body,
+        problems: FieldProblem[],
+        warning?: ElsewhereWarning,
+      ) => object
+      warning?: ElsewhereWarning
     },
   ) {
     const found = await caseForUser(db, request.user!, request.actor, form.id, { audit: 'case.read' })
-    const choices = await serviceChoices(request, found)
-    const problems = placeServiceProblems(form.problems, choices, form.body)
+    const choices = await serviceChoices(request, found, {
+      accreditedOnly: form.template === 'prescription-new',
+    })
+    const offered = choices.local.length + choices.elsewhere.length
+    const problems = placeServiceProblems(form.problems, offered, form.body)
     return reply
-      .status(400)
-      .view(`casework/views/${form.template}.njk`, form.view(found, choices, form.body, problems))
+      .status(problems.length > 0 ? 400 : 200)
+      .view(
+        `casework/views/${form.template}.njk`,
+        form.view(found, choices, form.body, problems, problems.length > 0 ? undefined : form.warning),
+      )
   }
 
   /** Puts "no service" on the radios when services were offered, else on the name box. */
-  function placeServiceProblems(problems: FieldProblem[], choices: ServiceChoice[], body: Body) {
+  function placeServiceProblems(problems: FieldProblem[], offered: number, body: Body) {
     return problems.map((problem) => {
       if (problem.field !== NO_SERVICE) return problem
-      if (choices.length > 0 && str(body.serviceId) !== OTHER_SERVICE)
-        return { ...problem, field: 'serviceId' }
+      if (offered > 0 && str(body.serviceId) !== OTHER_SERVICE) return { ...problem, field: 'serviceId' }
       return {
         field: 'serviceName',
         message:
-          choices.length > 0
-            ? 'Enter the name of the service'
-            : 'Enter the name of the service in the directory',
+          offered > 0 ? 'Enter the name of the service' : 'Enter the name of the service in the directory',
       }
     })
   }
@@ -768,19 +860,20 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   function prescriptionView(
     found: CaseForUser,
-    choices: ServiceChoice[],
+    choices: ServiceChoices,
     values: Body,
     problems?: FieldProblem[],
+    warning?: ElsewhereWarning,
   ) {
     return {
       pageTitle: 'Add a prescription',
       kase: found.case,
       rule: describePrescription(found.programme.prescription),
       values,
-      serviceItems: serviceItems(choices, values.serviceId),
+      ...serviceOffer(found, choices, values, { form: 'prescriptions', warning }),
       needItems: needItems(found.programme, values.need),
       back: { href: `/casework/cases/${found.case.id}#prescriptions`, text: 'Back to the case' },
-      ...(problems ? { errors: formErrors(problems) } : {}),
+      ...(problems?.length ? { errors: formErrors(problems) } : {}),
     }
   }
 
@@ -789,9 +882,10 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const rule = found.programme.prescription
     const afterReview = (request.query as { after?: string }).after === 'review'
     return reply.view('casework/views/prescription-new.njk', {
-      ...prescriptionView(found, await serviceChoices(request, found), {
+      ...prescriptionView(found, await serviceChoices(request, found, { accreditedOnly: true }), {
         start: londonDate(context.now()),
         weeks: rule?.minWeeks === rule?.maxWeeks ? rule?.minWeeks : '',
+        elsewhere: str((request.query as Body).elsewhere),
       }),
       ...(afterReview ? { flash: 'The review has been recorded. Now add the new prescription.' } : {}),
     })
@@ -811,17 +905,28 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       ...(named.ok ? [] : [named.problem]),
       ...(parsed.ok ? [] : parsed.problems),
     ]
+    let warning: ElsewhereWarning | undefined
     if (named.ok && named.service && parsed.ok) {
       const service = named.service
-      const result = await attempt(() =>
-        prescribe(db, ctx(request), id, {
-          ...parsed.value,
-          serviceId: service.id,
-          serviceName: service.name,
-        }),
+      const found = await caseForUser(db, request.user!, request.actor, id)
+      // Not accredited: refused before any warning about where it is.
+      const accredited = await attempt(() =>
+        checkAccredited(db, found.programme, service.id, londonDate(context.now())),
       )
-      if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=prescribed#prescriptions`, 303)
-      problems = result.problems
+      warning = accredited.ok ? await elsewhereWarning(request, found, service, body) : undefined
+      const result = !accredited.ok
+        ? accredited
+        : warning
+          ? undefined
+          : await attempt(() =>
+              prescribe(db, ctx(request), id, {
+                ...parsed.value,
+                serviceId: service.id,
+                serviceName: service.name,
+              }),
+            )
+      if (result?.ok) return reply.redirect(`/casework/cases/${id}?saved=prescribed#prescriptions`, 303)
+      if (result) problems = result.problems
     }
     return serviceFormAgain(request, reply, {
       id,
@@ -829,6 +934,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       problems,
       template: 'prescription-new',
       view: prescriptionView,
+      ...(warning ? { warning } : {}),
     })
   })
 
@@ -840,15 +946,16 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
 
   function signpostView(
     found: CaseForUser,
-    choices: ServiceChoice[],
+    choices: ServiceChoices,
     values: Body,
     problems?: FieldProblem[],
+    warning?: ElsewhereWarning,
   ) {
     return {
       pageTitle: 'Signpost or refer on',
       kase: found.case,
       values,
-      serviceItems: serviceItems(choices, values.serviceId),
+      ...serviceOffer(found, choices, values, { form: 'signposts', warning }),
       kinds: [
         {
           value: 'signpost',
@@ -865,7 +972,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       ],
       needItems: needItems(found.programme, values.need),
       back: { href: `/casework/cases/${found.case.id}#signposts`, text: 'Back to the case' },
-      ...(problems ? { errors: formErrors(problems) } : {}),
+      ...(problems?.length ? { errors: formErrors(problems) } : {}),
     }
   }
 
@@ -873,7 +980,10 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
     return reply.view(
       'casework/views/signpost-new.njk',
-      signpostView(found, await serviceChoices(request, found), { kind: 'signpost' }),
+      signpostView(found, await serviceChoices(request, found, { accreditedOnly: false }), {
+        kind: 'signpost',
+        elsewhere: str((request.query as Body).elsewhere),
+      }),
     )
   })
 
@@ -891,7 +1001,19 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       ...(parsed.ok ? [] : parsed.problems),
       ...(named.ok ? [] : [named.problem]),
     ]
-    if (parsed.ok && named.ok && parsed.value.kind === 'referral' && named.service) {
+    // A directory service outside the programme's area is used only once confirmed.
+    const warning =
+      parsed.ok && named.ok && named.service
+        ? await elsewhereWarning(
+            request,
+            await caseForUser(db, request.user!, request.actor, id),
+            named.service,
+            body,
+          )
+        : undefined
+    if (warning) {
+      // Shown again below with the warning; nothing is recorded yet.
+    } else if (parsed.ok && named.ok && parsed.value.kind === 'referral' && named.service) {
       const service = named.service
       // Through the Referrals capability: the provider accepts or declines, and the loop closes.
       const result = await attempt(() =>
@@ -930,6 +1052,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       problems,
       template: 'signpost-new',
       view: signpostView,
+      ...(warning ? { warning } : {}),
     })
   })
 
@@ -1132,6 +1255,12 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       })
       return found
     })
+    // Where each home visit is: the address of the person visited.
+    const homes = new Map<string, Home>()
+    for (const personId of new Set(rows.filter((r) => r.mode === 'home_visit').map((r) => r.personId))) {
+      const person = await readPerson(db, request.actor, personId, { via: 'diary-home-visit' })
+      if (person) homes.set(personId, await homeFor(db, person))
+    }
     const byDay = days.map((day) => ({
       day,
       where: whereOn(day),
@@ -1142,6 +1271,7 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
           return {
             ...r,
             name: person ? `${person.givenName} ${person.familyName}` : 'Unknown',
+            home: r.mode === 'home_visit' ? (homes.get(r.personId) ?? null) : null,
             kindLabel: APPOINTMENT_KIND_LABELS[r.kind],
             modeLabel: APPOINTMENT_MODE_LABELS[r.mode],
             statusLabel: APPOINTMENT_STATUS_LABELS[r.status],

@@ -206,22 +206,24 @@ export function searchWords(text: string): string[] {
 }
 
 /**
- * A condition that the service's search document holds every word (by stem), every one of `all`
- * and at least one of `any` (internal tokens: letters and digits only). `services` must be in the
- * query under that name. Undefined when there is nothing to match.
+ * A condition that the service's search document holds every word (by stem), every one of `all`,
+ * at least one of `any`, and at least one of each of `anyOf` (internal tokens: letters and digits
+ * only). `services` must be in the query under that name. Undefined when there is nothing to match.
  */
 export function serviceTextMatches(
   db: Kysely<any>,
   text: string,
-  tokens: { all?: string[]; any?: string[] } = {},
+  tokens: { all?: string[]; any?: string[]; anyOf?: string[][] } = {},
 ): RawBuilder<boolean> | undefined {
   const words = searchWords(text)
   const token = (t: string) => t.replace(/[^a-z0-9]/gi, '')
   const all = (tokens.all ?? []).map(token).filter(Boolean)
-  const any = (tokens.any ?? []).map(token).filter(Boolean)
-  if (words.length === 0 && all.length === 0 && any.length === 0) return undefined
+  const groups = [tokens.any ?? [], ...(tokens.anyOf ?? [])]
+    .map((group) => group.map(token).filter(Boolean))
+    .filter((group) => group.length > 0)
+  if (words.length === 0 && all.length === 0 && groups.length === 0) return undefined
   if (dialectOf(db) === 'postgres') {
-    const parts = [...all, ...(any.length > 0 ? [`(${any.join(' | ')})`] : [])]
+    const parts = [...all, ...groups.map((group) => `(${group.join(' | ')})`)]
     const wordQuery = words.length > 0 ? sql`plainto_tsquery('english', ${words.join(' ')})` : undefined
     const tokenQuery = parts.length > 0 ? sql`to_tsquery('english', ${parts.join(' & ')})` : undefined
     const query = wordQuery && tokenQuery ? sql`(${wordQuery} && ${tokenQuery})` : (wordQuery ?? tokenQuery)
@@ -230,7 +232,7 @@ export function serviceTextMatches(
   const parts = [
     ...words.map((word) => `"${word}"`),
     ...all.map((t) => `"${t}"`),
-    ...(any.length > 0 ? [`(${any.map((t) => `"${t}"`).join(' OR ')})`] : []),
+    ...groups.map((group) => `(${group.map((t) => `"${t}"`).join(' OR ')})`),
   ]
   return sql<boolean>`services.rowid in (select rowid from services_fts where services_fts match ${parts.join(' AND ')})`
 }

@@ -10,17 +10,21 @@ import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import { type Criterion, criteriaSchema } from '../programmes/criteria.ts'
 import {
+  ATTESTATION_ROLES,
   CRITERION_KIND_LABELS,
   CRITERION_KINDS,
   CRITERION_LISTS,
   type CriterionKind,
   criterionFormValues,
   criterionFormView,
+  isAttestationRole,
   isCriterionKind,
   parseCriterion,
+  readyToSave,
 } from '../programmes/forms.ts'
 import { ROLE_LABELS } from '../programmes/present.ts'
 import type { AppContext } from '../web/context.ts'
+import { londonDate } from '../web/format.ts'
 import { formErrors } from '../web/forms.ts'
 import { notFound } from '../web/problem.ts'
 import { getServiceRecord, type ServiceRecord, setServiceCriteria } from './store.ts'
@@ -46,15 +50,21 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
       organisationsWhere(request.user as Parameters<typeof organisationsWhere>[0], 'provider'),
     )
 
-  async function formView(service: ServiceRecord, kind: CriterionKind, values: Body) {
+  async function formView(service: ServiceRecord, kind: CriterionKind, values: Body, checking?: Criterion) {
     const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice' && o.odsCode)
     return {
       programme: { name: service.name },
-      ...criterionFormView(kind, values, practices, {
-        inclusion: 'People must meet it to be referred',
-        exclusion: 'People who meet it cannot be referred',
-        rule: 'A rule about the referral, such as who may make it',
-      }),
+      ...criterionFormView(
+        kind,
+        values,
+        practices,
+        {
+          inclusion: 'People must meet it to be referred',
+          exclusion: 'People who meet it cannot be referred',
+          rule: 'A rule about the referral, such as who may make it',
+        },
+        checking && { criterion: checking, today: londonDate(context.now()) },
+      ),
       back: { href: `/directory/services/${service.id}/criteria`, text: 'Access criteria' },
     }
   }
@@ -117,7 +127,25 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
             : { errors: formErrors([{ field: 'kind', message: 'Select what the criterion checks' }]) }),
         })
       }
-      const values: Body = { role: kind === 'redirect' ? 'redirect' : undefined }
+      const role = (request.query as { role?: string }).role
+      // A yes/no question excludes people or includes them: asked first (see programmes/routes.ts).
+      if (kind === 'attestation' && !isAttestationRole(role)) {
+        return reply.status(role === undefined ? 200 : 400).view('programmes/views/criterion-role.njk', {
+          pageTitle: 'Does the question exclude people, or include them?',
+          caption: service.name,
+          action: `/directory/services/${service.id}/criteria/new`,
+          roles: ATTESTATION_ROLES,
+          back: { href: `/directory/services/${service.id}/criteria`, text: 'Access criteria' },
+          ...(role === undefined
+            ? {}
+            : {
+                errors: formErrors([
+                  { field: 'role', message: 'Select whether the question excludes or includes people' },
+                ]),
+              }),
+        })
+      }
+      const values: Body = { role: kind === 'redirect' ? 'redirect' : role }
       return reply.view(criterionTemplate, {
         pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
         action: `/directory/services/${service.id}/criteria`,
@@ -142,6 +170,15 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
         creating: true,
         ...(await formView(service, kind, body)),
         errors: formErrors(parsed.problems, ANCHORS),
+      })
+    }
+    if (!readyToSave(parsed.value, body)) {
+      return reply.view(criterionTemplate, {
+        pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
+        action: `/directory/services/${service.id}/criteria`,
+        values: body,
+        creating: true,
+        ...(await formView(service, kind, body, parsed.value)),
       })
     }
     await save(request, service, [...service.criteria, parsed.value], 'add')
@@ -191,6 +228,15 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
           criterion,
           ...(await formView(service, criterion.kind, body)),
           errors: formErrors(parsed.problems, ANCHORS),
+        })
+      }
+      if (!readyToSave(parsed.value, body)) {
+        return reply.view(criterionTemplate, {
+          pageTitle: `Change the criterion: ${criterion.text}`,
+          action: `/directory/services/${service.id}/criteria/${criterion.id}`,
+          values: { ...body, id: criterion.id },
+          criterion,
+          ...(await formView(service, criterion.kind, body, parsed.value)),
         })
       }
       await save(

@@ -1,15 +1,14 @@
 // What other capabilities use of the directory. Everything else in this folder is its own.
 
 import type { Queryable } from '../db/schema.ts'
-import { normalisePostcode } from '../people/person.ts'
 import type { Criteria, EligibilityFacts, EligibilityResult } from '../programmes/criteria.ts'
 import { evaluate } from '../programmes/eligibility.ts'
+import { byPlace, type Place, type Point, standing } from './local.ts'
 import {
   allServiceIds,
   getServiceRecord,
   getServiceRecords,
   lookupPostcode,
-  searchServices,
   serviceIdByName,
   serviceIdsWithTermCodes,
 } from './store.ts'
@@ -20,6 +19,7 @@ export {
   SOCIAL_PRESCRIBING_SUITABLE_ANSWERS,
   WEIGHT_MANAGEMENT_SERVICE_NAME,
 } from './demo.ts'
+export { type Area, areaOf, type Place, type Point, placeFor, standing } from './local.ts'
 export { SERVICE_KIND_LABELS, SERVICE_KINDS, type ServiceKind, type ServiceStatus } from './taxonomy.ts'
 
 export interface ServiceSummary {
@@ -34,8 +34,12 @@ export interface ServiceSummary {
   criteria: Criteria
   /** Codes of the service's taxonomy terms (needs, areas, categories). */
   termCodes: string[]
+  /** The needs the service meets (its terms in the need vocabulary), once each: what a referral to it offers. */
+  needs: { id: string; label: string }[]
   /** The first location's postcode, if any. */
   postcode: string | null
+  /** Its places with coordinates. */
+  places: Point[]
 }
 
 async function summaries(db: Queryable, ids: string[]): Promise<ServiceSummary[]> {
@@ -49,7 +53,15 @@ async function summaries(db: Queryable, ids: string[]): Promise<ServiceSummary[]
     selfReferral: record.selfReferral,
     criteria: record.criteria,
     termCodes: record.terms.map((term) => term.code),
+    needs: [
+      ...new Map(
+        record.terms.filter((term) => term.vocabulary === 'need').map((term) => [term.code, term.label]),
+      ),
+    ].map(([id, label]) => ({ id, label })),
     postcode: record.locations[0]?.postcode ?? null,
+    places: record.locations.flatMap(({ latitude, longitude }) =>
+      latitude === null || longitude === null ? [] : [{ latitude, longitude }],
+    ),
   }))
 }
 
@@ -72,48 +84,52 @@ export async function findServiceByName(db: Queryable, name: string): Promise<Se
 export interface SuggestedService {
   service: ServiceSummary
   eligibility: EligibilityResult
-  /** Why it was suggested, in a sentence. */
+  /** Why it was suggested, in a sentence or two. */
   why: string
+  /** Kilometres from the place's point to the service's nearest place; null when either is not known. */
+  distanceKm: number | null
+  /** Whether the service is in the place's area (true when no area is given). */
+  inArea: boolean
 }
 
-/** Where suggested services must be: within `radiusKm` of the first of `postcodes` Kith knows. */
-export interface Nearby {
-  postcodes: (string | null | undefined)[]
-  radiusKm: number
+/** The coordinates Kith holds for a postcode (`EX15 1FE`), if any. */
+export async function postcodePoint(db: Queryable, postcode: string): Promise<Point | undefined> {
+  return lookupPostcode(db, postcode)
 }
 
-/** Ids of the services with a place within the distance; undefined when no postcode is known. */
-async function serviceIdsNear(db: Queryable, near: Nearby): Promise<Set<string> | undefined> {
-  for (const given of near.postcodes) {
-    const postcode = given ? normalisePostcode(given) : undefined
-    const point = postcode ? await lookupPostcode(db, postcode) : undefined
-    if (!point) continue
-    const found = await searchServices(db, {
-      near: { ...point, radiusKm: near.radiusKm },
-      page: 1,
-      perPage: 100_000,
-    })
-    return new Set(found.hits.map((hit) => hit.id))
-  }
-  return undefined
+/** `a`, `a and b`, `a, b and c` */
+function naturalList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
+}
+
+/** Why a service is suggested: the needs it meets (each once) and where its criteria leave the person. */
+export function suggestionWhy(
+  matchedNeeds: readonly string[],
+  outcome: EligibilityResult['outcome'],
+): string {
+  const needs = [...new Set(matchedNeeds.map((code) => code.replaceAll('-', ' ').toLowerCase()))]
+  const criteria = outcome === 'eligible' ? 'Its criteria are met.' : 'Some of its criteria need checking.'
+  return needs.length > 0 ? `Helps with ${naturalList(needs)}. ${criteria}` : criteria
 }
 
 /**
  * Active services that meet any of the needs (term codes: `weight-management`) and whose criteria
  * the person does not fail: eligible first, then those needing review. A redirect that applies
  * (a weight-related goal) suggests the named service instead. Without needs, every active service
- * is considered; with `near`, only those within its distance (when one of its postcodes is known).
+ * is considered. With `place`, every suggestion says how far it is and whether it is in the
+ * place's area, and they are ranked by that: the area's first, nearer first (decision 0103).
  */
 export async function suggestServices(
   db: Queryable,
-  options: { needs?: string[]; facts: EligibilityFacts; limit?: number; near?: Nearby },
+  options: { needs?: string[]; facts: EligibilityFacts; limit?: number; place?: Place },
 ): Promise<SuggestedService[]> {
   const needs = options.needs?.filter((need) => need.length > 0) ?? []
-  const [ids, nearby] = await Promise.all([
-    needs.length > 0 ? serviceIdsWithTermCodes(db, needs) : allServiceIds(db, { activeOnly: true }),
-    options.near ? serviceIdsNear(db, options.near) : undefined,
-  ])
-  const candidates = await summaries(db, nearby ? ids.filter((id) => nearby.has(id)) : ids)
+  const ids =
+    needs.length > 0
+      ? await serviceIdsWithTermCodes(db, needs)
+      : await allServiceIds(db, { activeOnly: true })
+  const candidates = await summaries(db, ids)
+  const place: Place = options.place ?? { from: undefined, area: undefined }
   const suggested: SuggestedService[] = []
   const redirectedTo = new Map<string, string>()
   for (const service of candidates) {
@@ -122,15 +138,12 @@ export async function suggestServices(
       redirectedTo.set(redirect.toServiceName.toLowerCase(), service.name)
     if (eligibility.outcome === 'ineligible') continue
     const matched = service.termCodes.filter((code) => needs.includes(code))
-    const because =
-      matched.length > 0
-        ? `Meets the need for ${matched.join(', ').replaceAll('-', ' ')}`
-        : 'An active service'
-    const outcome =
-      eligibility.outcome === 'eligible'
-        ? 'and the person meets its criteria'
-        : 'and some of its criteria need review'
-    suggested.push({ service, eligibility, why: `${because}, ${outcome}.` })
+    suggested.push({
+      service,
+      eligibility,
+      why: suggestionWhy(matched, eligibility.outcome),
+      ...standing(place, service),
+    })
   }
   for (const [name, from] of redirectedTo) {
     if (suggested.some((s) => s.service.name.toLowerCase() === name)) continue
@@ -142,10 +155,16 @@ export async function suggestServices(
       service: target,
       eligibility,
       why: `${from} asks that people with this goal are referred to ${target.name} instead.`,
+      ...standing(place, target),
     })
   }
   const rank = (s: SuggestedService) => (s.eligibility.outcome === 'eligible' ? 0 : 1)
-  suggested.sort((a, b) => rank(a) - rank(b) || a.service.name.localeCompare(b.service.name))
+  suggested.sort(
+    (a, b) =>
+      (options.place ? byPlace(a, b) : 0) ||
+      rank(a) - rank(b) ||
+      a.service.name.localeCompare(b.service.name),
+  )
   return suggested.slice(0, options.limit ?? 50)
 }
 
@@ -162,4 +181,9 @@ export interface ServiceStatistic {
 export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<ServiceStatistic[]>)[] = []
 
 /** Accreditations of these providers or services, newest first; the ids of a provider's services. */
-export { type Accreditation, accreditationsOf, serviceIdsOfProviders } from './store.ts'
+export {
+  type Accreditation,
+  accreditationsOf,
+  accreditationsOfProgramme,
+  serviceIdsOfProviders,
+} from './store.ts'

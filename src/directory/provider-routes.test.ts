@@ -191,14 +191,28 @@ describeEachDatabase('providers and programme managers in the directory', (datab
     assert.equal(bad.statusCode, 400)
     assert.deepEqual((await getServiceRecord(db, metalwork))!.criteria, before)
 
-    const added = await keith.post(base, {
+    assert.match(
+      textOf((await keith.get(`${base}/new?kind=attestation`)).body),
+      /Does the question exclude people, or include them\?/,
+    )
+    const tools = {
       kind: 'attestation',
       text: 'Can use hand tools safely',
       role: 'inclusion',
       question: 'Can the person use hand tools safely?',
-      expected: 'yes',
+      answer: 'yes',
       whenUnanswered: 'needs-review',
-    })
+    }
+    // A yes/no question shows what each answer does before it is saved.
+    const checked = await keith.post(base, { ...tools, step: 'check' })
+    assert.equal(checked.statusCode, 200)
+    assert.match(
+      textOf(checked.body),
+      /Which answer includes the person\? .*Only when the referrer answers Yes to “Can the person use hand tools safely\?” does the person meet “Can use hand tools safely”\. No means they cannot be referred\./,
+    )
+    assert.deepEqual((await getServiceRecord(db, metalwork))!.criteria, before)
+    const key = (html: string) => /name="checked" value="([^"]+)"/.exec(html)?.[1] ?? ''
+    const added = await keith.post(base, { ...tools, step: 'save', checked: key(checked.body) })
     assert.equal(added.statusCode, 303)
     const after = (await getServiceRecord(db, metalwork))!.criteria
     const criterion = after.find((c) => c.text === 'Can use hand tools safely')
@@ -208,12 +222,13 @@ describeEachDatabase('providers and programme managers in the directory', (datab
     assert.match(listing, /Can use hand tools safely/)
 
     assert.equal((await keith.get(`${base}/${criterion.id}`)).statusCode, 200)
+    const change = { ...tools, text: 'Can use hand tools safely, with support' }
+    const rechecked = await keith.post(`${base}/${criterion.id}`, { ...change, step: 'check' })
+    assert.equal(rechecked.statusCode, 200)
     const changed = await keith.post(`${base}/${criterion.id}`, {
-      text: 'Can use hand tools safely, with support',
-      role: 'inclusion',
-      question: 'Can the person use hand tools safely?',
-      expected: 'yes',
-      whenUnanswered: 'needs-review',
+      ...change,
+      step: 'save',
+      checked: key(rechecked.body),
     })
     assert.equal(changed.statusCode, 303)
     assert.ok((await getServiceRecord(db, metalwork))!.criteria.some((c) => c.text.endsWith('with support')))

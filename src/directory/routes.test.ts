@@ -1,10 +1,66 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { createOrganisation } from '../access/store.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { seedDemo } from '../demo.ts'
 import { PageClient, testApp, textOf } from '../web/testing.ts'
+import { findTerm } from './store.ts'
+import { createTestService } from './testing.ts'
 
 describeEachDatabase('the directory pages', (database) => {
+  it('lists each category once, and finds by it services tagged with that label in any vocabulary', async () => {
+    const { db } = database()
+    const provider = await createOrganisation(db, {
+      name: 'Luton Voluntary Action',
+      kind: 'vcs',
+      parentId: null,
+      odsCode: null,
+      postcode: null,
+    })
+    const term = async (vocabulary: string, code: string) => (await findTerm(db, vocabulary, code))!.id
+    // Volunteering is one of Luton's areas and a listing category: a service may carry either.
+    await createTestService(db, provider, {
+      name: 'Garden volunteers',
+      termIds: [await term('area', 'volunteering')],
+    })
+    await createTestService(db, provider, {
+      name: 'Library helpers',
+      termIds: [await term('category', 'volunteering')],
+    })
+    await createTestService(db, provider, { name: 'Park walk', termIds: [await term('category', 'walking')] })
+    const app = await testApp(db)
+    const client = new PageClient(app)
+
+    const page = (await client.get('/directory')).body
+    const select = /<select[^>]*id="category"[\s\S]*?<\/select>/.exec(page)?.[0] ?? ''
+    const labels = [...select.matchAll(/<option value="[^"]*"[^>]*>([^<]+)<\/option>/g)].map((m) => m[1])
+    assert.ok(labels.length > 20, select)
+    assert.deepEqual(
+      labels.filter((label, i) => labels.indexOf(label) !== i),
+      [],
+      'no label twice',
+    )
+    for (const label of ['Physical activity', 'Exercise', 'Volunteering', 'Weight management'])
+      assert.equal(labels.filter((l) => l === label).length, 1, label)
+    assert.doesNotMatch(select, /<optgroup/)
+
+    const found = async (query: string) => {
+      const text = textOf((await client.get(`/directory?${query}`)).body)
+      return ['Garden volunteers', 'Library helpers', 'Park walk'].filter((name) => text.includes(name))
+    }
+    assert.deepEqual(await found('category=volunteering'), ['Garden volunteers', 'Library helpers'])
+    // A link naming one of the two terms by id finds both too, and shows the choice selected.
+    const byId = await client.get(`/directory?category=${await term('category', 'volunteering')}`)
+    assert.match(byId.body, /<option value="volunteering" selected>Volunteering<\/option>/)
+    assert.deepEqual(await found(`category=${await term('area', 'volunteering')}`), [
+      'Garden volunteers',
+      'Library helpers',
+    ])
+    assert.deepEqual(await found('category=walking'), ['Park walk'])
+    assert.deepEqual(await found('category=volunteering&q=library'), ['Library helpers'])
+    await app.close()
+  })
+
   it('searches without signing in, with distances, counts and clear messages for bad input', async () => {
     const { db } = database()
     await seedDemo(db)

@@ -24,7 +24,7 @@ import {
   lookupPostcode,
   searchServices,
 } from './store.ts'
-import { SERVICE_KIND_LABELS, SERVICE_KINDS, VOCABULARY_LABELS, type Vocabulary } from './taxonomy.ts'
+import { categoryChoices, SERVICE_KIND_LABELS, SERVICE_KINDS } from './taxonomy.ts'
 import './tables.ts'
 
 function searchHref(request: SearchRequest, page: number, raw: Record<string, string | undefined>): string {
@@ -47,6 +47,17 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
     href: '/directory',
     roles: ['referrer', 'link_worker', 'provider', 'programme_manager', 'administrator'],
     order: 30,
+  })
+  context.navigation.push({
+    text: 'Find a service or activity',
+    href: '/directory',
+    roles: [],
+    order: 10,
+    public: true,
+  })
+  context.startSections.push({
+    order: 10,
+    load: async () => ({ template: 'directory/views/start-section.njk', data: {} }),
   })
   context.homeCards.push({
     roles: ['referrer', 'link_worker', 'programme_manager'],
@@ -83,7 +94,7 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
     if (problems.length === 0) {
       const found = await searchServices(db, {
         text: search.text,
-        termId: search.termId,
+        termIds: search.termIds,
         kind: search.kind,
         selfReferral: search.selfReferral,
         age: search.age,
@@ -100,15 +111,11 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
       results = records.map((record, i) => summaryOf(record, today, found.hits[i]?.distanceKm))
     }
     const pages = Math.max(1, Math.ceil(total / search.perPage))
-    const groups = (['area', 'need', 'category'] as Vocabulary[]).map((vocabulary) => ({
-      label: VOCABULARY_LABELS[vocabulary],
-      items: terms
-        .filter((t) => t.vocabulary === vocabulary)
-        .map((t) => ({
-          value: t.id,
-          text: t.label,
-          selected: t.id === search.termId || t.code === raw.category,
-        })),
+    // One list: a label in two vocabularies (Volunteering, an area and a category) is one choice.
+    const categories = categoryChoices(terms).map((choice) => ({
+      value: choice.value,
+      text: choice.label,
+      selected: search.termId !== undefined && choice.termIds.includes(search.termId),
     }))
     return reply.status(problems.length > 0 ? 400 : 200).view('directory/views/search.njk', {
       pageTitle: 'Find a service',
@@ -123,7 +130,7 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
       radiusKm: search.radiusKm,
       previousHref: search.page > 1 ? searchHref(search, search.page - 1, raw) : undefined,
       nextHref: search.page < pages ? searchHref(search, search.page + 1, raw) : undefined,
-      groups,
+      categories,
       kinds: SERVICE_KINDS.map((kind) => ({
         value: kind,
         text: SERVICE_KIND_LABELS[kind],

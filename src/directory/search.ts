@@ -5,7 +5,7 @@ import { normalisePostcode } from '../people/person.ts'
 import type { FieldProblem } from '../web/problem.ts'
 import { WEEKDAYS, type Weekday } from './schedules.ts'
 import type { Term } from './store.ts'
-import { isServiceKind, type ServiceKind } from './taxonomy.ts'
+import { choiceOf, isServiceKind, type ServiceKind } from './taxonomy.ts'
 
 export const MAX_TEXT = 200
 export const MAX_PER_PAGE = 100
@@ -13,7 +13,10 @@ export const RADII_KM = [1, 2, 5, 10, 25, 50] as const
 
 export interface SearchRequest {
   text?: string
+  /** The term the category names. */
   termId?: string
+  /** Every term of that term's label, in any vocabulary: a service tagged with one of them matches. */
+  termIds?: string[]
   kind?: ServiceKind
   selfReferral?: boolean
   age?: number
@@ -53,8 +56,10 @@ export function parseSearch(
   const category = first(query.category)?.trim()
   if (category) {
     const term = terms.find((t) => t.id === category || t.code === category)
-    if (term) request.termId = term.id
-    else problems.push({ field: 'category', message: 'Select a category from the list' })
+    if (term) {
+      request.termId = term.id
+      request.termIds = choiceOf(term, terms).termIds
+    } else problems.push({ field: 'category', message: 'Select a category from the list' })
   }
 
   const kind = first(query.kind)?.trim()

@@ -469,6 +469,8 @@ export interface SearchFilters {
   text?: string
   /** A taxonomy term id. */
   termId?: string
+  /** Taxonomy term ids: services tagged with any of them (one label in several vocabularies). */
+  termIds?: string[]
   kind?: ServiceKind
   /** true: self-referral accepted; false: professional referrals only. */
   selfReferral?: boolean
@@ -530,6 +532,7 @@ function filtered(db: Queryable, filters: SearchFilters) {
     any: filters.near
       ? cellsCovering(filters.near.latitude, filters.near.longitude, filters.near.radiusKm)
       : [],
+    anyOf: filters.termIds ? [filters.termIds.map(termToken)] : [],
   })
   if (match) query = query.where(match)
   if (filters.kind) query = query.where('services.kind', '=', filters.kind)
@@ -753,6 +756,27 @@ export async function accreditationsOf(db: Queryable, subjectIds: string[]): Pro
     .selectFrom('accreditations')
     .selectAll()
     .where('subject_id', 'in', subjectIds)
+    .orderBy('accredited_from', 'desc')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    subjectType: row.subject_type as 'organisation' | 'service',
+    subjectId: row.subject_id,
+    programmeId: row.programme_id,
+    accreditedFrom: row.accredited_from,
+    accreditedTo: row.accredited_to,
+  }))
+}
+
+/** Every accreditation a programme has given (of providers and of services), newest first. */
+export async function accreditationsOfProgramme(
+  db: Queryable,
+  programmeId: string,
+): Promise<Accreditation[]> {
+  const rows = await db
+    .selectFrom('accreditations')
+    .select(['id', 'subject_type', 'subject_id', 'programme_id', 'accredited_from', 'accredited_to'])
+    .where('programme_id', '=', programmeId)
     .orderBy('accredited_from', 'desc')
     .execute()
   return rows.map((row) => ({

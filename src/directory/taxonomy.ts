@@ -116,3 +116,50 @@ export const CATEGORIES = terms('category', [
 ])
 
 export const ALL_TERMS: TermSeed[] = [...AREAS, ...NEEDS, ...CATEGORIES]
+
+/** A term as the category list reads it. */
+interface ListedTerm {
+  id: string
+  vocabulary: string
+  code: string
+  label: string
+}
+
+/**
+ * A choice in the directory's one list of categories: the terms of one label, whatever their
+ * vocabulary (Volunteering is an area of support and a category; Exercise a need and a
+ * category), shown once. Finding services by it finds those tagged with any of its terms.
+ */
+export interface CategoryChoice {
+  /** What the search form sends: the first term's code (`volunteering`). */
+  value: string
+  label: string
+  termIds: string[]
+}
+
+const labelKey = (label: string) =>
+  label.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en-GB')
+
+/** The directory's category list: areas, needs and categories, one choice a label, by label. */
+export function categoryChoices(terms: readonly ListedTerm[]): CategoryChoice[] {
+  const byLabel = new Map<string, CategoryChoice>()
+  for (const term of terms) {
+    if (!(VOCABULARIES as readonly string[]).includes(term.vocabulary)) continue
+    const key = labelKey(term.label)
+    const choice = byLabel.get(key)
+    if (choice) choice.termIds.push(term.id)
+    else byLabel.set(key, { value: term.code, label: term.label, termIds: [term.id] })
+  }
+  return [...byLabel.values()].sort((a, b) => a.label.localeCompare(b.label, 'en-GB'))
+}
+
+/** The choice a term belongs to: every term of its label, or only itself outside the list. */
+export function choiceOf(term: ListedTerm, terms: readonly ListedTerm[]): CategoryChoice {
+  return (
+    categoryChoices(terms).find((choice) => choice.termIds.includes(term.id)) ?? {
+      value: term.code,
+      label: term.label,
+      termIds: [term.id],
+    }
+  )
+}

@@ -32,7 +32,8 @@ describeEachDatabase('outcomes demo', (database) => {
           demo.programmes.programmes.culm as string,
         )
       ).length,
-      2,
+      3,
+      'two readings with her card, one by date of birth and postcode',
     )
   })
 })

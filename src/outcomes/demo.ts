@@ -5,14 +5,14 @@
 // and have no NHS number.
 
 import type { Actor } from '../access/audit.ts'
-import type { AccessDemo } from '../access/demo.ts'
+import { type AccessDemo, DEMO_ORGANISATIONS } from '../access/demo.ts'
 import { loadCurrentUser } from '../access/store.ts'
 import { checkIn, issueCard } from '../attendance/store.ts'
 import { openCase, prescribe } from '../casework/cases.ts'
 import type { Db } from '../db/schema.ts'
 import type { DirectoryDemo } from '../directory/demo.ts'
 import { assess } from '../kiosk/measurements.ts'
-import { insertKioskReading } from '../kiosk/store.ts'
+import { insertCardlessKioskReading, insertKioskReading } from '../kiosk/store.ts'
 import { personInputSchema } from '../people/person.ts'
 import { createPersonRecord } from '../people/records.ts'
 import type { ProgrammesDemo } from '../programmes/demo.ts'
@@ -132,6 +132,8 @@ export async function seedOutcomesDemo(
         dateOfBirth: '1961-03-14',
         registeredPracticeId: access.organisations[practiceKey],
         addressLines: [],
+        // Near their practice: its postcode, a real place (shared/reference/demo-places.csv).
+        postcode: DEMO_ORGANISATIONS.find((o) => o.key === practiceKey)?.postcode ?? null,
         contactMethods: [],
         conditions: [],
       }),
@@ -281,5 +283,25 @@ export async function seedOutcomesDemo(
       },
     )
   }
+  // Without her card, by date of birth and postcode; and a visitor's reading kept anonymously.
+  await insertCardlessKioskReading(
+    db,
+    { userId: kioskUser, ip: null },
+    {
+      link: { personId: culmId, programmeId: culm },
+      organisationId: access.organisations['culm.centre'] as string,
+      at: daysAgo(2),
+      result: assess({ systolic: 134, diastolic: 84, weightKg: 82, heightCm: 168 }),
+    },
+  )
+  await insertCardlessKioskReading(
+    db,
+    { userId: kioskUser, ip: null },
+    {
+      organisationId: access.organisations['culm.centre'] as string,
+      at: daysAgo(1),
+      result: assess({ systolic: 122, diastolic: 78, weightKg: null, heightCm: null }),
+    },
+  )
   return { people }
 }

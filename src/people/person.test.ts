@@ -104,6 +104,34 @@ describe('a person’s details', () => {
     )
   })
 
+  it('speaks to the person themselves in the self voice, naming every field the same way', () => {
+    const self = (input: unknown) => {
+      const parsed = parse(personInputSchema(TODAY, 'self'), input)
+      return parsed.ok ? {} : Object.fromEntries(parsed.problems.map((p) => [p.field, p.message]))
+    }
+    assert.deepEqual(self({ givenName: '', familyName: '', dateOfBirth: '', registeredPracticeId: 'x' }), {
+      givenName: 'Enter your first name',
+      familyName: 'Enter your last name',
+      dateOfBirth: 'Enter your date of birth',
+      registeredPracticeId: 'Select your GP practice from the list',
+    })
+    assert.deepEqual(self({ ...minimal, contactMethods: ['email', 'sms', 'letter'] }), {
+      email: 'Enter an email address, as you prefer to be contacted by email',
+      phone: 'Enter a mobile phone number, as you prefer to be contacted by text message',
+      addressLines: 'Enter your address and postcode, as you prefer to be contacted by letter',
+    })
+    assert.equal(
+      self({ ...minimal, contactMethods: ['phone'] }).phone,
+      'Enter a phone number, as you prefer to be contacted by phone',
+    )
+    assert.equal(
+      self({ ...minimal, contactMethods: ['fax'] })['contactMethods.0'],
+      'Select how you prefer to be contacted from the list',
+    )
+    // The professional voice is the default, and says "their".
+    assert.equal(problems({ ...minimal, givenName: '' }).givenName, 'Enter their first name')
+  })
+
   it('compares names without accents, case or extra spaces', () => {
     assert.equal(nameKey('  ZOË  O’Brien'), "zoe o'brien")
     assert.equal(nameKey('Siobhán'), nameKey('SIOBHAN'))

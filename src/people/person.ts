@@ -90,25 +90,61 @@ export const nhsNumberSchema = z
     'Enter a valid NHS number: this one does not pass the NHS number check. Check each digit',
   )
 
-/** The schema of a person's details, given today's date (`YYYY-MM-DD`, London) for the date of birth. */
-export function personInputSchema(today: string) {
+/**
+ * Who the form's messages speak to: a professional entering someone's details ("Enter their first
+ * name"), or the person entering their own, as on a self-referral ("Enter your first name").
+ */
+export type Voice = 'professional' | 'self'
+
+/** The messages of the person schema that name the person, in each voice. */
+const PERSON_MESSAGES = {
+  professional: {
+    givenName: 'Enter their first name',
+    familyName: 'Enter their last name',
+    dateOfBirth: 'Enter their date of birth',
+    contactMethod: 'Select how they prefer to be contacted from the list',
+    practice: 'Select their GP practice from the list',
+    emailPreferred: 'Enter an email address, as they prefer to be contacted by email',
+    smsPreferred: 'Enter a mobile phone number, as they prefer to be contacted by text message',
+    phonePreferred: 'Enter a phone number, as they prefer to be contacted by phone',
+    letterPreferred: 'Enter their address and postcode, as they prefer to be contacted by letter',
+  },
+  self: {
+    givenName: 'Enter your first name',
+    familyName: 'Enter your last name',
+    dateOfBirth: 'Enter your date of birth',
+    contactMethod: 'Select how you prefer to be contacted from the list',
+    practice: 'Select your GP practice from the list',
+    emailPreferred: 'Enter an email address, as you prefer to be contacted by email',
+    smsPreferred: 'Enter a mobile phone number, as you prefer to be contacted by text message',
+    phonePreferred: 'Enter a phone number, as you prefer to be contacted by phone',
+    letterPreferred: 'Enter your address and postcode, as you prefer to be contacted by letter',
+  },
+} as const satisfies Record<Voice, Record<string, string>>
+
+/**
+ * The schema of a person's details, given today's date (`YYYY-MM-DD`, London) for the date of
+ * birth, with messages in `voice`.
+ */
+export function personInputSchema(today: string, voice: Voice = 'professional') {
+  const say = PERSON_MESSAGES[voice]
   return z
     .object({
       nhsNumber: nhsNumberSchema,
       givenName: z
-        .string({ error: 'Enter their first name' })
+        .string({ error: say.givenName })
         .trim()
-        .min(1, 'Enter their first name')
+        .min(1, say.givenName)
         .max(100, 'First name must be 100 characters or fewer'),
       familyName: z
-        .string({ error: 'Enter their last name' })
+        .string({ error: say.familyName })
         .trim()
-        .min(1, 'Enter their last name')
+        .min(1, say.familyName)
         .max(100, 'Last name must be 100 characters or fewer'),
       dateOfBirth: z
-        .string({ error: 'Enter their date of birth' })
+        .string({ error: say.dateOfBirth })
         .trim()
-        .min(1, 'Enter their date of birth')
+        .min(1, say.dateOfBirth)
         .refine(isCalendarDate, 'Date of birth must be a real date')
         .refine(
           (value) => !isCalendarDate(value) || value <= today,
@@ -140,7 +176,7 @@ export function personInputSchema(today: string) {
         'Enter an email address in the correct format, like name@example.com',
       ),
       contactMethods: z
-        .array(z.enum(CONTACT_METHODS, { error: 'Select how they prefer to be contacted from the list' }))
+        .array(z.enum(CONTACT_METHODS, { error: say.contactMethod }))
         .default([])
         .transform((methods) => CONTACT_METHODS.filter((method) => methods.includes(method))),
       /** Whether a message may be left (voicemail, with whoever answers). */
@@ -149,7 +185,7 @@ export function personInputSchema(today: string) {
         .string()
         .nullish()
         .transform((value) => (value ? value : null))
-        .refine((value) => value === null || isId(value), 'Select their GP practice from the list'),
+        .refine((value) => value === null || isId(value), say.practice),
       /** SNOMED CT codes of their long-term conditions: only codes Kith knows. */
       conditions: z
         .array(
@@ -165,27 +201,27 @@ export function personInputSchema(today: string) {
         context.addIssue({
           code: 'custom',
           path: ['email'],
-          message: 'Enter an email address, as they prefer to be contacted by email',
+          message: say.emailPreferred,
         })
       }
       if (methods.includes('sms') && !(person.phone && isMobileNumber(person.phone))) {
         context.addIssue({
           code: 'custom',
           path: ['phone'],
-          message: 'Enter a mobile phone number, as they prefer to be contacted by text message',
+          message: say.smsPreferred,
         })
       } else if (methods.includes('phone') && !person.phone) {
         context.addIssue({
           code: 'custom',
           path: ['phone'],
-          message: 'Enter a phone number, as they prefer to be contacted by phone',
+          message: say.phonePreferred,
         })
       }
       if (methods.includes('letter') && (person.addressLines.length === 0 || !person.postcode)) {
         context.addIssue({
           code: 'custom',
           path: [person.addressLines.length === 0 ? 'addressLines' : 'postcode'],
-          message: 'Enter their address and postcode, as they prefer to be contacted by letter',
+          message: say.letterPreferred,
         })
       }
     })

@@ -3,6 +3,7 @@
 // schemas as everything else (config.ts, criteria.ts). Field names on the pages follow the
 // configuration's paths (`lengths.initial`), so each problem lands on its own field.
 
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import type { FieldProblem } from '../web/problem.ts'
@@ -22,7 +23,14 @@ import {
   replyDeadlinesSchema,
   WEEKDAYS,
 } from './config.ts'
-import { type Criterion, criterionSchema, REFERRER_KIND_LABELS, REFERRER_KINDS } from './criteria.ts'
+import {
+  type Criterion,
+  criterionSchema,
+  type EligibilityOutcome,
+  REFERRER_KIND_LABELS,
+  REFERRER_KINDS,
+} from './criteria.ts'
+import { evaluate } from './eligibility.ts'
 import { ROLE_LABELS } from './present.ts'
 
 type Body = Record<string, unknown>
@@ -214,7 +222,7 @@ export type CriterionKind = (typeof CRITERION_KINDS)[number]
 export const CRITERION_KIND_LABELS: Record<CriterionKind, { text: string; hint: string }> = {
   attestation: {
     text: 'A yes or no question',
-    hint: 'The referrer answers it, such as “Does the person have crisis needs?”',
+    hint: 'The referrer answers it, such as “Does the person have emergency, urgent or crisis needs?”',
   },
   age: { text: 'Age', hint: 'The person’s age on the day of the referral, in whole years' },
   conditions: { text: 'Long-term conditions', hint: 'The person has at least one of the conditions listed' },
@@ -229,6 +237,108 @@ export const CRITERION_KIND_LABELS: Record<CriterionKind, { text: string; hint: 
 
 export function isCriterionKind(value: unknown): value is CriterionKind {
   return typeof value === 'string' && (CRITERION_KINDS as readonly string[]).includes(value)
+}
+
+/** The step before a yes/no question's form: does the question exclude people, or include them? */
+export const ATTESTATION_ROLES = [
+  {
+    value: 'exclusion',
+    text: 'It excludes people',
+    hint: {
+      text: 'Someone who gives one answer cannot be referred, such as someone with emergency, urgent or crisis needs',
+    },
+  },
+  {
+    value: 'inclusion',
+    text: 'It includes people',
+    hint: {
+      text: 'Only someone who gives one answer can be referred, such as someone recovering from drug or alcohol use',
+    },
+  },
+] as const
+
+export function isAttestationRole(value: unknown): value is 'exclusion' | 'inclusion' | 'rule' {
+  return value === 'exclusion' || value === 'inclusion' || value === 'rule'
+}
+
+/**
+ * A yes/no question is set by the answer that decides: for an exclusion, the answer that
+ * excludes the person; for an inclusion or a rule, the answer that includes them. The evaluator
+ * reads `expected`, the answer that passes (eligibility.ts), so for an exclusion the two are
+ * opposite: "Does the person have crisis needs?" excludes on yes, and passes on no.
+ */
+function expectedFrom(role: unknown, answer: boolean | undefined): boolean | undefined {
+  if (answer === undefined) return undefined
+  return role === 'exclusion' ? !answer : answer
+}
+
+/** The answer that decides a yes/no question: the one that excludes, or the one that includes. */
+export function deciding(criterion: Criterion & { kind: 'attestation' }): boolean {
+  return criterion.role === 'exclusion' ? !criterion.expected : criterion.expected
+}
+
+/** "excludes" for an exclusion, "includes" otherwise, "excludes or includes" when not chosen. */
+function answerVerb(role: unknown): string {
+  if (role === 'exclusion') return 'excludes'
+  if (role === 'inclusion' || role === 'rule') return 'includes'
+  return 'excludes or includes'
+}
+
+/** What each answer to a yes/no question does, worked out by the evaluator itself. */
+export interface WorkedExample {
+  /** The rule in a sentence: which answer excludes (or includes) the person. */
+  summary: string
+  rows: { answer: string; outcome: string; reason: string }[]
+  /** Set for an exclusion that excludes on "No", which usually means the question is the wrong way round. */
+  warning?: string
+}
+
+const EXAMPLE_OUTCOMES: Record<EligibilityOutcome, string> = {
+  eligible: 'The referral can be made: this criterion does not stop it',
+  ineligible: 'The person cannot be referred',
+  'needs-review': 'The referral can be made, flagged for review',
+}
+
+export function workedExample(criterion: Criterion & { kind: 'attestation' }, today: string): WorkedExample {
+  const rows = (
+    [
+      ['Yes', { [criterion.id]: true }],
+      ['No', { [criterion.id]: false }],
+      ['Nothing (not answered)', {}],
+    ] as const
+  ).map(([answer, answers]) => {
+    const result = evaluate([criterion], { today, answers })
+    return { answer, outcome: EXAMPLE_OUTCOMES[result.outcome], reason: result.reasons[0]?.message ?? '' }
+  })
+  const decides = deciding(criterion) ? 'Yes' : 'No'
+  const other = deciding(criterion) ? 'No' : 'Yes'
+  const question = `“${criterion.question}”`
+  const exclusion = criterion.role === 'exclusion'
+  return {
+    summary: exclusion
+      ? `When the referrer answers ${decides} to ${question}, the person is excluded by “${criterion.text}” and cannot be referred. ${other} does not stop the referral.`
+      : `Only when the referrer answers ${decides} to ${question} does the person meet “${criterion.text}”. ${other} means they cannot be referred.`,
+    rows,
+    ...(exclusion && !deciding(criterion)
+      ? {
+          warning:
+            'People who answer No are excluded. An exclusion usually asks about what excludes people, such as “Does the person have emergency, urgent or crisis needs?”, so that Yes excludes. Check this is what you mean.',
+        }
+      : {}),
+  }
+}
+
+/** A short fingerprint of a criterion: the form carries the one its worked example was shown for. */
+export function checkKey(criterion: Criterion): string {
+  return createHash('sha256').update(JSON.stringify(criterion)).digest('hex').slice(0, 24)
+}
+
+/**
+ * Whether a criterion from the form may be saved: a yes/no question only once the form has shown
+ * its worked example for exactly what is being saved (the "Check" step), and "Save" was pressed.
+ */
+export function readyToSave(criterion: Criterion, body: Body): boolean {
+  return criterion.kind !== 'attestation' || (body.step === 'save' && body.checked === checkKey(criterion))
 }
 
 /** A criterion's id from how it reads: "Aged 18 or over" → `aged-18-or-over`, unique among `taken`. */
@@ -274,7 +384,7 @@ export function parseCriterion(
     consent: () => ({}),
     attestation: () => ({
       question: text(body.question),
-      expected: yesNo(body.expected),
+      expected: expectedFrom(body.role, yesNo(body.answer)),
       whenUnanswered: body.whenUnanswered,
     }),
     redirect: () => ({
@@ -289,7 +399,16 @@ export function parseCriterion(
   // A condition Kith does not list is dropped above: say so rather than save less than was asked.
   if (kind === 'conditions' && checked(body.anyOf).length !== (input.anyOf as unknown[]).length)
     return { ok: false, problems: [{ field: 'anyOf', message: 'Select conditions from the list' }] }
-  return validate(criterionSchema, input, (field) => field.split('.')[0] ?? field)
+  const result = validate(criterionSchema, input, (field) => field.split('.')[0] ?? field)
+  if (result.ok || kind !== 'attestation') return result
+  // The form asks for the answer that decides (excludes or includes), not the one that passes.
+  const answerMessage = `Select the answer that ${answerVerb(body.role)} the person`
+  return {
+    ok: false,
+    problems: result.problems.map((p) =>
+      p.field === 'expected' ? { field: 'answer', message: answerMessage } : p,
+    ),
+  }
 }
 
 export function parseWorkingPattern(
@@ -331,7 +450,7 @@ export function criterionFormValues(criterion: Criterion): Body {
       return {
         ...values,
         question: criterion.question,
-        expected: criterion.expected ? 'yes' : 'no',
+        answer: deciding(criterion) ? 'yes' : 'no',
         whenUnanswered: criterion.whenUnanswered,
       }
     case 'redirect':
@@ -355,10 +474,15 @@ export function criterionFormView(
   values: Body,
   practices: readonly { name: string; odsCode: string | null }[],
   roleHints: Record<'inclusion' | 'exclusion' | 'rule', string>,
+  check?: { criterion: Criterion; today: string },
 ) {
   const chosen = (name: string) => checked(values[name])
+  const checking = check?.criterion.kind === 'attestation' ? check.criterion : undefined
   return {
     kind,
+    ...(checking && check
+      ? { example: workedExample(checking, check.today), checkKey: checkKey(checking) }
+      : {}),
     kindLabel: CRITERION_KIND_LABELS[kind].text,
     roles: (['inclusion', 'exclusion', 'rule'] as const).map((role) => ({
       value: role,
@@ -384,9 +508,16 @@ export function criterionFormView(
       text: REFERRER_KIND_LABELS[k],
       checked: chosen('allowed').includes(k),
     })),
-    expectedItems: [
-      { value: 'yes', text: 'Yes', checked: values.expected === 'yes' },
-      { value: 'no', text: 'No', checked: values.expected === 'no' },
+    answerLegend: `Which answer ${answerVerb(values.role)} the person?`,
+    answerHint:
+      values.role === 'exclusion'
+        ? 'Someone who gives this answer cannot be referred'
+        : values.role === 'inclusion' || values.role === 'rule'
+          ? 'Only someone who gives this answer can be referred'
+          : 'For an exclusion, the answer that means the person cannot be referred; for an inclusion, the answer they must give',
+    answerItems: [
+      { value: 'yes', text: 'Yes', checked: values.answer === 'yes' },
+      { value: 'no', text: 'No', checked: values.answer === 'no' },
     ],
     unansweredItems: [
       {

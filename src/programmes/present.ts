@@ -40,8 +40,13 @@ export function describeCriterion(criterion: Criterion): string {
       return `Referred by: ${criterion.allowed.map((kind) => REFERRER_KIND_LABELS[kind]).join(', ')}`
     case 'consent':
       return 'The person has given consent to the referral'
-    case 'attestation':
-      return `Asks “${criterion.question}”; met by ${criterion.expected ? 'yes' : 'no'}; if unanswered, ${criterion.whenUnanswered === 'ineligible' ? 'the referral cannot be made' : 'the referral needs review'}`
+    case 'attestation': {
+      // Said by the answer that decides: the one that excludes, or the one that includes.
+      const exclusion = criterion.role === 'exclusion'
+      const decides = (exclusion ? !criterion.expected : criterion.expected) ? 'yes' : 'no'
+      const effect = exclusion ? `a ${decides} excludes the person` : `only a ${decides} includes the person`
+      return `Asks “${criterion.question}”: ${effect}; if unanswered, ${criterion.whenUnanswered === 'ineligible' ? 'the referral cannot be made' : 'the referral needs review'}`
+    }
     case 'redirect':
       return `A goal mentioning ${criterion.goalKeywords.map((k) => `“${k}”`).join(', ')} is sent to ${criterion.toServiceName}`
   }

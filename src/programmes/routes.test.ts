@@ -5,6 +5,7 @@ import { createOrganisation } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
+import { evaluate } from './eligibility.ts'
 import { addLinkWorker, createProgramme, getProgramme, setProgrammePractices } from './store.ts'
 
 async function setUp(db: Db) {
@@ -52,6 +53,16 @@ const errorsOn = (html: string) =>
         .replace(/&#39;|&#x27;/g, "'")
         .replace(/&amp;/g, '&'),
     ])
+
+/** The key of the worked example a criterion form shows, which saving it must send back. */
+const checkedKey = (html: string) => /name="checked" value="([^"]+)"/.exec(html)?.[1] ?? ''
+
+/** Posts a yes/no criterion as a manager would: "Check the criterion", then "Save criterion". */
+async function checkThenSave(client: PageClient, url: string, form: Record<string, string>) {
+  const checked = await client.post(url, { ...form, step: 'check' })
+  assert.equal(checked.statusCode, 200, checked.body)
+  return client.post(url, { ...form, step: 'save', checked: checkedKey(checked.body) })
+}
 
 describeEachDatabase('programme pages', (database) => {
   it('shows managers and link workers their programmes, and no one else', async () => {
@@ -364,7 +375,7 @@ describeEachDatabase('programme pages', (database) => {
       ['role', 'Select whether it is an inclusion, an exclusion or a rule'],
       ['text', 'Enter how the criterion reads on a listing'],
       ['question', 'Enter the question a referrer answers'],
-      ['expected', 'Select the answer that meets the criterion'],
+      ['answer', 'Select the answer that excludes or includes the person'],
       ['whenUnanswered', 'Select what happens when the question is not answered'],
     ])
     const crisis = {
@@ -372,11 +383,11 @@ describeEachDatabase('programme pages', (database) => {
       role: 'exclusion',
       text: 'Emergency, urgent or crisis needs',
       question: 'Does the person have emergency, urgent or crisis needs?',
-      expected: 'no',
+      answer: 'yes',
       whenUnanswered: 'ineligible',
       id: 'crisis-needs',
     }
-    assert.equal((await manager.post(base, crisis)).statusCode, 303)
+    assert.equal((await checkThenSave(manager, base, crisis)).statusCode, 303)
     const again = await manager.post(base, crisis)
     assert.deepEqual(errorsOn(again.body), [
       ['id', 'Another criterion of this programme already has this reference'],
@@ -511,6 +522,188 @@ describeEachDatabase('programme pages', (database) => {
       ['update', 'aged-18-or-over'],
       ['remove', 'crisis-needs'],
     ])
+    await t.app.close()
+  })
+
+  it('asks for the answer that excludes, and shows what each answer does before a yes/no question is saved', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const base = `/programmes/${t.programmeId}/criteria`
+    // A yes/no question is an exclusion or an inclusion: asked first, so the form can say which answer does what.
+    const role = await manager.get(`${base}/new?kind=attestation`)
+    assert.match(
+      textOf(role.body),
+      /Does the question exclude people, or include them\? .* It excludes people .* It includes people/,
+    )
+    const noRole = await manager.get(`${base}/new?kind=attestation&role=sometimes`)
+    assert.equal(noRole.statusCode, 400)
+    assert.deepEqual(errorsOn(noRole.body), [
+      ['role', 'Select whether the question excludes or includes people'],
+    ])
+    const exclusionForm = textOf((await manager.get(`${base}/new?kind=attestation&role=exclusion`)).body)
+    assert.match(
+      exclusionForm,
+      /Which answer excludes the person\? Someone who gives this answer cannot be referred/,
+    )
+    assert.match(exclusionForm, /Before saving, you will see what each answer does\. Check the criterion/)
+    assert.doesNotMatch(exclusionForm, /Save criterion/)
+    assert.match(
+      textOf((await manager.get(`${base}/new?kind=attestation&role=inclusion`)).body),
+      /Which answer includes the person\? Only someone who gives this answer can be referred/,
+    )
+
+    const crisis = {
+      kind: 'attestation',
+      role: 'exclusion',
+      text: 'Has emergency, urgent or crisis needs',
+      question: 'Does the person have emergency, urgent or crisis needs?',
+      answer: 'yes',
+      whenUnanswered: 'needs-review',
+    }
+    // Check: the worked example, from the evaluator itself; nothing saved yet.
+    const checked = await manager.post(base, { ...crisis, step: 'check' })
+    assert.equal(checked.statusCode, 200)
+    const example = textOf(checked.body)
+    assert.match(
+      example,
+      /When the referrer answers Yes to “Does the person have emergency, urgent or crisis needs\?”, the person is excluded by “Has emergency, urgent or crisis needs” and cannot be referred\. No does not stop the referral\./,
+    )
+    assert.match(
+      example,
+      /Yes The person cannot be referred Answered yes to “Does the person have emergency, urgent or crisis needs\?”, so excluded by “Has emergency, urgent or crisis needs”\./,
+    )
+    assert.match(
+      example,
+      /No The referral can be made: this criterion does not stop it Answered no to “Does the person have emergency, urgent or crisis needs\?”, so not excluded by “Has emergency, urgent or crisis needs”\./,
+    )
+    assert.match(example, /Nothing \(not answered\) The referral can be made, flagged for review/)
+    assert.doesNotMatch(example, /People who answer No are excluded/)
+    assert.deepEqual((await getProgramme(db, t.programmeId))?.criteria, [])
+
+    // Saving what was not checked (the answer changed since) shows the example again and saves nothing,
+    // with a warning: excluding on "No" inverts the rule.
+    const changed = await manager.post(base, {
+      ...crisis,
+      answer: 'no',
+      step: 'save',
+      checked: checkedKey(checked.body),
+    })
+    assert.equal(changed.statusCode, 200)
+    assert.match(textOf(changed.body), /Check which answer excludes .*People who answer No are excluded/)
+    assert.deepEqual((await getProgramme(db, t.programmeId))?.criteria, [])
+
+    const saved = await manager.post(base, { ...crisis, step: 'save', checked: checkedKey(checked.body) })
+    assert.equal(saved.statusCode, 303)
+    const programme = await getProgramme(db, t.programmeId)
+    assert.deepEqual(programme?.criteria, [
+      {
+        kind: 'attestation',
+        id: 'has-emergency-urgent-or-crisis-needs',
+        role: 'exclusion',
+        text: 'Has emergency, urgent or crisis needs',
+        question: 'Does the person have emergency, urgent or crisis needs?',
+        expected: false,
+        whenUnanswered: 'needs-review',
+      },
+    ])
+    // The evaluator agrees: a yes excludes, a no does not.
+    const outcome = (answer: boolean) =>
+      evaluate(programme!.criteria, {
+        today: '2026-01-01',
+        answers: { 'has-emergency-urgent-or-crisis-needs': answer },
+      }).outcome
+    assert.deepEqual([outcome(true), outcome(false)], ['ineligible', 'eligible'])
+
+    // The form to change it asks the same way round, and the programme page says it plainly.
+    const edit = await manager.get(`${base}/has-emergency-urgent-or-crisis-needs`)
+    assert.match(textOf(edit.body), /Which answer excludes the person\?/)
+    assert.match(edit.body, /name="answer" type="radio" value="yes" checked/)
+    assert.match(
+      textOf((await manager.get(`/programmes/${t.programmeId}`)).body),
+      /Asks “Does the person have emergency, urgent or crisis needs\?”: a yes excludes the person; if unanswered, the referral needs review/,
+    )
+    await t.app.close()
+  })
+
+  it('tests the rules against a sample person, with every reason, and saves nothing', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const manager = await t.as(t.manager)
+    const base = `/programmes/${t.programmeId}/criteria`
+    const test = `/programmes/${t.programmeId}/rules/test`
+    await manager.post(base, { kind: 'age', role: 'inclusion', text: 'Aged 18 to 64', min: '18', max: '64' })
+    await checkThenSave(manager, base, {
+      kind: 'attestation',
+      role: 'exclusion',
+      text: 'Has emergency, urgent or crisis needs',
+      question: 'Does the person have emergency, urgent or crisis needs?',
+      answer: 'yes',
+      whenUnanswered: 'needs-review',
+      id: 'crisis-needs',
+    })
+    assert.match(textOf((await manager.get(base)).body), /Test the rules/)
+    assert.equal((await (await t.as(t.worker)).get(test)).statusCode, 403)
+    assert.equal((await (await t.as(t.otherManager)).get(test)).statusCode, 404)
+
+    const page = await manager.get(test)
+    assert.equal(page.statusCode, 200)
+    assert.match(textOf(page.body), /Does the person have emergency, urgent or crisis needs\?/)
+    assert.match(textOf(page.body), /Who refers them\?/)
+    const before = (await listAuditEvents(db, {})).length
+
+    const excluded = textOf(
+      (await manager.post(test, { age: '30', 'answer-crisis-needs': 'yes', referrerKind: 'gp_practice' }))
+        .body,
+    )
+    assert.match(excluded, /Outcome: Not eligible/)
+    assert.match(
+      excluded,
+      /Aged 18 to 64 Inclusion Met Aged 30 \(within aged 18 to 64\), so meets “Aged 18 to 64”\./,
+    )
+    assert.match(
+      excluded,
+      /Has emergency, urgent or crisis needs Exclusion Not met Answered yes to “Does the person have emergency, urgent or crisis needs\?”, so excluded by “Has emergency, urgent or crisis needs”\./,
+    )
+    assert.match(excluded, /Referrals from GP or practice staff Rule Met Referred by GP or practice staff/)
+
+    const eligible = textOf(
+      (await manager.post(test, { age: '30', 'answer-crisis-needs': 'no', referrerKind: 'gp_practice' }))
+        .body,
+    )
+    assert.match(eligible, /Outcome: Eligible/)
+
+    const unknown = textOf(
+      (
+        await manager.post(test, {
+          'dateOfBirth-day': '1',
+          'dateOfBirth-month': '3',
+          'dateOfBirth-year': '2015',
+        })
+      ).body,
+    )
+    assert.match(unknown, /Outcome: Not eligible/)
+    assert.match(unknown, /Aged 18 to 64 Inclusion Not met Aged \d+ \(outside aged 18 to 64\)/)
+    assert.match(
+      unknown,
+      /“Does the person have emergency, urgent or crisis needs\?” was not answered, so “Has emergency, urgent or crisis needs” needs review\./,
+    )
+    assert.match(unknown, /Who is referring is not known/)
+
+    const both = await manager.post(test, {
+      age: '30',
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': '3',
+      'dateOfBirth-year': '1990',
+    })
+    assert.equal(both.statusCode, 400)
+    assert.deepEqual(errorsOn(both.body), [['age', 'Enter an age or a date of birth, not both']])
+    assert.equal((await manager.post(test, { conditions: ['12345678'] })).statusCode, 400)
+
+    // Nothing saved: no audit event, no person, no referral, the rules as they were.
+    assert.equal((await listAuditEvents(db, {})).length, before)
+    assert.equal((await db.selectFrom('people').select('id').execute()).length, 0)
+    assert.equal((await db.selectFrom('referrals').select('id').execute()).length, 0)
     await t.app.close()
   })
 

@@ -17,7 +17,9 @@ import {
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import type { AppContext } from '../web/context.ts'
+import { londonDate } from '../web/format.ts'
 import { formErrors, parse } from '../web/forms.ts'
 import { type FieldProblem, forbidden, notFound } from '../web/problem.ts'
 import {
@@ -37,7 +39,9 @@ import {
   WEEKDAYS,
 } from './config.ts'
 import { type Criterion, REFERRER_KIND_LABELS, REFERRER_KINDS } from './criteria.ts'
+import { criteriaQuestions } from './eligibility.ts'
 import {
+  ATTESTATION_ROLES,
   CRITERION_KIND_LABELS,
   CRITERION_KINDS,
   CRITERION_LISTS,
@@ -47,6 +51,7 @@ import {
   criterionFormView,
   emailSchema,
   type FormResult,
+  isAttestationRole,
   isCriterionKind,
   parseAppointments,
   parseCriterion,
@@ -56,8 +61,10 @@ import {
   parsePrescription,
   parseReferrals,
   parseWorkingPattern,
+  readyToSave,
 } from './forms.ts'
 import { describeDays, programmeCards, ROLE_LABELS } from './present.ts'
+import { parseSample, sampleOutcome } from './rules-test.ts'
 import {
   addLinkWorker,
   canManage,
@@ -245,12 +252,23 @@ const SECTIONS: Section<unknown>[] = [
   }),
 ]
 
-function criterionView(programme: Programme, kind: CriterionKind, values: Body) {
-  return criterionFormView(kind, values, programme.practices, {
-    inclusion: 'People must meet it to be eligible',
-    exclusion: 'People who meet it are not eligible',
-    rule: 'A rule about the referral, such as who may make it',
-  })
+function criterionView(
+  programme: Programme,
+  kind: CriterionKind,
+  values: Body,
+  check?: { criterion: Criterion; today: string },
+) {
+  return criterionFormView(
+    kind,
+    values,
+    programme.practices,
+    {
+      inclusion: 'People must meet it to be eligible',
+      exclusion: 'People who meet it are not eligible',
+      rule: 'A rule about the referral, such as who may make it',
+    },
+    check,
+  )
 }
 
 export function programmeRoutes(app: FastifyInstance, context: AppContext) {
@@ -572,7 +590,26 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
           : { errors: formErrors([{ field: 'kind', message: 'Select what the criterion checks' }]) }),
       })
     }
-    const values: Body = { role: kind === 'redirect' ? 'redirect' : undefined }
+    const role = (request.query as { role?: string }).role
+    // A yes/no question is either an exclusion or an inclusion: asked first, so that the form can
+    // ask for the answer that excludes, or the one that includes.
+    if (kind === 'attestation' && !isAttestationRole(role)) {
+      return reply.status(role === undefined ? 200 : 400).view('programmes/views/criterion-role.njk', {
+        pageTitle: 'Does the question exclude people, or include them?',
+        caption: programme.name,
+        action: `/programmes/${programme.id}/criteria/new`,
+        roles: ATTESTATION_ROLES,
+        back: criteriaBack,
+        ...(role === undefined
+          ? {}
+          : {
+              errors: formErrors([
+                { field: 'role', message: 'Select whether the question excludes or includes people' },
+              ]),
+            }),
+      })
+    }
+    const values: Body = { role: kind === 'redirect' ? 'redirect' : role }
     return reply.view(criterionTemplate, {
       pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
       action: `/programmes/${programme.id}/criteria`,
@@ -605,6 +642,20 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
           odsCodes: 'odsCodes',
           allowed: 'allowed',
         }),
+      })
+    }
+    if (!readyToSave(parsed.value, body)) {
+      return reply.view(criterionTemplate, {
+        pageTitle: `Add a criterion: ${CRITERION_KIND_LABELS[kind].text.toLowerCase()}`,
+        action: `/programmes/${programme.id}/criteria`,
+        programme,
+        values: body,
+        creating: true,
+        ...criterionView(programme, kind, body, {
+          criterion: parsed.value,
+          today: londonDate(context.now()),
+        }),
+        back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
       })
     }
     await saveSettings(
@@ -664,6 +715,20 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         }),
       })
     }
+    if (!readyToSave(parsed.value, body)) {
+      return reply.view(criterionTemplate, {
+        pageTitle: `Change the criterion: ${criterion.text}`,
+        action: `/programmes/${programme.id}/criteria/${criterion.id}`,
+        programme,
+        values: { ...body, id: criterion.id },
+        criterion,
+        ...criterionView(programme, criterion.kind, body, {
+          criterion: parsed.value,
+          today: londonDate(context.now()),
+        }),
+        back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
+      })
+    }
     await saveSettings(
       request,
       programme,
@@ -691,6 +756,83 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         { criterion: criterion.id, change: 'remove' },
       )
       return reply.redirect(`/programmes/${programme.id}/criteria?saved=removed`, 303)
+    },
+  )
+
+  // Testing the rules: a sample person checked against the programme's criteria as they stand,
+  // with every reason. Nothing is saved and no record is read. A form that posts, so what a
+  // manager types stays out of addresses and logs.
+  async function renderRulesTest(
+    reply: FastifyReply,
+    programme: Programme,
+    values: Body,
+    extra: { problems?: FieldProblem[]; result?: ReturnType<typeof sampleOutcome> } = {},
+  ) {
+    const criteria = programmeCriteria(programme)
+    const chosen = new Set(checked(values.conditions))
+    const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice' && o.odsCode)
+    const covered = new Set(programme.practices.map((p) => p.odsCode))
+    const practiceItem = (p: { name: string; odsCode: string | null }) => ({
+      value: p.odsCode ?? '',
+      text: `${p.name} (${p.odsCode})`,
+      selected: values.practiceOdsCode === p.odsCode,
+    })
+    return reply.status(extra.problems ? 400 : 200).view('programmes/views/rules-test.njk', {
+      pageTitle: 'Test the rules',
+      programme,
+      values,
+      criteriaCount: criteria.length,
+      result: extra.result,
+      practices: [
+        { value: '', text: 'Not known' },
+        ...practices.filter((p) => covered.has(p.odsCode)).map(practiceItem),
+        ...practices.filter((p) => !covered.has(p.odsCode)).map(practiceItem),
+      ],
+      conditions: LONG_TERM_CONDITIONS.map((c) => ({
+        value: c.code,
+        text: c.display,
+        checked: chosen.has(c.code),
+      })),
+      referrers: [
+        { value: '', text: 'Not known', checked: !values.referrerKind },
+        ...REFERRER_KINDS.map((k) => ({
+          value: k,
+          text: REFERRER_KIND_LABELS[k],
+          checked: values.referrerKind === k,
+        })),
+      ],
+      questions: criteriaQuestions(criteria).map((q) => ({
+        ...q,
+        items: [
+          { value: 'yes', text: 'Yes', checked: values[`answer-${q.id}`] === 'yes' },
+          { value: 'no', text: 'No', checked: values[`answer-${q.id}`] === 'no' },
+          {
+            value: '',
+            text: 'Not answered',
+            checked: values[`answer-${q.id}`] !== 'yes' && values[`answer-${q.id}`] !== 'no',
+          },
+        ],
+      })),
+      ...(extra.problems ? { errors: formErrors(extra.problems, { conditions: 'conditions' }) } : {}),
+      back: { href: `/programmes/${programme.id}/criteria`, text: 'Eligibility criteria' },
+    })
+  }
+
+  app.get('/programmes/:id/rules/test', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    return renderRulesTest(reply, programme, {})
+  })
+
+  app.post(
+    '/programmes/:id/rules/test',
+    { config: { access: MANAGE, listFields: ['conditions'] } },
+    async (request, reply) => {
+      const { programme } = await programmeFor(request, 'manage')
+      const body = (request.body ?? {}) as Body
+      const criteria = programmeCriteria(programme)
+      const parsed = parseSample(body, criteriaQuestions(criteria), londonDate(context.now()))
+      if (!parsed.ok) return renderRulesTest(reply, programme, body, { problems: parsed.problems })
+      return renderRulesTest(reply, programme, body, { result: sampleOutcome(criteria, parsed.value) })
     },
   )
 

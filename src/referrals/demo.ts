@@ -4,7 +4,7 @@
 // shared/reference/reference.md (section 3). The Social Prescribing Service (18+) gets enough
 // replies for its "usually replies in" and "accepted" statistics to show.
 
-import type { AccessDemo } from '../access/demo.ts'
+import { type AccessDemo, DEMO_ORGANISATIONS } from '../access/demo.ts'
 import { loadCurrentUser } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { type DirectoryDemo, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../directory/demo.ts'
@@ -214,6 +214,15 @@ export interface ReferralsDemo {
   referrals: string[]
 }
 
+/**
+ * Where a demo person lives: their practice's postcode, a real place (shared/reference/
+ * demo-places.csv); for the two practices without one, the nearest place there is.
+ */
+function homePostcode(practice: string): string | null {
+  const nearest: Record<string, string> = { 'th.bromleybybow': 'E3 3FF', 'th.mission': 'E1 4DG' }
+  return DEMO_ORGANISATIONS.find((o) => o.key === practice)?.postcode ?? nearest[practice] ?? null
+}
+
 function birthFacts(p: DemoPerson, practiceId: string): PersonInput {
   return {
     nhsNumber: p.nhsNumber ?? null,
@@ -222,7 +231,7 @@ function birthFacts(p: DemoPerson, practiceId: string): PersonInput {
     dateOfBirth: p.dateOfBirth,
     sexOrGender: null,
     addressLines: [],
-    postcode: null,
+    postcode: homePostcode(p.practice),
     phone: '01632 960 123',
     email: null,
     contactMethods: ['phone'],

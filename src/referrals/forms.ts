@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { OrganisationKind } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
+import { addressField, addressLinesFrom } from '../people/address.ts'
 import { CONSENT_METHODS, type PersonInput, personInputSchema } from '../people/person.ts'
 import type { CriterionQuestion, ReferrerKind } from '../programmes/criteria.ts'
 import { criteriaQuestions } from '../programmes/eligibility.ts'
@@ -84,14 +85,15 @@ export function parseReferralForm(
   options: { today: string; now: Date; self: boolean; allowedReferrerKinds: readonly ReferrerKind[] },
 ): ParsedForm {
   const problems: FieldProblem[] = []
-  const person = personInputSchema(options.today).safeParse({
+  // A self-referral's messages speak to the person ("Enter your first name").
+  const person = personInputSchema(options.today, options.self ? 'self' : 'professional').safeParse({
     nhsNumber: text(body.nhsNumber) || null,
     givenName: text(body.givenName),
     familyName: text(body.familyName),
     dateOfBirth: dateFrom(body, 'dateOfBirth'),
     sexOrGender: null,
-    addressLines: [],
-    postcode: null,
+    addressLines: addressLinesFrom(body),
+    postcode: text(body.postcode) || null,
     phone: text(body.phone) || null,
     email: text(body.email) || null,
     contactMethods: [],
@@ -102,7 +104,7 @@ export function parseReferralForm(
   if (!person.success) {
     for (const issue of person.error.issues) {
       const field = String(issue.path[0] ?? '')
-      const id = PERSON_FIELDS[field] ?? field
+      const id = addressField(issue.path) ?? PERSON_FIELDS[field] ?? field
       if (!problems.some((p) => p.field === id)) problems.push({ field: id, message: issue.message })
     }
   }

@@ -9,13 +9,27 @@
 // to open a case when a referral to a link-worker programme is accepted.
 
 import { type Actor, audit, auditRefusal, refused } from '../access/audit.ts'
-import { getOrganisation, getUser, type Organisation, usersWithRoleIn } from '../access/store.ts'
+import {
+  findOrganisationByOdsCode,
+  getOrganisation,
+  getUser,
+  type Organisation,
+  usersWithRoleIn,
+} from '../access/store.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { isId, newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import { inTransaction } from '../db/transactions.ts'
-import { findServiceByName, getService, suggestServices } from '../directory/index.ts'
+import {
+  areaOf,
+  findServiceByName,
+  getService,
+  type Place,
+  placeFor,
+  standing,
+  suggestServices,
+} from '../directory/index.ts'
 import { notify } from '../interop/notifications.ts'
 import type { ConsentInput, Person, PersonInput, PersonSummary } from '../people/person.ts'
 import {
@@ -104,11 +118,10 @@ export interface Suggestion {
   serviceId: string
   name: string
   why: string
-}
-
-const DEFAULT_NEED_LABEL = (code: string) => {
-  const words = code.replace(/-/g, ' ')
-  return words.charAt(0).toUpperCase() + words.slice(1)
+  /** Kilometres from the person (their home, else their practice); null when not known. */
+  distanceKm: number | null
+  /** Whether it is in the person's area (their practice's, else the target's). */
+  inArea: boolean
 }
 
 /** A directory service as a referral target: its provider receives the referral. */
@@ -125,7 +138,7 @@ async function serviceTarget(db: Queryable, serviceId: string): Promise<Referral
     criteria: service.criteria,
     receivingOrganisationId: service.providerOrganisationId,
     selfReferralAllowed: service.selfReferral,
-    needs: service.termCodes.map((code) => ({ id: code, label: DEFAULT_NEED_LABEL(code) })),
+    needs: service.needs,
     replyDeadlines: DEFAULT_REPLY_DEADLINES,
     pathway: null,
     linkWorkerIds: [],
@@ -156,24 +169,71 @@ export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<Refe
   }
 }
 
-/** Services to suggest for a result: redirects first, then services matching the needs. */
+/** Where a person is, for suggestions: the postcode they gave, and their practice. */
+export interface PersonPlace {
+  postcode?: string | null
+  practiceId?: string | null
+  practiceOdsCode?: string | null
+}
+
+/**
+ * The place suggestions are local to (decision 0103): distances from the person's home, else
+ * their practice; the area of their practice first, else the area of the target they were
+ * referred to (`targetOrganisationId`).
+ */
+async function suggestionPlace(
+  db: Queryable,
+  where: PersonPlace,
+  targetOrganisationId: string | undefined,
+): Promise<Place> {
+  const practice = where.practiceId
+    ? await getOrganisation(db, where.practiceId)
+    : where.practiceOdsCode
+      ? await findOrganisationByOdsCode(db, where.practiceOdsCode)
+      : undefined
+  const place = await placeFor(db, {
+    postcodes: [where.postcode, practice?.postcode],
+    areaOrganisationId: practice?.id,
+  })
+  return place.area ? place : { ...place, area: await areaOf(db, targetOrganisationId) }
+}
+
+/**
+ * Services to suggest for a result: redirects first, then services matching the needs, those in
+ * the person's area nearer first, then those elsewhere nearer first.
+ */
 export async function suggestionsFor(
   db: Queryable,
-  input: { needs: string[]; facts: EligibilityFacts; result: EligibilityResult; excludeServiceId?: string },
+  input: {
+    needs: string[]
+    facts: EligibilityFacts
+    result: EligibilityResult
+    excludeServiceId?: string
+    where?: PersonPlace
+    targetOrganisationId?: string
+  },
 ): Promise<Suggestion[]> {
+  const place = await suggestionPlace(db, input.where ?? {}, input.targetOrganisationId)
   const suggestions: Suggestion[] = []
   // A redirect that applied names the service to go to instead: it comes first.
   for (const redirect of input.result.redirects) {
     const service = await findServiceByName(db, redirect.toServiceName)
     if (service && service.status === 'active' && service.id !== input.excludeServiceId)
-      suggestions.push({ serviceId: service.id, name: service.name, why: redirect.message })
+      suggestions.push({
+        serviceId: service.id,
+        name: service.name,
+        why: redirect.message,
+        ...standing(place, service),
+      })
   }
-  const suggested = await suggestServices(db, { needs: input.needs, facts: input.facts, limit: 10 })
-  for (const { service, why } of suggested) {
+  const suggested = await suggestServices(db, { needs: input.needs, facts: input.facts, place, limit: 50 })
+  for (const { service, why, distanceKm, inArea } of suggested) {
     if (service.id === input.excludeServiceId || suggestions.some((s) => s.serviceId === service.id)) continue
-    suggestions.push({ serviceId: service.id, name: service.name, why })
+    suggestions.push({ serviceId: service.id, name: service.name, why, distanceKm, inArea })
   }
-  return suggestions.slice(0, 10)
+  const local = suggestions.filter((s) => s.inArea).slice(0, 10)
+  const elsewhere = suggestions.filter((s) => !s.inArea).slice(0, 5)
+  return [...local, ...elsewhere]
 }
 
 export interface EligibilityCheck {
@@ -201,6 +261,8 @@ export async function checkEligibility(
           facts: full,
           result,
           ...(target.serviceId ? { excludeServiceId: target.serviceId } : {}),
+          where: { practiceOdsCode: facts.practiceOdsCode ?? null },
+          targetOrganisationId: target.receivingOrganisationId,
         })
   return { target, result, suggestions }
 }
@@ -575,6 +637,17 @@ export interface PersonAsGiven {
   nhsNumberOnAnotherRecord?: boolean
 }
 
+/** Where the person is, as the referral gives them or as the record the user's team holds says. */
+function placeOfGiven(person: PersonInput | Person): PersonPlace {
+  return {
+    postcode: person.postcode,
+    practiceId:
+      'registeredPracticeId' in person
+        ? person.registeredPracticeId
+        : (person.registeredPractice?.id ?? null),
+  }
+}
+
 function asGiven(person: PersonInput | Person): PersonAsGiven {
   return {
     nhsNumber: person.nhsNumber,
@@ -808,6 +881,8 @@ export async function createReferral(
         facts,
         result: eligibility,
         ...(target.serviceId ? { excludeServiceId: target.serviceId } : {}),
+        where: placeOfGiven(given),
+        targetOrganisationId: target.receivingOrganisationId,
       })
       return { outcome: 'not-sent', target, eligibility, suggestions }
     }
@@ -844,7 +919,13 @@ export async function createReferral(
     }
     const suggestions =
       eligibility.outcome === 'needs-review'
-        ? await suggestionsFor(trx, { needs, facts, result: eligibility })
+        ? await suggestionsFor(trx, {
+            needs,
+            facts,
+            result: eligibility,
+            where: placeOfGiven(given),
+            targetOrganisationId: target.receivingOrganisationId,
+          })
         : []
     const flagged = eligibility.outcome === 'needs-review'
     const row: ReferralRow = {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { createOrganisation } from '../access/store.ts'
 import { createApiToken } from '../access/tokens.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
+import { findTerm } from '../directory/store.ts'
+import { createTestService } from '../directory/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
 import { referralSetUp } from './testing.ts'
 
@@ -137,6 +140,71 @@ describeEachDatabase('referral pages', (database) => {
       .select(['referrer_kind', 'referrer_user_id'])
       .executeTakeFirstOrThrow()
     assert.deepEqual({ ...row }, { referrer_kind: 'self', referrer_user_id: null })
+  })
+
+  it('speaks to the person on a self-referral, and of them on a professional’s referral', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const open = await referralSetUp(db, { referralSources: ['gp_practice', 'self'] })
+    const visitor = new PageClient(t.app)
+    const selfForm = await visitor.get(`/self-referral/programmes/${open.programmeId}`)
+    assert.match(textOf(selfForm.body), /Select your GP practice/)
+    const empty = await visitor.post(`/self-referral/programmes/${open.programmeId}`, {})
+    assert.equal(empty.statusCode, 400)
+    const summary = textOf(empty.body)
+    for (const message of [
+      'Enter your first name',
+      'Enter your last name',
+      'Enter your date of birth',
+      'Confirm that you agree to this referral',
+    ])
+      assert.ok(summary.includes(message), `${message} in: ${summary}`)
+    assert.doesNotMatch(textOf(empty.body), /\b(their|they)\b/i)
+    const unknownPractice = await visitor.post(`/self-referral/programmes/${open.programmeId}`, {
+      ...form(open),
+      registeredPracticeId: '0190a000-0000-7000-8000-000000000000',
+    })
+    assert.equal(unknownPractice.statusCode, 400)
+    assert.match(textOf(unknownPractice.body), /Select your GP practice from the list/)
+
+    const referrer = await t.as(t.referrer)
+    assert.match(
+      textOf((await referrer.get(`/referrals/new/programmes/${t.programmeId}`)).body),
+      /Select their GP practice/,
+    )
+    const professional = await referrer.post(`/referrals/new/programmes/${t.programmeId}`, {})
+    assert.equal(professional.statusCode, 400)
+    for (const message of ['Enter their first name', 'Enter their last name', 'Enter their date of birth'])
+      assert.match(textOf(professional.body), new RegExp(message))
+    assert.doesNotMatch(textOf(professional.body), /Enter your first name/)
+  })
+
+  it('offers a service’s needs, once each, and never its categories, as the needs of a referral to it', async () => {
+    const { db } = database()
+    const t = await setUp(db)
+    const provider = await createOrganisation(db, {
+      name: 'Poplar HARCA',
+      kind: 'vcs',
+      parentId: null,
+      odsCode: null,
+      postcode: null,
+    })
+    const term = async (vocabulary: string, code: string) => (await findTerm(db, vocabulary, code))!.id
+    const service = await createTestService(db, provider, {
+      name: 'Social Prescribing Service (18+)',
+      termIds: [
+        await term('category', 'social-prescribing'),
+        await term('need', 'social-isolation'),
+        await term('area', 'physical-activity'),
+        await term('need', 'physical-activity'),
+        await term('category', 'exercise'),
+      ],
+    })
+    const referrer = await t.as(t.referrer)
+    const page = (await referrer.get(`/referrals/new/services/${service}`)).body
+    const needs = [...page.matchAll(/name="needs" type="checkbox" value="([^"]+)"/g)].map((m) => m[1])
+    assert.deepEqual(needs.sort(), ['physical-activity', 'social-isolation'])
+    assert.doesNotMatch(textOf(page), /Social prescribing(?! Service)/i)
   })
 
   it('answers eligibility checks and takes referrals through the API', async () => {

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { type Actor, auditRefusal } from '../access/audit.ts'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
-import { listOrganisations } from '../access/store.ts'
+import { getOrganisation, listOrganisations } from '../access/store.ts'
 import {
   type CaseForUser,
   caseOfReferral,
@@ -15,7 +15,7 @@ import {
   gpSummaryText,
 } from '../casework/index.ts'
 import { isId, newId } from '../db/ids.ts'
-import { serviceStatistics, suggestServices } from '../directory/index.ts'
+import { placeFor, serviceStatistics, suggestServices } from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import { CONSENT_METHOD_LABELS, CONSENT_METHODS, personInputSchema } from '../people/person.ts'
 import { readPersonSummaries } from '../people/records.ts'
@@ -123,6 +123,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.decorate('referralWrites', writer.counts)
 
   context.navigation.push(
+    { text: 'Refer yourself', href: '/self-referral', roles: [], order: 20, public: true },
     { text: 'My referrals', href: '/referrals', roles: ['referrer'], order: 20 },
     {
       text: 'Referral inbox',
@@ -199,24 +200,43 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/referrals/new', { config: { access: REFER } }, async (request, reply) => {
     const programmes = await listProgrammes(db)
     const membership = referrerMembership(request.user!)
-    // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
-    const services = await suggestServices(db, {
-      facts: {
-        today: londonDate(context.now()),
-        referrerKind: likelyReferrerKind(membership?.organisationKind, membership?.title),
-      },
-      limit: 200,
+    // The referrer's own area first, nearest their organisation first (decision 0103).
+    const organisation = membership ? await getOrganisation(db, membership.organisationId) : undefined
+    const place = await placeFor(db, {
+      postcodes: [organisation?.postcode],
+      areaOrganisationId: organisation?.id,
     })
+    // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
+    const services = (
+      await suggestServices(db, {
+        facts: {
+          today: londonDate(context.now()),
+          referrerKind: likelyReferrerKind(membership?.organisationKind, membership?.title),
+        },
+        limit: 200,
+        place,
+      })
+    ).map(({ service, distanceKm, inArea }) => ({
+      id: service.id,
+      name: service.name,
+      organisationName: service.providerName,
+      distanceKm,
+      inArea,
+    }))
+    const elsewhere = (request.query as { elsewhere?: string }).elsewhere === '1'
+    const local = services.filter((s) => s.inArea)
+    const others = services.filter((s) => !s.inArea)
     return reply.view('referrals/views/choose.njk', {
       pageTitle: 'Make a referral',
       programmes,
-      services: services
-        .map(({ service }) => ({
-          id: service.id,
-          name: service.name,
-          organisationName: service.providerName,
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+      services: elsewhere ? services : local,
+      areaName: place.area?.name,
+      elsewhereLink:
+        others.length === 0
+          ? null
+          : elsewhere
+            ? { href: '/referrals/new', text: `Show only services in ${place.area?.name ?? 'your area'}` }
+            : { href: '/referrals/new?elsewhere=1', text: 'Show services elsewhere' },
     })
   })
 
@@ -227,10 +247,10 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     return target
   }
 
-  async function practiceItems(selected: unknown) {
+  async function practiceItems(selected: unknown, self: boolean) {
     const practices = (await listOrganisations(db)).filter((o) => o.kind === 'practice')
     return [
-      { value: '', text: 'Select their GP practice' },
+      { value: '', text: self ? 'Select your GP practice' : 'Select their GP practice' },
       ...practices.map((p) => ({
         value: p.id,
         text: p.odsCode ? `${p.name} (${p.odsCode})` : p.name,
@@ -275,7 +295,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         text: c.display,
         checked: chosenConditions.has(c.code),
       })),
-      practices: await practiceItems(values.registeredPracticeId),
+      practices: await practiceItems(values.registeredPracticeId, self),
       consentMethods: CONSENT_METHODS.map((m) => ({
         value: m,
         text: CONSENT_METHOD_LABELS[m],
@@ -383,7 +403,9 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
           ? error.errors.map((p) =>
               p.field === 'nhsNumber'
                 ? { field: 'nhsNumber', message: 'Check your NHS number and date of birth' }
-                : p,
+                : p.field === 'registeredPracticeId'
+                  ? { field: 'registeredPracticeId', message: 'Select your GP practice from the list' }
+                  : p,
             )
           : error.errors
         return reply
@@ -578,7 +600,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     })
   })
 
-  app.get('/self-referral', { config: { access: PUBLIC } }, async (_request, reply) => {
+  /** The programmes and services that take self-referrals, by name. */
+  async function selfReferralTargets() {
     const programmes = []
     for (const summary of await listProgrammes(db)) {
       const target = await resolveTarget(db, { programmeId: summary.id })
@@ -594,11 +617,18 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       .filter(({ service }) => service.selfReferral)
       .map(({ service }) => ({ id: service.id, name: service.name, by: service.providerName }))
       .sort((a, b) => a.name.localeCompare(b.name))
+    return { programmes, services }
+  }
+
+  app.get('/self-referral', { config: { access: PUBLIC } }, async (_request, reply) => {
     return reply.view('referrals/views/self-choose.njk', {
       pageTitle: 'Refer yourself',
-      programmes,
-      services,
+      ...(await selfReferralTargets()),
     })
+  })
+  context.startSections.push({
+    order: 20,
+    load: async () => ({ template: 'referrals/views/start-section.njk', data: await selfReferralTargets() }),
   })
 
   app.post('/referrals/:id/status', { config: { access: REFER } }, async (request, reply) => {
@@ -675,7 +705,15 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       message: 'Give either serviceId or programmeId',
     })
   const reasonSchema = z.object({ criterion: z.string(), met: z.boolean().nullable(), message: z.string() })
-  const suggestionSchema = z.object({ serviceId: z.string(), name: z.string(), why: z.string() })
+  const suggestionSchema = z.object({
+    serviceId: z.string(),
+    name: z.string(),
+    why: z.string(),
+    /** Kilometres from the person (their postcode, else their practice's); null when not known. */
+    distanceKm: z.number().nullable(),
+    /** In the person's area (their practice's, else the target's): those elsewhere come last. */
+    inArea: z.boolean(),
+  })
   const eligibilityResponse = z.object({
     outcome: z.enum(['eligible', 'ineligible', 'needs-review']),
     reasons: z.array(reasonSchema),

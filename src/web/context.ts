@@ -16,6 +16,8 @@ export interface NavItem {
   roles: readonly Role[]
   /** Lower comes first. */
   order: number
+  /** Shown in the header to people who are not signed in (the public directory, self-referral). */
+  public?: boolean
 }
 
 export interface HomeCard {
@@ -48,6 +50,16 @@ export interface CasePanel {
 }
 
 /**
+ * A section another capability adds to the public start page (`/` for people not signed in),
+ * such as the programmes and services that take self-referrals. `load` returns the template to
+ * include (with `section.data`), or undefined to show nothing; lowest `order` first.
+ */
+export interface StartSection {
+  order: number
+  load(db: Db): Promise<{ template: string; data: Record<string, unknown> } | undefined>
+}
+
+/**
  * A section another capability adds to a case's summary for the GP record and the referrer
  * (outcome measures, attendance, kiosk readings): data for the JSON, lines for the text. `load`
  * runs inside the summary's audited read (`db` may be that transaction).
@@ -74,6 +86,8 @@ export interface AppContext {
   db: Db
   navigation: NavItem[]
   homeCards: HomeCard[]
+  /** Sections other capabilities add to the public start page. */
+  startSections: StartSection[]
   /** The OpenAPI description of /api/v1: every API route adds its operation. */
   api: ApiDescription
   /** The current time; tests pass a fixed clock. */

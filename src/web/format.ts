@@ -91,3 +91,13 @@ export function londonDate(value: Date = new Date()): string {
 export function plural(count: number, one: string, many: string): string {
   return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`
 }
+
+const KM_PER_MILE = 1.609344
+
+/** `2.3 miles`, `1 mile`, `14 miles`: kilometres as the miles people in England expect. */
+export function formatMiles(km: number): string {
+  const miles = km / KM_PER_MILE
+  const shown = miles < 10 ? Math.round(miles * 10) / 10 : Math.round(miles)
+  if (shown === 0) return 'under 0.1 miles'
+  return `${shown.toLocaleString('en-GB')} ${shown === 1 ? 'mile' : 'miles'}`
+}

@@ -42,17 +42,20 @@ export function registerPageLocals(app: FastifyInstance, context: AppContext) {
   app.addHook('preHandler', async (request, reply) => {
     if (isApiPath(request.url)) return
     const user = request.user
-    const navigation = user
-      ? context.navigation
-          .filter((item) => user.memberships.some((membership) => item.roles.includes(membership.role)))
-          .sort((a, b) => a.order - b.order)
-          .map((item) => ({
-            text: item.text,
-            href: item.href,
-            current: request.url === item.href,
-            active: request.url !== item.href && request.url.startsWith(`${item.href}/`),
-          }))
-      : []
+    // Signed in: what the user's roles give them. Not signed in: the public pages.
+    const navigation = context.navigation
+      .filter((item) =>
+        user
+          ? user.memberships.some((membership) => item.roles.includes(membership.role))
+          : item.public === true,
+      )
+      .sort((a, b) => a.order - b.order)
+      .map((item) => ({
+        text: item.text,
+        href: item.href,
+        current: request.url === item.href,
+        active: request.url !== item.href && request.url.startsWith(`${item.href}/`),
+      }))
     reply.locals = {
       ...reply.locals,
       cspNonce: reply.cspNonce?.script,

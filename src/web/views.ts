@@ -8,6 +8,7 @@ import { NHSUK_DIST } from './assets.ts'
 import {
   formatDate,
   formatDateTime,
+  formatMiles,
   formatNhsNumber,
   formatPostcode,
   formatShortDate,
@@ -45,6 +46,7 @@ export function viewOptions(assets: Assets, production: boolean, reload = false)
         env.addFilter('weekday', formatWeekday)
         env.addFilter('nhsNumber', formatNhsNumber)
         env.addFilter('postcode', formatPostcode)
+        env.addFilter('miles', formatMiles)
         env.addFilter('plural', (count: number, one: string, many: string) => plural(count, one, many))
         env.addFilter('number', (value: number) =>
           typeof value === 'number' ? value.toLocaleString('en-GB') : value,

@@ -33,6 +33,8 @@ describe('casework', () => {
       `/casework/cases/${id}/appointments/new`,
       `/casework/cases/${id}/prescriptions/new`,
       `/casework/cases/${id}/signposts/new`,
+      `/casework/cases/${id}/signposts/new?elsewhere=1`,
+      `/casework/cases/${id}/person`,
       `/casework/cases/${id}/exit`,
       `/casework/cases/${id}/gp-summary`,
       '/casework/diary',

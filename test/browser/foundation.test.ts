@@ -156,6 +156,39 @@ describe('every page, as each role', () => {
     await context.close()
   })
 
+  it('starts people who are not signed in at a public page that leads to the directory, self-referral and sign-in, without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await page.goto(`${kith.url}/`)
+    assert.equal(new URL(page.url()).pathname, '/')
+    const main = (await page.locator('main').textContent()) ?? ''
+    assert.match(main, /Kith connects people to activities, groups and services in their community/)
+    // Refer yourself: the programmes and services that take self-referrals, listed on the page.
+    const culm = kith.demo.programmes.programmes.culm
+    assert.equal(await page.locator(`main a[href="/self-referral/programmes/${culm}"]`).count(), 1)
+    await page.locator('main').getByRole('link', { name: 'Find a service or activity' }).click()
+    await page.waitForURL(`${kith.url}/directory`)
+    await page.locator('header').getByRole('link', { name: 'Refer yourself' }).click()
+    await page.waitForURL(`${kith.url}/self-referral`)
+    await page.locator('header').getByRole('link', { name: 'Sign in' }).click()
+    await page.waitForURL(`${kith.url}/sign-in`)
+    await page.locator('main').getByRole('link', { name: 'refer yourself' }).click()
+    await page.waitForURL(`${kith.url}/self-referral`)
+    await page.goto(`${kith.url}/sign-in`)
+    await page.locator('main').getByRole('link', { name: 'find a service or activity' }).click()
+    await page.waitForURL(`${kith.url}/directory`)
+    await page.goto(`${kith.url}/`)
+    await page.locator('main').getByRole('link', { name: 'Sign in' }).click()
+    await page.waitForURL(`${kith.url}/sign-in`)
+    await context.close()
+
+    // The same pages pass axe (which needs JavaScript).
+    const checked = await browser.newContext()
+    const visitor = await checked.newPage()
+    for (const path of ['/', '/sign-in', '/self-referral', '/directory']) await visit(visitor, kith, path)
+    await checked.close()
+  })
+
   it('shows the sign-in page to people who are not signed in, and it passes axe', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()

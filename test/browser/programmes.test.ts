@@ -37,9 +37,11 @@ describe('a programme manager', () => {
       'criteria',
       'criteria/new',
       'criteria/new?kind=attestation',
+      'criteria/new?kind=attestation&role=exclusion',
       'criteria/new?kind=conditions',
       'criteria/new?kind=redirect',
       'criteria/consent-given',
+      'rules/test',
       'link-workers',
       `link-workers/${navigator}`,
     ]) {
@@ -89,7 +91,7 @@ describe('a programme manager', () => {
     await context.close()
   })
 
-  it('adds an eligibility question, which then reads on the programme page', async () => {
+  it('adds an eligibility question after seeing what each answer does, then tests the rules', async () => {
     const context = await signedInContext(browser, kith, 'manager.merton@kith.example')
     const page = await context.newPage()
     const id = kith.demo.programmes.programmes.merton as string
@@ -98,14 +100,33 @@ describe('a programme manager', () => {
     await page.getByLabel('A yes or no question').check()
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL(/kind=attestation/)
-    await page.getByLabel('How it reads on the programme’s listing').fill('Emergency, urgent or crisis needs')
-    await page.getByLabel('Exclusion').check()
+    await assertAccessible(page)
+    await page.getByLabel('It excludes people').check()
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.waitForURL(/role=exclusion/)
+    await page
+      .getByLabel('How it reads on the programme’s listing')
+      .fill('Has emergency, urgent or crisis needs')
     await page
       .getByLabel('The question the referrer answers')
       .fill('Does the person have emergency, urgent or crisis needs?')
-    await page.locator('#expected-2').check()
+    const answer = page.getByRole('group', { name: 'Which answer excludes the person?' })
+    await answer.getByLabel('Yes').check()
     await page.getByLabel('The referral cannot be made until it is answered').check()
     await page.getByLabel('Reference (optional)').fill('crisis-needs')
+    await page.getByRole('button', { name: 'Check the criterion' }).click()
+    await page.waitForLoadState()
+    // Before saving: what each answer does, worked out by the rules themselves.
+    const example = (await page.locator('#example').textContent()) ?? ''
+    assert.match(
+      example.replace(/\s+/g, ' '),
+      /When the referrer answers Yes to “Does the person have emergency, urgent or crisis needs\?”, the person is excluded by “Has emergency, urgent or crisis needs” and cannot be referred\./,
+    )
+    await assertAccessible(page)
+    assert.equal(
+      (await getProgramme(kith.db, id))?.criteria.some((c) => c.id === 'crisis-needs'),
+      false,
+    )
     await page.getByRole('button', { name: 'Save criterion' }).click()
     await page.waitForURL(`${kith.url}/programmes/${id}/criteria?saved=1`)
     await assertAccessible(page)
@@ -113,8 +134,24 @@ describe('a programme manager', () => {
     await visit(page, kith, `/programmes/${id}`)
     assert.match(
       (await page.locator('#eligibility').textContent()) ?? '',
-      /Asks “Does the person have emergency, urgent or crisis needs\?”; met by no/,
+      /Asks “Does the person have emergency, urgent or crisis needs\?”: a yes excludes the person/,
     )
+
+    // Test the rules against a sample person: nothing is saved.
+    await visit(page, kith, `/programmes/${id}/criteria`)
+    await page.getByRole('button', { name: 'Test the rules' }).click()
+    await page.waitForURL(`${kith.url}/programmes/${id}/rules/test`)
+    await page.getByLabel('Age (optional)').fill('45')
+    await page
+      .getByRole('group', { name: 'Does the person have emergency, urgent or crisis needs?' })
+      .getByLabel('Yes')
+      .check()
+    await page.getByRole('button', { name: 'Test the rules' }).click()
+    await page.waitForLoadState()
+    const result = ((await page.locator('#result').textContent()) ?? '').replace(/\s+/g, ' ')
+    assert.match(result, /Outcome: Not eligible/)
+    assert.match(result, /so excluded by “Has emergency, urgent or crisis needs”/)
+    await assertAccessible(page)
     await context.close()
   })
 })
