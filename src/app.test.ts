@@ -79,12 +79,12 @@ describeEachDatabase('the app', (database) => {
     const { db } = database()
     const app = await testApp(db)
     const page = await app.inject({ url: '/sign-in' })
-    const css = /href="(\/static\/nhsuk-frontend\.min\.[0-9a-f]{12}\.css)"/.exec(page.body)?.[1]
+    const css = /href="(\/static\/styles\.[0-9a-f]{12}\.css)"/.exec(page.body)?.[1]
     assert.ok(css)
     const asset = await app.inject({ url: css })
     assert.equal(asset.statusCode, 200)
     assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable')
-    assert.equal((await app.inject({ url: '/static/nhsuk-frontend.min.000000000000.css' })).statusCode, 404)
+    assert.equal((await app.inject({ url: '/static/styles.000000000000.css' })).statusCode, 404)
     const script = /src="(\/static\/kith\.[0-9a-f]{12}\.js)"/.exec(page.body)?.[1]
     assert.ok(script)
     assert.match(

@@ -1,11 +1,13 @@
 // Builds the Kith web application from its configuration and dependencies. `kith serve` and
 // every test call this one function.
 //
-// Cross-cutting parts are added in a fixed order: logging, security headers, cookies, body
-// parsing (pages' forms made strings: web/form-body.ts), rate limits, CSRF, views, authentication
-// (which also applies each route's access declaration), page values, static files, the
-// capabilities' routes, then not-found and errors.
+// Cross-cutting parts are added in a fixed order: logging, security headers, compression, cookies,
+// body parsing (pages' forms made strings: web/form-body.ts), rate limits, CSRF, views,
+// authentication (which also applies each route's access declaration), page values, static files,
+// the capabilities' routes, then not-found and errors.
 
+import { constants as zlib } from 'node:zlib'
+import compress from '@fastify/compress'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
@@ -127,6 +129,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     },
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
+  })
+  // Pages and JSON compressed as the browser accepts; assets were compressed once (decision 0015).
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
+    zlibOptions: { level: 6 },
+    globalDecompression: false,
   })
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(formbody)

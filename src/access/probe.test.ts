@@ -83,6 +83,8 @@ const PERSON_TABLES = [
   'case_events',
   'case_prescriptions',
   'case_signposts',
+  'case_appointment_moves',
+  'case_prescription_reviews',
   'outcome_readings',
   'attendance_cards',
   'check_ins',
@@ -424,11 +426,13 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
       personId: referred.person_id,
       programmeId: mentalHealth,
     })
-    await addGoal(db, blackburnManager, mentalHealthCase, {
-      text: 'Volunteer at the allotment',
-      targetDate: null,
-      progress: 'started',
-    })
+    await addGoal(
+      db,
+      blackburnManager,
+      mentalHealthCase,
+      { text: 'Volunteer at the allotment', targetDate: null, progress: 'started' },
+      new Date(),
+    )
     const soon = new Date(Date.now() + 2 * 86_400_000)
     soon.setUTCHours(10, 0, 0, 0)
     await bookAppointment(db, blackburnManager, mentalHealthCase, {
@@ -537,7 +541,16 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
       if (url.endsWith('/goals/:goalId')) return { progress: 'achieved' }
       if (url.endsWith('/prescriptions'))
         return { serviceId, need: '', weeks: '12', expectedSessions: '12', start: today }
-      if (url.endsWith('/review')) return { continued: 'yes' }
+      if (url.endsWith('/review')) return { selfCare: 'growing', assessment: 'Probe', nextStep: 'end' }
+      if (url.endsWith('/move'))
+        return {
+          date: today,
+          startTime: '23:00',
+          endTime: '23:30',
+          mode: 'phone',
+          place: '',
+          reason: 'Probe',
+        }
       if (url.endsWith('/signposts'))
         return { kind: 'signpost', serviceName: 'Probe café', need: '', note: 'Probe' }
       if (url.endsWith('/taken-up')) return { takenUp: 'yes' }

@@ -22,20 +22,26 @@ import {
   createReferral,
   getReferral,
 } from '../referrals/index.ts'
-import { badRequest, conflict, notFound } from '../web/problem.ts'
+import { formatDateTime } from '../web/format.ts'
+import { badRequest, conflict, type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import {
   APPOINTMENT_STATUS_LABELS,
   type AppointmentStatus,
   appointmentTimesProblem,
+  arrivalProblem,
   bookingProblem,
   CLOSURE_REASON_LABELS,
   type ClosureReason,
+  clashWarning,
   GOAL_PROGRESS_LABELS,
   type GoalProgress,
+  goalTargetProblem,
   londonDate,
   modeProblem,
   NOTE_TYPE_LABELS,
   type NoteType,
+  outcomeTooEarlyProblem,
+  patternWarnings,
   prescriptionEnd,
   prescriptionProblem,
 } from './rules.ts'
@@ -49,9 +55,9 @@ import {
   getAppointment,
   getCase,
   getPlan,
-  getPrescription,
   goalsOfCase,
   insertAppointment,
+  insertAppointmentMove,
   insertCase,
   insertGoal,
   insertNote,
@@ -59,8 +65,9 @@ import {
   insertSignpost,
   lockCase,
   markFirstContact,
+  overlappingAppointments,
   type Plan,
-  reviewPrescription,
+  rescheduleAppointment,
   savePlan,
   setCaseNeeds,
   setCaseWorker,
@@ -71,7 +78,7 @@ import {
 } from './store.ts'
 
 /** A change to a case: on its timeline, and in the audit log, in the caller's transaction. */
-async function recordCaseChange(
+export async function recordCaseChange(
   trx: Queryable,
   ctx: Ctx,
   caseId: string,
@@ -220,7 +227,56 @@ export async function caseForUser(
   return found
 }
 
-type Ctx = { user: CurrentUser; actor: Actor }
+export type Ctx = { user: CurrentUser; actor: Actor }
+
+/**
+ * A booking or move that breaks no rule but is outside the worker's working pattern, or clashes
+ * with another appointment in their diary: it needs the user's confirmation. Nothing was changed.
+ */
+export class NeedsConfirmation extends Problem {
+  readonly warnings: string[]
+
+  constructor(warnings: string[]) {
+    super(409, 'Confirm the booking', { detail: warnings.join('. ') })
+    this.warnings = warnings
+  }
+}
+
+/**
+ * What the user should confirm about a worker's appointment at this time: a day outside their
+ * working pattern in the programme, a practice other than the one the pattern puts them at that
+ * day, and other appointments in their diary it overlaps.
+ */
+async function schedulingWarnings(
+  trx: Queryable,
+  found: { case: CaseRow; programme: Programme },
+  workerId: string,
+  slot: { startsAt: string; endsAt: string; mode: AppointmentMode },
+  exceptAppointmentId?: string,
+): Promise<string[]> {
+  const { case: kase, programme } = found
+  const worker = programme.linkWorkers.find((w) => w.userId === workerId)
+  const workerName = worker?.name ?? kase.linkWorkerName ?? 'The link worker'
+  const practiceName = (id: string | null) =>
+    id ? (programme.practices.find((p) => p.organisationId === id)?.name ?? null) : null
+  const practice =
+    slot.mode === 'practice' && kase.practiceOrganisationId
+      ? {
+          id: kase.practiceOrganisationId,
+          name: practiceName(kase.practiceOrganisationId) ?? 'the person’s practice',
+        }
+      : null
+  const warnings = patternWarnings({
+    workerName,
+    programmeName: programme.name,
+    pattern: (worker?.days ?? []).map((d) => ({ ...d, practiceName: practiceName(d.practiceId) })),
+    date: londonDate(new Date(slot.startsAt)),
+    atPractice: practice,
+  })
+  const others = await overlappingAppointments(trx, workerId, slot.startsAt, slot.endsAt, exceptAppointmentId)
+  for (const other of others) warnings.push(clashWarning(workerName, other))
+  return warnings
+}
 
 export interface BookingInput {
   kind: AppointmentKind
@@ -232,9 +288,15 @@ export interface BookingInput {
   capException?: string
   /** The worker whose diary it goes in; defaults to the case's worker. */
   linkWorkerUserId?: string
+  /** The user has seen the warnings (outside the working pattern, a clash) and books it anyway. */
+  confirmed?: boolean
 }
 
-/** Books an appointment on an open case within the programme's rules (or a manager's exception). */
+/**
+ * Books an appointment on an open case within the programme's rules (or a manager's exception).
+ * One outside the worker's working pattern, or clashing with another in their diary, needs
+ * `confirmed` (else NeedsConfirmation, and nothing is booked).
+ */
 export async function bookAppointment(
   db: Queryable,
   ctx: Ctx,
@@ -242,11 +304,8 @@ export async function bookAppointment(
   input: BookingInput,
 ): Promise<string> {
   return inTransaction(db, async (trx) => {
-    const {
-      case: kase,
-      programme,
-      manages,
-    } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const found = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
+    const { case: kase, programme, manages } = found
     await lockCase(trx, caseId)
     const times = appointmentTimesProblem(input.startsAt, input.endsAt)
     if (times) throw badRequest(times, [{ field: 'endTime', message: times }])
@@ -269,6 +328,8 @@ export async function bookAppointment(
         throw badRequest(message, [{ field: 'kind', message }])
       }
     }
+    const warnings = await schedulingWarnings(trx, found, worker, input)
+    if (warnings.length > 0 && !input.confirmed) throw new NeedsConfirmation(warnings)
     const id = await insertAppointment(trx, {
       caseId,
       linkWorkerUserId: worker,
@@ -282,11 +343,100 @@ export async function bookAppointment(
     })
     await recordCaseChange(trx, ctx, caseId, {
       kind: 'appointment',
-      summary: `${APPOINTMENT_KIND_LABELS[input.kind]} appointment booked (${APPOINTMENT_MODE_LABELS[input.mode].toLowerCase()})${problem ? `, past the cap: ${exception}` : ''}`,
+      summary: `${APPOINTMENT_KIND_LABELS[input.kind]} appointment booked (${APPOINTMENT_MODE_LABELS[input.mode].toLowerCase()})${problem ? `, past the cap: ${exception}` : ''}${warnings.length ? `, confirmed: ${warnings.join('; ')}` : ''}`,
       action: 'case.appointment-book',
-      detail: { appointmentId: id, kind: input.kind, mode: input.mode, capException: problem !== undefined },
+      detail: {
+        appointmentId: id,
+        kind: input.kind,
+        mode: input.mode,
+        capException: problem !== undefined,
+        confirmedWarnings: warnings.length,
+      },
     })
     return id
+  })
+}
+
+export interface MoveInput {
+  startsAt: string
+  endsAt: string
+  mode: AppointmentMode
+  place: string
+  reason: string
+  /** The user has seen the warnings (outside the working pattern, a clash) and moves it anyway. */
+  confirmed?: boolean
+}
+
+/**
+ * Moves a booked appointment to another time (and mode or place), with the checks of a booking:
+ * its times, the programme's modes, the working pattern and clashes (confirmed, as for a
+ * booking). Its kind and status do not change, so the cap holds as it did. The times before and
+ * after are kept as a move, on the timeline and in the audit log.
+ */
+export async function moveAppointment(
+  db: Queryable,
+  ctx: Ctx,
+  appointmentId: string,
+  input: MoveInput,
+  now: Date,
+): Promise<AppointmentRow> {
+  return inTransaction(db, async (trx) => {
+    const found = await appointmentFor(trx, ctx, appointmentId)
+    const { appointment, case: kase, programme } = found
+    await lockCase(trx, kase.id)
+    if (appointment.status !== 'booked') {
+      const message = `Only a booked appointment can be moved; this one is recorded as ${APPOINTMENT_STATUS_LABELS[appointment.status].toLowerCase()}`
+      throw badRequest(message, [{ field: 'date', message }])
+    }
+    if (appointment.arrivedAt) {
+      const message = 'Arrival at this visit has been recorded, so it cannot be moved'
+      throw badRequest(message, [{ field: 'date', message }])
+    }
+    const problems: FieldProblem[] = []
+    const times = appointmentTimesProblem(input.startsAt, input.endsAt)
+    if (times) problems.push({ field: 'endTime', message: times })
+    const mode = modeProblem(programme.appointments, input.mode)
+    if (mode) problems.push({ field: 'mode', message: mode })
+    const from = {
+      startsAt: appointment.startsAt,
+      endsAt: appointment.endsAt,
+      mode: appointment.mode,
+      place: appointment.place,
+    }
+    const to = { startsAt: input.startsAt, endsAt: input.endsAt, mode: input.mode, place: input.place }
+    if (
+      problems.length === 0 &&
+      Date.parse(from.startsAt) === Date.parse(to.startsAt) &&
+      Date.parse(from.endsAt) === Date.parse(to.endsAt) &&
+      from.mode === to.mode &&
+      from.place === to.place
+    )
+      problems.push({ field: 'date', message: 'Change the date, the times, the place or how it happens' })
+    if (problems.length > 0) throw badRequest(problems[0]!.message, problems)
+    const warnings = await schedulingWarnings(trx, found, appointment.linkWorkerUserId, to, appointment.id)
+    if (warnings.length > 0 && !input.confirmed) throw new NeedsConfirmation(warnings)
+    await insertAppointmentMove(trx, {
+      appointmentId: appointment.id,
+      caseId: kase.id,
+      from,
+      to,
+      reason: input.reason,
+      warnings,
+      movedAt: now.toISOString(),
+      userId: ctx.user.id,
+    })
+    await rescheduleAppointment(trx, appointment.id, to)
+    await recordCaseChange(trx, ctx, kase.id, {
+      kind: 'appointment',
+      summary: `${APPOINTMENT_KIND_LABELS[appointment.kind]} appointment moved from ${formatDateTime(from.startsAt)} to ${formatDateTime(to.startsAt)}${to.mode !== from.mode ? ` (${APPOINTMENT_MODE_LABELS[to.mode].toLowerCase()})` : ''}${warnings.length ? `, confirmed: ${warnings.join('; ')}` : ''}`,
+      action: 'case.appointment-move',
+      detail: {
+        appointmentId: appointment.id,
+        modeChanged: to.mode !== from.mode,
+        confirmedWarnings: warnings.length,
+      },
+    })
+    return { ...appointment, ...to }
   })
 }
 
@@ -309,10 +459,8 @@ export async function recordAppointment(
     const { appointment, case: kase } = await appointmentFor(trx, ctx, appointmentId)
     const goals = new Set((await goalsOfCase(trx, kase.id)).map((g) => g.id))
     const goalIds = input.goalIds.filter((id) => goals.has(id))
-    if (input.status === 'attended' && Date.parse(appointment.startsAt) > now.getTime()) {
-      const message = 'An appointment cannot be attended before it starts'
-      throw badRequest(message, [{ field: 'status', message }])
-    }
+    const early = outcomeTooEarlyProblem(input.status, appointment.startsAt, now)
+    if (early) throw badRequest(early, [{ field: 'status', message: early }])
     await updateAppointment(trx, appointment.id, { status: input.status, goalIds })
     if (input.status === 'attended') await markFirstContact(trx, kase.id, appointment.startsAt)
     await recordCaseChange(trx, ctx, kase.id, {
@@ -339,6 +487,12 @@ export async function checkIn(
     if (appointment.linkWorkerUserId !== ctx.user.id)
       throw badRequest('Only the worker making the visit can check in and out.')
     if (what === 'arrive' && appointment.arrivedAt) throw conflict('Arrival has already been recorded.')
+    if (what === 'arrive' && appointment.status === 'cancelled') {
+      const message = 'This visit was cancelled, so arrival cannot be recorded'
+      throw badRequest(message, [{ field: 'arrive', message }])
+    }
+    const notToday = what === 'arrive' ? arrivalProblem(appointment.startsAt, now) : undefined
+    if (notToday) throw badRequest(notToday, [{ field: 'arrive', message: notToday }])
     if (what === 'depart' && !appointment.arrivedAt) throw conflict('Record arrival before departure.')
     if (what === 'depart' && appointment.departedAt) throw conflict('Departure has already been recorded.')
     const at = now.toISOString()
@@ -369,14 +523,17 @@ export async function addGoal(
   ctx: Ctx,
   caseId: string,
   input: { text: string; targetDate: string | null; progress: GoalProgress },
+  now: Date,
 ): Promise<string> {
   return inTransaction(db, async (trx) => {
     await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
-    if (!input.text.trim()) {
-      throw badRequest('Enter the goal in the person’s own words', [
-        { field: 'text', message: 'Enter the goal in the person’s own words' },
-      ])
-    }
+    const problems: FieldProblem[] = []
+    if (!input.text.trim())
+      problems.push({ field: 'text', message: 'Enter the goal in the person’s own words' })
+    // A target date is set for today or later (London's today), never in the past.
+    const target = input.targetDate ? goalTargetProblem(input.targetDate, londonDate(now)) : undefined
+    if (target) problems.push({ field: 'targetDate', message: target })
+    if (problems.length > 0) throw badRequest(problems[0]!.message, problems)
     const id = await insertGoal(trx, caseId, { ...input, text: input.text.trim() })
     await recordCaseChange(trx, ctx, caseId, {
       kind: 'plan',
@@ -478,33 +635,6 @@ export async function prescribe(
       detail: { prescriptionId: id, serviceId: input.serviceId, weeks: input.weeks },
     })
     return id
-  })
-}
-
-/** The end-of-prescription review: whether the person carries on with the activity. */
-export async function reviewEndedPrescription(
-  db: Queryable,
-  ctx: Ctx,
-  caseId: string,
-  prescriptionId: string,
-  continued: boolean,
-  now: Date,
-) {
-  await inTransaction(db, async (trx) => {
-    const { programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId)
-    const found = isId(prescriptionId) ? await getPrescription(trx, prescriptionId) : undefined
-    if (!found || found.caseId !== caseId) throw notFound()
-    if (continued && !programme.prescription?.mayContinueAfter) {
-      const message = 'This programme does not record people continuing after a prescription ends'
-      throw badRequest(message, [{ field: 'continued', message }])
-    }
-    await reviewPrescription(trx, prescriptionId, { continued, at: now.toISOString() })
-    await recordCaseChange(trx, ctx, caseId, {
-      kind: 'prescription',
-      summary: `Reviewed ${found.serviceName}${continued ? ': continuing after the prescription' : ''}`,
-      action: 'case.prescription-review',
-      detail: { prescriptionId, continued },
-    })
   })
 }
 

@@ -208,14 +208,24 @@ describeEachDatabase('casework', (database) => {
       programmeId: t.programmeId,
       practiceOdsCode: 'Z99001',
     })
-    await worker.post(`/casework/cases/${id2}/appointments`, {
+    const clashing = {
       kind: 'initial',
       mode: 'practice',
       place: '',
       date: '2026-12-01',
       startTime: '10:30',
       endTime: '11:30',
-    })
+    }
+    // Booking into a clash asks first (decision 0403), then books when confirmed.
+    const asked = await worker.post(`/casework/cases/${id2}/appointments`, clashing)
+    assert.match(
+      textOf(asked.body),
+      /It overlaps Wendy Worker’s initial appointment on 1 December 2026 at 10:00am/,
+    )
+    assert.equal(
+      (await worker.post(`/casework/cases/${id2}/appointments`, { ...clashing, confirm: 'yes' })).statusCode,
+      303,
+    )
     // No end time: the programme's usual length (initial: 60 minutes by default).
     const id3 = await openCase(db, actor, {
       personId: t.personId,
@@ -341,11 +351,12 @@ describeEachDatabase('casework', (database) => {
     assert.equal(p?.end, '2026-11-25')
     assert.equal(p?.continued, false)
     assert.match(textOf((await worker.get('/casework?show=overdue')).body), /Ada Testperson/)
-    assert.equal(
-      (await worker.post(`/casework/cases/${id}/prescriptions/${pid}/review`, { continued: 'yes' }))
-        .statusCode,
-      303,
-    )
+    const review = await worker.post(`/casework/cases/${id}/prescriptions/${pid}/review`, {
+      selfCare: 'independent',
+      assessment: '',
+      nextStep: 'continue',
+    })
+    assert.equal(review.statusCode, 303, review.body)
     assert.equal((await prescriptionsOfCase(db, id))[0]?.continued, true)
     const formBad = await worker.post(`/casework/cases/${id}/prescriptions`, {
       serviceName: 'Nowhere',
@@ -544,7 +555,7 @@ describeEachDatabase('casework demo', (database) => {
     const rotherham = await new PageClient(app).signInAs(demo.access.users['worker.rotherham@kith.example']!)
     const page = textOf((await rotherham.get(`/casework/cases/${demo.casework.cases[6]}`)).body)
     assert.match(page, /Friendship lunch club/)
-    assert.match(page, /continuing after the end/)
+    assert.match(page, /Reviewed [^:]+: continuing independently after the end; managing independently/)
     assert.deepEqual(
       (await prescriptionsOfCase(db, demo.casework.cases[6]!)).map((p) => p.serviceName),
       ['Friendship lunch club'],

@@ -26,6 +26,7 @@ import {
   insertGoal,
   insertNote,
   insertPrescription,
+  insertPrescriptionReview,
   insertSignpost,
   markFirstContact,
   reviewPrescription,
@@ -395,11 +396,28 @@ async function seedCase(trx: Queryable, demo: DemoCase, programmes: ProgrammesDe
       start,
       end: prescriptionEnd(start, p.weeks),
     })
-    if (p.reviewed)
-      await reviewPrescription(trx, id, {
-        continued: p.reviewed === 'continued',
-        at: new Date().toISOString(),
+    if (p.reviewed) {
+      const at = new Date().toISOString()
+      await insertPrescriptionReview(trx, {
+        prescriptionId: id,
+        caseId,
+        userId: worker,
+        reviewedAt: at,
+        earlyReason: null,
+        sessionsAttended: Math.max(0, p.sessions - 2),
+        sessionsExpected: p.sessions,
+        goals: [],
+        selfCare: p.reviewed === 'continued' ? 'independent' : 'growing',
+        assessment:
+          p.reviewed === 'continued'
+            ? 'Goes every week with her neighbour and will carry on without the prescription.'
+            : '',
+        nextStep: p.reviewed === 'continued' ? 'continue' : 'end',
+        previousEnd: null,
+        newEnd: null,
       })
+      await reviewPrescription(trx, id, { continued: p.reviewed === 'continued', at })
+    }
   }
   for (const s of demo.signposts ?? [])
     await insertSignpost(trx, caseId, {

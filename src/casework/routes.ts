@@ -13,7 +13,6 @@ import type { Person } from '../people/person.ts'
 import { readPerson, readPersonSummaries } from '../people/records.ts'
 import {
   APPOINTMENT_KIND_LABELS,
-  APPOINTMENT_KINDS,
   APPOINTMENT_MODE_LABELS,
   APPOINTMENT_MODES,
   describeAppointmentCap,
@@ -31,22 +30,19 @@ import { getReferral } from '../referrals/index.ts'
 import type { AppContext } from '../web/context.ts'
 import { formatMiles } from '../web/format.ts'
 import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
-import { badRequest, type FieldProblem, notFound, Problem } from '../web/problem.ts'
+import { badRequest, type FieldProblem, notFound } from '../web/problem.ts'
+import { appointmentRoutes } from './appointment-routes.ts'
 import {
   addGoal,
   addNote,
   assignCase,
-  bookAppointment,
   type CaseForUser,
   caseForUser,
-  checkIn,
   exitCase,
   openCaseForAcceptedReferral,
   prescribe,
-  recordAppointment,
   recordSignpostTakeUp,
   referOnward,
-  reviewEndedPrescription,
   setGoalProgress,
   signpost,
   updateNeeds,
@@ -54,11 +50,11 @@ import {
 } from './cases.ts'
 import { gpSummaryText } from './gp-summary.ts'
 import { casePersonRoutes } from './person-routes.ts'
+import { describeReview, reviewRoutes } from './review-routes.ts'
+import { attempt, type Body, items, list, needLabel, str, text, VIEW } from './route-kit.ts'
 import {
   APPOINTMENT_STATUS_LABELS,
-  APPOINTMENT_STATUSES,
   addDays,
-  addMinutes,
   CLOSURE_REASON_LABELS,
   CLOSURE_REASONS,
   type ClosureReason,
@@ -88,10 +84,10 @@ import {
   standingOf,
 } from './services.ts'
 import {
+  appointmentMoves,
   appointmentsOfCase,
   diaryOf,
   eventsOfCase,
-  getAppointment,
   getPlan,
   goalsOfCase,
   homeVisitsOf,
@@ -99,62 +95,23 @@ import {
   movePersonCases,
   notesOfCase,
   prescriptionsWhere,
+  reviewsOfCase,
   signpostsOfCase,
 } from './store.ts'
 import { caseSummary, withProviderReplies, withTakeUp } from './summary.ts'
 import { setSupportingWorker, supportingCandidates } from './supporting.ts'
 
-const VIEW = rolesAccess('link_worker', 'programme_manager')
 /** Forms with checkboxes, whose fields are lists (web/form-body.ts). */
 const NEEDS_FORM = { access: VIEW, listFields: ['needs'] }
-const APPOINTMENT_FORM = { access: VIEW, listFields: ['goalIds'] }
 /** The choice on the service radios that means the service named in the box below them. */
 const OTHER_SERVICE = 'other'
 /** A problem's field until the form says where it goes (see placeServiceProblems). */
 const NO_SERVICE = 'service'
-type Body = Record<string, unknown>
 /** The warning on a form that names a service outside the programme's area, to confirm. */
 interface ElsewhereWarning {
   serviceId: string
   heading: string
   text: string
-}
-
-const text = (max: number, message: string) => z.string().trim().max(max, message)
-const str = (value: unknown) => (typeof value === 'string' ? value : '')
-const list = (value: unknown): string[] =>
-  Array.isArray(value)
-    ? value.filter((v) => typeof v === 'string')
-    : typeof value === 'string' && value
-      ? [value]
-      : []
-
-const items = <K extends string>(keys: readonly K[], labels: Record<K, string>, selected?: unknown) =>
-  keys.map((key) => ({
-    value: key,
-    text: labels[key],
-    selected: key === selected,
-    checked: key === selected,
-  }))
-
-const needLabel = (programme: Programme, id: string | null) =>
-  id ? (programme.needs.find((n) => n.id === id)?.label ?? id) : null
-
-/** Runs a change; a 400 from it becomes the form's errors (nothing was changed). */
-async function attempt<T>(
-  work: () => Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; problems: FieldProblem[] }> {
-  try {
-    return { ok: true, value: await work() }
-  } catch (error) {
-    if (error instanceof Problem && (error.status === 400 || error.status === 409)) {
-      return {
-        ok: false,
-        problems: error.errors.length ? error.errors : [{ field: '', message: error.detail ?? error.title }],
-      }
-    }
-    throw error
-  }
 }
 
 export async function caseworkRoutes(app: FastifyInstance, context: AppContext) {
@@ -167,6 +124,10 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
   context.referralAccepted.push(openCaseForAcceptedReferral)
   // The person's details, changed from the case.
   casePersonRoutes(app, context)
+
+  // Booking, recording and moving appointments; prescriptions' pages and their reviews.
+  await appointmentRoutes(app, context)
+  await reviewRoutes(app, context)
 
   context.navigation.push({
     text: 'Caseload',
@@ -372,6 +333,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       prescriptionsWhere(q, 'case_id', kase.id),
       signpostsOfCase(q, kase.id),
       kase.referralId ? getReferral(q, kase.referralId) : undefined,
+      appointmentMoves(q, { caseId: kase.id }),
+      reviewsOfCase(q, kase.id),
     ])
   }
 
@@ -388,8 +351,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       read ?? (await readPerson(q, request.actor, kase.personId, { via: 'case', caseId: kase.id }))
     if (!person) throw notFound()
     const now = context.now()
-    const [appointments, plan, goals, notes, events, prescriptions, signposts, referral] = await (lists ??
-      caseLists(q, kase))
+    const [appointments, plan, goals, notes, events, prescriptions, signposts, referral, moves, reviews] =
+      await (lists ?? caseLists(q, kase))
     const clashing = clashes(appointments)
     const today = londonDate(now)
     return {
@@ -412,6 +375,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
         statusLabel: APPOINTMENT_STATUS_LABELS[a.status],
         clash: clashing.has(a.id),
         overran: a.mode === 'home_visit' && overran(a, now),
+        // The time it was first booked for, when it has been moved since.
+        bookedFor: moves.find((m) => m.appointmentId === a.id)?.from.startsAt ?? null,
       })),
       plan,
       goals: goals.map((g) => ({ ...g, progressLabel: GOAL_PROGRESS_LABELS[g.progress] })),
@@ -421,13 +386,18 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       })),
       noteTypes: items(NOTE_TYPES, NOTE_TYPE_LABELS, 'general'),
       events,
-      prescriptions: (await withProviderReplies(q, prescriptions)).map((p) => ({
-        ...p,
-        needLabel: needLabel(programme, p.need),
-        reviewDue: !p.reviewedAt && p.end < today,
-        ended: p.end < today,
-      })),
-      mayContinue: programme.prescription?.mayContinueAfter ?? false,
+      prescriptions: (await withProviderReplies(q, prescriptions)).map((p) => {
+        const latest = reviews.filter((r) => r.prescriptionId === p.id).at(-1)
+        return {
+          ...p,
+          needLabel: needLabel(programme, p.need),
+          reviewDue: !p.reviewedAt && p.end < today,
+          // Its review opens on its last day (earlier, with a reason).
+          reviewOpen: !p.reviewedAt && p.end <= today,
+          ended: p.end < today,
+          latestReview: latest ? describeReview(latest) : null,
+        }
+      }),
       signposts: (await withTakeUp(q, signposts)).map((s) => ({
         ...s,
         needLabel: needLabel(programme, s.need),
@@ -476,6 +446,8 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     note: 'The note has been added.',
     prescribed: 'The prescription has been added. Its review is due when it ends.',
     reviewed: 'The prescription review has been recorded.',
+    extended:
+      'The review has been recorded and the prescription extended. Its next review is due at its new end.',
     signposted: 'The signpost has been recorded.',
     referred: 'The onward referral has been recorded.',
     closed: 'The case has been closed.',
@@ -483,8 +455,6 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     supporting: 'The supporting worker has been saved.',
     needs: 'The needs have been saved.',
     person: 'The person’s details have been saved.',
-    arrived: 'Your arrival has been recorded. Record your departure when you leave.',
-    departed: 'Your departure has been recorded.',
   }
 
   const noteSchema = z.object({
@@ -556,169 +526,6 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     }
     return reply.redirect(`/casework/cases/${caseId(request)}?saved=needs`, 303)
   })
-
-  // ---- Appointments ---------------------------------------------------------------------
-
-  const bookingSchema = z.object({
-    kind: z.enum(APPOINTMENT_KINDS, { error: 'Select the kind of appointment' }),
-    mode: z.enum(APPOINTMENT_MODES, { error: 'Select how the appointment happens' }),
-    place: text(200, 'The place must be 200 characters or fewer'),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as a real date'),
-    startTime: z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the start time, like 14:30'),
-    endTime: z.union([z.literal(''), z.string().regex(/^\d{1,2}:\d{2}$/, 'Enter the end time, like 15:30')]),
-    capException: text(1000, 'The reason must be 1,000 characters or fewer'),
-  })
-
-  function bookingView(found: CaseForUser, values: Body, problems?: FieldProblem[]) {
-    const { programme } = found
-    return {
-      pageTitle: 'Book an appointment',
-      kase: found.case,
-      programme,
-      manages: found.manages,
-      cap: describeAppointmentCap(programme.appointments),
-      values,
-      kinds: items(APPOINTMENT_KINDS, APPOINTMENT_KIND_LABELS, values.kind),
-      modes: programme.appointments.modes.map((m) => ({
-        value: m,
-        text: APPOINTMENT_MODE_LABELS[m],
-        checked: m === values.mode,
-      })),
-      lengths: programme.appointments.lengths,
-      back: { href: `/casework/cases/${found.case.id}`, text: 'Back to the case' },
-      ...(problems ? { errors: formErrors(problems) } : {}),
-    }
-  }
-
-  app.get('/casework/cases/:id/appointments/new', { config: { access: VIEW } }, async (request, reply) => {
-    const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
-    return reply.view(
-      'casework/views/appointment-new.njk',
-      bookingView(found, { date: londonDate(context.now()) }),
-    )
-  })
-
-  app.post('/casework/cases/:id/appointments', { config: { access: VIEW } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body
-    const id = caseId(request)
-    const parsed = parse(bookingSchema, {
-      kind: body.kind,
-      mode: body.mode,
-      place: str(body.place),
-      date: str(body.date),
-      startTime: str(body.startTime),
-      endTime: str(body.endTime),
-      capException: str(body.capException),
-    })
-    let problems: FieldProblem[] | undefined
-    if (parsed.ok) {
-      const startsAt = londonToUtc(parsed.value.date, parsed.value.startTime)
-      // No end time: the programme's usual length for this kind of appointment (Merton: an hour for the initial).
-      const found = await caseForUser(db, request.user!, request.actor, id)
-      const endsAt = parsed.value.endTime
-        ? londonToUtc(parsed.value.date, parsed.value.endTime)
-        : startsAt && addMinutes(startsAt, found.programme.appointments.lengths[parsed.value.kind])
-      if (!startsAt) problems = [{ field: 'startTime', message: 'Enter a real start time, like 14:30' }]
-      else if (!endsAt) problems = [{ field: 'endTime', message: 'Enter a real end time, like 15:30' }]
-      else {
-        const result = await attempt(() =>
-          bookAppointment(db, ctx(request), id, { ...parsed.value, startsAt, endsAt }),
-        )
-        if (result.ok) return reply.redirect(`/casework/cases/${id}?saved=booked#appointments`, 303)
-        problems = result.problems
-      }
-    } else problems = parsed.problems
-    const found = await caseForUser(db, request.user!, request.actor, id, { audit: 'case.read' })
-    return reply.status(400).view('casework/views/appointment-new.njk', bookingView(found, body, problems))
-  })
-
-  async function appointmentView(request: FastifyRequest, appointmentId: string, extra: Body = {}) {
-    const appointment = isId(appointmentId) ? await getAppointment(db, appointmentId) : undefined
-    if (!appointment) throw notFound()
-    const found = await caseForUser(db, request.user!, request.actor, appointment.caseId, {
-      audit: 'case.read',
-    })
-    const goals = await goalsOfCase(db, found.case.id)
-    // A home visit shows where the person lives.
-    const person =
-      appointment.mode === 'home_visit'
-        ? await readPerson(db, request.actor, found.case.personId, {
-            via: 'home-visit',
-            appointmentId: appointment.id,
-          })
-        : undefined
-    return {
-      pageTitle: `${APPOINTMENT_KIND_LABELS[appointment.kind]} appointment`,
-      home: person ? await homeFor(db, person) : null,
-      appointment: {
-        ...appointment,
-        modeLabel: APPOINTMENT_MODE_LABELS[appointment.mode],
-        statusLabel: APPOINTMENT_STATUS_LABELS[appointment.status],
-        overran: appointment.mode === 'home_visit' && overran(appointment, context.now()),
-      },
-      kase: found.case,
-      open: found.case.status === 'open',
-      mine: appointment.linkWorkerUserId === request.user!.id,
-      statuses: items(APPOINTMENT_STATUSES, APPOINTMENT_STATUS_LABELS, appointment.status),
-      goals: goals.map((g) => ({ value: g.id, text: g.text, checked: appointment.goalIds.includes(g.id) })),
-      back: { href: `/casework/cases/${found.case.id}#appointments`, text: 'Back to the case' },
-      ...extra,
-    }
-  }
-
-  app.get('/casework/appointments/:id', { config: { access: VIEW } }, async (request, reply) => {
-    const saved = (request.query as { saved?: string }).saved
-    return reply.view(
-      'casework/views/appointment.njk',
-      await appointmentView(request, caseId(request), saved ? { flash: SAVED[saved] } : {}),
-    )
-  })
-
-  app.post('/casework/appointments/:id', { config: APPOINTMENT_FORM }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body
-    const parsed = parse(
-      z.object({ status: z.enum(APPOINTMENT_STATUSES, { error: 'Select what happened' }) }),
-      {
-        status: body.status,
-      },
-    )
-    const result = parsed.ok
-      ? await attempt(() =>
-          recordAppointment(
-            db,
-            ctx(request),
-            caseId(request),
-            { status: parsed.value.status, goalIds: list(body.goalIds) },
-            context.now(),
-          ),
-        )
-      : parsed
-    if (!result.ok)
-      return reply
-        .status(400)
-        .view(
-          'casework/views/appointment.njk',
-          await appointmentView(request, caseId(request), { errors: formErrors(result.problems) }),
-        )
-    return reply.redirect(`/casework/cases/${result.value.caseId}?saved=recorded#appointments`, 303)
-  })
-
-  for (const what of ['arrive', 'depart'] as const) {
-    app.post(`/casework/appointments/:id/${what}`, { config: { access: VIEW } }, async (request, reply) => {
-      const result = await attempt(() => checkIn(db, ctx(request), caseId(request), what, context.now()))
-      if (!result.ok)
-        return reply
-          .status(400)
-          .view(
-            'casework/views/appointment.njk',
-            await appointmentView(request, caseId(request), { errors: formErrors(result.problems) }),
-          )
-      return reply.redirect(
-        `/casework/appointments/${caseId(request)}?saved=${what === 'arrive' ? 'arrived' : 'departed'}`,
-        303,
-      )
-    })
-  }
 
   // ---- Care and support plan ------------------------------------------------------------
 
@@ -827,10 +634,13 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     })
     const result = parsed.ok
       ? await attempt(() =>
-          addGoal(db, ctx(request), caseId(request), {
-            ...parsed.value,
-            targetDate: parsed.value.targetDate || null,
-          }),
+          addGoal(
+            db,
+            ctx(request),
+            caseId(request),
+            { ...parsed.value, targetDate: parsed.value.targetDate || null },
+            context.now(),
+          ),
         )
       : parsed
     if (!result.ok) {
@@ -1093,14 +903,15 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
   app.get('/casework/cases/:id/prescriptions/new', { config: { access: VIEW } }, async (request, reply) => {
     const found = await caseForUser(db, request.user!, request.actor, caseId(request), { audit: 'case.read' })
     const rule = found.programme.prescription
-    return reply.view(
-      'casework/views/prescription-new.njk',
-      prescriptionView(found, await serviceChoices(request, found, { accreditedOnly: true }), {
+    const afterReview = (request.query as { after?: string }).after === 'review'
+    return reply.view('casework/views/prescription-new.njk', {
+      ...prescriptionView(found, await serviceChoices(request, found, { accreditedOnly: true }), {
         start: londonDate(context.now()),
         weeks: rule?.minWeeks === rule?.maxWeeks ? rule?.minWeeks : '',
         elsewhere: str((request.query as Body).elsewhere),
       }),
-    )
+      ...(afterReview ? { flash: 'The review has been recorded. Now add the new prescription.' } : {}),
+    })
   })
 
   app.post('/casework/cases/:id/prescriptions', { config: { access: VIEW } }, async (request, reply) => {
@@ -1149,24 +960,6 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
       ...(warning ? { warning } : {}),
     })
   })
-
-  app.post(
-    '/casework/cases/:id/prescriptions/:prescriptionId/review',
-    { config: { access: VIEW } },
-    async (request, reply) => {
-      const body = (request.body ?? {}) as Body
-      const { prescriptionId } = request.params as { prescriptionId: string }
-      await reviewEndedPrescription(
-        db,
-        ctx(request),
-        caseId(request),
-        prescriptionId,
-        body.continued === 'yes',
-        context.now(),
-      )
-      return reply.redirect(`/casework/cases/${caseId(request)}?saved=reviewed#prescriptions`, 303)
-    },
-  )
 
   const signpostSchema = z.object({
     kind: z.enum(['signpost', 'referral'], { error: 'Select whether this is a signpost or a referral' }),

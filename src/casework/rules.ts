@@ -1,6 +1,7 @@
 // Casework's domain rules as pure functions: the lists a case records (statuses, closure
-// reasons, note types, goal progress), appointment times and clashes, lone-working overruns,
-// prescription dates, and the GP summary. No I/O here.
+// reasons, note types, goal progress), appointment times and clashes, the working pattern,
+// lone-working overruns and arrival, goal target dates, prescription dates and their review.
+// No I/O here.
 
 import {
   APPOINTMENT_KIND_LABELS,
@@ -11,7 +12,11 @@ import {
   furtherAppointmentProblem,
   type PrescriptionRule,
   prescriptionWeeksProblem,
+  WEEKDAY_LABELS,
+  WEEKDAYS,
+  type Weekday,
 } from '../programmes/config.ts'
+import { formatDate, formatDateTime, formatTime } from '../web/format.ts'
 
 export const CASE_STATUSES = ['open', 'closed'] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
@@ -202,6 +207,18 @@ export function londonDate(at: Date): string {
   return LONDON_DAY.format(at)
 }
 
+const LONDON_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
+
+/** The wall-clock time in Europe/London of an instant, as a form takes it: `14:30`. */
+export function londonTime(iso: string): string {
+  return LONDON_CLOCK.format(new Date(iso))
+}
+
 /**
  * The UTC instant of a wall-clock time in Europe/London (`2026-11-30`, `14:30`): British summer
  * time is one hour ahead of UTC, winter time equal to it.
@@ -223,4 +240,149 @@ export function weekStart(date: string): string {
   const d = new Date(`${date}T00:00:00Z`)
   const weekday = (d.getUTCDay() + 6) % 7
   return addDays(date, -weekday)
+}
+
+/** Whether `YYYY-MM-DD` is a day on the calendar (not 31 February). */
+export function isRealDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false
+  const d = new Date(`${date}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date
+}
+
+/** Why a goal's target date cannot be set on `today` (London), or undefined. */
+export function goalTargetProblem(targetDate: string, today: string): string | undefined {
+  if (!isRealDate(targetDate)) return 'Enter the target date as a real date'
+  if (targetDate < today) return 'The target date must be today or in the future'
+  return undefined
+}
+
+/** Why arrival at a visit cannot be recorded `now`: only on the London day the visit starts. */
+export function arrivalProblem(startsAt: string, now: Date): string | undefined {
+  const day = londonDate(new Date(startsAt))
+  return day === londonDate(now)
+    ? undefined
+    : `You can record arrival only on the day of the visit, ${formatDate(startsAt)}`
+}
+
+/** Why an appointment cannot be recorded as attended or missed `now`: not before it starts. */
+export function outcomeTooEarlyProblem(status: AppointmentStatus, startsAt: string, now: Date) {
+  if (Date.parse(startsAt) <= now.getTime()) return undefined
+  if (status === 'attended') return 'An appointment cannot be attended before it starts'
+  if (status === 'did_not_attend')
+    return 'You can record that the person did not attend only once the appointment has started'
+  return undefined
+}
+
+/** The weekday of a London date (`2026-12-02` is a Wednesday). */
+export function weekdayOf(date: string): Weekday {
+  return WEEKDAYS[(new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7]!
+}
+
+const list = (items: string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
+
+/**
+ * What is outside the worker's working pattern in the programme about an appointment (a London
+ * date, and whether it is at the person's practice): a day they do not work, or a practice other
+ * than the one the pattern puts them at that day. No pattern set: nothing to say.
+ */
+export function patternWarnings(input: {
+  workerName: string
+  programmeName: string
+  pattern: readonly { weekday: Weekday; practiceId: string | null; practiceName: string | null }[]
+  date: string
+  /** The person's practice when the appointment is at a practice; null otherwise. */
+  atPractice: { id: string; name: string } | null
+}): string[] {
+  if (input.pattern.length === 0) return []
+  const weekday = weekdayOf(input.date)
+  const day = input.pattern.find((d) => d.weekday === weekday)
+  if (!day) {
+    const worked = WEEKDAYS.filter((w) => input.pattern.some((d) => d.weekday === w)).map(
+      (w) => WEEKDAY_LABELS[w],
+    )
+    return [
+      `${input.workerName} does not work on ${WEEKDAY_LABELS[weekday]}s in ${input.programmeName}: their working ${worked.length === 1 ? 'day is' : 'days are'} ${list(worked)}`,
+    ]
+  }
+  const practice = input.atPractice
+  if (!practice || day.practiceId === practice.id) return []
+  return [
+    day.practiceId
+      ? `On ${WEEKDAY_LABELS[weekday]}s ${input.workerName} works at ${day.practiceName ?? 'another practice'}, not at ${practice.name}`
+      : `On ${WEEKDAY_LABELS[weekday]}s ${input.workerName} works away from the practices, not at ${practice.name}`,
+  ]
+}
+
+/** What a worker's other appointment that overlaps this one is, for a warning. */
+export function clashWarning(
+  workerName: string,
+  other: { kind: AppointmentKind; startsAt: string; endsAt: string },
+) {
+  return `It overlaps ${workerName}’s ${APPOINTMENT_KIND_LABELS[other.kind].toLowerCase()} appointment on ${formatDateTime(other.startsAt)} to ${formatTime(other.endsAt)}`
+}
+
+/** The assessment, at a prescription's review, of the person's progress toward self-care. */
+export const SELF_CARE = ['independent', 'growing', 'needs_support', 'not_yet'] as const
+export type SelfCare = (typeof SELF_CARE)[number]
+export const SELF_CARE_LABELS: Record<SelfCare, string> = {
+  independent: 'Managing independently',
+  growing: 'Growing in confidence',
+  needs_support: 'Still needs regular support',
+  not_yet: 'Not yet making progress',
+}
+export const SELF_CARE_HINTS: Record<SelfCare, string> = {
+  independent: 'Confident to carry on without support from the programme',
+  growing: 'Doing more for themselves, with some support still helping',
+  needs_support: 'Taking part, but relies on support to keep going',
+  not_yet: 'For example, has not been able to take part',
+}
+
+/** What happens after a prescription's review. */
+export const NEXT_STEPS = ['continue', 'extend', 'new_prescription', 'end', 'exit'] as const
+export type NextStep = (typeof NEXT_STEPS)[number]
+export const NEXT_STEP_LABELS: Record<NextStep, string> = {
+  continue: 'Continue independently',
+  extend: 'Extend the prescription',
+  new_prescription: 'A new prescription',
+  end: 'End the prescription',
+  exit: 'Close the case',
+}
+
+/** A review is due from the prescription's last day; before then it needs a reason. */
+export function reviewIsEarly(end: string, today: string): boolean {
+  return today < end
+}
+
+/** The last day a prescription starting on `start` may run to under the programme's rule. */
+export function latestEnd(rule: PrescriptionRule | null, start: string): string {
+  return prescriptionEnd(start, rule ? rule.maxWeeks : 104)
+}
+
+/** The whole weeks a prescription from `start` to `end` (both days included) runs over. */
+export function weeksBetween(start: string, end: string): number {
+  const days =
+    Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1
+  return Math.ceil(days / 7)
+}
+
+/** Why a prescription cannot be extended to `newEnd`, or undefined. */
+export function extensionProblem(
+  rule: PrescriptionRule | null,
+  prescription: { start: string; end: string },
+  newEnd: string,
+  today: string,
+): string | undefined {
+  if (!isRealDate(newEnd)) return 'Enter the new end date as a real date'
+  if (newEnd <= prescription.end)
+    return `The new end date must be after the prescription’s end, ${formatDate(prescription.end)}`
+  if (newEnd <= today) return 'The new end date must be in the future'
+  const latest = latestEnd(rule, prescription.start)
+  if (newEnd <= latest) return undefined
+  const length = !rule
+    ? 'A prescription can run for 104 weeks at most'
+    : rule.minWeeks === rule.maxWeeks
+      ? `Prescriptions in this programme are ${rule.minWeeks} weeks`
+      : `Prescriptions in this programme are ${rule.minWeeks} to ${rule.maxWeeks} weeks`
+  return `${length}, so this one can run to ${formatDate(latest)} at the latest`
 }

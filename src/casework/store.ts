@@ -4,7 +4,7 @@
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
-import type { AppointmentStatus, GoalProgress } from './rules.ts'
+import type { AppointmentStatus, GoalProgress, NextStep, SelfCare } from './rules.ts'
 import type { CaseTable } from './tables.ts'
 
 export interface CaseRow {
@@ -408,6 +408,118 @@ export async function updateAppointment(
     .execute()
 }
 
+/**
+ * The worker's appointments (not cancelled, not `exceptId`) that overlap [startsAt, endsAt). An
+ * appointment is 8 hours at most, so only those starting in the 8 hours before are looked at.
+ */
+export async function overlappingAppointments(
+  db: Queryable,
+  userId: string,
+  startsAt: string,
+  endsAt: string,
+  exceptId?: string,
+): Promise<AppointmentRow[]> {
+  let query = db
+    .selectFrom('case_appointments')
+    .select(appointmentColumns)
+    .where('link_worker_user_id', '=', userId)
+    .where('starts_at', '>', new Date(Date.parse(startsAt) - 8 * 3_600_000).toISOString())
+    .where('starts_at', '<', endsAt)
+    .where('ends_at', '>', startsAt)
+    .where('status', '!=', 'cancelled')
+  if (exceptId) query = query.where('id', '!=', exceptId)
+  return (await query.orderBy('starts_at').orderBy('id').execute()).map(appointment)
+}
+
+export interface AppointmentPlace {
+  startsAt: string
+  endsAt: string
+  mode: AppointmentMode
+  place: string
+}
+
+export async function rescheduleAppointment(db: Queryable, id: string, to: AppointmentPlace): Promise<void> {
+  await db
+    .updateTable('case_appointments')
+    .set({ starts_at: to.startsAt, ends_at: to.endsAt, mode: to.mode, place: to.place, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}
+
+export interface AppointmentMove {
+  id: string
+  appointmentId: string
+  from: AppointmentPlace
+  to: AppointmentPlace
+  reason: string
+  warnings: string[]
+  movedAt: string
+  movedBy: string | null
+}
+
+export async function insertAppointmentMove(
+  db: Queryable,
+  input: Omit<AppointmentMove, 'id' | 'movedBy'> & { caseId: string; userId: string | null },
+): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('case_appointment_moves')
+    .values({
+      id,
+      appointment_id: input.appointmentId,
+      case_id: input.caseId,
+      from_starts_at: input.from.startsAt,
+      from_ends_at: input.from.endsAt,
+      from_mode: input.from.mode,
+      from_place: input.from.place,
+      to_starts_at: input.to.startsAt,
+      to_ends_at: input.to.endsAt,
+      to_mode: input.to.mode,
+      to_place: input.to.place,
+      reason: input.reason,
+      warnings: JSON.stringify(input.warnings),
+      moved_at: input.movedAt,
+      moved_by_user_id: input.userId,
+    })
+    .execute()
+  return id
+}
+
+/** The moves of a case's appointments (or of one appointment), earliest first. */
+export async function appointmentMoves(
+  db: Queryable,
+  where: { caseId: string } | { appointmentId: string },
+): Promise<AppointmentMove[]> {
+  const rows = await db
+    .selectFrom('case_appointment_moves')
+    .leftJoin('users', 'users.id', 'case_appointment_moves.moved_by_user_id')
+    .selectAll('case_appointment_moves')
+    .select('users.name as mover')
+    .where(
+      'caseId' in where ? 'case_appointment_moves.case_id' : 'case_appointment_moves.appointment_id',
+      '=',
+      'caseId' in where ? where.caseId : where.appointmentId,
+    )
+    .orderBy('case_appointment_moves.moved_at')
+    .orderBy('case_appointment_moves.id')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    appointmentId: row.appointment_id,
+    from: {
+      startsAt: row.from_starts_at,
+      endsAt: row.from_ends_at,
+      mode: row.from_mode,
+      place: row.from_place,
+    },
+    to: { startsAt: row.to_starts_at, endsAt: row.to_ends_at, mode: row.to_mode, place: row.to_place },
+    reason: row.reason,
+    warnings: JSON.parse(row.warnings) as string[],
+    movedAt: row.moved_at,
+    movedBy: row.mover ?? null,
+  }))
+}
+
 export interface HomeVisitRow extends DiaryRow {
   linkWorkerName: string
   programmeId: string
@@ -725,6 +837,7 @@ export async function insertPrescription(
   return id
 }
 
+/** The final review: the prescription is done with; `continued` when the person carries on by themselves. */
 export async function reviewPrescription(
   db: Queryable,
   id: string,
@@ -735,6 +848,97 @@ export async function reviewPrescription(
     .set({ reviewed_at: input.at, continued: input.continued ? 1 : 0 })
     .where('id', '=', id)
     .execute()
+}
+
+/** A prescription extended at its review: its new end, length and sessions; reviewed again then. */
+export async function extendPrescription(
+  db: Queryable,
+  id: string,
+  input: { end: string; weeks: number; expectedSessions: number },
+): Promise<void> {
+  await db
+    .updateTable('case_prescriptions')
+    .set({ ends_on: input.end, weeks: input.weeks, expected_sessions: input.expectedSessions })
+    .where('id', '=', id)
+    .execute()
+}
+
+export interface GoalAtReview {
+  goalId: string
+  text: string
+  from: GoalProgress
+  to: GoalProgress
+}
+
+export interface PrescriptionReview {
+  id: string
+  prescriptionId: string
+  reviewedAt: string
+  reviewedBy: string | null
+  earlyReason: string | null
+  sessionsAttended: number
+  sessionsExpected: number
+  goals: GoalAtReview[]
+  selfCare: SelfCare
+  assessment: string
+  nextStep: NextStep
+  previousEnd: string | null
+  newEnd: string | null
+}
+
+export async function insertPrescriptionReview(
+  db: Queryable,
+  input: Omit<PrescriptionReview, 'id' | 'reviewedBy'> & { caseId: string; userId: string | null },
+): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('case_prescription_reviews')
+    .values({
+      id,
+      prescription_id: input.prescriptionId,
+      case_id: input.caseId,
+      reviewed_at: input.reviewedAt,
+      user_id: input.userId,
+      early_reason: input.earlyReason,
+      sessions_attended: input.sessionsAttended,
+      sessions_expected: input.sessionsExpected,
+      goals: JSON.stringify(input.goals),
+      self_care: input.selfCare,
+      assessment: input.assessment,
+      next_step: input.nextStep,
+      previous_end: input.previousEnd,
+      new_end: input.newEnd,
+    })
+    .execute()
+  return id
+}
+
+/** The reviews of a case's prescriptions, earliest first. */
+export async function reviewsOfCase(db: Queryable, caseId: string): Promise<PrescriptionReview[]> {
+  const rows = await db
+    .selectFrom('case_prescription_reviews')
+    .leftJoin('users', 'users.id', 'case_prescription_reviews.user_id')
+    .selectAll('case_prescription_reviews')
+    .select('users.name as reviewer')
+    .where('case_prescription_reviews.case_id', '=', caseId)
+    .orderBy('case_prescription_reviews.reviewed_at')
+    .orderBy('case_prescription_reviews.id')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    prescriptionId: row.prescription_id,
+    reviewedAt: row.reviewed_at,
+    reviewedBy: row.reviewer ?? null,
+    earlyReason: row.early_reason,
+    sessionsAttended: Number(row.sessions_attended),
+    sessionsExpected: Number(row.sessions_expected),
+    goals: JSON.parse(row.goals) as GoalAtReview[],
+    selfCare: row.self_care,
+    assessment: row.assessment,
+    nextStep: row.next_step,
+    previousEnd: row.previous_end,
+    newEnd: row.new_end,
+  }))
 }
 
 export interface Signpost {

@@ -1,5 +1,5 @@
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
-import type { AppointmentStatus, CaseStatus, GoalProgress } from './rules.ts'
+import type { AppointmentStatus, CaseStatus, GoalProgress, NextStep, SelfCare } from './rules.ts'
 
 export interface CaseTable {
   id: string
@@ -127,6 +127,46 @@ export interface CaseSignpostTable {
   taken_up: string | null
 }
 
+/** An appointment moved to another time: both times kept (decision 0403). */
+export interface CaseAppointmentMoveTable {
+  id: string
+  appointment_id: string
+  case_id: string
+  from_starts_at: string
+  from_ends_at: string
+  from_mode: AppointmentMode
+  from_place: string
+  to_starts_at: string
+  to_ends_at: string
+  to_mode: AppointmentMode
+  to_place: string
+  reason: string
+  /** JSON array of the warnings the mover confirmed (outside the working pattern, a clash). */
+  warnings: string
+  moved_at: string
+  moved_by_user_id: string | null
+}
+
+/** A prescription's review (decision 0403); one extended is reviewed again at its new end. */
+export interface CasePrescriptionReviewTable {
+  id: string
+  prescription_id: string
+  case_id: string
+  reviewed_at: string
+  user_id: string | null
+  /** Why the review came before the prescription's last day; null when it did not. */
+  early_reason: string | null
+  sessions_attended: number
+  sessions_expected: number
+  /** JSON array of `{ goalId, text, from, to }`. */
+  goals: string
+  self_care: SelfCare
+  assessment: string
+  next_step: NextStep
+  previous_end: string | null
+  new_end: string | null
+}
+
 declare module '../db/schema.ts' {
   interface Tables {
     cases: CaseTable
@@ -137,5 +177,7 @@ declare module '../db/schema.ts' {
     case_events: CaseEventTable
     case_prescriptions: CasePrescriptionTable
     case_signposts: CaseSignpostTable
+    case_appointment_moves: CaseAppointmentMoveTable
+    case_prescription_reviews: CasePrescriptionReviewTable
   }
 }

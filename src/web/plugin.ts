@@ -1,12 +1,9 @@
 // The parts every page shares: static files, the values the layout needs, the 404 page and the
 // error handler that turns any error into a problem document or an NHS-style page.
 
-import { join } from 'node:path'
-import fastifyStatic from '@fastify/static'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PUBLIC } from '../access/permissions.ts'
-import type { Assets } from './assets.ts'
-import { NHSUK_DIST } from './assets.ts'
+import { type Asset, type Assets, chooseEncoding } from './assets.ts'
 import type { AppContext } from './context.ts'
 import { isApiPath } from './paths.ts'
 import { Problem, RETRY_AFTER_SECONDS, storageProblemOf } from './problem.ts'
@@ -18,22 +15,38 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Assets from memory, compressed once at start (assets.ts): the form the browser accepts, with
+ * Vary so caches keep each form apart. Fingerprinted files are kept for a year; the NHS.UK
+ * images under fixed names for a week, then revalidated by their ETag.
+ */
 export async function registerStatic(app: FastifyInstance, assets: Assets) {
-  app.get('/static/:file', { config: { access: PUBLIC } }, async (request, reply) => {
+  const send = async (request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string) => {
+    reply.header('cache-control', cacheControl).header('etag', asset.etag).type(asset.type)
+    if (asset.compressible) reply.header('vary', 'Accept-Encoding')
+    const known = (request.headers['if-none-match'] ?? '')
+      .split(',')
+      .map((tag) => tag.trim().replace(/^W\//, ''))
+    if (known.includes(asset.etag)) return reply.status(304).send()
+    const encoded = await asset.encoded()
+    const encoding = chooseEncoding(request.headers['accept-encoding'], encoded)
+    if (encoding) reply.header('content-encoding', encoding)
+    return reply.send(encoding ? encoded[encoding] : asset.body)
+  }
+
+  // Compression is done already: the per-response compression of pages leaves these alone.
+  app.get('/static/:file', { config: { access: PUBLIC }, compress: false }, async (request, reply) => {
     const { file } = request.params as { file: string }
     const asset = assets.byFile(file)
     if (!asset) throw new Problem(404, 'Not found')
-    return reply
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .type(asset.type)
-      .send(asset.body)
+    return send(request, reply, asset, 'public, max-age=31536000, immutable')
   })
 
-  // The NHS.UK frontend's images and icons, which its stylesheet asks for by fixed names.
-  await app.register(fastifyStatic, { root: join(NHSUK_DIST, 'nhsuk', 'assets'), serve: false })
-  app.get('/assets/*', { config: { access: PUBLIC } }, async (request, reply) => {
-    const path = (request.params as { '*': string })['*']
-    return reply.sendFile(path, { maxAge: '7d' })
+  // The NHS.UK frontend's images and icons, which its stylesheet and page template ask for by fixed names.
+  app.get('/assets/*', { config: { access: PUBLIC }, compress: false }, async (request, reply) => {
+    const asset = assets.byPath((request.params as { '*': string })['*'])
+    if (!asset) throw new Problem(404, 'Not found')
+    return send(request, reply, asset, 'public, max-age=604800')
   })
 }
 

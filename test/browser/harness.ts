@@ -16,6 +16,7 @@ import { openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import type { Db } from '../../src/db/schema.ts'
 import { type Demo, seedDemo } from '../../src/demo.ts'
+import { loadAssets } from '../../src/web/assets.ts'
 import { testApp } from '../../src/web/testing.ts'
 
 export interface Kith {
@@ -98,8 +99,20 @@ export async function signInThroughForm(
 /**
  * The accessibility baseline every page meets: axe finds no WCAG 2.2 A or AA violation, the page
  * has a title ending "– Kith" and one h1, and no two links share text but go to different places.
+ * And the page is styled: no element has a class of the NHS.UK frontend whose rules were left
+ * out of Kith's stylesheet as unused (decision 0015).
  */
 export async function assertAccessible(page: Page): Promise<void> {
+  const { unusedClasses } = await loadAssets()
+  const classes = await page.$$eval('[class]', (elements) => [
+    ...new Set(elements.flatMap((element) => [...element.classList])),
+  ])
+  assert.deepEqual(
+    classes.filter((name) => unusedClasses.has(name)),
+    [],
+    `classes on ${page.url()} whose styles were left out of styles.css`,
+  )
+
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'])
     .analyze()
