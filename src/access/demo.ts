@@ -89,6 +89,8 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     postcode: 'NE4 9QB',
   },
   { key: 'wtw.provider', name: 'Tyneside Link Worker Service', kind: 'vcs', parent: 'wtw.area' },
+  // Local groups invented for the demo, so that Newcastle's link workers have activities nearby.
+  { key: 'wtw.community', name: 'West End Community Groups', kind: 'vcs', parent: 'wtw.area' },
 
   // East Riding: GPs refer directly to council, leisure and library services.
   { key: 'er', name: 'East Riding of Yorkshire', kind: 'area', parent: 'demo' },
@@ -237,6 +239,8 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   // Tower Hamlets: the GP Care Group leads across 8 GP networks; a named social prescriber per practice.
   { key: 'th', name: 'Tower Hamlets', kind: 'area', parent: 'demo' },
   { key: 'th.gpcg', name: 'Tower Hamlets GP Care Group', kind: 'programme_body', parent: 'th' },
+  // Invented for the demo: advice and company near the borough's practices.
+  { key: 'th.advice', name: 'Poplar Community Advice', kind: 'vcs', parent: 'th' },
   ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({
     key: `th.network${n}`,
     name: `Tower Hamlets GP Network ${n}`,

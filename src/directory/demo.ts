@@ -813,6 +813,68 @@ export const DEMO_SERVICES: DemoService[] = [
     ageMin: 18,
     cost: 'Free',
   },
+  // Local activities invented for the demo in Newcastle West and Tower Hamlets, at real places.
+  {
+    key: 'wtw.walk',
+    provider: 'wtw.community',
+    name: 'Elswick walking for health',
+    kind: 'activity_group',
+    description:
+      'A gentle hour-long walk from Elswick Health Centre, led by trained volunteers, at the pace of the slowest walker. Good for people starting to be active again, including people with heart or lung conditions.',
+    terms: t('Physical activity', 'Managing a long-term condition', 'Social isolation'),
+    places: ['NE4 6SH'],
+    selfReferral: true,
+    criteria: consentOnly,
+    cost: 'Free',
+    schedule: 'Wednesdays, 10am to 11am, from Elswick Health Centre',
+    sessions: [['WE', '10:00:00', '11:00:00']],
+  },
+  {
+    key: 'wtw.living-well',
+    provider: 'wtw.community',
+    name: 'Living well with a long-term condition',
+    kind: 'activity_group',
+    description:
+      'A six-week group course for people living with diabetes, COPD or heart disease: managing symptoms, being active, eating well and dealing with low mood, with others in the same position.',
+    terms: t('Managing a long-term condition', 'Low-level mental health', 'Physical activity'),
+    places: ['NE4 9QB'],
+    selfReferral: false,
+    criteria: [adults, ...consentOnly],
+    ageMin: 18,
+    cost: 'Free',
+    schedule: 'Tuesdays, 2pm to 4pm, for six weeks',
+    sessions: [['TU', '14:00:00', '16:00:00']],
+  },
+  {
+    key: 'th.money',
+    provider: 'th.advice',
+    name: 'Money and benefits advice drop-in',
+    kind: 'advice',
+    description:
+      'Advisers help with benefits checks, debts, bills and forms, and with housing problems, at Chrisp Street Health Centre.',
+    terms: t('Financial', 'Housing'),
+    places: ['E14 6PG'],
+    selfReferral: true,
+    criteria: consentOnly,
+    cost: 'Free',
+    schedule: 'Mondays and Thursdays, 10am to 1pm',
+    sessions: [['MO,TH', '10:00:00', '13:00:00']],
+  },
+  {
+    key: 'th.coffee',
+    provider: 'th.advice',
+    name: 'Bromley-by-Bow coffee morning',
+    kind: 'activity_group',
+    description:
+      'A weekly coffee morning for anyone who would like company, with a volunteer to welcome newcomers.',
+    terms: t('Social isolation', 'Low-level mental health'),
+    places: ['E3 3FF'],
+    selfReferral: true,
+    criteria: consentOnly,
+    cost: 'Free',
+    schedule: 'Fridays, 10am to 12 noon',
+    sessions: [['FR', '10:00:00', '12:00:00']],
+  },
 ]
 
 export interface DirectoryDemo {
