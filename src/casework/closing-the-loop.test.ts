@@ -315,4 +315,44 @@ describeEachDatabase('closing the loop', (database) => {
       [{ method: 'recorded', session_date: '2026-11-09' }],
     )
   })
+
+  it('lets the receiving team issue an attendance card for an accepted referral to a programme’s service, which the provider then scans', async () => {
+    const { db } = database()
+    const { seedDemo } = await import('../demo.ts')
+    await seedDemo(db)
+    const app = await testApp(db)
+    const row = await db
+      .selectFrom('referrals')
+      .innerJoin('memberships', 'memberships.organisation_id', 'referrals.receiving_organisation_id')
+      .select([
+        'referrals.id',
+        'referrals.programme_id',
+        'referrals.service_id',
+        'referrals.referrer_user_id',
+        'memberships.user_id',
+      ])
+      .where('referrals.service_id', 'is not', null)
+      .where('referrals.programme_id', 'is not', null)
+      .where('referrals.status', 'in', ['accepted', 'in-progress'])
+      .where('referrals.referrer_user_id', 'is not', null)
+      .where('memberships.role', '=', 'provider')
+      .executeTakeFirst()
+    assert.ok(row, 'the demo holds an accepted referral to a service run for a programme (East Riding)')
+    const provider = await new PageClient(app).signInAs(row.user_id)
+    const page = await provider.get(`/referrals/${row.id}`)
+    assert.match(page.body, new RegExp(`action="/referrals/${row.id}/card"`))
+    const referrer = await new PageClient(app).signInAs(row.referrer_user_id!)
+    assert.equal((await referrer.post(`/referrals/${row.id}/card`, {})).statusCode, 403)
+    const card = await provider.post(`/referrals/${row.id}/card`, {})
+    assert.equal(card.statusCode, 200)
+    const code = /class="kith-card__code">([0-9A-Z-]+)</.exec(card.body)?.[1]
+    assert.ok(code)
+    const scanned = await provider.post('/attendance/scan', {
+      programmeId: row.programme_id!,
+      serviceId: row.service_id!,
+      code,
+    })
+    assert.equal(scanned.statusCode, 200, scanned.body)
+    assert.match(textOf(scanned.body), /Attendance recorded/)
+  })
 })

@@ -4,9 +4,11 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { type Actor, auditRefusal } from '../access/audit.ts'
+import { type Actor, auditRefusal, refused } from '../access/audit.ts'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import { getOrganisation, listOrganisations } from '../access/store.ts'
+import { cardQrSvg, formatCardCode } from '../attendance/cards.ts'
+import { issueCard } from '../attendance/store.ts'
 import {
   type CaseForUser,
   caseOfReferral,
@@ -37,7 +39,7 @@ import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
 import { idempotencyKey, idempotencyParameter } from '../web/idempotency.ts'
-import { badRequest, type FieldProblem, notFound, Problem } from '../web/problem.ts'
+import { badRequest, conflict, type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import { formQuestions, likelyReferrerKind, parseReferralForm, referrerMembership } from './forms.ts'
 import { GroupCommit } from './group-commit.ts'
 import {
@@ -581,6 +583,15 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       referral: present(referral),
       programmeName: programme?.name ?? null,
       caseHref: openedCase ? `/casework/cases/${openedCase.case.id}` : null,
+      // The receiving team issues an attendance card for an accepted referral to a programme or
+      // to a service run for one (a card belongs to a programme: decision 0600).
+      cardHref:
+        parties.includes('receiver') &&
+        !openedCase &&
+        referral.target.programmeId &&
+        (referral.status === 'accepted' || referral.status === 'in-progress')
+          ? `/referrals/${referral.id}/card`
+          : null,
       overseer: parties.includes('overseer') && !parties.includes('receiver'),
       person,
       needs: referral.needs.map((need) => needLabels.get(need) ?? need),
@@ -638,6 +649,36 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       }
     }
     return reply.view('referrals/views/show.njk', await detailView(request, id))
+  })
+
+  // An attendance card for an accepted referral: the person shows it at each session, and the
+  // provider scans it (/attendance/scan). Only the receiving team issues one.
+  app.post('/referrals/:id/card', { config: { access: RECEIVE } }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const { referral, person, parties } = await readReferral(db, request.actor, request.user!, id)
+    if (!parties.includes('receiver'))
+      throw refused({
+        recordType: 'referral',
+        recordId: referral.id,
+        detail: { attempted: 'attendance-card' },
+      })
+    const programmeId = referral.target.programmeId
+    if (!programmeId || (referral.status !== 'accepted' && referral.status !== 'in-progress'))
+      throw conflict(
+        'An attendance card is issued once a referral to a programme, or to a service run for one, is accepted.',
+      )
+    const programme = await getProgrammeForReferral(db, programmeId)
+    const issued = await issueCard(db, request.actor, referral.personId, programmeId)
+    // The card is drawn once, now: only digests of its token and code are kept.
+    reply.header('cache-control', 'no-store')
+    return reply.view('attendance/views/card.njk', {
+      pageTitle: 'Attendance card',
+      back: { href: `/referrals/${referral.id}`, text: 'Back to the referral' },
+      firstName: person.givenName,
+      programme,
+      qr: await cardQrSvg(issued.token, { label: 'QR code of the attendance card' }),
+      code: formatCardCode(issued.code),
+    })
   })
 
   // The loop closed: what the referrer reads when the case or the service has finished. A
