@@ -612,7 +612,7 @@ export async function prescribe(
     const end = prescriptionEnd(input.start, input.weeks)
     // The prescription is a referral in the provider's inbox: checked against the service's
     // rules, answered by the provider, whose records come back to the case.
-    const referralId = await referToProvider(trx, ctx, kase, programme, {
+    const referralId = await referToProvider(trx, ctx, kase, {
       serviceId: input.serviceId,
       serviceName: input.serviceName,
       need: input.need,
@@ -781,7 +781,7 @@ export async function referOnward(
       throw badRequest('Select a need from the list', [
         { field: 'need', message: 'Select a need from the list' },
       ])
-    const outcome = await referToProvider(trx, ctx, kase, programme, {
+    const outcome = await referToProvider(trx, ctx, kase, {
       serviceId: input.serviceId,
       serviceName: input.serviceName,
       need: input.need,
@@ -820,7 +820,6 @@ async function referToProvider(
   trx: Queryable,
   ctx: Ctx,
   kase: CaseRow,
-  programme: Programme,
   input: {
     serviceId: string
     serviceName: string
