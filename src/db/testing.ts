@@ -172,7 +172,10 @@ export function freshDatabase(dialect: DialectName): Promise<TestDatabase> {
  * Declares `body`'s tests once per database. Inside a test, `database()` is that test's own
  * freshly migrated database.
  */
-export function describeEachDatabase(name: string, body: (database: () => TestDatabase) => void): void {
+export function describeEachDatabase(
+  name: string,
+  body: (database: () => TestDatabase, dialect: DialectName) => void,
+): void {
   for (const dialect of testedDialects()) {
     describe(`${name} [${dialect}]`, () => {
       let current: TestDatabase | undefined
@@ -186,7 +189,7 @@ export function describeEachDatabase(name: string, body: (database: () => TestDa
       body(() => {
         if (!current) throw new Error('The test database is only available inside a test')
         return current
-      })
+      }, dialect)
     })
   }
 }
