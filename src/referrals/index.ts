@@ -53,6 +53,7 @@ import {
   getProgramme,
   getProgrammeForReferral,
   isLinkWorkerOf,
+  namedLinkWorkerFor,
   type ProgrammeForReferral,
   programmesOfUser,
 } from '../programmes/store.ts'
@@ -466,6 +467,38 @@ export async function referralsReceivedBy(
       limit: options.limit ?? 200,
     })
   ).map(referralOf)
+}
+
+/**
+ * The referrals among these that another worker takes first: those from a practice for which the
+ * programme names a link worker other than the user (Tower Hamlets names a social prescriber for
+ * each practice). Their inbox leaves them out; they stay under "All referrals", where anyone in
+ * the team still acts on them. A practice with no named link worker's referrals are everyone's.
+ */
+export async function namedForOthers(
+  db: Queryable,
+  user: CurrentUser,
+  referrals: readonly Referral[],
+): Promise<Set<string>> {
+  const named = new Map<string, Map<string, string>>()
+  const others = new Set<string>()
+  for (const referral of referrals) {
+    const { programmeId } = referral.target
+    if (!programmeId || !referral.practiceOdsCode) continue
+    let byPractice = named.get(programmeId)
+    if (!byPractice) {
+      const programme = await getProgramme(db, programmeId)
+      byPractice = new Map(
+        (programme?.practices ?? []).flatMap((p) =>
+          p.odsCode && p.namedLinkWorker ? [[p.odsCode, p.namedLinkWorker.userId] as const] : [],
+        ),
+      )
+      named.set(programmeId, byPractice)
+    }
+    const worker = byPractice.get(referral.practiceOdsCode)
+    if (worker && worker !== user.id) others.add(referral.id)
+  }
+  return others
 }
 
 /** How the user stands to the referral: the referrer, the receiving team, both or neither. */
@@ -1034,8 +1067,19 @@ export async function createReferral(
       recordId: referralId,
       detail: { personId, outcome: eligibility.outcome, target: target.kind },
     })
-    const team =
-      target.linkWorkerIds.length > 0
+    // The practice's named link worker hears of it first (Tower Hamlets); else the programme's
+    // link workers, else the receiving team.
+    const practice =
+      target.programmeId && personFacts.practiceOdsCode
+        ? await findOrganisationByOdsCode(trx, personFacts.practiceOdsCode)
+        : undefined
+    const named =
+      practice && target.programmeId
+        ? await namedLinkWorkerFor(trx, target.programmeId, practice.id)
+        : undefined
+    const team = named
+      ? [named.userId]
+      : target.linkWorkerIds.length > 0
         ? target.linkWorkerIds
         : await receivingTeam(trx, {
             programme_id: target.programmeId,
