@@ -75,6 +75,8 @@ import {
   type Programme,
   programmesOfUser,
   removeLinkWorker,
+  retireProgramme,
+  runningProgrammeNamed,
   setNamedLinkWorkers,
   setProgrammePractices,
   setWorkingPattern,
@@ -89,6 +91,13 @@ const CRITERION_FORM = { access: MANAGE, listFields: CRITERION_LISTS }
 
 type Body = Record<string, unknown>
 
+/** A running programme already has the name. */
+class NameTaken extends Error {
+  constructor(name: string) {
+    super(`There is already a programme called ${name}: choose another name`)
+  }
+}
+
 const SAVED: Record<string, string> = {
   created: 'The programme has been added. Set its rules below.',
   details: 'The details have been saved.',
@@ -100,6 +109,7 @@ const SAVED: Record<string, string> = {
   criteria: 'The eligibility criteria have been saved.',
   'link-workers': 'The link workers have been saved.',
   services: 'The services run for the programme have been saved.',
+  retired: 'The programme has been retired. It takes no new referrals; its referrals and cases are kept.',
 }
 
 /** Checkbox or radio items, checked where the value is among `selected`. */
@@ -314,6 +324,24 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     return { programme, manages }
   }
 
+  /** Names are unique among running programmes: referrers choose among them by name. */
+  async function refuseTakenName(trx: Queryable, name: string, exceptId?: string) {
+    const taken = await runningProgrammeNamed(trx, name, exceptId)
+    if (taken) throw new NameTaken(taken.name)
+  }
+
+  /** Runs `work` in a transaction; a name already taken comes back as the form's problem. */
+  async function nameChecked<T>(
+    work: (trx: Queryable) => Promise<T>,
+  ): Promise<T | { problems: FieldProblem[] }> {
+    try {
+      return await db.transaction().execute(work)
+    } catch (error) {
+      if (error instanceof NameTaken) return { problems: [{ field: 'name', message: error.message }] }
+      throw error
+    }
+  }
+
   /**
    * Changes the programme's settings in one transaction with its audit event. `change` is applied
    * to the settings as they are inside the transaction, after the row is locked, so two managers
@@ -354,6 +382,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         ...p,
         pathwayLabel: PATHWAY_LABELS[p.pathway],
         as: [p.manages ? 'Manager' : null, p.linkWorker ? 'Link worker' : null].filter(Boolean).join(' and '),
+        retiredOn: p.retiredAt,
       })),
       canAdd: organisationsWhere(user, 'programme_manager').length > 0,
     })
@@ -402,7 +431,8 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         errors: formErrors(parsed.problems, { ownerOrganisationId: 'ownerOrganisationId' }),
       })
     }
-    const id = await db.transaction().execute(async (trx) => {
+    const id = await nameChecked(async (trx) => {
+      await refuseTakenName(trx, parsed.value.name)
       const created = await createProgramme(trx, parsed.value)
       await audit(trx, request.actor, {
         action: 'programme.create',
@@ -411,6 +441,13 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       })
       return created
     })
+    if (typeof id !== 'string')
+      return reply.status(400).view('programmes/views/new.njk', {
+        pageTitle: 'Add a programme',
+        values: body,
+        owners,
+        errors: formErrors(id.problems),
+      })
     return reply.redirect(`/programmes/${id}?saved=created`, 303)
   })
 
@@ -443,6 +480,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
           ],
         },
       ],
+      retiredOn: programme.retiredAt,
       myDays: mine ? describeDays(mine, practiceNames) : undefined,
       myPractices: programme.practices.filter((p) => p.namedLinkWorker?.userId === request.user!.id),
       flash: saved ? SAVED[saved] : undefined,
@@ -473,10 +511,50 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       const body = (request.body ?? {}) as Body
       const parsed = part.parse(body, programme)
       if (!parsed.ok) return render(reply, programme, body, parsed.problems)
-      await saveSettings(request, programme, part.slug, (settings) => part.apply(settings, parsed.value))
+      const name = part.apply(settingsOf(programme), parsed.value).name
+      try {
+        await saveSettings(
+          request,
+          programme,
+          part.slug,
+          (settings) => part.apply(settings, parsed.value),
+          {},
+          async (trx) => {
+            if (name !== programme.name) await refuseTakenName(trx, name, programme.id)
+          },
+        )
+      } catch (error) {
+        if (!(error instanceof NameTaken)) throw error
+        return render(reply, programme, body, [{ field: 'name', message: error.message }])
+      }
       return reply.redirect(`/programmes/${programme.id}?saved=${part.slug}`, 303)
     })
   }
+
+  // Retiring: the programme takes no new referrals and leaves referrers' lists; its referrals,
+  // cases and records are kept and stay readable.
+  app.get('/programmes/:id/retire', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    if (programme.retiredAt) return reply.redirect(`/programmes/${programme.id}`, 303)
+    return reply.view('programmes/views/retire.njk', {
+      pageTitle: `Retire ${programme.name}`,
+      programme,
+      back: back(programme),
+    })
+  })
+
+  app.post('/programmes/:id/retire', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    await db.transaction().execute(async (trx) => {
+      if (await retireProgramme(trx, programme.id, context.now().toISOString()))
+        await audit(trx, request.actor, {
+          action: 'programme.retire',
+          recordType: 'programme',
+          recordId: programme.id,
+        })
+    })
+    return reply.redirect(`/programmes/${programme.id}?saved=retired`, 303)
+  })
 
   // Practices: those in the owner's area are offered; any other practice can be added by ODS code.
   async function practiceChoices(programme: Programme) {

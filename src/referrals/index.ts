@@ -114,6 +114,8 @@ export interface ReferralTarget {
   pathway: Pathway | null
   /** A programme's link workers (told of new referrals); empty for a service. */
   linkWorkerIds: string[]
+  /** When the programme (or the programme a service is run for) was retired: it takes no new referrals. */
+  retiredAt: string | null
 }
 
 /** A suggested service: one that matches the person's needs and whose rules they meet, or a redirect. */
@@ -161,6 +163,7 @@ async function serviceTarget(db: Queryable, serviceId: string): Promise<Referral
     replyDeadlines: programme?.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
     pathway: programme?.pathway ?? null,
     linkWorkerIds: [],
+    retiredAt: programme?.retiredAt ?? null,
   }
 }
 
@@ -182,6 +185,7 @@ export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<Refe
     replyDeadlines: programme.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
     pathway: programme.pathway,
     linkWorkerIds: programme.linkWorkerIds,
+    retiredAt: programme.retiredAt,
   }
 }
 
@@ -861,6 +865,16 @@ function checkText(value: string, field: string, label: string, max: number) {
  * and, unless they fail, records the consent, the referral and its first history entry. An
  * ineligible referral writes nothing and comes back with every reason and suggestions.
  */
+/** The refusal of a referral to a retired programme, or to a service run for one. */
+export function closedToReferrals(target: ReferralTarget): Problem {
+  const field = target.kind === 'service' ? 'serviceId' : 'programmeId'
+  const message =
+    target.kind === 'service'
+      ? `${target.name} is run for a programme that has been retired, and takes no new referrals`
+      : `${target.name} has been retired, and takes no new referrals`
+  return new Problem(409, 'Closed to new referrals', { detail: `${message}.`, errors: [{ field, message }] })
+}
+
 export async function createReferral(
   db: Queryable,
   actor: Actor,
@@ -911,6 +925,7 @@ export async function createReferral(
         { field, message: `Choose a ${field === 'serviceId' ? 'service' : 'programme'} that Kith lists` },
       ])
     }
+    if (target.retiredAt) throw closedToReferrals(target)
     if (target.kind === 'programme' && target.pathway === 'direct_to_service')
       throw badRequest(`${target.name} refers people straight to one of its services.`, [
         { field: 'serviceId', message: `Choose one of the services of ${target.name}` },

@@ -48,6 +48,7 @@ import {
   applyReplyDeadlines,
   changeReferralStatus,
   checkEligibility,
+  closedToReferrals,
   createReferral,
   describeStatistics,
   getReferral,
@@ -309,6 +310,17 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     })
   })
 
+  /** The page for a target closed to new referrals (a retired programme), or undefined. */
+  function closedPage(reply: FastifyReply, target: ReferralTarget, self: boolean) {
+    if (!target.retiredAt) return undefined
+    const problem = closedToReferrals(target)
+    return reply.status(409).view('referrals/views/closed.njk', {
+      pageTitle: `${target.name} takes no new referrals`,
+      message: problem.errors[0]?.message,
+      self,
+    })
+  }
+
   async function targetOr404(kind: string, id: string): Promise<ReferralTarget> {
     const ref = targetRef(kind, id)
     const target = ref ? await resolveTarget(db, ref) : undefined
@@ -394,6 +406,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     self: boolean,
   ) {
     const target = await targetOr404(kind, id)
+    const closed = closedPage(reply, target, self)
+    if (closed) return closed
     const body = (request.body ?? {}) as Body
     const now = context.now()
     const template = 'referrals/views/form.njk'
@@ -540,6 +554,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     const target = await targetOr404(kind, id)
+    const closed = closedPage(reply, target, false)
+    if (closed) return closed
     const choice = await serviceChoice(target, false)
     if (choice) return reply.view('referrals/views/choose-service.njk', choice)
     return reply.view('referrals/views/form.njk', await formView(request, target, false, {}))
@@ -556,6 +572,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/self-referral/:kind/:id', { config: { access: PUBLIC } }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     const target = await targetOr404(kind, id)
+    const closed = closedPage(reply, target, true)
+    if (closed) return closed
     if (!target.selfReferralAllowed) {
       return reply.view('referrals/views/self-refused.njk', {
         pageTitle: `${target.name} does not take self-referrals`,
