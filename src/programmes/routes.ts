@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { audit } from '../access/audit.ts'
 import { rolesAccess } from '../access/permissions.ts'
 import {
+  createOrganisation,
   findOrganisationByOdsCode,
   findUserByEmail,
   getOrganisation,
@@ -17,7 +18,13 @@ import {
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
-import { findServiceByName, getService, servicesRunFor, setServiceProgramme } from '../directory/index.ts'
+import {
+  areaOf,
+  findServiceByName,
+  getService,
+  servicesRunFor,
+  setServiceProgramme,
+} from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
@@ -610,17 +617,40 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     const ids = parsed.value.practiceIds
     if (ids.some((id) => !choices.some((o) => o.id === id)))
       problems.push({ field: 'practiceIds', message: 'Select practices from the list' })
-    if (parsed.value.addOdsCode) {
-      const added = await findOrganisationByOdsCode(db, parsed.value.addOdsCode)
-      if (added?.kind !== 'practice')
+    // A practice added by ODS code: one Kith knows, or a new one with its name and postcode,
+    // placed in the programme's area so its referrals and services are local to each other.
+    let newPractice: { odsCode: string; name: string; postcode: string } | undefined
+    const { addOdsCode, addName, addPostcode } = parsed.value
+    if (addOdsCode) {
+      const added = await findOrganisationByOdsCode(db, addOdsCode)
+      if (added && added.kind !== 'practice')
         problems.push({
           field: 'addOdsCode',
-          message: `No GP practice in Kith has the ODS code ${parsed.value.addOdsCode}`,
+          message: `The ODS code ${addOdsCode} belongs to ${added.name}, which is not a GP practice`,
         })
-      else if (!ids.includes(added.id)) ids.push(added.id)
+      else if (added) {
+        if (!ids.includes(added.id)) ids.push(added.id)
+      } else if (addName && addPostcode) newPractice = { odsCode: addOdsCode, name: addName, postcode: addPostcode }
+      else {
+        if (!addName)
+          problems.push({
+            field: 'addName',
+            message: `Kith does not know the practice ${addOdsCode} yet: enter its name`,
+          })
+        if (!addPostcode)
+          problems.push({
+            field: 'addPostcode',
+            message: `Kith does not know the practice ${addOdsCode} yet: enter its postcode`,
+          })
+      }
     }
     const withCodes = (await listOrganisations(db)).filter((o) => ids.includes(o.id) && o.odsCode)
-    if (problems.length === 0 && parsed.value.practiceRegistrationRequired && withCodes.length === 0)
+    if (
+      problems.length === 0 &&
+      parsed.value.practiceRegistrationRequired &&
+      withCodes.length === 0 &&
+      !newPractice
+    )
       problems.push({
         field: 'practiceRegistrationRequired',
         message:
@@ -638,6 +668,22 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       }),
       {},
       async (trx) => {
+        if (newPractice) {
+          const area = await areaOf(trx, programme.ownerOrganisationId)
+          const owner = await getOrganisation(trx, programme.ownerOrganisationId)
+          const created = await createOrganisation(trx, {
+            ...newPractice,
+            kind: 'practice',
+            parentId: area?.id ?? owner?.parentId ?? null,
+          })
+          await audit(trx, request.actor, {
+            action: 'organisation.create',
+            recordType: 'organisation',
+            recordId: created,
+            detail: { kind: 'practice', odsCode: newPractice.odsCode, by: 'programme', programmeId: programme.id },
+          })
+          ids.push(created)
+        }
         change = await setProgrammePractices(trx, programme.id, ids)
         await audit(trx, request.actor, {
           action: 'programme.practices',
