@@ -15,6 +15,7 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import view from '@fastify/view'
 import Fastify, { type FastifyInstance, LogController } from 'fastify'
+import { teamRoutes } from './access/team-routes.ts'
 import { adminRoutes } from './access/admin-routes.ts'
 import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
@@ -65,6 +66,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   webRoutes,
   accessRoutes,
   adminRoutes,
+  teamRoutes,
   peopleRoutes,
   programmeRoutes,
   directoryRoutes,
