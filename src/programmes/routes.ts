@@ -1111,10 +1111,11 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     if (!parsed.ok) return renderLinkWorkers(reply, programme, { values: body, problems: parsed.problems })
     const account = await findUserByEmail(db, parsed.value.email)
     const user = account?.active === 1 ? await loadCurrentUser(db, account.id) : undefined
-    if (!user) return refuse('There is no active Kith account with this email address')
+    if (!user)
+      return refuse('There is no active Kith account with this email address: invite them from Your team first')
     if (!user.memberships.some((m) => m.role === 'link_worker'))
       return refuse(
-        `${user.name} does not have the link worker role: ask your Kith administrator to give it to them`,
+        `${user.name} does not have the link worker role: give it to them on Your team`,
       )
     if (programme.linkWorkers.some((w) => w.userId === user.id))
       return refuse(`${user.name} is already a link worker of this programme`)
