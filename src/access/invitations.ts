@@ -97,7 +97,10 @@ export async function getInvitation(db: Queryable, id: string): Promise<Invitati
 }
 
 /** The invitations to these organisations, newest first. */
-export async function invitationsTo(db: Queryable, organisationIds: readonly string[]): Promise<Invitation[]> {
+export async function invitationsTo(
+  db: Queryable,
+  organisationIds: readonly string[],
+): Promise<Invitation[]> {
   if (organisationIds.length === 0) return []
   return invitations(db)
     .where('invitations.organisation_id', 'in', [...organisationIds])

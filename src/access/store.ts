@@ -343,7 +343,11 @@ export async function changeMembership(
   id: string,
   change: { role: Role; title: string | null },
 ): Promise<void> {
-  await db.updateTable('memberships').set({ role: change.role, title: change.title }).where('id', '=', id).execute()
+  await db
+    .updateTable('memberships')
+    .set({ role: change.role, title: change.title })
+    .where('id', '=', id)
+    .execute()
 }
 
 /** Sets the name and password a person chose on accepting an invitation. */

@@ -36,8 +36,8 @@ import {
   findUserByEmail,
   getMembership,
   getOrganisation,
-  membersOf,
   membershipsOf,
+  membersOf,
   removeMembership,
   setNameAndPassword,
 } from './store.ts'
@@ -94,8 +94,7 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
   context.homeCards.push({
     roles: ['programme_manager'],
     heading: 'Your team',
-    description:
-      'Invite link workers, referrers and other staff by email, and change or remove their roles.',
+    description: 'Invite link workers, referrers and other staff by email, and change or remove their roles.',
     href: '/team',
     order: 12,
   })
@@ -120,7 +119,9 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
     for (const organisation of own) practices.delete(organisation.id)
     return {
       own,
-      practices: [...practices].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      practices: [...practices]
+        .map(([id, name]) => ({ id, name }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
     }
   }
 
@@ -164,7 +165,11 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
           selected: p.id === organisationId,
         })),
       ],
-      roles: TEAM_ROLES.map((role) => ({ value: role, text: ROLE_LABELS[role], checked: values.role === role })),
+      roles: TEAM_ROLES.map((role) => ({
+        value: role,
+        text: ROLE_LABELS[role],
+        checked: values.role === role,
+      })),
       flash: FLASHES[text((request.query as { done?: string }).done)],
       ...(problems ? { errors: formErrors(problems) } : {}),
     })
@@ -186,9 +191,13 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
     const role = body.role
     if (!isTeamRole(role)) problems.push({ field: 'role', message: 'Select their role' })
     else if (practice && role !== 'referrer')
-      problems.push({ field: 'role', message: 'At a practice your programme covers, you can invite referrers only' })
+      problems.push({
+        field: 'role',
+        message: 'At a practice your programme covers, you can invite referrers only',
+      })
     const title = text(body.title)
-    if (title.length > 100) problems.push({ field: 'title', message: 'The title must be 100 characters or fewer' })
+    if (title.length > 100)
+      problems.push({ field: 'title', message: 'The title must be 100 characters or fewer' })
     if (problems.length > 0 || !email.ok || !isTeamRole(role)) return teamPage(request, reply, body, problems)
     const address = email.value.email.toLowerCase()
     const now = context.now()
@@ -232,7 +241,8 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
       return refuse('This email address already has an invitation waiting: withdraw it first to send another')
     await db.transaction().execute(async (trx) => {
       // The account is made now, with no password, so the notifications outbox can reach it.
-      const userId = existing?.id ?? (await createUser(trx, { email: address, name: address, passwordHash: null }))
+      const userId =
+        existing?.id ?? (await createUser(trx, { email: address, name: address, passwordHash: null }))
       const invitation = await createInvitation(
         trx,
         { userId, organisationId, role, title: chosenTitle, invitedBy: request.user!.id },
@@ -311,7 +321,11 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
       membership,
       organisationName: organisation?.name,
       values,
-      roles: TEAM_ROLES.map((role) => ({ value: role, text: ROLE_LABELS[role], checked: values.role === role })),
+      roles: TEAM_ROLES.map((role) => ({
+        value: role,
+        text: ROLE_LABELS[role],
+        checked: values.role === role,
+      })),
       back: { href: '/team', text: 'Your team' },
       ...(problems ? { errors: formErrors(problems) } : {}),
     })
@@ -329,7 +343,8 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
     const title = text(body.title)
     const problems: FieldProblem[] = []
     if (!isTeamRole(role)) problems.push({ field: 'role', message: 'Select their role' })
-    if (title.length > 100) problems.push({ field: 'title', message: 'The title must be 100 characters or fewer' })
+    if (title.length > 100)
+      problems.push({ field: 'title', message: 'The title must be 100 characters or fewer' })
     if (!isTeamRole(role) || problems.length > 0) return memberPage(reply, membership, body, problems)
     const members = await membersOf(db, [membership.organisationId])
     if (role !== membership.role && members.some((m) => m.userId === membership.userId && m.role === role))
@@ -446,7 +461,11 @@ export function teamRoutes(app: FastifyInstance, context: AppContext) {
             action: 'invitation.accept',
             recordType: 'user',
             recordId: invitation.userId,
-            detail: { invitationId: invitation.id, organisationId: invitation.organisationId, role: invitation.role },
+            detail: {
+              invitationId: invitation.id,
+              organisationId: invitation.organisationId,
+              role: invitation.role,
+            },
           },
         )
         return true

@@ -33,9 +33,15 @@ async function setUp(db: Db) {
     odsCode: null,
     postcode: null,
   })
-  const programmeId = await createProgramme(db, { name: 'Cotswold social prescribing', ownerOrganisationId: council })
+  const programmeId = await createProgramme(db, {
+    name: 'Cotswold social prescribing',
+    ownerOrganisationId: council,
+  })
   await setProgrammePractices(db, programmeId, [practice])
-  const manager = await createAccount(db, 'programme_manager', { organisationId: council, name: 'Oliver Hart' })
+  const manager = await createAccount(db, 'programme_manager', {
+    organisationId: council,
+    name: 'Oliver Hart',
+  })
   const colleague = await createAccount(db, 'provider', { organisationId: council, name: 'Pat Colleague' })
   const outsider = await createAccount(db, 'link_worker', { organisationId: elsewhere, name: 'Sam Outsider' })
   const app = await testApp(db, {}, () => now)
@@ -87,7 +93,10 @@ describeEachDatabase('a programme manager’s team', (database) => {
     })
     assert.equal(sent.statusCode, 303, sent.body)
     const team = textOf((await manager.get('/team')).body)
-    assert.match(team, /new\.worker@cotswold\.example Community link worker Cotswold District Council Waiting, until 8 December 2026/)
+    assert.match(
+      team,
+      /new\.worker@cotswold\.example Community link worker Cotswold District Council Waiting, until 8 December 2026/,
+    )
 
     const link = await invitationLink(db, 'new.worker@cotswold.example')
     assert.match(link, /^\/invitations\/[A-Za-z0-9_-]{43}$/)
@@ -124,7 +133,10 @@ describeEachDatabase('a programme manager’s team', (database) => {
     assert.equal(accepted.headers.location, '/?welcome=1')
     // Signed in as themselves, with the role and the scheme's title.
     const home = await person.get('/account')
-    assert.match(textOf(home.body), /Name Emma Stroud Email address new\.worker@cotswold\.example Your roles Community link worker \(Link worker\) at Cotswold District Council/)
+    assert.match(
+      textOf(home.body),
+      /Name Emma Stroud Email address new\.worker@cotswold\.example Your roles Community link worker \(Link worker\) at Cotswold District Council/,
+    )
     const user = await loadCurrentUser(db, before!.id)
     assert.deepEqual(
       user?.memberships.map((m) => [m.organisationId, m.role, m.title]),
@@ -152,7 +164,11 @@ describeEachDatabase('a programme manager’s team', (database) => {
     const { db } = database()
     const t = await setUp(db)
     const manager = await t.as(t.manager)
-    await manager.post('/team/invitations', { email: 'late@cotswold.example', organisationId: t.council, role: 'provider' })
+    await manager.post('/team/invitations', {
+      email: 'late@cotswold.example',
+      organisationId: t.council,
+      role: 'provider',
+    })
     const link = await invitationLink(db, 'late@cotswold.example')
     t.later(7 * DAY + 1)
     const expired = await new PageClient(t.app).post(link, {
@@ -234,7 +250,9 @@ describeEachDatabase('a programme manager’s team', (database) => {
       organisationId: t.council,
       role: 'provider',
     })
-    assert.deepEqual(errorsOn(duplicate.body), [['email', 'Pat Colleague already has the provider role here']])
+    assert.deepEqual(errorsOn(duplicate.body), [
+      ['email', 'Pat Colleague already has the provider role here'],
+    ])
     // Someone with a Kith account elsewhere is given the role in the manager's organisation at once.
     const given = await manager.post('/team/invitations', {
       email: t.outsider.email,
@@ -244,13 +262,24 @@ describeEachDatabase('a programme manager’s team', (database) => {
     })
     assert.equal(given.headers.location, '/team?done=given')
     assert.deepEqual(
-      (await loadCurrentUser(db, t.outsider.userId))?.memberships.map((m) => [m.organisationName, m.role, m.title]),
+      (await loadCurrentUser(db, t.outsider.userId))?.memberships.map((m) => [
+        m.organisationName,
+        m.role,
+        m.title,
+      ]),
       [
         ['Another Council', 'link_worker', null],
         ['Cotswold District Council', 'link_worker', 'Navigator'],
       ],
     )
-    assert.equal(await db.selectFrom('invitations').select('id').where('user_id', '=', t.outsider.userId).executeTakeFirst(), undefined)
+    assert.equal(
+      await db
+        .selectFrom('invitations')
+        .select('id')
+        .where('user_id', '=', t.outsider.userId)
+        .executeTakeFirst(),
+      undefined,
+    )
     await t.app.close()
   })
 
@@ -262,7 +291,10 @@ describeEachDatabase('a programme manager’s team', (database) => {
     assert.ok(membership)
     const page = await manager.get(`/team/members/${membership.id}`)
     assert.equal(page.statusCode, 200)
-    const changed = await manager.post(`/team/members/${membership.id}`, { role: 'link_worker', title: 'Health facilitator' })
+    const changed = await manager.post(`/team/members/${membership.id}`, {
+      role: 'link_worker',
+      title: 'Health facilitator',
+    })
     assert.equal(changed.statusCode, 303)
     assert.deepEqual(
       (await loadCurrentUser(db, t.colleague.userId))?.memberships.map((m) => [m.role, m.title]),

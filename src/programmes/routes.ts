@@ -586,7 +586,11 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     const at = context.now().toISOString()
     await db.transaction().execute(async (trx) => {
       if (await retireProgramme(trx, programme.id, at))
-        await audit(trx, request.actor, { action: 'programme.retire', recordType: 'programme', recordId: programme.id })
+        await audit(trx, request.actor, {
+          action: 'programme.retire',
+          recordType: 'programme',
+          recordId: programme.id,
+        })
     })
     const after = await getProgramme(db, programme.id)
     return {
@@ -689,7 +693,8 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         })
       else if (added) {
         if (!ids.includes(added.id)) ids.push(added.id)
-      } else if (addName && addPostcode) newPractice = { odsCode: addOdsCode, name: addName, postcode: addPostcode }
+      } else if (addName && addPostcode)
+        newPractice = { odsCode: addOdsCode, name: addName, postcode: addPostcode }
       else {
         if (!addName)
           problems.push({
@@ -739,7 +744,12 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
             action: 'organisation.create',
             recordType: 'organisation',
             recordId: created,
-            detail: { kind: 'practice', odsCode: newPractice.odsCode, by: 'programme', programmeId: programme.id },
+            detail: {
+              kind: 'practice',
+              odsCode: newPractice.odsCode,
+              by: 'programme',
+              programmeId: programme.id,
+            },
           })
           ids.push(created)
         }
@@ -1171,11 +1181,11 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     const account = await findUserByEmail(db, parsed.value.email)
     const user = account?.active === 1 ? await loadCurrentUser(db, account.id) : undefined
     if (!user)
-      return refuse('There is no active Kith account with this email address: invite them from Your team first')
-    if (!user.memberships.some((m) => m.role === 'link_worker'))
       return refuse(
-        `${user.name} does not have the link worker role: give it to them on Your team`,
+        'There is no active Kith account with this email address: invite them from Your team first',
       )
+    if (!user.memberships.some((m) => m.role === 'link_worker'))
+      return refuse(`${user.name} does not have the link worker role: give it to them on Your team`)
     if (programme.linkWorkers.some((w) => w.userId === user.id))
       return refuse(`${user.name} is already a link worker of this programme`)
     await db.transaction().execute(async (trx) => {

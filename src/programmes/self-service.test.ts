@@ -53,7 +53,10 @@ describeEachDatabase('programme self-service', (database) => {
     const { db } = database()
     const t = await setUp(db)
     const manager = await t.as(t.manager)
-    const form = await manager.post('/programmes', { name: '  social PRESCRIBING ', ownerOrganisationId: t.owner })
+    const form = await manager.post('/programmes', {
+      name: '  social PRESCRIBING ',
+      ownerOrganisationId: t.owner,
+    })
     assert.equal(form.statusCode, 400)
     assert.deepEqual(errorsOn(form.body), [
       ['name', 'There is already a programme called Social prescribing: choose another name'],
@@ -70,12 +73,21 @@ describeEachDatabase('programme self-service', (database) => {
     ])
     assert.equal((await getProgramme(db, t.mine))?.name, 'Cotswold social prescribing')
 
-    const api = await t.api('/api/v1/programmes', { name: 'Social Prescribing', ownerOrganisationId: t.owner })
+    const api = await t.api('/api/v1/programmes', {
+      name: 'Social Prescribing',
+      ownerOrganisationId: t.owner,
+    })
     assert.equal(api.statusCode, 409)
     assert.deepEqual(api.json().errors, [
-      { pointer: '#/name', detail: 'There is already a programme called Social prescribing: choose another name' },
+      {
+        pointer: '#/name',
+        detail: 'There is already a programme called Social prescribing: choose another name',
+      },
     ])
-    const elsewhere = await t.api('/api/v1/programmes', { name: 'Cotswold walking', ownerOrganisationId: t.other })
+    const elsewhere = await t.api('/api/v1/programmes', {
+      name: 'Cotswold walking',
+      ownerOrganisationId: t.other,
+    })
     assert.equal(elsewhere.statusCode, 400)
     assert.equal((await listProgrammes(db)).length, 2)
 
@@ -105,7 +117,10 @@ describeEachDatabase('programme self-service', (database) => {
     // Read as before by its link worker.
     assert.equal((await worker.get(`/programmes/${t.mine}`)).statusCode, 200)
     // The name may be used again.
-    const again = await manager.post('/programmes', { name: 'Cotswold social prescribing', ownerOrganisationId: t.owner })
+    const again = await manager.post('/programmes', {
+      name: 'Cotswold social prescribing',
+      ownerOrganisationId: t.owner,
+    })
     assert.equal(again.statusCode, 303)
     // Retiring by the API says when.
     const other = String(again.headers.location).split('/')[2]?.split('?')[0]

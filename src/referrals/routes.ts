@@ -275,8 +275,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       .filter((p) => p.pathway === 'direct_to_service' || !throughListings.has(p.id))
       .map((p) => ({
         ...p,
-        inArea:
-          covering.has(p.id) || !place.area || place.area.organisationIds.has(p.ownerOrganisationId),
+        inArea: covering.has(p.id) || !place.area || place.area.organisationIds.has(p.ownerOrganisationId),
       }))
     // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
     const services = (

@@ -30,7 +30,10 @@ async function setUp(db: Db) {
     postcode: null,
   })
   await setProgrammePractices(db, t.programmeId, [t.practice, secondPractice])
-  const secondWorker = await createAccount(db, 'link_worker', { organisationId: t.owner, name: 'Shirin Akhtar' })
+  const secondWorker = await createAccount(db, 'link_worker', {
+    organisationId: t.owner,
+    name: 'Shirin Akhtar',
+  })
   await addLinkWorker(db, t.programmeId, secondWorker.userId)
   // Chloe is named for the first practice, Shirin for the second.
   await setNamedLinkWorkers(db, t.programmeId, {
@@ -52,7 +55,10 @@ async function setUp(db: Db) {
     odsCode: null,
     postcode: null,
   })
-  const otherProgramme = await createProgramme(db, { name: 'Luton navigators', ownerOrganisationId: otherOwner })
+  const otherProgramme = await createProgramme(db, {
+    name: 'Luton navigators',
+    ownerOrganisationId: otherOwner,
+  })
   const app = await testApp(db)
   const as = (account: { userId: string }) => new PageClient(app).signInAs(account.userId)
   return { ...t, secondPractice, secondWorker, otherProgramme, app, as }
@@ -70,7 +76,10 @@ describeEachDatabase('referrals start local and reach the named link worker', (d
     assert.match(selected?.[2] ?? '', /High Street Wimbledon Surgery/)
 
     const choose = textOf((await referrer.get('/referrals/new')).body)
-    assert.match(choose, /Programmes and services in Merton come first\. Social prescribing programmes Merton navigators/)
+    assert.match(
+      choose,
+      /Programmes and services in Merton come first\. Social prescribing programmes Merton navigators/,
+    )
     assert.doesNotMatch(choose, /Luton navigators/)
     assert.match(choose, /Show programmes and services elsewhere/)
     const all = textOf((await referrer.get('/referrals/new?elsewhere=1')).body)
@@ -86,7 +95,11 @@ describeEachDatabase('referrals start local and reach the named link worker', (d
     assert.equal(sent.outcome, 'sent')
     const id = sent.outcome === 'sent' ? sent.referralId : ''
     // Only the named link worker is told of it.
-    const told = await db.selectFrom('notifications').select('user_id').where('kind', '=', 'referral.new').execute()
+    const told = await db
+      .selectFrom('notifications')
+      .select('user_id')
+      .where('kind', '=', 'referral.new')
+      .execute()
     assert.deepEqual(
       told.map((n) => n.user_id),
       [t.worker.userId],
@@ -118,7 +131,10 @@ describeEachDatabase('referrals start local and reach the named link worker', (d
     assert.equal((await manager.get(`/programmes/${t.programmeId}/retire`)).statusCode, 200)
     const retired = await manager.post(`/programmes/${t.programmeId}/retire`, {})
     assert.equal(retired.statusCode, 303)
-    assert.match(textOf((await manager.get(`/programmes/${t.programmeId}`)).body), /Retired Retired on \d+ \w+ \d{4}\. It takes no new referrals/)
+    assert.match(
+      textOf((await manager.get(`/programmes/${t.programmeId}`)).body),
+      /Retired Retired on \d+ \w+ \d{4}\. It takes no new referrals/,
+    )
 
     const referrer = await t.as(t.referrer)
     const list = textOf((await referrer.get('/referrals/new?elsewhere=1')).body)
