@@ -98,7 +98,9 @@ describe('a council’s programme manager', () => {
     await manager.waitForURL(`${kith.url}/team?done=invited`)
     await assertAccessible(manager)
     await manager.getByLabel('Their email address').fill('dr.marsh@parksurgery.example')
-    await manager.getByLabel('Where they will work').selectOption({ label: 'The Park Surgery (referrers only)' })
+    await manager
+      .getByLabel('Where they will work')
+      .selectOption({ label: 'The Park Surgery (referrers only)' })
     await manager.getByLabel('Referrer', { exact: true }).check()
     await manager.getByRole('button', { name: 'Send invitation' }).click()
     await manager.waitForURL(`${kith.url}/team?done=invited`)
@@ -136,7 +138,9 @@ describe('a council’s programme manager', () => {
     await manager.getByRole('button', { name: 'Continue' }).click()
     await manager.waitForURL(/role=exclusion/)
     await assertAccessible(manager)
-    await manager.getByLabel('How it reads on the programme’s listing').fill('Has emergency, urgent or crisis needs')
+    await manager
+      .getByLabel('How it reads on the programme’s listing')
+      .fill('Has emergency, urgent or crisis needs')
     await manager
       .getByLabel('The question the referrer answers')
       .fill('Does the person have emergency, urgent or crisis needs?')
@@ -159,7 +163,10 @@ describe('a council’s programme manager', () => {
       .check()
     await manager.getByRole('button', { name: 'Test the rules' }).click()
     await manager.waitForLoadState()
-    assert.match(((await manager.locator('#result').textContent()) ?? '').replace(/\s+/g, ' '), /Outcome: Eligible/)
+    assert.match(
+      ((await manager.locator('#result').textContent()) ?? '').replace(/\s+/g, ' '),
+      /Outcome: Eligible/,
+    )
     await assertAccessible(manager)
 
     // The GP's first referral: their own practice is chosen already.
