@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { findOrganisationByOdsCode } from '../../src/access/store.ts'
+import { findOrganisationByOdsCode, findUserByEmail, loadCurrentUser } from '../../src/access/store.ts'
+import { createProgramme, setProgrammePractices } from '../../src/programmes/store.ts'
 import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
 
 let kith: Kith
@@ -200,5 +201,44 @@ describe('a council’s programme manager', () => {
     await worker.waitForURL(/\/referrals\/[0-9a-f-]{36}$/)
     await assertAccessible(worker)
     await context.close()
+  })
+  it('changes a role, retires a programme and hands a listing over on pages that pass the baseline', async () => {
+    const context = await signedInContext(browser, kith, 'manager.cotswold@kith.example')
+    const manager = await context.newPage()
+    const emma = await findUserByEmail(kith.db, 'linkworker.cotswold@kith.example')
+    const membership = (await loadCurrentUser(kith.db, emma!.id))?.memberships[0]
+    await visit(manager, kith, `/team/members/${membership?.id}`)
+    await visit(manager, kith, `/programmes/${kith.demo.programmes.programmes.cots}/retire`)
+
+    // A pilot retired: its form then tells a GP it takes no new referrals.
+    const council = membership?.organisationId as string
+    const pilot = await createProgramme(kith.db, { name: 'Cotswold pilot', ownerOrganisationId: council })
+    const avenue = await findUserByEmail(kith.db, 'gp.cotswold@kith.example')
+    const practice = (await loadCurrentUser(kith.db, avenue!.id))?.memberships[0]?.organisationId as string
+    await setProgrammePractices(kith.db, pilot, [practice])
+    await visit(manager, kith, `/programmes/${pilot}/retire`)
+    await manager.getByRole('button', { name: 'Retire the programme' }).click()
+    await manager.waitForURL(`${kith.url}/programmes/${pilot}?saved=retired`)
+    await assertAccessible(manager)
+    const gpContext = await signedInContext(browser, kith, 'gp.cotswold@kith.example')
+    const gp = await gpContext.newPage()
+    await visit(gp, kith, `/referrals/new/programmes/${pilot}`, 409)
+    assert.match(
+      (await gp.locator('main').textContent()) ?? '',
+      /Cotswold pilot has been retired, and takes no new referrals/,
+    )
+
+    const culm = await signedInContext(browser, kith, 'manager.culm@kith.example')
+    const helen = await culm.newPage()
+    await visit(helen, kith, '/directory/your-services')
+    await visit(helen, kith, `/directory/services/${kith.demo.directory.services['culm.knit']}/hand-over`)
+
+    const prescriber = await signedInContext(browser, kith, 'prescriber2.towerhamlets@kith.example')
+    const shirin = await prescriber.newPage()
+    await visit(shirin, kith, '/referrals/inbox?list=all')
+
+    const anonymous = await (await browser.newContext()).newPage()
+    await visit(anonymous, kith, '/invitations/this-is-not-a-real-invitation-token', 404)
+    for (const c of [context, gpContext, culm, prescriber]) await c.close()
   })
 })
