@@ -18,6 +18,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify'
 import { adminRoutes } from './access/admin-routes.ts'
 import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
+import { databaseStore } from './access/rate-limits.ts'
 import { accessRoutes } from './access/routes.ts'
 import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
@@ -141,7 +142,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(formbody)
   registerFormBodies(app)
-  await app.register(rateLimit, { global: false })
+  // Counted in the database, so the limits hold across every process (access/rate-limits.ts).
+  await app.register(rateLimit, { global: false, store: databaseStore(deps.db) })
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'kith_csrf',
