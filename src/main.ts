@@ -413,7 +413,9 @@ export async function main(argv: string[]): Promise<number> {
       console.error(
         failure === 'unavailable'
           ? `Kith cannot reach its database: ${reasonOf(innermost(error))}.`
-          : `Kith cannot write to its database${whereIsTheDatabase()}: ${reasonOf(innermost(error))}.`,
+          : failure === 'busy'
+            ? `Kith's database${whereIsTheDatabase()} is held by another process writing to it. Nothing was changed: try again when it has finished.`
+            : `Kith cannot write to its database${whereIsTheDatabase()}: ${reasonOf(innermost(error))}.`,
       )
       return 1
     }
