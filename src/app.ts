@@ -30,6 +30,7 @@ import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
+import { recordsRoutes } from './records/routes.ts'
 import { referralRoutes } from './referrals/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
@@ -67,6 +68,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   accessRoutes,
   adminRoutes,
   peopleRoutes,
+  recordsRoutes,
   programmeRoutes,
   directoryRoutes,
   referralRoutes,
@@ -170,6 +172,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     jobs: new JobRegistry(),
     referralAccepted: [],
     personMerged: [],
+    personRecordParts: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
     caseSummarySections: [],
