@@ -30,6 +30,7 @@ import { outcomeRoutes } from './outcomes/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { referralRoutes } from './referrals/routes.ts'
+import { reportRoutes } from './reports/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
@@ -75,6 +76,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   outcomeRoutes,
   attendanceRoutes,
   kioskRoutes,
+  reportRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

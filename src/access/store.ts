@@ -293,3 +293,18 @@ export async function countUsers(db: Queryable): Promise<number> {
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+/** Users' names by id, for lists and reports. */
+export async function userNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>()
+  const unique = [...new Set(ids)]
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('id', 'in', unique.slice(i, i + 500))
+      .execute()
+    for (const row of rows) names.set(row.id, row.name)
+  }
+  return names
+}
