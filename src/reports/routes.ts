@@ -41,15 +41,23 @@ function csvOf(view: ReportView, tableId?: string): string {
   return stringify(rows)
 }
 
-function formView(visible: Visible, query: Query, defaults: { from: string; to: string }) {
+function formView(
+  visible: Visible,
+  query: Query,
+  defaults: { from: string; to: string },
+  scopeDates?: { from: string; to: string },
+) {
   const option = (list: readonly { id: string; name: string }[], chosen: unknown, none: string) => [
     { value: '', text: none },
     ...list.map((item) => ({ value: item.id, text: item.name, selected: item.id === chosen })),
   ]
   return {
     values: {
-      from: typeof query.from === 'string' && query.from !== '' ? query.from : defaults.from,
-      to: typeof query.to === 'string' && query.to !== '' ? query.to : defaults.to,
+      from:
+        typeof query.from === 'string' && query.from !== ''
+          ? query.from
+          : (scopeDates?.from ?? defaults.from),
+      to: typeof query.to === 'string' && query.to !== '' ? query.to : (scopeDates?.to ?? defaults.to),
     },
     programmes: option(
       visible.programmes,
@@ -102,7 +110,7 @@ export function reportRoutes(app: FastifyInstance, context: AppContext): void {
     const { query, visible, resolved } = await load(request, name)
     const report = REPORTS.find((r) => r.name === name)!
     const defaults = defaultDates(context.now())
-    const form = formView(visible, query, defaults)
+    const form = formView(visible, query, defaults, resolved.ok ? resolved.scope.filters : undefined)
     if (!resolved.ok)
       return reply.status(400).view('reports/views/report.njk', {
         pageTitle: report.title,

@@ -90,12 +90,16 @@ export const filterSchema = z
   })
 export type Filters = z.output<typeof filterSchema>
 
+/** The first day of the twelve months that end on `to`. */
+export function yearBefore(to: string): string {
+  const [year, month, day] = to.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(year - 1, month - 1, day + 1)).toISOString().slice(0, 10)
+}
+
 /** The last twelve months to today, when a report is asked for without dates. */
 export function defaultDates(now: Date): { from: string; to: string } {
   const to = londonDate(now)
-  const [year, month, day] = to.split('-').map(Number) as [number, number, number]
-  const from = new Date(Date.UTC(year - 1, month - 1, day + 1)).toISOString().slice(0, 10)
-  return { from, to }
+  return { from: yearBefore(to), to }
 }
 
 /** The UTC instant at which a London calendar date begins. */
@@ -191,10 +195,14 @@ export async function resolveScope(
   input: Record<string, unknown>,
   now: Date,
 ): Promise<Resolved> {
-  const defaults = defaultDates(now)
+  const given = (value: unknown) => (value === undefined || value === '' ? undefined : value)
+  const to = given(input.to) ?? defaultDates(now).to
+  const from =
+    given(input.from) ??
+    (typeof to === 'string' && isCalendarDate(to) ? yearBefore(to) : defaultDates(now).from)
   const parsed = filterSchema.safeParse({
-    from: input.from === undefined || input.from === '' ? defaults.from : input.from,
-    to: input.to === undefined || input.to === '' ? defaults.to : input.to,
+    from,
+    to,
     programme: input.programme,
     organisation: input.organisation,
     practice: input.practice,
