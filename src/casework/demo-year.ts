@@ -48,8 +48,8 @@ const GIVEN = [
 const FAMILY = ['Example', 'Sample', 'Fictional', 'Madeup', 'Placeholder', 'Specimen', 'Imaginary', 'Pretend']
 
 /** Cases a year for each scheme: Tower Hamlets' borough-wide service is the largest. */
-const CASES_A_YEAR: Record<string, number> = { th: 240 }
-const DEFAULT_CASES = 90
+const CASES_A_YEAR: Record<string, number> = { th: 160 }
+const DEFAULT_CASES = 60
 
 const DAY = 86_400_000
 
@@ -63,6 +63,8 @@ export async function seedCaseworkYear(
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
   const services = await getServiceRecords(db, Object.values(directory.services))
   let total = 0
+  // A number in every family name, all of one width: no demo person's name is part of another's.
+  let numbered = 0
   await db.transaction().execute(async (trx) => {
     for (const [key, programmeId] of Object.entries(programmes.programmes)) {
       const programme = await getProgramme(trx, programmeId)
@@ -74,7 +76,7 @@ export async function seedCaseworkYear(
         trx,
         Array.from({ length: n }, (_, i) => ({
           givenName: pick(GIVEN),
-          familyName: `${pick(FAMILY)}${i}`,
+          familyName: `${pick(FAMILY)}${String(++numbered).padStart(4, '0')}`,
           dateOfBirth: `19${40 + Math.floor(random() * 45)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
           registeredPracticeId: (practices[i % practices.length] as (typeof practices)[number])
             .organisationId,
