@@ -33,6 +33,7 @@ import { peopleRoutes } from './people/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { recordsRoutes } from './records/routes.ts'
 import { referralRoutes } from './referrals/routes.ts'
+import { reportRoutes } from './reports/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
@@ -80,6 +81,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   outcomeRoutes,
   attendanceRoutes,
   kioskRoutes,
+  reportRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

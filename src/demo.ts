@@ -4,6 +4,7 @@
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
 import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
+import { seedCaseworkYear } from './casework/demo-year.ts'
 import { openCaseForAcceptedReferral } from './casework/index.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
@@ -35,6 +36,8 @@ export async function seedDemo(db: Db): Promise<Demo> {
     onAccepted: [openCaseForAcceptedReferral],
   })
   const casework = await seedCaseworkDemo(db, programmes)
+  // A year of activity behind each scheme, for the reports.
+  await seedCaseworkYear(db, programmes, directory)
   const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
   return { access, programmes, directory, referrals, casework, outcomes }
 }

@@ -8,6 +8,14 @@ import type { AppointmentStatus } from './rules.ts'
 import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescriptionsWhere } from './store.ts'
 
 export {
+  type BulkAppointment,
+  type BulkCase,
+  type BulkSignpost,
+  insertAppointments,
+  insertCases,
+  insertSignposts,
+} from './bulk.ts'
+export {
   type CaseForUser,
   getCaseForUser,
   type OpenCaseInput,
@@ -15,6 +23,20 @@ export {
   openCaseForAcceptedReferral,
 } from './cases.ts'
 export { type GpSummary, gpSummaryText } from './gp-summary.ts'
+export {
+  type AppointmentFact,
+  appointmentsIn,
+  type CaseFact,
+  type CaseScope,
+  casesOpenIn,
+  firstAppointments,
+  furtherAppointmentsUsed,
+  type Period,
+  type PrescriptionFact,
+  prescriptionsStartedIn,
+  type SignpostFact,
+  signpostsMadeIn,
+} from './statistics.ts'
 export type { CaseRow } from './store.ts'
 export { caseSummary } from './summary.ts'
 

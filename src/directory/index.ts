@@ -195,6 +195,7 @@ export {
   accreditationsOf,
   accreditationsOfProgramme,
   programmeIdsWithServices,
+  providersOfServices,
   serviceIdsOfProviders,
   setServiceProgramme,
 } from './store.ts'
