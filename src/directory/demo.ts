@@ -800,6 +800,7 @@ export const DEMO_SERVICES: DemoService[] = [
     ageMin: 18,
     cost: 'Free',
   },
+  // Run for no programme: its provider follows each referral on the referral itself (decision 0106).
   {
     key: 'th.weight',
     provider: 'th.gpcg',

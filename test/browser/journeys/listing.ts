@@ -181,7 +181,7 @@ export async function walkListingJourney(world: World, t: TestContext): Promise<
       await arrive(lw, new RegExp(`${casePath}/plan$`))
       await lw.getByLabel('What matters to me').fill(WHAT_MATTERS)
       await lw.getByLabel('Agreed focus').fill('Social connection close to home')
-      await lw.getByLabel('Follow-ups: how').selectOption({ label: 'Walk and talk' })
+      await lw.getByLabel('Follow-ups: how', { exact: true }).selectOption({ label: 'Walk and talk' })
       await lw.getByLabel('Follow-ups: where').fill('Mile End Park')
       await lw.getByLabel('Follow-ups: how often').fill('Every week')
       await lw.getByRole('button', { name: 'Save plan' }).click()

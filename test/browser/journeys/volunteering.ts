@@ -182,7 +182,7 @@ export async function walkVolunteeringJourney(
 
     await step('the officer sees it accepted and records the goal as achieved', async () => {
       await officer.reload()
-      await arrive(officer, new RegExp(`${casePath}$`))
+      await arrive(officer, new RegExp(casePath))
       assert.match(
         await textOf(supportRow()),
         volunteering.kind === 'prescription' ? /Provider: Accepted/ : /Onward referral .* Accepted/,
