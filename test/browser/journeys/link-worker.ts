@@ -14,6 +14,11 @@ export interface LinkWorkerJourney {
   scheme: string
   /** The programme's name as "Make a referral" lists it. */
   programme: string
+  /**
+   * The listing run for the programme, where it has one: "Make a referral" offers the listing
+   * among the services, in place of the programme (decision 0106).
+   */
+  listing?: string
   /** The prefix of the demo's keys for the scheme's organisations: its area (`luton`). */
   area: string
   referrer: string
@@ -45,6 +50,7 @@ export const LINK_WORKER_JOURNEYS: LinkWorkerJourney[] = [
   {
     scheme: 'Ways to Wellness: a GP in Newcastle West refers to a link worker',
     programme: 'Ways to Wellness',
+    listing: 'Ways to Wellness link worker service',
     area: 'wtw',
     referrer: 'gp.newcastle@kith.example',
     linkWorker: 'linkworker.newcastle@kith.example',
@@ -100,6 +106,7 @@ export const LINK_WORKER_JOURNEYS: LinkWorkerJourney[] = [
   {
     scheme: 'Rotherham: a social worker refers; the social prescribing worker visits at home',
     programme: 'Rotherham social prescribing',
+    listing: 'Rotherham social prescribing service',
     area: 'roth',
     referrer: 'socialworker.rotherham@kith.example',
     linkWorker: 'worker.rotherham@kith.example',
@@ -287,8 +294,20 @@ export async function walkLinkWorkerJourney(
       gp = await walker.signIn(journey.referrer)
       await gp.getByRole('link', { name: 'Make a referral' }).first().click()
       await arrive(gp, /\/referrals\/new$/)
-      await gp.getByRole('link', { name: journey.programme, exact: true }).click()
-      await arrive(gp, new RegExp(`/referrals/new/programmes/${ID}$`))
+      if (journey.listing) {
+        const listing = gp.getByRole('link', { name: journey.listing, exact: true })
+        if ((await listing.count()) === 0) {
+          await gp.getByRole('link', { name: 'Show services elsewhere' }).click()
+          await arrive(gp, /\/referrals\/new\?elsewhere=1$/)
+        }
+        assert.equal(await gp.getByRole('link', { name: journey.programme, exact: true }).count(), 0)
+        await listing.click()
+        await arrive(gp, new RegExp(`/referrals/new/services/${ID}$`))
+        assert.match(await main(gp), new RegExp(`Refer someone to ${literal(journey.listing)}`))
+      } else {
+        await gp.getByRole('link', { name: journey.programme, exact: true }).click()
+        await arrive(gp, new RegExp(`/referrals/new/programmes/${ID}$`))
+      }
       await walker.fillPerson(gp, person)
       for (const need of journey.needs) await gp.getByLabel(need, { exact: true }).check()
       await gp.getByLabel('What matters to the person').fill(journey.whatMatters)
