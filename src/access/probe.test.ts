@@ -62,7 +62,7 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   // the programme (decision 0106; src/referrals/pathways.test.ts). Each referral on it is probed above.
   /^\/referrals\/programmes\/:id$/,
   /^\/api\/v1\/programmes\/:programmeId\/outcomes$/, // outcomes in aggregate
-  /^\/admin\/(organisations|users|outbox)\//, // administrators only (403 to everyone else)
+  /^\/admin\/(organisations|users|outbox|records)\//, // administrators only (403 to everyone else)
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
 ]

@@ -61,6 +61,13 @@ export interface SignInFailureTable {
   at: string
 }
 
+/** Requests counted per route and address for a window (rate-limits.ts). */
+export interface RateLimitWindowTable {
+  key: string
+  hits: number
+  ends_at_ms: number
+}
+
 export interface AuditEventTable {
   id: string
   at: string
@@ -81,6 +88,7 @@ declare module '../db/schema.ts' {
     sessions: SessionTable
     api_tokens: ApiTokenTable
     sign_in_failures: SignInFailureTable
+    rate_limit_windows: RateLimitWindowTable
     audit_events: AuditEventTable
   }
 }

@@ -74,6 +74,7 @@ import {
   STATUS_COLOURS,
   STATUS_LABELS,
 } from './lifecycle.ts'
+import { referralsPersonalData } from './personal-data.ts'
 import { movePersonReferrals } from './store.ts'
 
 const REFER = rolesAccess('referrer', 'link_worker', 'programme_manager', 'provider')
@@ -131,6 +132,7 @@ async function statisticsLines(db: AppContext['db'], serviceId: string) {
 
 export function referralRoutes(app: FastifyInstance, context: AppContext) {
   context.personMerged.push(movePersonReferrals)
+  context.personRecordParts.push(referralsPersonalData)
   const { db } = context
   // Referrals submitted together share one commit (group-commit.ts).
   const writer = new GroupCommit(db)
