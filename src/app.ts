@@ -180,6 +180,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     now: deps.now ?? (() => new Date()),
     casePanels: [],
     caseSummarySections: [],
+    referralOutcomeSections: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

@@ -72,6 +72,19 @@ export interface CaseSummarySection {
   ): Promise<SummarySection | undefined>
 }
 
+/**
+ * A section another capability adds to the outcome of a referral followed without a case (straight
+ * to a service): attendance at the service since it was accepted. Runs inside the referral's
+ * audited read.
+ */
+export interface ReferralOutcomeSection {
+  order: number
+  load(
+    db: Queryable,
+    view: { referralId: string; personId: string; programmeId: string; serviceId: string; since: string },
+  ): Promise<SummarySection | undefined>
+}
+
 export interface SummarySection {
   /** The JSON member: `outcomeMeasures`, `attendance`, `selfMeasurements`. */
   key: string
@@ -96,6 +109,8 @@ export interface AppContext {
   casePanels: CasePanel[]
   /** Sections other capabilities add to a case's summary for the GP and the referrer. */
   caseSummarySections: CaseSummarySection[]
+  /** Sections other capabilities add to the outcome of a referral that opened no case. */
+  referralOutcomeSections: ReferralOutcomeSection[]
   /** Run inside the transaction that accepts a referral (casework opens a case). */
   referralAccepted: ReferralAcceptedHandler[]
   /** Run inside the transaction that merges two person records: each capability moves its rows. */
