@@ -21,6 +21,7 @@ import authentication from './access/plugin.ts'
 import { accessRoutes } from './access/routes.ts'
 import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
+import { communityRoutes } from './community/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
@@ -75,6 +76,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   outcomeRoutes,
   attendanceRoutes,
   kioskRoutes,
+  communityRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

@@ -47,6 +47,7 @@ const PERSON_LEVEL: [RegExp, Kind][] = [
   [/^(\/api\/v1)?\/referrals\/:id(\/|$)/, 'referral'],
   [/^\/casework\/cases\/:id(\/|$)/, 'case'],
   [/^\/api\/v1\/cases\/:id(\/|$)/, 'case'],
+  [/^\/community\/cases\/:id(\/|$)/, 'case'],
   [/^\/casework\/appointments\/:id(\/|$)/, 'appointment'],
   [/\/programmes\/:programmeId\/people\/:personId(\/|$)/, 'person-in-programme'],
 ]
@@ -65,6 +66,7 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   /^\/admin\/(organisations|users|outbox)\//, // administrators only (403 to everyone else)
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
+  /^\/community\/opportunities\/:id(\/|$)/, // a host's volunteering opportunities (directory listings)
 ]
 
 /** Every table that holds a person's record or something written about them. */

@@ -9,6 +9,7 @@ import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescripti
 
 export {
   type CaseForUser,
+  caseForUser,
   getCaseForUser,
   type OpenCaseInput,
   openCase,

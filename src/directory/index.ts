@@ -190,11 +190,18 @@ export interface ServiceStatistic {
 export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<ServiceStatistic[]>)[] = []
 
 /** Accreditations of these providers or services, newest first; the ids of a provider's services. */
+/** What other capabilities publish through the directory: a listing of their own kind with its own details beside it. */
 export {
   type Accreditation,
   accreditationsOf,
   accreditationsOfProgramme,
+  createService,
+  distanceKm,
+  findTerm,
+  type LocationInput,
   programmeIdsWithServices,
+  type ServiceInput,
   serviceIdsOfProviders,
   setServiceProgramme,
+  updateService,
 } from './store.ts'

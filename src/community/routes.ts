@@ -1,0 +1,13 @@
+// The community capability's routes: volunteering on prescription, groups and their support,
+// and link workers' training. Each part registers its own pages; this adds them in order.
+
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../web/context.ts'
+import { movePersonPlacements } from './store.ts'
+import { volunteeringPanel, volunteeringRoutes } from './volunteering-routes.ts'
+
+export function communityRoutes(app: FastifyInstance, context: AppContext): void {
+  context.personMerged.push(movePersonPlacements)
+  context.casePanels.push(volunteeringPanel)
+  volunteeringRoutes(app, context)
+}
