@@ -91,6 +91,9 @@ const PERSON_TABLES = [
   'attendance_cards',
   'check_ins',
   'kiosk_readings',
+  'volunteer_profiles',
+  'placements',
+  'placement_hours',
   'notifications',
   'outbox_messages',
 ]

@@ -85,9 +85,29 @@ export function boxAround(point: Point, km: number) {
 
 const norm = (s: string) => s.trim().toLowerCase()
 
-function common(a: readonly string[], b: readonly string[]): string[] {
-  const wanted = new Set(b.map(norm))
-  return [...new Set(a.map(norm))].filter((x) => wanted.has(x))
+/** The person's labels, normalised once for every candidate. */
+interface Wanted {
+  interests: ReadonlySet<string>
+  skills: ReadonlySet<string>
+  needs: ReadonlySet<string>
+}
+
+function wantedOf(seeker: Seeker): Wanted {
+  return {
+    interests: new Set(seeker.interests.map(norm)),
+    skills: new Set(seeker.skills.map(norm)),
+    needs: new Set(seeker.needs.map(norm)),
+  }
+}
+
+/** The candidate's labels the person wants, once each, in the candidate's order. */
+function common(offered: readonly string[], wanted: ReadonlySet<string>): string[] {
+  const found: string[] = []
+  for (const label of offered) {
+    const key = norm(label)
+    if (wanted.has(key) && !found.includes(key)) found.push(key)
+  }
+  return found
 }
 
 /** `a`, `a and b`, `a, b and c` */
@@ -96,19 +116,23 @@ export function naturalList(items: readonly string[]): string {
 }
 
 /** The score and reason of one opportunity for the person, or undefined when it is not for them. */
-export function scoreOne(seeker: Seeker, candidate: Candidate): Match | undefined {
+export function scoreOne(
+  seeker: Seeker,
+  candidate: Candidate,
+  wanted: Wanted = wantedOf(seeker),
+): Match | undefined {
   if (candidate.placesLeft <= 0) return undefined
   if (candidate.stages.length > 0 && !candidate.stages.includes(seeker.stage)) return undefined
   const distance = seeker.from && candidate.point ? distanceKm(seeker.from, candidate.point) : null
   if (distance !== null && distance > seeker.travelKm) return undefined
   const reasons: string[] = []
   let score = 0
-  const interests = common(seeker.interests, candidate.interests)
+  const interests = common(candidate.interests, wanted.interests)
   if (interests.length > 0) {
     score += 3 * interests.length
     reasons.push(`matches their interest in ${naturalList(interests)}`)
   }
-  const skills = common(seeker.skills, candidate.skillsGained)
+  const skills = common(candidate.skillsGained, wanted.skills)
   if (skills.length > 0) {
     score += 2 * skills.length
     reasons.push(`builds the ${naturalList(skills)} skills they want`)
@@ -127,7 +151,7 @@ export function scoreOne(seeker: Seeker, candidate: Candidate): Match | undefine
     score += 3
     reasons.push(`suits people ${RECOVERY_LABELS[seeker.recovery].replace(/^In /, 'in ')}`)
   }
-  const needs = common(seeker.needs, candidate.needs)
+  const needs = common(candidate.needs, wanted.needs)
   if (needs.length > 0) {
     score += needs.length
     reasons.push(`helps with ${naturalList(needs.map((n) => n.replaceAll('-', ' ')))}`)
@@ -147,9 +171,10 @@ export function scoreOne(seeker: Seeker, candidate: Candidate): Match | undefine
 
 /** The best matches, highest score first, then nearest (ties in a stable order). */
 export function bestMatches(seeker: Seeker, candidates: readonly Candidate[], limit = 5): Match[] {
+  const wanted = wantedOf(seeker)
   const matches: Match[] = []
   for (const candidate of candidates) {
-    const match = scoreOne(seeker, candidate)
+    const match = scoreOne(seeker, candidate, wanted)
     if (match) matches.push(match)
   }
   matches.sort(

@@ -30,6 +30,7 @@ import {
   saveOpportunityDetails,
   saveProfile,
   setPlacementStatus,
+  type VolunteerProfile,
 } from './store.ts'
 import type { PlacementStatus } from './tables.ts'
 
@@ -196,7 +197,19 @@ export async function matchesFor(
   limit = 5,
 ): Promise<ProposedMatch[] | undefined> {
   const profile = await getProfile(db, kase.case.id)
-  if (!profile) return undefined
+  return profile ? proposalsFor(db, profile, kase.case.needs, limit) : undefined
+}
+
+/** The best opportunities for what a person looks for, named, best first. */
+export async function proposalsFor(
+  db: Queryable,
+  profile: Pick<
+    VolunteerProfile,
+    'interests' | 'skills' | 'days' | 'postcode' | 'travelKm' | 'recovery' | 'stage'
+  >,
+  needs: readonly string[],
+  limit = 5,
+): Promise<ProposedMatch[]> {
   const from = profile.postcode ? await postcodePoint(db, profile.postcode) : undefined
   const candidates = await candidateOpportunities(db, from, profile.travelKm)
   const matches = bestMatches(
@@ -208,7 +221,7 @@ export async function matchesFor(
       travelKm: profile.travelKm,
       recovery: profile.recovery as RecoveryKind,
       stage: profile.stage as Stage,
-      needs: kase.case.needs,
+      needs,
     },
     candidates,
     limit,
