@@ -12,6 +12,7 @@ import {
   createService,
   findTerm,
   getService,
+  getServices,
   postcodePoint,
   type ServiceInput,
   updateService,
@@ -226,12 +227,18 @@ export async function proposalsFor(
     candidates,
     limit,
   )
-  const named: ProposedMatch[] = []
-  for (const match of matches) {
-    const service = await getService(db, match.candidate.id)
-    if (service) named.push({ ...match, name: service.name, hostName: service.providerName })
-  }
-  return named
+  const services = new Map(
+    (
+      await getServices(
+        db,
+        matches.map((m) => m.candidate.id),
+      )
+    ).map((s) => [s.id, s]),
+  )
+  return matches.flatMap((match) => {
+    const service = services.get(match.candidate.id)
+    return service ? [{ ...match, name: service.name, hostName: service.providerName }] : []
+  })
 }
 
 /**

@@ -74,6 +74,11 @@ export async function getService(db: Queryable, id: string): Promise<ServiceSumm
   return (await summaries(db, [id]))[0]
 }
 
+/** The services with these ids that exist, in one read. */
+export async function getServices(db: Queryable, ids: readonly string[]): Promise<ServiceSummary[]> {
+  return ids.length === 0 ? [] : summaries(db, [...ids])
+}
+
 /** The services run for a programme (decision 0106), by name: a direct-to-service programme's choices. */
 export async function servicesRunFor(db: Queryable, programmeId: string): Promise<ServiceSummary[]> {
   return summaries(db, await serviceIdsRunFor(db, programmeId))
