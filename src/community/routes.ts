@@ -3,6 +3,7 @@
 
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../web/context.ts'
+import { groupRoutes } from './groups-routes.ts'
 import { movePersonPlacements } from './store.ts'
 import { volunteeringPanel, volunteeringRoutes } from './volunteering-routes.ts'
 
@@ -10,4 +11,5 @@ export function communityRoutes(app: FastifyInstance, context: AppContext): void
   context.personMerged.push(movePersonPlacements)
   context.casePanels.push(volunteeringPanel)
   volunteeringRoutes(app, context)
+  groupRoutes(app, context)
 }

@@ -94,3 +94,72 @@ declare module '../db/schema.ts' {
     placement_hours: PlacementHoursTable
   }
 }
+
+export interface GroupDetailsTable {
+  /** The directory service that is the group. */
+  service_id: string
+  /** `members` (patient-led) or `facilitator`. */
+  run_by: 'members' | 'facilitator'
+  /** The link worker or health facilitator who supports it, if any. */
+  facilitator_user_id: string | null
+  /** A member who leads it and has an account: records its meetings. */
+  leader_user_id: string | null
+  meeting_pattern: string
+  place: string
+  contact: string
+  /** The condition or need it is for. */
+  for_need: string
+  members: number
+  open_to_new: number
+  /** 1 while it still runs. */
+  running: number
+  /** `YYYY-MM-DD` its details were first recorded: a group never met is judged from then. */
+  recorded_on: string
+  updated_at: string
+}
+
+export interface GroupSupportTable {
+  id: string
+  service_id: string
+  kind: string
+  note: string
+  given_on: string
+  by_user_id: string | null
+  created_at: string
+}
+
+export interface GroupMeetingTable {
+  id: string
+  service_id: string
+  met_on: string
+  /** How many came: a count, never names. */
+  attended: number
+  recorded_by_user_id: string | null
+  recorded_at: string
+}
+
+export interface NewGroupTable {
+  id: string
+  name: string
+  idea: string
+  for_need: string
+  /** How many people are interested, and a note (where, how to reach them): no names. */
+  interested: number
+  interested_note: string
+  facilitator_user_id: string | null
+  /** JSON array of the checklist's steps done. */
+  steps_done: string
+  first_meeting_on: string | null
+  created_by_user_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+declare module '../db/schema.ts' {
+  interface Tables {
+    group_details: GroupDetailsTable
+    group_support: GroupSupportTable
+    group_meetings: GroupMeetingTable
+    new_groups: NewGroupTable
+  }
+}
