@@ -172,6 +172,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     personMerged: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
+    caseloadNotices: [],
     caseSummarySections: [],
   }
   app.decorate('kith', context)

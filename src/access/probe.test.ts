@@ -67,6 +67,8 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
   /^\/community\/opportunities\/:id(\/|$)/, // a host's volunteering opportunities (directory listings)
+  /^\/community\/(groups|new-groups)\/:id(\/|$)/, // community groups: counts of members and meetings, no names
+  /^\/community\/training\/programmes\/:id(\/|$)/, // link workers' training, for the programme's managers
 ]
 
 /** Every table that holds a person's record or something written about them. */

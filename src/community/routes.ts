@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../web/context.ts'
 import { groupRoutes } from './groups-routes.ts'
 import { movePersonPlacements } from './store.ts'
+import { trainingRoutes } from './training-routes.ts'
 import { volunteeringPanel, volunteeringRoutes } from './volunteering-routes.ts'
 
 export function communityRoutes(app: FastifyInstance, context: AppContext): void {
@@ -12,4 +13,5 @@ export function communityRoutes(app: FastifyInstance, context: AppContext): void
   context.casePanels.push(volunteeringPanel)
   volunteeringRoutes(app, context)
   groupRoutes(app, context)
+  trainingRoutes(app, context)
 }

@@ -163,3 +163,39 @@ declare module '../db/schema.ts' {
     new_groups: NewGroupTable
   }
 }
+
+export interface TrainingRecordTable {
+  id: string
+  /** The link worker trained. */
+  user_id: string
+  /** As the programme names it: `Safeguarding adults level 2`, `Motivational interviewing`. */
+  course: string
+  provider: string
+  completed_on: string
+  /** Null when it does not expire. */
+  expires_on: string | null
+  recorded_by_user_id: string | null
+  created_at: string
+}
+
+export interface SupervisionSessionTable {
+  id: string
+  user_id: string
+  supervisor: string
+  held_on: string
+  recorded_by_user_id: string | null
+  created_at: string
+}
+
+export interface RequiredTrainingTable {
+  programme_id: string
+  course: string
+}
+
+declare module '../db/schema.ts' {
+  interface Tables {
+    training_records: TrainingRecordTable
+    supervision_sessions: SupervisionSessionTable
+    required_training: RequiredTrainingTable
+  }
+}

@@ -81,6 +81,18 @@ export interface SummarySection {
   data: unknown
 }
 
+/**
+ * A warning another capability shows at the top of a link worker's caseload (lapsed training,
+ * say): `load` returns its heading, text and a link, or undefined to show nothing.
+ */
+export interface CaseloadNotice {
+  load(
+    db: Db,
+    user: CurrentUser,
+    today: string,
+  ): Promise<{ heading: string; text: string; href: string; link: string } | undefined>
+}
+
 export interface AppContext {
   config: Config
   db: Db
@@ -94,6 +106,8 @@ export interface AppContext {
   now: () => Date
   /** Sections other capabilities add to the case page. */
   casePanels: CasePanel[]
+  /** Warnings other capabilities show on the caseload. */
+  caseloadNotices: CaseloadNotice[]
   /** Sections other capabilities add to a case's summary for the GP and the referrer. */
   caseSummarySections: CaseSummarySection[]
   /** Run inside the transaction that accepts a referral (casework opens a case). */
