@@ -3,6 +3,7 @@
 
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../web/context.ts'
+import { communityApiRoutes } from './api-routes.ts'
 import { groupRoutes } from './groups-routes.ts'
 import { movePersonPlacements } from './store.ts'
 import { trainingRoutes } from './training-routes.ts'
@@ -14,4 +15,5 @@ export function communityRoutes(app: FastifyInstance, context: AppContext): void
   volunteeringRoutes(app, context)
   groupRoutes(app, context)
   trainingRoutes(app, context)
+  communityApiRoutes(app, context)
 }

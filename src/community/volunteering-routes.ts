@@ -12,7 +12,6 @@ import { isId } from '../db/ids.ts'
 import { inTransaction } from '../db/transactions.ts'
 import { getService } from '../directory/index.ts'
 import { readPersonSummaries } from '../people/records.ts'
-import { listProgrammes } from '../programmes/store.ts'
 import type { AppContext, CasePanel } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { dateFrom, formErrors, parse } from '../web/forms.ts'
@@ -50,6 +49,7 @@ import {
   recordProfile,
   reviseOpportunity,
   stalled,
+  visiblePlacements,
 } from './volunteering.ts'
 
 const PROVIDER = rolesAccess('provider')
@@ -461,27 +461,10 @@ export function volunteeringRoutes(app: FastifyInstance, context: AppContext): v
 
   // The officer's overview: placements of the cases they see, and who has stalled ----------------
 
-  /** Placements in volunteering programmes, of the cases the user may see (casework decides). */
-  async function visiblePlacements(user: CurrentUser) {
-    const programmes = (await listProgrammes(db)).filter((p) => p.pathway === 'volunteering')
-    const placements = await placementsWhere(
-      db,
-      'programme_id',
-      programmes.map((p) => p.id),
-    )
-    const seen = new Map<string, boolean>()
-    const visible: Placement[] = []
-    for (const p of placements) {
-      if (!seen.has(p.caseId)) seen.set(p.caseId, (await getCaseForUser(db, user, p.caseId)) !== undefined)
-      if (seen.get(p.caseId)) visible.push(p)
-    }
-    return visible
-  }
-
   app.get('/community/placements', { config: { access: OFFICER } }, async (request, reply) => {
     const query = request.query as { weeks?: string }
     const weeks = /^\d{1,2}$/.test(query.weeks ?? '') && Number(query.weeks) > 0 ? Number(query.weeks) : 3
-    const placements = await visiblePlacements(request.user!)
+    const placements = await visiblePlacements(db, request.user!)
     const people = await readPersonSummaries(
       db,
       request.actor,

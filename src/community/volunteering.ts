@@ -5,7 +5,7 @@
 
 import { type Actor, audit } from '../access/audit.ts'
 import type { CurrentUser } from '../access/users.ts'
-import type { CaseForUser } from '../casework/index.ts'
+import { type CaseForUser, getCaseForUser } from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
 import { inTransaction } from '../db/transactions.ts'
 import {
@@ -17,6 +17,7 @@ import {
   type ServiceInput,
   updateService,
 } from '../directory/index.ts'
+import { listProgrammes } from '../programmes/store.ts'
 import { badRequest, conflict } from '../web/problem.ts'
 import { DBS_RANK, type OpportunityForm, type ProfileForm } from './forms.ts'
 import { bestMatches, type Match, type RecoveryKind, type Stage } from './matching.ts'
@@ -28,6 +29,7 @@ import {
   insertHours,
   insertPlacement,
   type Placement,
+  placementsWhere,
   saveOpportunityDetails,
   saveProfile,
   setPlacementStatus,
@@ -390,4 +392,21 @@ export function stalled(placements: readonly Placement[], today: string, weeks: 
   return placements.filter(
     (p) => p.status === 'started' && (p.lastWorkedOn ?? p.startedAt?.slice(0, 10) ?? today) < cutoff,
   )
+}
+
+/** Placements in volunteering programmes, of the cases the user may see (casework decides). */
+export async function visiblePlacements(db: Queryable, user: CurrentUser): Promise<Placement[]> {
+  const programmes = (await listProgrammes(db)).filter((p) => p.pathway === 'volunteering')
+  const placements = await placementsWhere(
+    db,
+    'programme_id',
+    programmes.map((p) => p.id),
+  )
+  const seen = new Map<string, boolean>()
+  const visible: Placement[] = []
+  for (const p of placements) {
+    if (!seen.has(p.caseId)) seen.set(p.caseId, (await getCaseForUser(db, user, p.caseId)) !== undefined)
+    if (seen.get(p.caseId)) visible.push(p)
+  }
+  return visible
 }
