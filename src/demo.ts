@@ -5,6 +5,7 @@ import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
 import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import { openCaseForAcceptedReferral } from './casework/index.ts'
+import { type CommunityDemo, seedCommunityDemo } from './community/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
@@ -18,6 +19,7 @@ export interface Demo {
   referrals: ReferralsDemo
   casework: CaseworkDemo
   outcomes: OutcomesDemo
+  community: CommunityDemo
 }
 
 export class DemoRefused extends Error {}
@@ -36,5 +38,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   })
   const casework = await seedCaseworkDemo(db, programmes)
   const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
-  return { access, programmes, directory, referrals, casework, outcomes }
+  const community = await seedCommunityDemo(db, access, programmes, directory)
+  return { access, programmes, directory, referrals, casework, outcomes, community }
 }
