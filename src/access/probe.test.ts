@@ -67,7 +67,8 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
   /^\/community\/opportunities\/:id(\/|$)/, // a host's volunteering opportunities (directory listings)
-  /^\/community\/(groups|new-groups)\/:id(\/|$)/, // community groups: counts of members and meetings, no names
+  /^(\/api\/v1)?\/community\/(groups|new-groups)\/:id(\/|$)/, // community groups: counts of members and meetings, no names
+  /^\/api\/v1\/(opportunities|groups)\/:id(\/|$)/, // volunteering opportunities and groups (directory listings)
   /^\/community\/training\/programmes\/:id(\/|$)/, // link workers' training, for the programme's managers
 ]
 
@@ -227,7 +228,7 @@ async function loadWorld(db: Db) {
     .map((r) => ({ ...r, label: `${r.targetName} ${nameOf(r.personId)} ${r.createdAt}` }))
     .sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id))
   const children = async (
-    table: 'case_appointments' | 'case_goals' | 'case_prescriptions' | 'case_signposts',
+    table: 'case_appointments' | 'case_goals' | 'case_prescriptions' | 'case_signposts' | 'placements',
   ) =>
     (
       await sql<{
@@ -265,6 +266,7 @@ async function loadWorld(db: Db) {
     goals: await children('case_goals'),
     prescriptions: await children('case_prescriptions'),
     signposts: await children('case_signposts'),
+    placements: await children('placements'),
     pairs: [...pairs.values()].sort((a, b) => a.label.localeCompare(b.label)),
     notifications: await db
       .selectFrom('notifications')
@@ -356,6 +358,7 @@ function foreignTo(user: CurrentUser, world: World) {
     goals: of(world.goals),
     prescriptions: of(world.prescriptions),
     signposts: of(world.signposts),
+    placements: of(world.placements),
   }
 }
 
@@ -668,20 +671,28 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
                 goalId: child(foreign.goals),
                 prescriptionId: child(foreign.prescriptions),
                 signpostId: child(foreign.signposts),
+                placementId: child(foreign.placements),
               },
               { refused: c.id },
             )
           }
           // The account's own case with a goal, prescription or signpost of another's: a plain 404.
-          const childParam = /:(goalId|prescriptionId|signpostId)/.exec(route.url)?.[1]
+          const childParam = /:(goalId|prescriptionId|signpostId|placementId)/.exec(route.url)?.[1]
           const children = {
             goalId: foreign.goals,
             prescriptionId: foreign.prescriptions,
             signpostId: foreign.signposts,
+            placementId: foreign.placements,
           }
           const theirs = childParam ? children[childParam as keyof typeof children][0] : undefined
           if (own && theirs)
-            add(route, { id: own, goalId: theirs.id, prescriptionId: theirs.id, signpostId: theirs.id })
+            add(route, {
+              id: own,
+              goalId: theirs.id,
+              prescriptionId: theirs.id,
+              signpostId: theirs.id,
+              placementId: theirs.id,
+            })
         }
         if (kind === 'person-in-programme')
           for (const p of [...some(foreign.pairs), ...some(foreign.elsewhere)])
