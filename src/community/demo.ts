@@ -35,6 +35,8 @@ export interface CommunityDemo {
   /** Opportunity (service) ids by demo key (`bwd.foodbank`). */
   opportunities: Record<string, string>
   placements: string[]
+  /** The cases of the people placed, by given name in lower case (`marie`). */
+  cases: Record<string, string>
 }
 
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10)
@@ -288,6 +290,7 @@ export async function seedCommunityDemo(
       },
     ]
     const placements: string[] = []
+    const cases: Record<string, string> = {}
     for (const p of placed) {
       const personId = await createPersonRecord(
         trx,
@@ -370,6 +373,7 @@ export async function seedCommunityDemo(
       }
       if (p.stage === 'ended') await setPlacementStatus(trx, placementId, 'ended', at(95), p.ended ?? null)
       placements.push(placementId)
+      cases[p.given.toLowerCase()] = caseId
     }
 
     // Culm Valley's groups, with their meetings over the last half year.
@@ -570,6 +574,6 @@ export async function seedCommunityDemo(
       created_at: nowIso(),
     }))
     if (sessions.length > 0) await trx.insertInto('supervision_sessions').values(sessions).execute()
-    return { opportunities, placements }
+    return { opportunities, placements, cases }
   })
 }

@@ -36,7 +36,12 @@ const STANDING_LABELS = {
   expiring: 'Expires soon',
   current: 'Current',
 }
-const STANDING_TAGS = { missing: 'red', lapsed: 'red', expiring: 'orange', current: 'green' }
+const STANDING_TAGS = {
+  missing: 'nhsuk-tag--red',
+  lapsed: 'nhsuk-tag--red',
+  expiring: 'nhsuk-tag--orange',
+  current: 'nhsuk-tag--green',
+}
 
 /** A link worker's required courses across their programmes, with where they stand. */
 async function ownStandings(db: Queryable, user: CurrentUser, today: string) {

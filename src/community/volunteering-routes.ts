@@ -62,7 +62,12 @@ type Body = Record<string, unknown>
 export const volunteeringPath = (caseId: string) => `/community/cases/${caseId}/volunteering`
 
 const STATUS_LABELS = { proposed: 'Proposed', introduced: 'Introduced', started: 'Started', ended: 'Ended' }
-const STATUS_TAGS = { proposed: 'grey', introduced: 'blue', started: 'green', ended: 'white' }
+const STATUS_TAGS = {
+  proposed: 'nhsuk-tag--grey',
+  introduced: 'nhsuk-tag--blue',
+  started: 'nhsuk-tag--green',
+  ended: 'nhsuk-tag--white',
+}
 const MOVE_LABELS = { introduced: 'Introduced to the host', started: 'Started volunteering', ended: 'Ended' }
 const NEXT_MOVES: Record<Placement['status'], readonly string[]> = {
   proposed: ['introduced', 'ended'],

@@ -14,7 +14,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_by_user_id', 'text', (c) => c.references('users.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('training_records_user').on('training_records').columns(['user_id', 'course']).execute()
+  await db.schema
+    .createIndex('training_records_user')
+    .on('training_records')
+    .columns(['user_id', 'course'])
+    .execute()
 
   await db.schema
     .createTable('supervision_sessions')
@@ -25,7 +29,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_by_user_id', 'text', (c) => c.references('users.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('supervision_sessions_user').on('supervision_sessions').columns(['user_id', 'held_on']).execute()
+  await db.schema
+    .createIndex('supervision_sessions_user')
+    .on('supervision_sessions')
+    .columns(['user_id', 'held_on'])
+    .execute()
 
   await db.schema
     .createTable('required_training')
