@@ -480,7 +480,7 @@ export async function seedCommunityDemo(
           id: newId(),
           service_id: serviceId,
           met_on: day(daysAgo),
-          attended: Math.max(2, details.members - ((daysAgo / every) % 5)),
+          attended: Math.max(2, details.members - (Math.round(daysAgo / every) % 5)),
           recorded_by_user_id: details.leaderUserId ?? facilitator,
           recorded_at: at(daysAgo - 1),
         })
