@@ -82,6 +82,8 @@ describeEachDatabase('community groups', (database) => {
     assert.equal(saved.statusCode, 303)
     const page = textOf((await worker.get(base)).body)
     assert.match(page, /Run by Its members \(patient-led\), supported by Hana Facilitator/)
+    // A group is a directory service: link workers refer and signpost to it like any other.
+    assert.match(textOf((await worker.get(`/directory/services/${t.serviceId}`)).body), /Patient-led group/)
     assert.match(page, /Members 14, open to new members/)
 
     const support = await worker.post(`${base}/support`, {
