@@ -23,6 +23,7 @@ import { accessRoutes } from './access/routes.ts'
 import { teamRoutes } from './access/team-routes.ts'
 import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
+import { communityRoutes } from './community/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
@@ -82,6 +83,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   attendanceRoutes,
   kioskRoutes,
   reportRoutes,
+  communityRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -179,6 +181,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     personRecordParts: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
+    caseloadNotices: [],
     caseSummarySections: [],
     referralOutcomeSections: [],
   }

@@ -47,6 +47,7 @@ const PERSON_LEVEL: [RegExp, Kind][] = [
   [/^(\/api\/v1)?\/referrals\/:id(\/|$)/, 'referral'],
   [/^\/casework\/cases\/:id(\/|$)/, 'case'],
   [/^\/api\/v1\/cases\/:id(\/|$)/, 'case'],
+  [/^\/community\/cases\/:id(\/|$)/, 'case'],
   [/^\/casework\/appointments\/:id(\/|$)/, 'appointment'],
   [/\/programmes\/:programmeId\/people\/:personId(\/|$)/, 'person-in-programme'],
 ]
@@ -66,6 +67,10 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   /^\/admin\/(organisations|users|outbox|records)\//, // administrators only (403 to everyone else)
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
+  /^\/community\/opportunities\/:id(\/|$)/, // a host's volunteering opportunities (directory listings)
+  /^(\/api\/v1)?\/community\/(groups|new-groups)\/:id(\/|$)/, // community groups: counts of members and meetings, no names
+  /^\/api\/v1\/(opportunities|groups)\/:id(\/|$)/, // volunteering opportunities and groups (directory listings)
+  /^\/community\/training\/programmes\/:id(\/|$)/, // link workers' training, for the programme's managers
   /^\/api\/v1\/programmes\/:id\/retire$/, // a programme's state, for its managers (404 or 403 to others)
   // Staff, not people referred: a manager's own organisation's memberships and invitations, 404 to
   // anyone else's (src/access/team.test.ts); an invitation link, for whoever holds its token.
@@ -95,6 +100,9 @@ const PERSON_TABLES = [
   'attendance_cards',
   'check_ins',
   'kiosk_readings',
+  'volunteer_profiles',
+  'placements',
+  'placement_hours',
   'notifications',
   'outbox_messages',
 ]
@@ -226,7 +234,7 @@ async function loadWorld(db: Db) {
     .map((r) => ({ ...r, label: `${r.targetName} ${nameOf(r.personId)} ${r.createdAt}` }))
     .sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id))
   const children = async (
-    table: 'case_appointments' | 'case_goals' | 'case_prescriptions' | 'case_signposts',
+    table: 'case_appointments' | 'case_goals' | 'case_prescriptions' | 'case_signposts' | 'placements',
   ) =>
     (
       await sql<{
@@ -264,6 +272,7 @@ async function loadWorld(db: Db) {
     goals: await children('case_goals'),
     prescriptions: await children('case_prescriptions'),
     signposts: await children('case_signposts'),
+    placements: await children('placements'),
     pairs: [...pairs.values()].sort((a, b) => a.label.localeCompare(b.label)),
     notifications: await db
       .selectFrom('notifications')
@@ -355,6 +364,7 @@ function foreignTo(user: CurrentUser, world: World) {
     goals: of(world.goals),
     prescriptions: of(world.prescriptions),
     signposts: of(world.signposts),
+    placements: of(world.placements),
   }
 }
 
@@ -667,20 +677,28 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
                 goalId: child(foreign.goals),
                 prescriptionId: child(foreign.prescriptions),
                 signpostId: child(foreign.signposts),
+                placementId: child(foreign.placements),
               },
               { refused: c.id },
             )
           }
           // The account's own case with a goal, prescription or signpost of another's: a plain 404.
-          const childParam = /:(goalId|prescriptionId|signpostId)/.exec(route.url)?.[1]
+          const childParam = /:(goalId|prescriptionId|signpostId|placementId)/.exec(route.url)?.[1]
           const children = {
             goalId: foreign.goals,
             prescriptionId: foreign.prescriptions,
             signpostId: foreign.signposts,
+            placementId: foreign.placements,
           }
           const theirs = childParam ? children[childParam as keyof typeof children][0] : undefined
           if (own && theirs)
-            add(route, { id: own, goalId: theirs.id, prescriptionId: theirs.id, signpostId: theirs.id })
+            add(route, {
+              id: own,
+              goalId: theirs.id,
+              prescriptionId: theirs.id,
+              signpostId: theirs.id,
+              placementId: theirs.id,
+            })
         }
         if (kind === 'person-in-programme')
           for (const p of [...some(foreign.pairs), ...some(foreign.elsewhere)])

@@ -17,6 +17,7 @@ export {
 } from './bulk.ts'
 export {
   type CaseForUser,
+  caseForUser,
   getCaseForUser,
   type OpenCaseInput,
   openCase,

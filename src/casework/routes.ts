@@ -273,10 +273,16 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
           )
         ).filter((visit) => overran(visit, now)).length
       : 0
+    const notices = []
+    for (const notice of context.caseloadNotices) {
+      const shown = await notice.load(db, request.user!, londonDate(now))
+      if (shown) notices.push(shown)
+    }
     return reply.view('casework/views/caseload.njk', {
       pageTitle: 'Caseload',
       ...view,
       overruns,
+      notices,
       showItems: items(SHOW, SHOW_LABELS, view.show),
       sortItems: items(SORT, SORT_LABELS, view.sort),
       programmeItems: [

@@ -74,6 +74,11 @@ export async function getService(db: Queryable, id: string): Promise<ServiceSumm
   return (await summaries(db, [id]))[0]
 }
 
+/** The services with these ids that exist, in one read. */
+export async function getServices(db: Queryable, ids: readonly string[]): Promise<ServiceSummary[]> {
+  return ids.length === 0 ? [] : summaries(db, [...ids])
+}
+
 /** The services run for a programme (decision 0106), by name: a direct-to-service programme's choices. */
 export async function servicesRunFor(db: Queryable, programmeId: string): Promise<ServiceSummary[]> {
   return summaries(db, await serviceIdsRunFor(db, programmeId))
@@ -190,12 +195,19 @@ export interface ServiceStatistic {
 export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<ServiceStatistic[]>)[] = []
 
 /** Accreditations of these providers or services, newest first; the ids of a provider's services. */
+/** What other capabilities publish through the directory: a listing of their own kind with its own details beside it. */
 export {
   type Accreditation,
   accreditationsOf,
   accreditationsOfProgramme,
+  createService,
+  distanceKm,
+  findTerm,
+  type LocationInput,
   programmeIdsWithServices,
   providersOfServices,
+  type ServiceInput,
   serviceIdsOfProviders,
   setServiceProgramme,
+  updateService,
 } from './store.ts'

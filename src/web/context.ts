@@ -94,6 +94,18 @@ export interface SummarySection {
   data: unknown
 }
 
+/**
+ * A warning another capability shows at the top of a link worker's caseload (lapsed training,
+ * say): `load` returns its heading, text and a link, or undefined to show nothing.
+ */
+export interface CaseloadNotice {
+  load(
+    db: Db,
+    user: CurrentUser,
+    today: string,
+  ): Promise<{ heading: string; text: string; href: string; link: string } | undefined>
+}
+
 export interface AppContext {
   config: Config
   db: Db
@@ -107,6 +119,8 @@ export interface AppContext {
   now: () => Date
   /** Sections other capabilities add to the case page. */
   casePanels: CasePanel[]
+  /** Warnings other capabilities show on the caseload. */
+  caseloadNotices: CaseloadNotice[]
   /** Sections other capabilities add to a case's summary for the GP and the referrer. */
   caseSummarySections: CaseSummarySection[]
   /** Sections other capabilities add to the outcome of a referral that opened no case. */
