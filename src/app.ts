@@ -24,6 +24,7 @@ import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
+import { fhirRoutes } from './fhir/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
@@ -75,6 +76,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   outcomeRoutes,
   attendanceRoutes,
   kioskRoutes,
+  fhirRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {

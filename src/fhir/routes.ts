@@ -1,0 +1,95 @@
+// The thin Fastify adapter in front of the FHIR router: each resource type's read and search,
+// and the CapabilityStatement. Errors, the authentication refusal included, answer as an
+// OperationOutcome in application/fhir+json.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { PUBLIC, SIGNED_IN } from '../access/permissions.ts'
+import type { AppContext } from '../web/context.ts'
+import type { FhirContext } from './context.ts'
+import { operationOutcome, outcomeOf } from './outcome.ts'
+import { HANDLERS } from './resources/index.ts'
+import { type FhirResponse, handleFhir, metadata } from './router.ts'
+import type { Query } from './search.ts'
+
+export const FHIR_JSON = 'application/fhir+json; charset=utf-8'
+
+function send(reply: FastifyReply, response: FhirResponse) {
+  for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value)
+  return reply.status(response.status).type(FHIR_JSON).send(JSON.stringify(response.body))
+}
+
+export function fhirBase(context: AppContext): string {
+  return `${context.config.publicUrl.replace(/\/$/, '')}/fhir`
+}
+
+function contextOf(context: AppContext, request: FastifyRequest): FhirContext {
+  if (!request.user) throw new Error('FHIR routes are for signed-in users')
+  return {
+    db: context.db,
+    user: request.user,
+    actor: request.actor,
+    base: fhirBase(context),
+    now: context.now,
+    memo: new Map(),
+  }
+}
+
+export async function fhirRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  await app.register((scope, _options, done) => {
+    scope.addContentTypeParser(
+      ['application/fhir+json', 'application/json+fhir'],
+      { parseAs: 'string' },
+      (_request, body, done) => {
+        try {
+          done(null, JSON.parse(String(body)))
+        } catch {
+          done(Object.assign(new Error('The body is not JSON.'), { statusCode: 400 }))
+        }
+      },
+    )
+    scope.setErrorHandler(async (error, request, reply) => {
+      const outcome = outcomeOf(error) ?? {
+        status: (error as { statusCode?: number }).statusCode ?? 500,
+        body: operationOutcome([
+          {
+            severity: 'error',
+            code: (error as { statusCode?: number }).statusCode === 400 ? 'invalid' : 'exception',
+            diagnostics:
+              (error as { statusCode?: number }).statusCode === 400
+                ? (error as Error).message
+                : 'Kith could not answer this request.',
+          },
+        ]),
+      }
+      if (outcome.status >= 500) request.log.error({ err: error }, 'FHIR request failed')
+      return send(reply, outcome)
+    })
+
+    scope.get('/fhir/metadata', { config: { access: PUBLIC } }, async (_request, reply) =>
+      send(reply, { status: 200, body: metadata(fhirBase(context)) }),
+    )
+    for (const handler of HANDLERS) {
+      scope.get(`/fhir/${handler.type}`, { config: { access: SIGNED_IN } }, async (request, reply) =>
+        send(
+          reply,
+          await handleFhir(contextOf(context, request), {
+            method: 'GET',
+            path: [handler.type],
+            query: request.query as Query,
+          }),
+        ),
+      )
+      scope.get(`/fhir/${handler.type}/:id`, { config: { access: SIGNED_IN } }, async (request, reply) =>
+        send(
+          reply,
+          await handleFhir(contextOf(context, request), {
+            method: 'GET',
+            path: [handler.type, (request.params as { id: string }).id],
+            query: {},
+          }),
+        ),
+      )
+    }
+    done()
+  })
+}
