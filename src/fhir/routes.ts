@@ -34,42 +34,46 @@ function contextOf(context: AppContext, request: FastifyRequest): FhirContext {
   }
 }
 
-export async function fhirRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  await app.register((scope, _options, done) => {
-    scope.addContentTypeParser(
-      ['application/fhir+json', 'application/json+fhir'],
-      { parseAs: 'string' },
-      (_request, body, done) => {
-        try {
-          done(null, JSON.parse(String(body)))
-        } catch {
-          done(Object.assign(new Error('The body is not JSON.'), { statusCode: 400 }))
-        }
+/** Every error of a FHIR route, the refusal of the authentication hook included, as an OperationOutcome. */
+async function fhirErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const statusCode = (error as { statusCode?: number }).statusCode
+  const outcome = outcomeOf(error) ?? {
+    status: statusCode ?? 500,
+    body: operationOutcome([
+      {
+        severity: 'error',
+        code: statusCode && statusCode < 500 ? 'invalid' : 'exception',
+        diagnostics:
+          statusCode && statusCode < 500 ? (error as Error).message : 'Kith could not answer this request.',
       },
-    )
-    scope.setErrorHandler(async (error, request, reply) => {
-      const outcome = outcomeOf(error) ?? {
-        status: (error as { statusCode?: number }).statusCode ?? 500,
-        body: operationOutcome([
-          {
-            severity: 'error',
-            code: (error as { statusCode?: number }).statusCode === 400 ? 'invalid' : 'exception',
-            diagnostics:
-              (error as { statusCode?: number }).statusCode === 400
-                ? (error as Error).message
-                : 'Kith could not answer this request.',
-          },
-        ]),
-      }
-      if (outcome.status >= 500) request.log.error({ err: error }, 'FHIR request failed')
-      return send(reply, outcome)
-    })
+    ]),
+  }
+  if (outcome.status >= 500) request.log.error({ err: error }, 'FHIR request failed')
+  return send(reply, outcome)
+}
 
-    scope.get('/fhir/metadata', { config: { access: PUBLIC } }, async (_request, reply) =>
-      send(reply, { status: 200, body: metadata(fhirBase(context)) }),
-    )
-    for (const handler of HANDLERS) {
-      scope.get(`/fhir/${handler.type}`, { config: { access: SIGNED_IN } }, async (request, reply) =>
+export function fhirRoutes(app: FastifyInstance, context: AppContext): void {
+  app.addContentTypeParser(
+    ['application/fhir+json', 'application/json+fhir'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, JSON.parse(String(body)))
+      } catch {
+        done(Object.assign(new Error('The body is not JSON.'), { statusCode: 400 }))
+      }
+    },
+  )
+  const errorHandler = fhirErrorHandler
+
+  app.get('/fhir/metadata', { config: { access: PUBLIC }, errorHandler }, async (_request, reply) =>
+    send(reply, { status: 200, body: metadata(fhirBase(context)) }),
+  )
+  for (const handler of HANDLERS) {
+    app.get(
+      `/fhir/${handler.type}`,
+      { config: { access: SIGNED_IN }, errorHandler },
+      async (request, reply) =>
         send(
           reply,
           await handleFhir(contextOf(context, request), {
@@ -78,8 +82,11 @@ export async function fhirRoutes(app: FastifyInstance, context: AppContext): Pro
             query: request.query as Query,
           }),
         ),
-      )
-      scope.get(`/fhir/${handler.type}/:id`, { config: { access: SIGNED_IN } }, async (request, reply) =>
+    )
+    app.get(
+      `/fhir/${handler.type}/:id`,
+      { config: { access: SIGNED_IN }, errorHandler },
+      async (request, reply) =>
         send(
           reply,
           await handleFhir(contextOf(context, request), {
@@ -88,8 +95,6 @@ export async function fhirRoutes(app: FastifyInstance, context: AppContext): Pro
             query: {},
           }),
         ),
-      )
-    }
-    done()
-  })
+    )
+  }
 }

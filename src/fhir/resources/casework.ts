@@ -117,7 +117,8 @@ function appointmentOf(kase: CaseRow, appointment: AppointmentRow): Appointment 
 function readFrom<R extends { id?: string }>(type: string) {
   return async function read(this: ResourceHandler, ctx: FhirContext, id: string) {
     const found = (await this.search(ctx, {})).find((resource) => resource.id === id)
-    if (!found) throw refused({ recordType: 'case', detail: { attempted: `fhir.${type}` } })
+    if (!found)
+      throw refused({ recordType: type.toLowerCase(), recordId: id, detail: { attempted: `fhir.${type}` } })
     return found as unknown as R
   }
 }

@@ -137,7 +137,12 @@ export const questionnaireResponseHandler: ResourceHandler<QuestionnaireResponse
   searchParams: ['patient', 'status', 'identifier'],
   async read(ctx, id) {
     const found = (await this.search(ctx, {})).find((response) => response.id === id)
-    if (!found) throw refused({ recordType: 'person', detail: { attempted: 'fhir.QuestionnaireResponse' } })
+    if (!found)
+      throw refused({
+        recordType: 'outcome-reading',
+        recordId: id,
+        detail: { attempted: 'fhir.QuestionnaireResponse' },
+      })
     return found
   },
   async search(ctx, params) {
@@ -154,7 +159,12 @@ export const observationHandler: ResourceHandler<Observation> = {
   searchParams: ['patient', 'status', 'identifier'],
   async read(ctx, id) {
     const found = (await this.search(ctx, {})).find((observation) => observation.id === id)
-    if (!found) throw refused({ recordType: 'person', detail: { attempted: 'fhir.Observation' } })
+    if (!found)
+      throw refused({
+        recordType: 'outcome-reading',
+        recordId: id.split('.')[0] ?? id,
+        detail: { attempted: 'fhir.Observation' },
+      })
     return found
   },
   async search(ctx, params) {
