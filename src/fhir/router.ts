@@ -4,6 +4,7 @@
 
 import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes'
 import { type AuditEvent, auditMany, auditRefusal, Refused } from '../access/audit.ts'
+import { processMessage } from './bars.ts'
 import { capabilityStatement } from './capability.ts'
 import type { FhirContext } from './context.ts'
 import type { ResourceHandler } from './handler.ts'
@@ -26,7 +27,12 @@ export interface FhirResponse {
 }
 
 export function metadata(base: string) {
-  return capabilityStatement(base, HANDLERS, [])
+  return capabilityStatement(base, HANDLERS, [
+    {
+      name: 'process-message',
+      definition: 'http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message',
+    },
+  ])
 }
 
 function audits(ctx: FhirContext, handler: ResourceHandler, resources: readonly Resource[]): AuditEvent[] {
@@ -124,6 +130,10 @@ async function search(ctx: FhirContext, handler: ResourceHandler, query: Query):
 export async function handleFhir(ctx: FhirContext, request: FhirRequest): Promise<FhirResponse> {
   try {
     const [type, id, ...rest] = request.path
+    if (type === '$process-message' && request.path.length === 1) {
+      if (request.method !== 'POST') throw new FhirError(405, 'not-supported', 'Send the message with POST.')
+      return await processMessage(ctx, request.body)
+    }
     const handler = type ? handlerFor(type) : undefined
     if (!handler || rest.length > 0)
       throw new FhirError(404, 'not-supported', `Kith serves no ${type ?? ''} resources.`)

@@ -3,7 +3,7 @@
 // OperationOutcome in application/fhir+json.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { PUBLIC, SIGNED_IN } from '../access/permissions.ts'
+import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import type { AppContext } from '../web/context.ts'
 import type { FhirContext } from './context.ts'
 import { operationOutcome, outcomeOf } from './outcome.ts'
@@ -68,6 +68,24 @@ export function fhirRoutes(app: FastifyInstance, context: AppContext): void {
 
   app.get('/fhir/metadata', { config: { access: PUBLIC }, errorHandler }, async (_request, reply) =>
     send(reply, { status: 200, body: metadata(fhirBase(context)) }),
+  )
+  // A BaRS referral message: for those who may refer in the pages.
+  app.post(
+    '/fhir/$process-message',
+    {
+      config: { access: rolesAccess('referrer', 'link_worker', 'programme_manager', 'provider') },
+      errorHandler,
+    },
+    async (request, reply) =>
+      send(
+        reply,
+        await handleFhir(contextOf(context, request), {
+          method: 'POST',
+          path: ['$process-message'],
+          query: {},
+          body: request.body,
+        }),
+      ),
   )
   for (const handler of HANDLERS) {
     app.get(
