@@ -173,6 +173,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     now: deps.now ?? (() => new Date()),
     casePanels: [],
     caseSummarySections: [],
+    senders: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

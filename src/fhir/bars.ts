@@ -24,6 +24,7 @@ import type {
 } from '@medplum/fhirtypes'
 import { findOrganisationByOdsCode } from '../access/store.ts'
 import { newId } from '../db/ids.ts'
+import { setChannelAddress } from '../interop/notifications.ts'
 import { personInputSchema } from '../people/person.ts'
 import type { ReferrerKind } from '../programmes/criteria.ts'
 import {
@@ -377,6 +378,9 @@ export async function processMessage(ctx: FhirContext, body: unknown): Promise<F
       ),
     }
   }
+  // Status changes go back as BaRS messages to where this one came from (decision 0900).
+  if (header.source?.endpoint && URL.canParse(header.source.endpoint))
+    await setChannelAddress(ctx.db, ctx.user.id, 'fhir-message', header.source.endpoint, ctx.now())
   const referral = outcome.referral ?? (await getReferral(ctx.db, outcome.referralId))
   if (!referral) throw new Error('The referral just made cannot be read')
   const seen = { referral, parties: ['referrer'] }

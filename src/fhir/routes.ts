@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import type { AppContext } from '../web/context.ts'
 import type { FhirContext } from './context.ts'
+import { fhirMessageSender } from './messaging.ts'
 import { operationOutcome, outcomeOf } from './outcome.ts'
 import { HANDLERS } from './resources/index.ts'
 import { type FhirResponse, handleFhir, metadata } from './router.ts'
@@ -53,6 +54,10 @@ async function fhirErrorHandler(error: unknown, request: FastifyRequest, reply: 
 }
 
 export function fhirRoutes(app: FastifyInstance, context: AppContext): void {
+  if (context.config.barsEndpoints?.length)
+    context.senders.push(
+      fhirMessageSender(context.db, { base: fhirBase(context), allowed: context.config.barsEndpoints }),
+    )
   app.addContentTypeParser(
     ['application/fhir+json', 'application/json+fhir'],
     { parseAs: 'string' },

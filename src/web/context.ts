@@ -6,6 +6,7 @@ import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
 import type { Config } from '../config.ts'
 import type { Db, Queryable } from '../db/schema.ts'
+import type { Sender } from '../interop/delivery.ts'
 import type { PersonMergedHandler } from '../people/merge.ts'
 import type { ReferralAcceptedHandler } from '../referrals/index.ts'
 import type { ApiDescription } from './openapi.ts'
@@ -100,4 +101,6 @@ export interface AppContext {
   referralAccepted: ReferralAcceptedHandler[]
   /** Run inside the transaction that merges two person records: each capability moves its rows. */
   personMerged: PersonMergedHandler[]
+  /** Senders for the outbox's channels other than Notify's (FHIR messages, MESH), added by their capabilities. */
+  senders: Sender[]
 }
