@@ -278,7 +278,10 @@ describeEachDatabase('BaRS referrals in', (database) => {
     assert.equal(received.length, 1)
     const answer = received[0]!
     assertValid(answer)
-    assert.equal((answer.entry?.[0]?.resource as MessageHeader).eventCoding?.code, 'servicerequest-response')
+    assert.equal(
+      (answer.entry?.[0]?.resource as MessageHeader | undefined)?.eventCoding?.code,
+      'servicerequest-response',
+    )
     const task = answer.entry?.find((e) => e.resource?.resourceType === 'Task')?.resource
     assert.ok(task?.resourceType === 'Task')
     assert.equal(task.status, 'accepted')
