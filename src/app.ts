@@ -174,6 +174,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     casePanels: [],
     caseSummarySections: [],
     senders: [],
+    caseClosed: [],
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

@@ -8,7 +8,9 @@ import type { AppointmentStatus } from './rules.ts'
 import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescriptionsWhere } from './store.ts'
 
 export {
+  type CaseClosedHandler,
   type CaseForUser,
+  type ClosedCase,
   getCaseForUser,
   type OpenCaseInput,
   openCase,
@@ -21,6 +23,7 @@ export {
   type CaseRow,
   type Goal,
   getAppointment as appointmentById,
+  getCase as caseById,
   getPlan as planOfCase,
   goalsOfCase,
   type Plan,

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PUBLIC, rolesAccess, SIGNED_IN } from '../access/permissions.ts'
 import type { AppContext } from '../web/context.ts'
 import type { FhirContext } from './context.ts'
+import { meshSender, queueGpSummary } from './gp-record.ts'
 import { fhirMessageSender } from './messaging.ts'
 import { operationOutcome, outcomeOf } from './outcome.ts'
 import { HANDLERS } from './resources/index.ts'
@@ -54,6 +55,15 @@ async function fhirErrorHandler(error: unknown, request: FastifyRequest, reply: 
 }
 
 export function fhirRoutes(app: FastifyInstance, context: AppContext): void {
+  // The summary goes to the GP practice when a case ends (GP Connect Send Document, by MESH).
+  context.caseClosed.push(queueGpSummary)
+  if (context.config.mesh)
+    context.senders.push(
+      meshSender(context.db, context.config.mesh, {
+        base: fhirBase(context),
+        sections: context.caseSummarySections,
+      }),
+    )
   if (context.config.barsEndpoints?.length)
     context.senders.push(
       fhirMessageSender(context.db, { base: fhirBase(context), allowed: context.config.barsEndpoints }),

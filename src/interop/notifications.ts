@@ -24,6 +24,11 @@ export interface Notice {
   link?: string
   /** External channels besides the app (default: email). `[]` for the app only. */
   channels?: readonly Channel[]
+  /**
+   * Where to send on a channel, when it is not the account's own address: a GP practice's ODS
+   * code for `mesh`, whose mailbox is looked up when the message is sent.
+   */
+  addresses?: Partial<Record<Channel, string>>
 }
 
 export interface Notified {
@@ -154,7 +159,8 @@ export async function notify(trx: Queryable, notice: Notice, now = new Date()): 
   const messageIds: string[] = []
   const channels = notice.channels ?? ['email', ...(await extraChannels(trx, notice.userId))]
   for (const channel of new Set<Channel>(channels)) {
-    const contact = await contactFor(trx, notice.userId, channel)
+    const given = notice.addresses?.[channel]
+    const contact: Contact = given ? { address: given } : await contactFor(trx, notice.userId, channel)
     const id = newId(now.getTime())
     const status: OutboxStatus = contact.address === null ? 'no_address' : 'pending'
     await trx

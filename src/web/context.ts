@@ -4,6 +4,7 @@
 import type { Actor } from '../access/audit.ts'
 import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
+import type { CaseClosedHandler } from '../casework/index.ts'
 import type { Config } from '../config.ts'
 import type { Db, Queryable } from '../db/schema.ts'
 import type { Sender } from '../interop/delivery.ts'
@@ -101,6 +102,8 @@ export interface AppContext {
   referralAccepted: ReferralAcceptedHandler[]
   /** Run inside the transaction that merges two person records: each capability moves its rows. */
   personMerged: PersonMergedHandler[]
+  /** Run inside the transaction that ends a case (the summary goes to the GP practice). */
+  caseClosed: CaseClosedHandler[]
   /** Senders for the outbox's channels other than Notify's (FHIR messages, MESH), added by their capabilities. */
   senders: Sender[]
 }
