@@ -175,6 +175,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     caseSummarySections: [],
     senders: [],
     caseClosed: [],
+    writeReferral: (work) => work(deps.db),
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

@@ -10,7 +10,7 @@ import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import { programmeForPerson } from '../outcomes/access.ts'
 import { type Programme, programmesOfUser } from '../programmes/store.ts'
-import { partiesOf, type Referral, referralsOfPerson } from '../referrals/index.ts'
+import { partiesOf, referralsOfPerson } from '../referrals/index.ts'
 
 /** Whether the user reads the referral's person as the record (not as the referrer gave them). */
 export function seesRecord(parties: readonly string[]): boolean {
@@ -46,18 +46,4 @@ export async function maySeePerson(db: Queryable, user: CurrentUser, personId: s
     if (seesRecord(await partiesOf(db, user, referral))) return true
   if ((await visibleCasesOf(db, user, personId)).length > 0) return true
   return (await outcomeProgrammesOf(db, user, personId)).length > 0
-}
-
-/** The referrals the user may read (`readReferral`'s rule: a party to it), with how they stand to each. */
-export async function visibleReferrals(
-  db: Queryable,
-  user: CurrentUser,
-  referrals: readonly Referral[],
-): Promise<{ referral: Referral; parties: string[] }[]> {
-  const kept: { referral: Referral; parties: string[] }[] = []
-  for (const referral of referrals) {
-    const parties = await partiesOf(db, user, referral)
-    if (parties.length > 0) kept.push({ referral, parties })
-  }
-  return kept
 }

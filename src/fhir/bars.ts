@@ -334,7 +334,15 @@ export async function processMessage(ctx: FhirContext, body: unknown): Promise<F
   const { bundle, header, input } = await readMessage(ctx, body)
   let outcome: Awaited<ReturnType<typeof createReferral>>
   try {
-    outcome = await createReferral(ctx.db, ctx.actor, input, { now: ctx.now(), user: ctx.user })
+    const write = ctx.writeReferral ?? ((work) => work(ctx.db))
+    const endpoint = header.source?.endpoint
+    outcome = await write(async (trx) => {
+      const made = await createReferral(trx, ctx.actor, input, { now: ctx.now(), user: ctx.user })
+      // Status changes go back as BaRS messages to where this one came from (decision 0900).
+      if (made.outcome === 'sent' && endpoint && URL.canParse(endpoint))
+        await setChannelAddress(trx, ctx.user.id, 'fhir-message', endpoint, ctx.now())
+      return made
+    })
   } catch (error) {
     if (error instanceof PossibleDuplicates)
       throw new FhirError(
@@ -378,9 +386,6 @@ export async function processMessage(ctx: FhirContext, body: unknown): Promise<F
       ),
     }
   }
-  // Status changes go back as BaRS messages to where this one came from (decision 0900).
-  if (header.source?.endpoint && URL.canParse(header.source.endpoint))
-    await setChannelAddress(ctx.db, ctx.user.id, 'fhir-message', header.source.endpoint, ctx.now())
   const referral = outcome.referral ?? (await getReferral(ctx.db, outcome.referralId))
   if (!referral) throw new Error('The referral just made cannot be read')
   const seen = { referral, parties: ['referrer'] }

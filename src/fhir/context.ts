@@ -13,6 +13,8 @@ export interface FhirContext {
   /** The FHIR base URL, `https://kith.example/fhir`. */
   base: string
   now: () => Date
+  /** Writes a referral as the referral routes do, sharing their commits; the database itself when absent. */
+  writeReferral?: <T>(work: (trx: Queryable) => Promise<T>) => Promise<T>
   /** What this request has already looked up (handler.ts `memo`). */
   memo: Map<string, Promise<unknown>>
 }

@@ -33,6 +33,7 @@ function contextOf(context: AppContext, request: FastifyRequest): FhirContext {
     base: fhirBase(context),
     now: context.now,
     memo: new Map(),
+    writeReferral: context.writeReferral,
   }
 }
 

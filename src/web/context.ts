@@ -102,6 +102,8 @@ export interface AppContext {
   referralAccepted: ReferralAcceptedHandler[]
   /** Run inside the transaction that merges two person records: each capability moves its rows. */
   personMerged: PersonMergedHandler[]
+  /** Writes a referral in the group commit the referral routes use (referrals/group-commit.ts). */
+  writeReferral: <T>(work: (trx: Queryable) => Promise<T>) => Promise<T>
   /** Run inside the transaction that ends a case (the summary goes to the GP practice). */
   caseClosed: CaseClosedHandler[]
   /** Senders for the outbox's channels other than Notify's (FHIR messages, MESH), added by their capabilities. */

@@ -10,7 +10,7 @@ import {
   referralsSentBy,
   resolveTarget,
 } from '../../referrals/index.ts'
-import { seesRecord, visibleReferrals } from '../access.ts'
+import { seesRecord } from '../access.ts'
 import { type FhirContext, kithSystem, ref, SYSTEMS, UK_CORE, withMeta } from '../context.ts'
 import { memo, patientIdOf, type ResourceHandler } from '../handler.ts'
 
@@ -36,16 +36,26 @@ interface Seen {
   parties: string[]
 }
 
-/** The referrals the user is a party to (sent or received), once each. */
+/**
+ * The referrals the user is a party to, once each: those of their inbox (the receiving team's,
+ * `referralsReceivedBy`) and those they sent (`referralsSentBy`), as the pages list them. The
+ * inbox holds exactly the referrals the user receives, so how they stand to each is known
+ * without asking again referral by referral.
+ */
 export function seenReferrals(ctx: FhirContext): Promise<Seen[]> {
   return memo(ctx, 'referrals', async () => {
     const [received, sent] = await Promise.all([
       referralsReceivedBy(ctx.db, ctx.user, { limit: 500 }),
       referralsSentBy(ctx.db, ctx.user.id, 500),
     ])
-    const byId = new Map<string, Referral>()
-    for (const referral of [...received, ...sent]) byId.set(referral.id, referral)
-    return visibleReferrals(ctx.db, ctx.user, [...byId.values()])
+    const byId = new Map<string, Seen>()
+    for (const referral of received) byId.set(referral.id, { referral, parties: ['receiver'] })
+    for (const referral of sent) {
+      const known = byId.get(referral.id)
+      if (known) known.parties.push('referrer')
+      else byId.set(referral.id, { referral, parties: ['referrer'] })
+    }
+    return [...byId.values()]
   })
 }
 
