@@ -1,5 +1,6 @@
 // A BaRS referral message in one line, for tests, the benchmark and the README's example.
 
+import { createHash } from 'node:crypto'
 import type { Bundle } from '@medplum/fhirtypes'
 import { BARS_EVENTS, REFERRAL_REQUEST } from './bars.ts'
 
@@ -19,7 +20,11 @@ export interface MessageOptions {
 }
 
 export function barsReferralMessage(options: MessageOptions): Bundle {
-  const u = (name: string) => `urn:uuid:${options.messageId.slice(0, 24)}-${name}`
+  // Each entry's full URL: a UUID made from the message id and the entry's name.
+  const u = (name: string) => {
+    const hex = createHash('sha256').update(`${options.messageId}/${name}`).digest('hex')
+    return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+  }
   const performer =
     'serviceId' in options.target
       ? { reference: `HealthcareService/${options.target.serviceId}` }
