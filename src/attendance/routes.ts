@@ -11,7 +11,7 @@ import { prescriptionsOfPersonInProgramme } from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
 // The directory's index has no list of a provider's services yet; its store's is used meanwhile.
 import { accreditationsOf, getService, serviceIdsOfProviders } from '../directory/index.ts'
-import { programmeForPersonOrNotFound } from '../outcomes/access.ts'
+import { personInProgrammeOf } from '../outcomes/access.ts'
 import { isCalendarDate } from '../people/person.ts'
 import { readPerson } from '../people/records.ts'
 import { listProgrammes } from '../programmes/store.ts'
@@ -106,14 +106,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     '/attendance/programmes/:programmeId/people/:personId',
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
-      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(
-        db,
-        request.user!,
-        programmeId,
-        personId,
-        'attendance.read',
-      )
+      const { programme, personId } = await personInProgrammeOf(db, request, 'attendance.read')
       const person = await readPerson(db, request.actor, personId, { page: 'attendance' })
       const saved = (request.query as { saved?: string }).saved
       return reply.view(
@@ -160,14 +153,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     '/attendance/programmes/:programmeId/people/:personId/sessions',
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
-      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(
-        db,
-        request.user!,
-        programmeId,
-        personId,
-        'attendance.record',
-      )
+      const { programme, programmeId, personId } = await personInProgrammeOf(db, request, 'attendance.record')
       const body = (request.body ?? {}) as Body
       const prescribed = await prescriptionsOfPersonInProgramme(db, personId, programmeId)
       const activity = prescribed.find((p) => p.serviceId === body.serviceId)
@@ -214,12 +200,9 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     '/attendance/programmes/:programmeId/people/:personId/card',
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
-      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(
+      const { programme, programmeId, personId } = await personInProgrammeOf(
         db,
-        request.user!,
-        programmeId,
-        personId,
+        request,
         'attendance-card.issue',
       )
       const person = await readPerson(db, request.actor, personId, { page: 'attendance-card' })
@@ -241,8 +224,7 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     '/attendance/programmes/:programmeId/people/:personId/card/revoke',
     { config: { access: LINK_WORKER } },
     async (request, reply) => {
-      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'attendance-card.revoke')
+      const { programmeId, personId } = await personInProgrammeOf(db, request, 'attendance-card.revoke')
       if (!(await revokeCard(db, request.actor, personId, programmeId)))
         throw badRequest('There is no card to revoke.')
       return reply.redirect(`${attendancePath(programmeId, personId)}?saved=revoked`, 303)

@@ -236,40 +236,12 @@ export async function checkIn(
         message:
           'This card belongs to a different programme, so attendance was not recorded. Check the programme chosen',
       }
-    const sessionDate = londonDate(input.at)
-    const existing = await trx
-      .selectFrom('check_ins')
-      .select('checked_in_at')
-      .where('person_id', '=', card.personId)
-      .where('service_id', '=', input.activity.serviceId)
-      .where('session_date', '=', sessionDate)
-      .executeTakeFirst()
-    if (existing)
-      return { outcome: 'duplicate', checkedInAt: existing.checked_in_at, codeHint: card.codeHint }
-    const id = newId()
-    const checkedInAt = input.at.toISOString()
-    await trx
-      .insertInto('check_ins')
-      .values({
-        id,
-        card_id: card.id,
-        person_id: card.personId,
-        programme_id: card.programmeId,
-        service_id: input.activity.serviceId,
-        service_name: input.activity.serviceName,
-        session_date: sessionDate,
-        checked_in_at: checkedInAt,
-        recorded_by_user_id: actor.userId,
-        method: found.method,
-      })
-      .execute()
-    await audit(trx, actor, {
-      action: 'check-in.create',
-      recordType: 'person',
-      recordId: card.personId,
-      detail: { checkInId: id, serviceId: input.activity.serviceId, method: found.method },
+    return attend(trx, actor, card, {
+      activity: input.activity,
+      sessionDate: londonDate(input.at),
+      at: input.at,
+      method: found.method,
     })
-    return { outcome: 'recorded', checkedInAt, codeHint: card.codeHint }
   })
 }
 
@@ -291,40 +263,52 @@ export async function recordSession(
         field: 'code',
         message: 'Issue the person an attendance card first: sessions are kept against their card',
       }
-    const existing = await trx
-      .selectFrom('check_ins')
-      .select('checked_in_at')
-      .where('person_id', '=', input.personId)
-      .where('service_id', '=', input.activity.serviceId)
-      .where('session_date', '=', input.sessionDate)
-      .executeTakeFirst()
-    if (existing)
-      return { outcome: 'duplicate', checkedInAt: existing.checked_in_at, codeHint: card.codeHint }
-    const id = newId()
-    const checkedInAt = input.at.toISOString()
-    await trx
-      .insertInto('check_ins')
-      .values({
-        id,
-        card_id: card.id,
-        person_id: input.personId,
-        programme_id: input.programmeId,
-        service_id: input.activity.serviceId,
-        service_name: input.activity.serviceName,
-        session_date: input.sessionDate,
-        checked_in_at: checkedInAt,
-        recorded_by_user_id: actor.userId,
-        method: 'recorded',
-      })
-      .execute()
-    await audit(trx, actor, {
-      action: 'check-in.create',
-      recordType: 'person',
-      recordId: input.personId,
-      detail: { checkInId: id, serviceId: input.activity.serviceId, method: 'recorded' },
-    })
-    return { outcome: 'recorded', checkedInAt, codeHint: card.codeHint }
+    return attend(trx, actor, card, { ...input, method: 'recorded' })
   })
+}
+
+/**
+ * Keeps one session of the card's person at an activity, audited, unless they already attended it
+ * that day (a duplicate, recording nothing).
+ */
+async function attend(
+  trx: Queryable,
+  actor: Actor,
+  card: CardSummary,
+  session: { activity: Activity; sessionDate: string; at: Date; method: CheckIn['method'] },
+): Promise<CheckInResult> {
+  const existing = await trx
+    .selectFrom('check_ins')
+    .select('checked_in_at')
+    .where('person_id', '=', card.personId)
+    .where('service_id', '=', session.activity.serviceId)
+    .where('session_date', '=', session.sessionDate)
+    .executeTakeFirst()
+  if (existing) return { outcome: 'duplicate', checkedInAt: existing.checked_in_at, codeHint: card.codeHint }
+  const id = newId()
+  const checkedInAt = session.at.toISOString()
+  await trx
+    .insertInto('check_ins')
+    .values({
+      id,
+      card_id: card.id,
+      person_id: card.personId,
+      programme_id: card.programmeId,
+      service_id: session.activity.serviceId,
+      service_name: session.activity.serviceName,
+      session_date: session.sessionDate,
+      checked_in_at: checkedInAt,
+      recorded_by_user_id: actor.userId,
+      method: session.method,
+    })
+    .execute()
+  await audit(trx, actor, {
+    action: 'check-in.create',
+    recordType: 'person',
+    recordId: card.personId,
+    detail: { checkInId: id, serviceId: session.activity.serviceId, method: session.method },
+  })
+  return { outcome: 'recorded', checkedInAt, codeHint: card.codeHint }
 }
 
 export interface CheckIn {

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { listAuditEvents } from '../access/audit.ts'
-import { createOrganisation } from '../access/store.ts'
 import { createApiToken } from '../access/tokens.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
@@ -12,7 +11,7 @@ import { personInputSchema } from '../people/person.ts'
 import { createPersonRecord } from '../people/records.ts'
 import { defaultSettings } from '../programmes/config.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../programmes/store.ts'
-import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
+import { createAccount, createTestOrganisation, PageClient, testApp, textOf } from '../web/testing.ts'
 import { openCase } from './index.ts'
 
 const NOW = new Date('2026-11-30T10:00:00Z')
@@ -20,20 +19,8 @@ const actor = { userId: null, ip: null }
 
 /** Blackburn's shape: one CVS runs two programmes over the same practice. */
 async function setUp(db: Db) {
-  const cvs = await createOrganisation(db, {
-    name: 'Test CVS',
-    kind: 'vcs',
-    parentId: null,
-    odsCode: null,
-    postcode: null,
-  })
-  const practice = await createOrganisation(db, {
-    name: 'Test Practice',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z99001',
-    postcode: null,
-  })
+  const cvs = await createTestOrganisation(db, 'Test CVS')
+  const practice = await createTestOrganisation(db, 'Test Practice', 'practice', 'Z99001')
   const recoveryWorker = await createAccount(db, 'link_worker', {
     organisationId: cvs,
     title: 'Recovery support officer',

@@ -1,93 +1,17 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { listAuditEvents } from '../access/audit.ts'
-import { createOrganisation } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { createTestService } from '../directory/testing.ts'
-import { personInputSchema } from '../people/person.ts'
-import { createPersonRecord } from '../people/records.ts'
-import { DEFAULT_APPOINTMENT_RULES, defaultSettings } from '../programmes/config.ts'
-import {
-  addLinkWorker,
-  createProgramme,
-  setNamedLinkWorkers,
-  setProgrammePractices,
-} from '../programmes/store.ts'
-import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
+import { PageClient, testApp, textOf } from '../web/testing.ts'
 import { getCaseForUser, openCase, prescriptionsOfCase, prescriptionsOfPerson } from './index.ts'
+import { caseworkFixture, NOW } from './testing.ts'
 
-const NOW = new Date('2026-11-30T10:00:00Z')
 const actor = { userId: null, ip: null }
 
-async function setUp(db: Db) {
-  const owner = await createOrganisation(db, {
-    name: 'Tower Hamlets GP Care Group',
-    kind: 'vcs',
-    parentId: null,
-    odsCode: null,
-    postcode: null,
-  })
-  const practice = await createOrganisation(db, {
-    name: 'Test Practice',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z99001',
-    postcode: null,
-  })
-  const other = await createOrganisation(db, {
-    name: 'Other Practice',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z99002',
-    postcode: null,
-  })
-  const manager = await createAccount(db, 'programme_manager', {
-    organisationId: owner,
-    name: 'Mona Manager',
-  })
-  const worker = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Wendy Worker' })
-  const worker2 = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Walter Worker' })
-  const outsider = await createAccount(db, 'link_worker', { name: 'Oscar Outsider' })
-  const otherManager = await createAccount(db, 'programme_manager', { name: 'Olga Other' })
-  const settings = {
-    ...defaultSettings('Social prescribing'),
-    needs: [
-      { id: 'social-isolation', label: 'Social isolation' },
-      { id: 'housing', label: 'Housing' },
-    ],
-    appointments: {
-      ...DEFAULT_APPOINTMENT_RULES,
-      furtherAppointmentsCap: 2,
-      modes: ['practice' as const, 'home_visit' as const],
-    },
-    prescription: { minWeeks: 8, maxWeeks: 16, mayContinueAfter: true },
-  }
-  const programmeId = await createProgramme(db, {
-    name: 'Social prescribing',
-    ownerOrganisationId: owner,
-    settings,
-  })
-  await setProgrammePractices(db, programmeId, [practice, other])
-  await addLinkWorker(db, programmeId, worker.userId)
-  await addLinkWorker(db, programmeId, worker2.userId)
-  await setNamedLinkWorkers(db, programmeId, { [practice]: worker.userId })
-  const personId = await createPersonRecord(
-    db,
-    actor,
-    personInputSchema('2026-11-30').parse({
-      nhsNumber: '9434765919',
-      givenName: 'Ada',
-      familyName: 'Testperson',
-      dateOfBirth: '1960-02-01',
-      registeredPracticeId: practice,
-      conditions: ['44054006'],
-    }),
-  )
-  const app = await testApp(db, {}, () => NOW)
-  const as = (account: { userId: string }) => new PageClient(app).signInAs(account.userId)
-  return { app, as, owner, practice, manager, worker, worker2, outsider, otherManager, programmeId, personId }
-}
+/** The casework fixture, with at most 2 appointments after the initial one. */
+const setUp = (db: Db) => caseworkFixture(db, NOW, { furtherAppointmentsCap: 2 })
 
 describeEachDatabase('casework', (database) => {
   it('opens a case for the named link worker of the practice, or unassigned, audited', async () => {

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { listAuditEvents } from '../access/audit.ts'
-import { createOrganisation } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { defaultSettings } from '../programmes/config.ts'
@@ -16,32 +15,14 @@ import {
   setNamedLinkWorkers,
   setProgrammePractices,
 } from '../programmes/store.ts'
-import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
+import { createAccount, createTestOrganisation, PageClient, testApp, textOf } from '../web/testing.ts'
 
 const NOW = new Date('2026-11-30T10:00:00Z')
 
 async function setUp(db: Db) {
-  const cvs = await createOrganisation(db, {
-    name: 'Blackburn with Darwen CVS',
-    kind: 'vcs',
-    parentId: null,
-    odsCode: null,
-    postcode: null,
-  })
-  const council = await createOrganisation(db, {
-    name: 'Blackburn with Darwen Borough Council',
-    kind: 'council',
-    parentId: null,
-    odsCode: null,
-    postcode: null,
-  })
-  const practice = await createOrganisation(db, {
-    name: 'Blackburn Central Surgery',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z64001',
-    postcode: null,
-  })
+  const cvs = await createTestOrganisation(db, 'Blackburn with Darwen CVS')
+  const council = await createTestOrganisation(db, 'Blackburn with Darwen Borough Council', 'council')
+  const practice = await createTestOrganisation(db, 'Blackburn Central Surgery', 'practice', 'Z64001')
   const officer = await createAccount(db, 'link_worker', {
     organisationId: cvs,
     name: 'Aisha Hussain',

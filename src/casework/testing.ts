@@ -4,7 +4,7 @@
 // opens a case or prescribes.
 
 import type { Actor } from '../access/audit.ts'
-import { createOrganisation, loadCurrentUser } from '../access/store.ts'
+import { loadCurrentUser } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { createTestService } from '../directory/testing.ts'
 import { personInputSchema } from '../people/person.ts'
@@ -16,36 +16,28 @@ import {
   setNamedLinkWorkers,
   setProgrammePractices,
 } from '../programmes/store.ts'
-import { createAccount, PageClient, type TestAccount, testApp } from '../web/testing.ts'
+import {
+  createAccount,
+  createTestOrganisation,
+  PageClient,
+  type TestAccount,
+  testApp,
+} from '../web/testing.ts'
 import { openCase, prescribe } from './cases.ts'
 
 /** Monday 30 November 2026, 10am in London (winter: London time is UTC). */
 export const NOW = new Date('2026-11-30T10:00:00Z')
 const SYSTEM: Actor = { userId: null, ip: null }
 
-export async function caseworkFixture(db: Db, start: Date = NOW) {
+export async function caseworkFixture(
+  db: Db,
+  start: Date = NOW,
+  options: { furtherAppointmentsCap?: number } = {},
+) {
   let clock = start
-  const owner = await createOrganisation(db, {
-    name: 'Tower Hamlets GP Care Group',
-    kind: 'vcs',
-    parentId: null,
-    odsCode: null,
-    postcode: null,
-  })
-  const practice = await createOrganisation(db, {
-    name: 'Test Practice',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z99001',
-    postcode: null,
-  })
-  const other = await createOrganisation(db, {
-    name: 'Other Practice',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z99002',
-    postcode: null,
-  })
+  const owner = await createTestOrganisation(db, 'Tower Hamlets GP Care Group')
+  const practice = await createTestOrganisation(db, 'Test Practice', 'practice', 'Z99001')
+  const other = await createTestOrganisation(db, 'Other Practice', 'practice', 'Z99002')
   const manager = await createAccount(db, 'programme_manager', {
     organisationId: owner,
     name: 'Mona Manager',
@@ -53,6 +45,7 @@ export async function caseworkFixture(db: Db, start: Date = NOW) {
   const worker = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Wendy Worker' })
   const worker2 = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Walter Worker' })
   const outsider = await createAccount(db, 'link_worker', { name: 'Oscar Outsider' })
+  const otherManager = await createAccount(db, 'programme_manager', { name: 'Olga Other' })
   const programmeId = await createProgramme(db, {
     name: 'Social prescribing',
     ownerOrganisationId: owner,
@@ -64,7 +57,7 @@ export async function caseworkFixture(db: Db, start: Date = NOW) {
       ],
       appointments: {
         ...DEFAULT_APPOINTMENT_RULES,
-        furtherAppointmentsCap: 5,
+        furtherAppointmentsCap: options.furtherAppointmentsCap ?? 5,
         modes: ['practice', 'home_visit'],
       },
       prescription: { minWeeks: 8, maxWeeks: 16, mayContinueAfter: true },
@@ -102,6 +95,7 @@ export async function caseworkFixture(db: Db, start: Date = NOW) {
     worker,
     worker2,
     outsider,
+    otherManager,
     programmeId,
     personId,
     serviceId,

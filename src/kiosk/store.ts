@@ -22,6 +22,15 @@ export interface KioskReading {
   bmi: number | null
 }
 
+/** A reading's measurements as the readings tables keep them. */
+const measured = (result: Result) => ({
+  systolic: result.systolic,
+  diastolic: result.diastolic,
+  weight_kg: result.weightKg,
+  height_cm: result.heightCm,
+  bmi: result.bmi,
+})
+
 export async function insertKioskReading(
   db: Queryable,
   actor: Actor,
@@ -46,11 +55,7 @@ export async function insertKioskReading(
         organisation_id: input.organisationId,
         taken_at: input.at.toISOString(),
         recorded_by_user_id: actor.userId,
-        systolic: input.result.systolic,
-        diastolic: input.result.diastolic,
-        weight_kg: input.result.weightKg,
-        height_cm: input.result.heightCm,
-        bmi: input.result.bmi,
+        ...measured(input.result),
       })
       .execute()
     await audit(trx, actor, {
@@ -91,11 +96,7 @@ export async function insertCardlessKioskReading(
         organisation_id: input.organisationId,
         taken_at: input.at.toISOString(),
         recorded_by_user_id: actor.userId,
-        systolic: input.result.systolic,
-        diastolic: input.result.diastolic,
-        weight_kg: input.result.weightKg,
-        height_cm: input.result.heightCm,
-        bmi: input.result.bmi,
+        ...measured(input.result),
       })
       .execute()
     await audit(

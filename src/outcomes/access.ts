@@ -99,3 +99,14 @@ export async function programmeForPersonOrNotFound(
     })
   return programme
 }
+
+/** The programme and person a route's `:programmeId` and `:personId` name, decided as above. */
+export async function personInProgrammeOf(
+  db: Queryable,
+  request: { user?: CurrentUser | null; params: unknown },
+  attempted: PersonInProgrammeAttempt,
+): Promise<{ programme: Programme; programmeId: string; personId: string }> {
+  const { programmeId, personId } = request.params as { programmeId: string; personId: string }
+  const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, attempted)
+  return { programme, programmeId, personId }
+}

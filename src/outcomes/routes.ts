@@ -22,7 +22,7 @@ import type { AppContext } from '../web/context.ts'
 import { formErrors, parseOrThrow } from '../web/forms.ts'
 import { idempotencyParameter, idempotent } from '../web/idempotency.ts'
 import { type FieldProblem, notFound } from '../web/problem.ts'
-import { peopleInCaseload, programmeForPersonOrNotFound } from './access.ts'
+import { peopleInCaseload, personInProgrammeOf, programmeForPersonOrNotFound } from './access.ts'
 import { type Instrument, programmeChange, scoreAnswers } from './instruments.ts'
 import { programmeInstrument, readPersonOutcomes, recordReading } from './measures.ts'
 import { attendancePanel, kioskPanel, outcomesPanel } from './panels.ts'
@@ -440,14 +440,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     '/outcomes/programmes/:programmeId/people/:personId',
     { config: { access: RECORD } },
     async (request, reply) => {
-      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      const programme = await programmeForPersonOrNotFound(
-        db,
-        request.user!,
-        programmeId,
-        personId,
-        'outcomes.read',
-      )
+      const { programme, programmeId, personId } = await personInProgrammeOf(db, request, 'outcomes.read')
       const outcomes = await readPersonOutcomes(db, request.actor, personId, programmeId)
       const [person] = await readPersonSummaries(db, request.actor, [personId], { page: 'outcomes' })
       const saved = (request.query as { saved?: string }).saved
@@ -557,8 +550,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     '/outcomes/programmes/:programmeId/people/:personId/thank-you',
     { config: { access: RECORD } },
     async (request, reply) => {
-      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'outcomes.read')
+      const { programmeId, personId } = await personInProgrammeOf(db, request, 'outcomes.read')
       return reply.view('outcomes/views/thank-you.njk', {
         pageTitle: 'Thank you',
         shared: true,
@@ -634,8 +626,7 @@ export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
     '/api/v1/programmes/:programmeId/people/:personId/outcome-readings',
     { config: { access: RECORD } },
     async (request, reply) => {
-      const { programmeId, personId } = request.params as { programmeId: string; personId: string }
-      await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, 'outcomes.record')
+      const { programmeId, personId } = await personInProgrammeOf(db, request, 'outcomes.record')
       const input = parseOrThrow(readingBody, request.body)
       return idempotent(db, request, reply, request.user!, async (trx) => {
         const reading = await recordReading(trx, request.actor, {

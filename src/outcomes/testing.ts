@@ -11,7 +11,7 @@ import type { Db } from '../db/schema.ts'
 import { personInputSchema } from '../people/person.ts'
 import { createPersonRecord } from '../people/records.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../programmes/store.ts'
-import { createAccount, PageClient, testApp } from '../web/testing.ts'
+import { createAccount, createTestOrganisation, PageClient, testApp } from '../web/testing.ts'
 
 export const SYSTEM: Actor = { userId: null, ip: null }
 
@@ -32,13 +32,7 @@ export async function createTestPerson(db: Db, practiceId: string, givenName = '
 }
 
 export async function programmeFixture(db: Db, now?: () => Date) {
-  const area = await createOrganisation(db, {
-    name: 'Luton',
-    kind: 'area',
-    parentId: null,
-    odsCode: null,
-    postcode: null,
-  })
+  const area = await createTestOrganisation(db, 'Luton', 'area')
   const owner = await createOrganisation(db, {
     name: 'Luton Borough Council',
     kind: 'council',
@@ -53,13 +47,7 @@ export async function programmeFixture(db: Db, now?: () => Date) {
     odsCode: 'Z50001',
     postcode: null,
   })
-  const otherPractice = await createOrganisation(db, {
-    name: 'Elsewhere Surgery',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z50009',
-    postcode: null,
-  })
+  const otherPractice = await createTestOrganisation(db, 'Elsewhere Surgery', 'practice', 'Z50009')
   const manager = await createAccount(db, 'programme_manager', { organisationId: owner })
   const worker = await createAccount(db, 'link_worker', { organisationId: owner })
   const otherWorker = await createAccount(db, 'link_worker')

@@ -47,6 +47,16 @@ export interface TestAccount {
   password: string
 }
 
+/** An organisation with no parent or postcode: a practice when given an ODS code. */
+export function createTestOrganisation(
+  db: Db,
+  name: string,
+  kind: OrganisationKind = 'vcs',
+  odsCode: string | null = null,
+): Promise<string> {
+  return createOrganisation(db, { name, kind, parentId: null, odsCode, postcode: null })
+}
+
 let accounts = 0
 /** An account with one role in a new organisation (or in `organisationId`). */
 export async function createAccount(
@@ -63,14 +73,7 @@ export async function createAccount(
   const n = ++accounts
   const password = options.password ?? 'correct horse battery staple'
   const organisationId =
-    options.organisationId ??
-    (await createOrganisation(db, {
-      name: `Test organisation ${n}`,
-      kind: options.kind ?? 'vcs',
-      parentId: null,
-      odsCode: null,
-      postcode: null,
-    }))
+    options.organisationId ?? (await createTestOrganisation(db, `Test organisation ${n}`, options.kind))
   const email = `person${n}.${process.pid}@kith.test`
   const userId = await createUser(db, {
     email,
