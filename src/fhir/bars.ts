@@ -37,7 +37,7 @@ import {
 import { londonDate } from '../web/format.ts'
 import { type FhirContext, kithSystem, SYSTEMS, UK_CORE, withMeta } from './context.ts'
 import { FhirError, fhirInvalid, operationOutcome } from './outcome.ts'
-import { serviceRequestOf, taskOf } from './resources/referrals.ts'
+import { taskOf } from './resources/referrals.ts'
 import type { FhirResponse } from './router.ts'
 
 export const BARS_EVENTS = 'https://fhir.nhs.uk/CodeSystem/message-events-bars'
@@ -66,6 +66,13 @@ const ELEMENT_OF: Record<string, string> = {
 }
 
 const invalid = (diagnostics: string, element: string) => fhirInvalid(diagnostics, [element])
+
+// The person schema depends on the day (no date of birth in the future); made once a day.
+let personSchemaOf: { today: string; schema: ReturnType<typeof personInputSchema> } | undefined
+function personSchema(today: string) {
+  if (personSchemaOf?.today !== today) personSchemaOf = { today, schema: personInputSchema(today) }
+  return personSchemaOf.schema
+}
 
 /** The entries of the message, found by their full URL or by `Type/id`. */
 function resolver(entries: BundleEntry[]) {
@@ -146,7 +153,7 @@ async function readMessage(
   const address = patient.address?.[0]
   const phone = patient.telecom?.find((t) => t.system === 'phone')?.value
   const email = patient.telecom?.find((t) => t.system === 'email')?.value
-  const details = personInputSchema(londonDate(ctx.now())).safeParse({
+  const details = personSchema(londonDate(ctx.now())).safeParse({
     nhsNumber,
     givenName: name?.given?.join(' ') ?? '',
     familyName: name?.family ?? '',
@@ -388,11 +395,11 @@ export async function processMessage(ctx: FhirContext, body: unknown): Promise<F
   }
   const referral = outcome.referral ?? (await getReferral(ctx.db, outcome.referralId))
   if (!referral) throw new Error('The referral just made cannot be read')
-  const seen = { referral, parties: ['referrer'] }
+  // The Task is the referral's lifecycle; its focus is the ServiceRequest, to be read at its URL.
   const response = responseMessage(
     ctx,
     { bundleId: bundle.id ?? '', header },
-    [taskOf(ctx, seen), await serviceRequestOf(ctx, seen)],
+    [taskOf(ctx, { referral, parties: ['referrer'] })],
     'ok',
   )
   return { status: 200, body: response }
