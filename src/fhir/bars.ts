@@ -24,7 +24,7 @@ import type {
 } from '@medplum/fhirtypes'
 import { findOrganisationByOdsCode } from '../access/store.ts'
 import { newId } from '../db/ids.ts'
-import { setChannelAddress } from '../interop/notifications.ts'
+import { channelAddress, setChannelAddress } from '../interop/notifications.ts'
 import { personInputSchema } from '../people/person.ts'
 import type { ReferrerKind } from '../programmes/criteria.ts'
 import {
@@ -342,11 +342,16 @@ export async function processMessage(ctx: FhirContext, body: unknown): Promise<F
   let outcome: Awaited<ReturnType<typeof createReferral>>
   try {
     const write = ctx.writeReferral ?? ((work) => work(ctx.db))
-    const endpoint = header.source?.endpoint
+    // Status changes go back as BaRS messages to where this one came from (decision 0900): the
+    // endpoint is recorded when it is new, so messages from one system do not all write one row.
+    const source = header.source?.endpoint
+    const endpoint =
+      source && URL.canParse(source) && (await channelAddress(ctx.db, ctx.user.id, 'fhir-message')) !== source
+        ? source
+        : undefined
     outcome = await write(async (trx) => {
       const made = await createReferral(trx, ctx.actor, input, { now: ctx.now(), user: ctx.user })
-      // Status changes go back as BaRS messages to where this one came from (decision 0900).
-      if (made.outcome === 'sent' && endpoint && URL.canParse(endpoint))
+      if (made.outcome === 'sent' && endpoint)
         await setChannelAddress(trx, ctx.user.id, 'fhir-message', endpoint, ctx.now())
       return made
     })

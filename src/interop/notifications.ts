@@ -122,6 +122,21 @@ export async function setChannelAddress(
     .execute()
 }
 
+/** Where the account is reached on a channel other than email, if it is. */
+export async function channelAddress(
+  db: Queryable,
+  userId: string,
+  channel: Exclude<Channel, 'email'>,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('channel_addresses')
+    .select('address')
+    .where('user_id', '=', userId)
+    .where('channel', '=', channel)
+    .executeTakeFirst()
+  return row?.address
+}
+
 /** The channels besides email an account has an address for: its notices go there too. */
 async function extraChannels(db: Queryable, userId: string): Promise<Channel[]> {
   const rows = await db
