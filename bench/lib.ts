@@ -15,6 +15,8 @@ export interface BenchOptions {
   dialect: DialectName
   /** A smaller run for a quick look (and for CI smoke checks). */
   quick: boolean
+  /** Kith processes to compare against one (`kith serve --workers N`), for benchmarks that can. */
+  workers?: number
 }
 
 export interface BenchDatabase {

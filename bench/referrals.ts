@@ -6,13 +6,22 @@
 //
 //   npm run bench -- referrals [--db sqlite|postgres] [--quick]
 //   BENCH_REFERRALS=60000 npm run bench -- referrals    a longer run
+//   npm run bench -- referrals --db postgres --workers 2
+//       `kith serve` as one process, then as two (`--workers 2`), on one PostgreSQL: the scaling
 
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { Agent, request as httpRequest } from 'node:http'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { createOrganisation } from '../src/access/store.ts'
 import { createApiToken } from '../src/access/tokens.ts'
 import { buildApp } from '../src/app.ts'
+import type { DialectName } from '../src/db/database.ts'
+import type { Db } from '../src/db/schema.ts'
 import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
 import { defaultSettings } from '../src/programmes/config.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
@@ -54,6 +63,8 @@ interface ClientJob {
   body: unknown
   offset: number
 }
+
+const KITH = join(import.meta.dirname, '..', 'bin', 'kith.js')
 
 function fill(template: unknown, i: number): unknown {
   if (typeof template === 'string') return template.replaceAll('{i}', String(i))
@@ -112,7 +123,62 @@ function loadFromWorker(
   })
 }
 
-export async function run({ dialect, quick }: BenchOptions): Promise<void> {
+/** A programme taking referrals from one practice, its link worker, and a referrer's API token. */
+async function benchProgramme(db: Db) {
+  const owner = await createOrganisation(db, {
+    name: 'Bench VCS',
+    kind: 'vcs',
+    parentId: null,
+    odsCode: null,
+    postcode: null,
+  })
+  const practice = await createOrganisation(db, {
+    name: 'Bench Surgery',
+    kind: 'practice',
+    parentId: null,
+    odsCode: 'Z99001',
+    postcode: null,
+  })
+  const programmeId = await createProgramme(db, {
+    name: 'Bench programme',
+    ownerOrganisationId: owner,
+    settings: {
+      ...defaultSettings('Bench programme'),
+      practiceRegistrationRequired: true,
+      criteria: SOCIAL_PRESCRIBING_CRITERIA.filter((c) => c.kind !== 'referrer'),
+      needs: [{ id: 'social-isolation', label: 'Social isolation' }],
+    },
+  })
+  await setProgrammePractices(db, programmeId, [practice])
+  const worker = await createAccount(db, 'link_worker', { organisationId: owner })
+  await addLinkWorker(db, programmeId, worker.userId)
+  const referrer = await createAccount(db, 'referrer', { organisationId: practice })
+  const { token } = await createApiToken(db, referrer.userId, 'bench')
+  return { programmeId, practice, token }
+}
+
+/** A referral of a new person each time (`{i}` is the request number). */
+function referralTemplate(programmeId: string, practice: string) {
+  return {
+    programmeId,
+    person: {
+      givenName: 'Bench{i}',
+      familyName: `Person${process.pid}`,
+      dateOfBirth: '1970-01-01',
+      registeredPracticeId: practice,
+    },
+    referrerKind: 'gp_practice',
+    referrerContact: '01632 960 100',
+    consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
+    answers: SOCIAL_PRESCRIBING_SUITABLE_ANSWERS,
+    needs: ['social-isolation'],
+    goals: ['Meet people'],
+    whatMatters: 'Getting out of the house',
+  }
+}
+
+export async function run({ dialect, quick, workers }: BenchOptions): Promise<void> {
+  if (workers !== undefined) return compareProcesses(dialect, quick, workers)
   // BENCH_REFERRALS sets a longer run, to see the rate hold as the tables grow.
   const referrals = quick ? 1000 : Number(process.env.BENCH_REFERRALS ?? 10_000)
   if (!Number.isInteger(referrals) || referrals < 1)
@@ -121,56 +187,13 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
   const database = await benchDatabase(dialect, concurrency)
   const { db } = database
   try {
-    const owner = await createOrganisation(db, {
-      name: 'Bench VCS',
-      kind: 'vcs',
-      parentId: null,
-      odsCode: null,
-      postcode: null,
-    })
-    const practice = await createOrganisation(db, {
-      name: 'Bench Surgery',
-      kind: 'practice',
-      parentId: null,
-      odsCode: 'Z99001',
-      postcode: null,
-    })
-    const programmeId = await createProgramme(db, {
-      name: 'Bench programme',
-      ownerOrganisationId: owner,
-      settings: {
-        ...defaultSettings('Bench programme'),
-        practiceRegistrationRequired: true,
-        criteria: SOCIAL_PRESCRIBING_CRITERIA.filter((c) => c.kind !== 'referrer'),
-        needs: [{ id: 'social-isolation', label: 'Social isolation' }],
-      },
-    })
-    await setProgrammePractices(db, programmeId, [practice])
-    const worker = await createAccount(db, 'link_worker', { organisationId: owner })
-    await addLinkWorker(db, programmeId, worker.userId)
-    const referrer = await createAccount(db, 'referrer', { organisationId: practice })
-    const { token } = await createApiToken(db, referrer.userId, 'bench')
+    const { programmeId, practice, token } = await benchProgramme(db)
 
     const app = await buildApp(testConfig({ logLevel: 'silent' }), { db })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
 
     const checks = quick ? 1000 : 10_000
-    const referral = {
-      programmeId,
-      person: {
-        givenName: 'Bench{i}',
-        familyName: `Person${process.pid}`,
-        dateOfBirth: '1970-01-01',
-        registeredPracticeId: practice,
-      },
-      referrerKind: 'gp_practice',
-      referrerContact: '01632 960 100',
-      consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
-      answers: SOCIAL_PRESCRIBING_SUITABLE_ANSWERS,
-      needs: ['social-isolation'],
-      goals: ['Meet people'],
-      whatMatters: 'Getting out of the house',
-    }
+    const referral = referralTemplate(programmeId, practice)
     const job = { address, token, concurrency }
     // Warm up: connections, statement caches, the JIT.
     await loadFromWorker({ ...job, path: '/api/v1/referrals', total: 200, body: referral, offset: 1_000_000 })
@@ -241,6 +264,103 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       eligibilityRate: checkRate,
       eligibilityP50: eligibility.p50,
       eligibilityP95: eligibility.p95,
+    })
+  } finally {
+    await database.close()
+  }
+}
+
+/** `kith serve --workers N`, started on `databaseUrl`; resolves with its address and a stop. */
+async function serveKith(databaseUrl: string, workers: number) {
+  const child = spawn(process.execPath, [KITH, 'serve', '--workers', String(workers)], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://kith.example.nhs.uk',
+      SESSION_SECRET: 'b'.repeat(32),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: tmpdir(),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SCHEDULER: 'off',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => {
+    output += String(chunk)
+  })
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const address = /Kith is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+    if (address)
+      return {
+        address,
+        async stop() {
+          const exited = once(child, 'exit')
+          child.kill('SIGTERM')
+          await exited
+        },
+      }
+    if (child.exitCode !== null) break
+    await sleep(50)
+  }
+  child.kill('SIGKILL')
+  throw new Error(`kith serve --workers ${workers} did not start:\n${output}`)
+}
+
+/**
+ * The same load on `kith serve` as one process and as `workers` processes, each a separate run on
+ * one PostgreSQL: how far a second process scales the referrals a second on this machine (the
+ * load generator shares its processors).
+ */
+async function compareProcesses(dialect: DialectName, quick: boolean, workers: number): Promise<void> {
+  if (dialect !== 'postgres') throw new Error('--workers compares processes on PostgreSQL: add --db postgres')
+  const referrals = quick ? 2000 : Number(process.env.BENCH_REFERRALS ?? 10_000)
+  const concurrency = 64
+  const database = await benchDatabase(dialect, 2)
+  try {
+    const { programmeId, practice, token } = await benchProgramme(database.db)
+    const referral = referralTemplate(programmeId, practice)
+    const rows: Record<string, string | number>[] = []
+    const rates: Record<number, number> = {}
+    let offset = 0
+    for (const processes of [...new Set([1, workers])]) {
+      const kith = await serveKith(database.target.databaseUrl!, processes)
+      try {
+        const job = { address: kith.address, token, concurrency, path: '/api/v1/referrals', body: referral }
+        await loadFromWorker({ ...job, total: 200 * processes, offset: 1_000_000 + offset })
+        const submitted = await loadFromWorker({ ...job, total: referrals, offset })
+        offset += 10_000_000
+        const summary = summarise(submitted.samples)
+        rates[processes] = referrals / submitted.seconds
+        rows.push({
+          processes,
+          referrals,
+          'per second': rates[processes],
+          ...msOf(summary),
+          failures: submitted.failures,
+        })
+      } finally {
+        await kith.stop()
+      }
+    }
+    printTable(
+      `Referrals through the HTTP API, kith serve as 1 and ${workers} processes (${dialect}, ${concurrency} clients, ${availableParallelism()} processors)`,
+      rows,
+    )
+    report({
+      name: 'referrals-processes',
+      database: dialect,
+      sizes: { referrals, concurrency, workers, processors: availableParallelism() },
+      p50: 0,
+      p95: 0,
+      p99: 0,
+      rate: rates[workers]!,
+      rateOneProcess: rates[1]!,
+      scaling: rates[workers]! / rates[1]!,
+      failures: rows.reduce((sum, row) => sum + Number(row.failures), 0),
     })
   } finally {
     await database.close()

@@ -18,7 +18,9 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify'
 import { adminRoutes } from './access/admin-routes.ts'
 import { type Access, PUBLIC } from './access/permissions.ts'
 import authentication from './access/plugin.ts'
+import { databaseStore } from './access/rate-limits.ts'
 import { accessRoutes } from './access/routes.ts'
+import { teamRoutes } from './access/team-routes.ts'
 import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
 import type { Config } from './config.ts'
@@ -30,6 +32,7 @@ import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
+import { recordsRoutes } from './records/routes.ts'
 import { referralRoutes } from './referrals/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
@@ -66,7 +69,9 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   webRoutes,
   accessRoutes,
   adminRoutes,
+  teamRoutes,
   peopleRoutes,
+  recordsRoutes,
   programmeRoutes,
   directoryRoutes,
   referralRoutes,
@@ -143,7 +148,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(cookie, { secret: config.sessionSecret })
   await app.register(formbody)
   registerFormBodies(app)
-  await app.register(rateLimit, { global: false })
+  // Counted in the database, so the limits hold across every process (access/rate-limits.ts).
+  await app.register(rateLimit, { global: false, store: databaseStore(deps.db) })
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'kith_csrf',
@@ -170,6 +176,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     jobs: new JobRegistry(),
     referralAccepted: [],
     personMerged: [],
+    personRecordParts: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
     caseSummarySections: [],

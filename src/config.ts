@@ -54,6 +54,8 @@ export interface Config {
    * person's address, not the proxy's. Empty: no proxy is trusted.
    */
   trustProxy?: string[] | undefined
+  /** How long a person's records are kept once they fall out of use (decision 0017). */
+  retention?: RetentionPolicy
   /**
    * The FHIR messaging endpoints (URL prefixes) Kith may send BaRS response messages to; the
    * endpoint comes from each referral message. Empty: the responses stay in the outbox.
@@ -78,6 +80,15 @@ export interface MeshConfig {
   /** The workflow id of the documents sent (GP Connect Send Document's). */
   workflowId: string
 }
+
+export interface RetentionPolicy {
+  /** Years an adult's records are kept after the last activity on them (8). */
+  adultYears: number
+  /** A child's records are kept at least until this birthday, a year later if 17 at the end (25). */
+  childUntilAge: number
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { adultYears: 8, childUntilAge: 25 }
 
 export class ConfigError extends Error {}
 
@@ -122,6 +133,10 @@ const schema = z.object({
   NOTIFY_EMAIL_TEMPLATE_ID: z.uuid('NOTIFY_EMAIL_TEMPLATE_ID must be a Notify template id').optional(),
   NOTIFY_SMS_TEMPLATE_ID: z.uuid('NOTIFY_SMS_TEMPLATE_ID must be a Notify template id').optional(),
   NOTIFY_BASE_URL: z.url({ error: 'NOTIFY_BASE_URL must be an absolute URL' }).optional(),
+  RETENTION_ADULT_YEARS: integer('RETENTION_ADULT_YEARS', 1, 100).default(DEFAULT_RETENTION.adultYears),
+  RETENTION_CHILD_UNTIL_AGE: integer('RETENTION_CHILD_UNTIL_AGE', 18, 100).default(
+    DEFAULT_RETENTION.childUntilAge,
+  ),
   SCHEDULER: z.enum(['on', 'off'], { error: 'SCHEDULER must be on or off' }).default('on'),
   TRUST_PROXY: z
     .string()
@@ -208,6 +223,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     notifyBaseUrl: values.NOTIFY_BASE_URL?.replace(/\/$/, ''),
     scheduler: values.SCHEDULER === 'on',
     trustProxy: values.TRUST_PROXY,
+    retention: { adultYears: values.RETENTION_ADULT_YEARS, childUntilAge: values.RETENTION_CHILD_UNTIL_AGE },
     barsEndpoints: values.BARS_ENDPOINTS,
     mesh:
       values.MESH_URL && values.MESH_MAILBOX && values.MESH_PASSWORD && values.MESH_SHARED_KEY

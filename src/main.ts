@@ -1,5 +1,6 @@
 // The kith command line: `kith <command> [options]`; `kith --help` lists the commands.
 
+import cluster from 'node:cluster'
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -79,29 +80,20 @@ const commands: Command[] = [
   {
     name: 'serve',
     summary: 'Run Kith: migrate the database, then serve the web app and API',
-    usage: 'kith serve [--demo]',
-    options: { demo: { type: 'boolean' } },
+    usage: `kith serve [--demo] [--workers N]
+  N processes (1 by default) share the port; more than one needs PostgreSQL (DATABASE_URL).`,
+    options: { demo: { type: 'boolean' }, workers: { type: 'string' } },
     async run(values) {
+      const workers = workerCount(values.workers)
       const config = loadConfig()
+      if (workers > 1 && !config.databaseUrl)
+        throw new UsageError(
+          `--workers ${workers} needs PostgreSQL (set DATABASE_URL). SQLite takes one writer at a time, and one Kith process already gathers its writes into group commits: more processes on one SQLite file would only queue for its lock. Run one process, or move to PostgreSQL.`,
+        )
       if (values.demo) refuseDemoInProduction(config)
-      const db = openDatabase(config)
-      await migrateToLatest(db)
-      if (values.demo && (await countUsers(db)) === 0) await loadDemo(db)
-      const app = await buildApp(config, { db })
-      const scheduler = config.scheduler
-        ? startScheduler(db, app.kith.jobs.list(), { log: app.log })
-        : undefined
-      const stop = async () => {
-        await scheduler?.stop()
-        await app.close()
-        await db.destroy()
-        process.exit(0)
-      }
-      process.once('SIGINT', () => void stop())
-      process.once('SIGTERM', () => void stop())
-      await app.listen({ port: config.port, host: config.host })
-      const where = config.databaseUrl ? 'PostgreSQL' : config.sqliteFile
-      console.log(`Kith is running at http://${config.host}:${config.port} (database: ${where})`)
+      if (cluster.isWorker) return serveOne(config, { announce: false })
+      if (workers === 1) return serveOne(config, { demo: values.demo === true, announce: true })
+      await superviseWorkers(config, workers, values.demo === true)
     },
   },
   {
@@ -267,6 +259,106 @@ const commands: Command[] = [
   ...directoryCommands,
 ]
 
+/** The number of processes `--workers` asks for: a whole number from 1 to 64. */
+function workerCount(value: string | boolean | undefined): number {
+  if (value === undefined) return 1
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 64)
+    throw new UsageError('--workers must be a whole number from 1 to 64')
+  return Number(value)
+}
+
+/** Runs Kith in this process: the web app, the API and, when SCHEDULER is on, the scheduled jobs. */
+async function serveOne(config: Config, options: { demo?: boolean; announce: boolean }): Promise<void> {
+  const db = openDatabase(config)
+  // Workers find the database migrated by the process that started them.
+  if (!cluster.isWorker) await migrateToLatest(db)
+  if (options.demo && (await countUsers(db)) === 0) await loadDemo(db)
+  const app = await buildApp(config, { db })
+  // Every process runs the scheduler: a job's lease in the database lets one run it at a time.
+  const scheduler = config.scheduler ? startScheduler(db, app.kith.jobs.list(), { log: app.log }) : undefined
+  const stop = async () => {
+    await scheduler?.stop()
+    await app.close()
+    await db.destroy()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+  await app.listen({ port: config.port, host: config.host })
+  if (options.announce) {
+    const where = config.databaseUrl ? 'PostgreSQL' : config.sqliteFile
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    console.log(`Kith is running at http://${config.host}:${port} (database: ${where})`)
+  }
+}
+
+/**
+ * Migrates the database (and loads the demo), then runs `count` worker processes with
+ * node:cluster, sharing one port (decision 0016). A worker that dies is replaced; one that keeps
+ * dying (five times in a minute) stops Kith rather than loop. SIGINT or SIGTERM stops every
+ * worker, each finishing its requests and jobs, then this process.
+ */
+async function superviseWorkers(config: Config, count: number, demo: boolean): Promise<void> {
+  await withDatabase(config, async (db) => {
+    if (demo && (await countUsers(db)) === 0) await loadDemo(db)
+  })
+  let stopping = false
+  const deaths: number[] = []
+  const started = new Promise<number>((resolve, reject) => {
+    let listening = 0
+    cluster.on('listening', (_worker, address) => {
+      if (++listening === count) resolve(address.port)
+    })
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return
+      if (listening < count) {
+        reject(new Error(`A Kith worker stopped while starting (exit code ${code ?? signal})`))
+        return
+      }
+      const now = Date.now()
+      deaths.push(now)
+      while (deaths.length > 0 && deaths[0]! < now - 60_000) deaths.shift()
+      if (deaths.length >= 5) {
+        console.error('Kith workers keep stopping (five times in a minute): stopping Kith.')
+        void stopAll(1)
+        return
+      }
+      console.error(
+        `Kith worker ${worker.process.pid} stopped (${signal ?? `exit code ${code}`}); starting another.`,
+      )
+      cluster.fork()
+    })
+  })
+  const stopAll = async (code: number) => {
+    stopping = true
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined)
+    await Promise.all(
+      workers.map((worker) =>
+        worker.isDead()
+          ? undefined
+          : new Promise((resolve) => {
+              worker.once('exit', resolve)
+              worker.process.kill('SIGTERM')
+            }),
+      ),
+    )
+    process.exit(code)
+  }
+  process.once('SIGINT', () => void stopAll(0))
+  process.once('SIGTERM', () => void stopAll(0))
+  for (let i = 0; i < count; i++) cluster.fork()
+  let port: number
+  try {
+    port = await started
+  } catch (error) {
+    await stopAll(1)
+    throw error
+  }
+  const where = config.databaseUrl ? 'PostgreSQL' : config.sqliteFile
+  console.log(`Kith is running at http://${config.host}:${port} in ${count} processes (database: ${where})`)
+}
+
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2
   return [
@@ -321,7 +413,9 @@ export async function main(argv: string[]): Promise<number> {
       console.error(
         failure === 'unavailable'
           ? `Kith cannot reach its database: ${reasonOf(innermost(error))}.`
-          : `Kith cannot write to its database${whereIsTheDatabase()}: ${reasonOf(innermost(error))}.`,
+          : failure === 'busy'
+            ? `Kith's database${whereIsTheDatabase()} is held by another process writing to it. Nothing was changed: try again when it has finished.`
+            : `Kith cannot write to its database${whereIsTheDatabase()}: ${reasonOf(innermost(error))}.`,
       )
       return 1
     }

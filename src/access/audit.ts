@@ -158,3 +158,31 @@ export async function listAuditEvents(db: Queryable, query: AuditQuery = {}) {
     .limit(query.limit ?? 100)
     .execute()
 }
+
+/**
+ * Every audit event about any of `recordIds` (a person's record and their referrals, cases and
+ * cards), oldest first, with the name of whoever acted: for a subject access request, which
+ * includes who read the record.
+ */
+export async function auditOfRecords(db: Queryable, recordIds: readonly string[]) {
+  if (recordIds.length === 0) return []
+  const rows = []
+  // In slices, so a person with many records stays within any database's limit on parameters.
+  for (let i = 0; i < recordIds.length; i += 500) {
+    rows.push(
+      ...(await db
+        .selectFrom('audit_events')
+        .leftJoin('users', 'users.id', 'audit_events.actor_user_id')
+        .select([
+          'audit_events.at',
+          'audit_events.action',
+          'audit_events.record_type as recordType',
+          'audit_events.record_id as recordId',
+          'users.name as actorName',
+        ])
+        .where('audit_events.record_id', 'in', recordIds.slice(i, i + 500))
+        .execute()),
+    )
+  }
+  return rows.sort((a, b) => a.at.localeCompare(b.at))
+}

@@ -80,10 +80,15 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   // the programme (decision 0106; src/referrals/pathways.test.ts). Each referral on it is probed above.
   /^\/referrals\/programmes\/:id$/,
   /^\/api\/v1\/programmes\/:programmeId\/outcomes$/, // outcomes in aggregate
-  /^\/admin\/(organisations|users|outbox)\//, // administrators only (403 to everyone else)
+  /^\/admin\/(organisations|users|outbox|records)\//, // administrators only (403 to everyone else)
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
   /^\/fhir\/(Organization|Practitioner|PractitionerRole|HealthcareService)\/:id$/, // organisations, staff and services
+  /^\/api\/v1\/programmes\/:id\/retire$/, // a programme's state, for its managers (404 or 403 to others)
+  // Staff, not people referred: a manager's own organisation's memberships and invitations, 404 to
+  // anyone else's (src/access/team.test.ts); an invitation link, for whoever holds its token.
+  /^\/team\/(members|invitations)\/:id(\/|$)/,
+  /^\/invitations\/:token$/,
 ]
 
 /** Every table that holds a person's record or something written about them. */

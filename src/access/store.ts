@@ -293,3 +293,73 @@ export async function countUsers(db: Queryable): Promise<number> {
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+/** The members of these organisations, each membership with its person, by organisation then name. */
+export async function membersOf(db: Queryable, organisationIds: readonly string[]) {
+  if (organisationIds.length === 0) return []
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .innerJoin('organisations', 'organisations.id', 'memberships.organisation_id')
+    .select([
+      'memberships.id',
+      'memberships.user_id as userId',
+      'users.name',
+      'users.email',
+      'users.active',
+      'users.password_hash as passwordHash',
+      'memberships.organisation_id as organisationId',
+      'organisations.name as organisationName',
+      'memberships.role',
+      'memberships.title',
+    ])
+    .where('memberships.organisation_id', 'in', [...organisationIds])
+    .orderBy('organisations.name')
+    .orderBy('users.name')
+    .orderBy('memberships.role')
+    .execute()
+}
+
+export async function getMembership(db: Queryable, id: string) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select([
+      'memberships.id',
+      'memberships.user_id as userId',
+      'users.name',
+      'users.email',
+      'memberships.organisation_id as organisationId',
+      'memberships.role',
+      'memberships.title',
+    ])
+    .where('memberships.id', '=', id)
+    .executeTakeFirst()
+}
+
+/** Changes a membership's role and title in place. */
+export async function changeMembership(
+  db: Queryable,
+  id: string,
+  change: { role: Role; title: string | null },
+): Promise<void> {
+  await db
+    .updateTable('memberships')
+    .set({ role: change.role, title: change.title })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Sets the name and password a person chose on accepting an invitation. */
+export async function setNameAndPassword(
+  db: Queryable,
+  id: string,
+  name: string,
+  passwordHash: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ name, password_hash: passwordHash, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute()
+}

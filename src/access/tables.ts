@@ -61,6 +61,13 @@ export interface SignInFailureTable {
   at: string
 }
 
+/** Requests counted per route and address for a window (rate-limits.ts). */
+export interface RateLimitWindowTable {
+  key: string
+  hits: number
+  ends_at_ms: number
+}
+
 export interface AuditEventTable {
   id: string
   at: string
@@ -73,6 +80,26 @@ export interface AuditEventTable {
   detail: string | null
 }
 
+/**
+ * An invitation to join an organisation in a role. The account is made when the invitation is
+ * sent (so the notifications outbox can reach it) with no password: it cannot sign in until the
+ * person accepts, setting their own name and password.
+ */
+export interface InvitationTable {
+  id: string
+  /** SHA-256 of the link's token: the token itself is never stored. */
+  token_hash: string
+  user_id: string
+  organisation_id: string
+  role: Role
+  title: string | null
+  invited_by_user_id: string
+  created_at: string
+  expires_at: string
+  accepted_at: string | null
+  withdrawn_at: string | null
+}
+
 declare module '../db/schema.ts' {
   interface Tables {
     organisations: OrganisationTable
@@ -81,6 +108,8 @@ declare module '../db/schema.ts' {
     sessions: SessionTable
     api_tokens: ApiTokenTable
     sign_in_failures: SignInFailureTable
+    rate_limit_windows: RateLimitWindowTable
     audit_events: AuditEventTable
+    invitations: InvitationTable
   }
 }

@@ -21,6 +21,7 @@ import { dateFrom, formErrors, parseOrThrow } from '../web/forms.ts'
 import { idempotencyParameter, idempotent } from '../web/idempotency.ts'
 import { badRequest, type FieldProblem } from '../web/problem.ts'
 import { cardQrSvg, EXAMPLE_CODE, formatCardCode } from './cards.ts'
+import { attendancePersonalData } from './personal-data.ts'
 import {
   type Activity,
   type CheckInResult,
@@ -84,6 +85,7 @@ async function programmesFor(db: Queryable, user: CurrentUser, activities: Activ
 
 export function attendanceRoutes(app: FastifyInstance, context: AppContext): void {
   context.personMerged.push(movePersonAttendance)
+  context.personRecordParts.push(attendancePersonalData)
   const { db } = context
 
   context.navigation.push({

@@ -50,6 +50,7 @@ import {
 } from './cases.ts'
 import { gpSummaryText } from './gp-summary.ts'
 import { casePersonRoutes } from './person-routes.ts'
+import { caseworkPersonalData } from './personal-data.ts'
 import { describeReview, reviewRoutes } from './review-routes.ts'
 import { attempt, type Body, items, list, needLabel, str, text, VIEW } from './route-kit.ts'
 import {
@@ -116,6 +117,7 @@ interface ElsewhereWarning {
 
 export async function caseworkRoutes(app: FastifyInstance, context: AppContext) {
   context.personMerged.push(movePersonCases)
+  context.personRecordParts.push(caseworkPersonalData)
   const { db } = context
   const ctx = (request: FastifyRequest) => ({ user: request.user!, actor: request.actor })
   const caseId = (request: FastifyRequest) => (request.params as { id: string }).id

@@ -69,7 +69,8 @@ export async function checkKithDatabase(file: string): Promise<{ migrations: num
 export async function backupSqlite(source: string, target: string): Promise<{ bytes: number }> {
   if (!existsSync(source)) throw new BackupProblem(`There is no database at ${source} to back up`)
   if (existsSync(target)) throw new BackupProblem(`${target} already exists: choose another file`)
-  const db = new DatabaseSync(source)
+  // Waits, as Kith does, for a writer that holds the file's lock, rather than failing at once.
+  const db = new DatabaseSync(source, { timeout: 10_000 })
   try {
     await backup(db, target, ALL_PAGES_AT_ONCE)
   } finally {

@@ -22,6 +22,8 @@ export interface DatabaseTarget {
   databaseUrl?: string | undefined
   sqliteFile: string
   poolSize?: number
+  /** How long an SQLite write waits for another process's write lock (10 s); tests shorten it. */
+  busyTimeoutMs?: number
 }
 
 export function sqliteFileIn(dataDir: string): string {
@@ -139,7 +141,7 @@ export function openDatabase(target: DatabaseTarget): Db {
     pool.on('error', () => {})
     db = new Kysely({ dialect: new PostgresDialect({ pool: namingStatements(pool, monitor) }) })
   } else {
-    db = new Kysely({ dialect: sqliteDialect(target.sqliteFile, monitor) })
+    db = new Kysely({ dialect: sqliteDialect(target.sqliteFile, monitor, target.busyTimeoutMs) })
   }
   watchStorage(db, monitor)
   return db

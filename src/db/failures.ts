@@ -6,10 +6,13 @@
 // - `cannot-write`: the database is there but cannot store a change: the disk is full, the file
 //   system or the database is read-only, or the disk reports an input/output error. The
 //   transaction is rolled back, so nothing was changed.
+// - `busy`: SQLite's file is locked by another process (SQLITE_BUSY, "database is locked") for
+//   longer than the busy timeout: a `kith` command writing a large import, say. Nothing was
+//   changed, and the same request will work once the other writer has finished.
 
 import type { Kysely } from 'kysely'
 
-export type StorageFailure = 'unavailable' | 'cannot-write'
+export type StorageFailure = 'unavailable' | 'cannot-write' | 'busy'
 
 /** A connection to the database could not be made. */
 export class DatabaseUnavailable extends Error {
@@ -28,6 +31,8 @@ export class StorageProblem extends Error {
 }
 
 // SQLite's primary result codes; an extended code keeps its primary code in the low byte.
+const SQLITE_BUSY = 5
+const SQLITE_LOCKED = 6
 const SQLITE_READONLY = 8
 const SQLITE_IOERR = 10
 const SQLITE_FULL = 13
@@ -60,6 +65,7 @@ function classify(error: unknown, depth: number): StorageFailure | undefined {
     const primary = errcode & 0xff
     if (primary === SQLITE_FULL || primary === SQLITE_READONLY || primary === SQLITE_IOERR)
       return 'cannot-write'
+    if (primary === SQLITE_BUSY || primary === SQLITE_LOCKED) return 'busy'
     return undefined
   }
   if (typeof code === 'string') {

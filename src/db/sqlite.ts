@@ -20,15 +20,15 @@ import { reasonOf, StorageMonitor, StorageProblem, storesChange } from './failur
 const BUSY_TIMEOUT_MS = 10_000
 const STATEMENT_CACHE_SIZE = 500
 
-export function openSqliteFile(file: string): DatabaseSync {
+export function openSqliteFile(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): DatabaseSync {
   try {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-    const database = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout: BUSY_TIMEOUT_MS })
+    const database = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs })
     database.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
       PRAGMA foreign_keys = ON;
-      PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
+      PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)};
     `)
     return database
   } catch (error) {
@@ -144,6 +144,12 @@ class KithSqliteDialect extends SqliteDialect {
   }
 }
 
-export function sqliteDialect(file: string, monitor = new StorageMonitor()): SqliteDialect {
-  return new KithSqliteDialect({ database: new NodeSqliteDatabase(openSqliteFile(file), monitor) })
+export function sqliteDialect(
+  file: string,
+  monitor = new StorageMonitor(),
+  busyTimeoutMs = BUSY_TIMEOUT_MS,
+): SqliteDialect {
+  return new KithSqliteDialect({
+    database: new NodeSqliteDatabase(openSqliteFile(file, busyTimeoutMs), monitor),
+  })
 }

@@ -30,7 +30,13 @@ import { notFound } from '../web/problem.ts'
 import { getServiceRecord, type ServiceRecord, setServiceCriteria } from './store.ts'
 
 type Body = Record<string, unknown>
-const PROVIDER = rolesAccess('provider')
+/**
+ * Who maintains services: providers' staff, and programme managers for the services their own
+ * organisation runs (Culm Valley Centre's groups), with no administrator.
+ */
+const PROVIDER = rolesAccess('provider', 'programme_manager')
+/** The roles whose organisations' services a user maintains. */
+const MAINTAINERS = ['provider', 'programme_manager'] as const
 /** The criterion form's checkboxes are lists (web/form-body.ts). */
 const CRITERION_FORM = { access: PROVIDER, listFields: CRITERION_LISTS }
 const ANCHORS = { role: 'role', anyOf: 'anyOf', odsCodes: 'odsCodes', allowed: 'allowed' }
@@ -47,7 +53,7 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
   const serviceOf = (request: { params: unknown; user: unknown }) =>
     ownService(
       (request.params as { id: string }).id,
-      organisationsWhere(request.user as Parameters<typeof organisationsWhere>[0], 'provider'),
+      organisationsWhere(request.user as Parameters<typeof organisationsWhere>[0], ...MAINTAINERS),
     )
 
   async function formView(service: ServiceRecord, kind: CriterionKind, values: Body, checking?: Criterion) {

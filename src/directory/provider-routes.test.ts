@@ -293,4 +293,59 @@ describeEachDatabase('providers and programme managers in the directory', (datab
     assert.equal((await referrer.get('/directory/accreditation')).statusCode, 403)
     assert.ok((await listTerms(db)).length > 0)
   })
+  it('lets a programme manager maintain their own organisation’s services and hand one to a provider’s account', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const app = await testApp(db)
+    const helen = await new PageClient(app).signInAs(demo.access.users['manager.culm@kith.example']!)
+    const knit = demo.directory.services['culm.knit']!
+    const metalwork = demo.directory.services['roth.metalwork']!
+    const list = textOf((await helen.get('/directory/your-services')).body)
+    assert.match(list, /Knit and Natter/)
+    assert.doesNotMatch(list, /Amblers/)
+    // Culm Valley Centre's own groups: no more 403 on their edit pages; other services stay closed.
+    assert.equal((await helen.get(`/directory/services/${knit}/edit`)).statusCode, 200)
+    assert.equal((await helen.get(`/directory/services/${metalwork}/edit`)).statusCode, 404)
+    const before = await getServiceRecord(db, knit)
+    const saved = await helen.post(`/directory/services/${knit}/edit`, {
+      organisationId: before!.providerOrganisationId,
+      name: 'Knit and Natter (Tuesdays)',
+      description: before!.description,
+      kind: before!.kind,
+      status: 'active',
+      selfReferral: 'yes',
+      termIds: before!.terms.map((t) => t.id),
+    })
+    assert.equal(saved.statusCode, 303, saved.body)
+    assert.equal((await getServiceRecord(db, knit))?.name, 'Knit and Natter (Tuesdays)')
+    const created = await helen.post('/directory/your-services/new', {
+      organisationId: before!.providerOrganisationId,
+      name: 'Heart health group',
+      description: 'For people living with heart disease.',
+      kind: 'activity_group',
+      status: 'active',
+      selfReferral: 'no',
+      termIds: [],
+    })
+    assert.equal(created.statusCode, 303, created.body)
+
+    // Handing the listing to the provider's own account: bad input first, changing nothing.
+    const url = `/directory/services/${knit}/hand-over`
+    assert.equal((await helen.get(url)).statusCode, 200)
+    const unknown = await helen.post(url, { email: 'nobody@kith.example' })
+    assert.equal(unknown.statusCode, 400)
+    assert.match(textOf(unknown.body), /There is no active Kith account with this email address/)
+    const notProvider = await helen.post(url, { email: 'gp.culm@kith.example' })
+    assert.match(textOf(notProvider.body), /does not have the provider role in any organisation/)
+    assert.equal((await getServiceRecord(db, knit))?.providerOrganisationId, before!.providerOrganisationId)
+    const handed = await helen.post(url, { email: 'provider.culm@kith.example' })
+    assert.equal(handed.statusCode, 303, handed.body)
+    const after = await getServiceRecord(db, knit)
+    assert.equal(after?.providerName, 'Amblers Walking Group')
+    // It is theirs now, not the manager's.
+    assert.equal((await helen.get(`/directory/services/${knit}/edit`)).statusCode, 404)
+    const bill = await new PageClient(app).signInAs(demo.access.users['provider.culm@kith.example']!)
+    assert.equal((await bill.get(`/directory/services/${knit}/edit`)).statusCode, 200)
+    await app.close()
+  })
 })

@@ -4,14 +4,14 @@
 import type { FastifyInstance } from 'fastify'
 import { audit } from '../access/audit.ts'
 import { rolesAccess } from '../access/permissions.ts'
-import { getOrganisation } from '../access/store.ts'
+import { findUserByEmail, getOrganisation, loadCurrentUser } from '../access/store.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import { programmesManagedBy } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
 import { formErrors, parse } from '../web/forms.ts'
-import { notFound } from '../web/problem.ts'
+import { type FieldProblem, notFound } from '../web/problem.ts'
 import { accreditationFormSchema, parseServiceForm, type ServiceForm } from './forms.ts'
 import { summaryOf } from './present.ts'
 import {
@@ -49,7 +49,13 @@ import {
   type Vocabulary,
 } from './taxonomy.ts'
 
-const PROVIDER = rolesAccess('provider')
+/**
+ * Who maintains services: providers' staff, and programme managers for the services their own
+ * organisation runs (Culm Valley Centre's groups), with no administrator.
+ */
+const PROVIDER = rolesAccess('provider', 'programme_manager')
+/** The roles whose organisations' services a user maintains. */
+const MAINTAINERS = ['provider', 'programme_manager'] as const
 const MANAGER = rolesAccess('programme_manager')
 /** The service form's categories are checkboxes: a list (web/form-body.ts). */
 const SERVICE_FORM = { access: PROVIDER, listFields: ['termIds'] }
@@ -99,11 +105,11 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
   context.navigation.push({
     text: 'Your services',
     href: '/directory/your-services',
-    roles: ['provider'],
+    roles: ['provider', 'programme_manager'],
     order: 31,
   })
   context.homeCards.push({
-    roles: ['provider'],
+    roles: ['provider', 'programme_manager'],
     heading: 'Your services',
     description:
       'Add your services to the directory and keep them up to date. Listings not reviewed for 6 months are flagged.',
@@ -290,7 +296,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
   }
 
   app.get('/directory/your-services', { config: { access: PROVIDER } }, async (request, reply) => {
-    const organisations = organisationsWhere(request.user!, 'provider')
+    const organisations = organisationsWhere(request.user!, ...MAINTAINERS)
     const today = londonDate(context.now())
     const services = await getServiceRecords(db, await serviceIdsOfProviders(db, organisations))
     const summaries = services.map((s) => summaryOf(s, today))
@@ -309,7 +315,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
   })
 
   app.get('/directory/your-services/new', { config: { access: PROVIDER } }, async (request, reply) => {
-    const organisations = await providerOrganisations(organisationsWhere(request.user!, 'provider'))
+    const organisations = await providerOrganisations(organisationsWhere(request.user!, ...MAINTAINERS))
     return reply.view(
       'directory/views/service-form.njk',
       await formPage(
@@ -321,7 +327,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
   })
 
   app.post('/directory/your-services/new', { config: SERVICE_FORM }, async (request, reply) => {
-    const allowed = organisationsWhere(request.user!, 'provider')
+    const allowed = organisationsWhere(request.user!, ...MAINTAINERS)
     const body = request.body as Values
     const parsed = parseServiceForm(body)
     const sessions = parseSessions(body, '')
@@ -347,7 +353,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
   })
 
   app.get('/directory/services/:id/edit', { config: { access: PROVIDER } }, async (request, reply) => {
-    const allowed = organisationsWhere(request.user!, 'provider')
+    const allowed = organisationsWhere(request.user!, ...MAINTAINERS)
     const service = await ownService((request.params as { id: string }).id, allowed)
     return reply.view(
       'directory/views/service-form.njk',
@@ -360,7 +366,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
   })
 
   app.post('/directory/services/:id/edit', { config: SERVICE_FORM }, async (request, reply) => {
-    const allowed = organisationsWhere(request.user!, 'provider')
+    const allowed = organisationsWhere(request.user!, ...MAINTAINERS)
     const service = await ownService((request.params as { id: string }).id, allowed)
     const body = request.body as Values
     const parsed = parseServiceForm(body)
@@ -396,7 +402,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
   app.post('/directory/services/:id/reviewed', { config: { access: PROVIDER } }, async (request, reply) => {
     const service = await ownService(
       (request.params as { id: string }).id,
-      organisationsWhere(request.user!, 'provider'),
+      organisationsWhere(request.user!, ...MAINTAINERS),
     )
     await db.transaction().execute(async (trx) => {
       await markReviewed(trx, service.id, londonDate(context.now()))
@@ -407,6 +413,67 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
       })
     })
     return reply.redirect('/directory/your-services?done=reviewed', 303)
+  })
+
+  // Handing a listing to its provider: a programme manager who set up a group's listing passes it
+  // to the provider's own account, whose organisation then runs it.
+  async function handOverPage(service: ServiceRecord, values: Values, problems?: FieldProblem[]) {
+    return {
+      pageTitle: 'Hand the listing to its provider',
+      service,
+      values,
+      back: { href: `/directory/services/${service.id}` },
+      ...(problems ? { errors: formErrors(problems) } : {}),
+    }
+  }
+
+  app.get('/directory/services/:id/hand-over', { config: { access: PROVIDER } }, async (request, reply) => {
+    const service = await ownService(
+      (request.params as { id: string }).id,
+      organisationsWhere(request.user!, ...MAINTAINERS),
+    )
+    return reply.view('directory/views/hand-over.njk', await handOverPage(service, {}))
+  })
+
+  app.post('/directory/services/:id/hand-over', { config: { access: PROVIDER } }, async (request, reply) => {
+    const service = await ownService(
+      (request.params as { id: string }).id,
+      organisationsWhere(request.user!, ...MAINTAINERS),
+    )
+    const body = (request.body ?? {}) as Values
+    const refuse = async (message: string) =>
+      reply
+        .status(400)
+        .view(
+          'directory/views/hand-over.njk',
+          await handOverPage(service, body, [{ field: 'email', message }]),
+        )
+    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : ''
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)
+      return refuse('Enter an email address in the correct format, like name@example.org')
+    const account = await findUserByEmail(db, email)
+    const user = account?.active === 1 ? await loadCurrentUser(db, account.id) : undefined
+    if (!user) return refuse('There is no active Kith account with this email address')
+    const organisations = user.memberships.filter((m) => m.role === 'provider')
+    if (organisations.length === 0)
+      return refuse(`${user.name} does not have the provider role in any organisation`)
+    if (organisations.length > 1)
+      return refuse(
+        `${user.name} is a provider in several organisations: ask them which should run the service, and use an account of that organisation`,
+      )
+    const to = organisations[0]!
+    if (to.organisationId === service.providerOrganisationId)
+      return refuse(`${to.organisationName} already runs ${service.name}`)
+    await db.transaction().execute(async (trx) => {
+      await setServiceProvider(trx, service.id, to.organisationId)
+      await audit(trx, request.actor, {
+        action: 'service.hand-over',
+        recordType: 'service',
+        recordId: service.id,
+        detail: { from: service.providerOrganisationId, to: to.organisationId, account: user.id },
+      })
+    })
+    return reply.redirect(`/directory/services/${service.id}?handedTo=1`, 303)
   })
 
   // Accreditation ------------------------------------------------------------------------------

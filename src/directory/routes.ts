@@ -164,7 +164,9 @@ export function directoryRoutes(app: FastifyInstance, context: AppContext) {
     const user = request.user
     const mayEdit = Boolean(
       user?.memberships.some(
-        (m) => m.role === 'provider' && m.organisationId === service.providerOrganisationId,
+        (m) =>
+          (m.role === 'provider' || m.role === 'programme_manager') &&
+          m.organisationId === service.providerOrganisationId,
       ),
     )
     // A service run for a programme carries its rules (decision 0106): self-referral only where

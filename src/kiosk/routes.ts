@@ -21,6 +21,7 @@ import { type FieldProblem, forbidden } from '../web/problem.ts'
 import { kioskMatchByDetails, kioskPracticeForCard } from './access.ts'
 import { LINK_ANCHORS, parseLinking } from './linking.ts'
 import { assess, parseMeasurements } from './measurements.ts'
+import { kioskPersonalData } from './personal-data.ts'
 import {
   insertCardlessKioskReading,
   insertKioskReading,
@@ -43,6 +44,7 @@ async function noStore(_request: FastifyRequest, reply: FastifyReply, payload: u
 
 export function kioskRoutes(app: FastifyInstance, context: AppContext): void {
   context.personMerged.push(movePersonKioskReadings)
+  context.personRecordParts.push(kioskPersonalData)
   const { db } = context
 
   context.homeCards.push({

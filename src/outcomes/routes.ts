@@ -26,6 +26,7 @@ import { peopleInCaseload, personInProgrammeOf, programmeForPersonOrNotFound } f
 import { type Instrument, programmeChange, scoreAnswers } from './instruments.ts'
 import { programmeInstrument, readPersonOutcomes, recordReading } from './measures.ts'
 import { attendancePanel, kioskPanel, outcomesPanel } from './panels.ts'
+import { outcomesPersonalData } from './personal-data.ts'
 import {
   formatPounds,
   instrumentsOf,
@@ -132,6 +133,7 @@ function itemsView(instrument: Instrument, values: Record<string, unknown>, prob
 
 export function outcomeRoutes(app: FastifyInstance, context: AppContext): void {
   context.personMerged.push(movePersonReadings)
+  context.personRecordParts.push(outcomesPersonalData)
   const { db } = context
   context.casePanels.push(outcomesPanel, attendancePanel, kioskPanel)
   context.caseSummarySections.push(outcomeMeasuresSection, attendanceSection, selfMeasurementsSection)

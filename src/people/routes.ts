@@ -11,6 +11,7 @@ import { formErrors } from '../web/forms.ts'
 import { type FieldProblem, notFound, Problem } from '../web/problem.ts'
 import { mergePersonRecords } from './merge.ts'
 import type { Person } from './person.ts'
+import { peoplePersonalData } from './personal-data.ts'
 import { readPerson, readPersonSummaries } from './records.ts'
 import { duplicatePairs } from './store.ts'
 
@@ -38,6 +39,7 @@ function recordRows(person: Person) {
 
 export function peopleRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context
+  context.personRecordParts.push(peoplePersonalData)
 
   context.homeCards.push({
     roles: ['administrator'],

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
+import { normalisePostcode } from '../people/person.ts'
 import type { FieldProblem } from '../web/problem.ts'
 import {
   appointmentRulesSchema,
@@ -182,15 +183,33 @@ export function parseNeeds(body: Body): FormResult<Need[]> {
 export interface PracticesForm {
   practiceIds: string[]
   addOdsCode: string | null
+  /** For a practice Kith does not know yet: its name and postcode. */
+  addName: string | null
+  addPostcode: string | null
   practiceRegistrationRequired: boolean
 }
+
+/** A GP practice's ODS code: a letter and five digits (A86021). */
+export const PRACTICE_ODS_CODE = /^[A-Z]\d{5}$/
 
 export function parsePractices(body: Body): FormResult<PracticesForm> {
   const required = yesNo(body.practiceRegistrationRequired)
   const code = text(body.addOdsCode).trim().toUpperCase()
+  const name = text(body.addName).trim()
+  const postcodeGiven = text(body.addPostcode).trim()
+  const postcode = postcodeGiven === '' ? null : (normalisePostcode(postcodeGiven) ?? null)
   const problems: FieldProblem[] = []
-  if (code !== '' && !/^[A-Z0-9]{3,10}$/.test(code))
-    problems.push({ field: 'addOdsCode', message: 'An ODS code is 3 to 10 letters and numbers, like A86021' })
+  if (code !== '' && !PRACTICE_ODS_CODE.test(code))
+    problems.push({
+      field: 'addOdsCode',
+      message: 'A GP practice’s ODS code is a letter followed by 5 numbers, like A86021',
+    })
+  if (code === '' && (name !== '' || postcodeGiven !== ''))
+    problems.push({ field: 'addOdsCode', message: 'Enter the ODS code of the practice to add' })
+  if (name.length > 200)
+    problems.push({ field: 'addName', message: 'The practice’s name must be 200 characters or fewer' })
+  if (postcodeGiven !== '' && postcode === null)
+    problems.push({ field: 'addPostcode', message: 'Enter a real postcode, like NE4 8AA' })
   if (required === undefined)
     problems.push({
       field: 'practiceRegistrationRequired',
@@ -202,6 +221,8 @@ export function parsePractices(body: Body): FormResult<PracticesForm> {
     value: {
       practiceIds: checked(body.practiceIds),
       addOdsCode: code === '' ? null : code,
+      addName: name === '' ? null : name,
+      addPostcode: postcode,
       practiceRegistrationRequired: required ?? false,
     },
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { listAuditEvents } from '../access/audit.ts'
-import { createOrganisation } from '../access/store.ts'
+import { createOrganisation, findOrganisationByOdsCode } from '../access/store.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
@@ -20,6 +20,13 @@ async function setUp(db: Db) {
   const wimbledon = await organisation('High Street Wimbledon Surgery', 'practice', area, 'Z90001')
   const mitcham = await organisation('Mitcham Green Surgery', 'practice', area, 'Z90002')
   const elsewhere = await organisation('Bromley by Bow Centre', 'practice', null, 'Z80001')
+  await createOrganisation(db, {
+    name: 'Merton Borough Council',
+    kind: 'council',
+    parentId: area,
+    odsCode: 'Z00009',
+    postcode: null,
+  })
   const manager = await createAccount(db, 'programme_manager', { organisationId: owner, name: 'Simon Green' })
   const worker = await createAccount(db, 'link_worker', { organisationId: owner, name: 'Chloe Mensah' })
   const otherWorker = await createAccount(db, 'link_worker', { name: 'Yusuf Begum' })
@@ -32,6 +39,7 @@ async function setUp(db: Db) {
   return {
     app,
     as,
+    area,
     owner,
     practices: { wimbledon, mitcham, elsewhere },
     manager,
@@ -420,7 +428,22 @@ describeEachDatabase('programme pages', (database) => {
       practiceRegistrationRequired: 'yes',
     })
     assert.deepEqual(errorsOn(unknown.body), [
-      ['addOdsCode', 'No GP practice in Kith has the ODS code Y12345'],
+      ['addName', 'Kith does not know the practice Y12345 yet: enter its name'],
+      ['addPostcode', 'Kith does not know the practice Y12345 yet: enter its postcode'],
+    ])
+    const invalid = await manager.post(url, {
+      addOdsCode: 'ABC',
+      addName: 'Somewhere',
+      addPostcode: 'not a postcode',
+      practiceRegistrationRequired: 'no',
+    })
+    assert.deepEqual(errorsOn(invalid.body), [
+      ['addOdsCode', 'A GP practice’s ODS code is a letter followed by 5 numbers, like A86021'],
+      ['addPostcode', 'Enter a real postcode, like NE4 8AA'],
+    ])
+    const notPractice = await manager.post(url, { addOdsCode: 'Z00009', practiceRegistrationRequired: 'no' })
+    assert.deepEqual(errorsOn(notPractice.body), [
+      ['addOdsCode', 'The ODS code Z00009 belongs to Merton Borough Council, which is not a GP practice'],
     ])
     const tampered = await manager.post(url, {
       practiceIds: t.practices.elsewhere,
@@ -452,6 +475,27 @@ describeEachDatabase('programme pages', (database) => {
     assert.deepEqual(JSON.parse(event?.detail ?? '{}').added.length, 3)
     // A practice outside the area, once covered, is offered from then on.
     assert.match(textOf((await manager.get(url)).body), /Bromley by Bow Centre \(Z80001\)/)
+
+    // A practice Kith does not know is made, in the programme's area, from its ODS code, name and postcode.
+    const added = await manager.post(url, {
+      practiceIds: [t.practices.wimbledon, t.practices.mitcham, t.practices.elsewhere],
+      addOdsCode: 'h85026',
+      addName: 'Morden Hall Medical Centre',
+      addPostcode: 'sm4 5hq',
+      practiceRegistrationRequired: 'yes',
+    })
+    assert.equal(added.statusCode, 303, added.body)
+    const made = await findOrganisationByOdsCode(db, 'H85026')
+    assert.deepEqual(
+      { name: made?.name, kind: made?.kind, parentId: made?.parentId, postcode: made?.postcode },
+      { name: 'Morden Hall Medical Centre', kind: 'practice', parentId: t.area, postcode: 'SM4 5HQ' },
+    )
+    assert.deepEqual(
+      (await getProgramme(db, t.programmeId))?.practices.map((p) => p.odsCode),
+      ['Z80001', 'Z90001', 'Z90002', 'H85026'],
+    )
+    const [created] = await listAuditEvents(db, { action: 'organisation.create' })
+    assert.equal(created?.record_id, made?.id)
     await t.app.close()
   })
 
@@ -812,12 +856,12 @@ describeEachDatabase('programme pages', (database) => {
     const refuse = async (email: string) => errorsOn((await manager.post(url, { email })).body)
     assert.deepEqual(await refuse(''), [['email', 'Enter the email address of their Kith account']])
     assert.deepEqual(await refuse('nobody@kith.test'), [
-      ['email', 'There is no active Kith account with this email address'],
+      ['email', 'There is no active Kith account with this email address: invite them from Your team first'],
     ])
     assert.deepEqual(await refuse(t.referrer.email), [
       [
         'email',
-        `Test Person ${Number(t.referrer.email.match(/person(\d+)/)?.[1])} does not have the link worker role: ask your Kith administrator to give it to them`,
+        `Test Person ${Number(t.referrer.email.match(/person(\d+)/)?.[1])} does not have the link worker role: give it to them on Your team`,
       ],
     ])
     assert.deepEqual(await refuse(t.worker.email.toUpperCase()), [

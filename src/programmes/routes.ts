@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { audit } from '../access/audit.ts'
 import { rolesAccess } from '../access/permissions.ts'
 import {
+  createOrganisation,
   findOrganisationByOdsCode,
   findUserByEmail,
   getOrganisation,
@@ -17,12 +18,18 @@ import {
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
-import { findServiceByName, getService, servicesRunFor, setServiceProgramme } from '../directory/index.ts'
+import {
+  areaOf,
+  findServiceByName,
+  getService,
+  servicesRunFor,
+  setServiceProgramme,
+} from '../directory/index.ts'
 import { LONG_TERM_CONDITIONS } from '../people/conditions.ts'
 import type { AppContext } from '../web/context.ts'
 import { londonDate } from '../web/format.ts'
-import { formErrors, parse } from '../web/forms.ts'
-import { type FieldProblem, forbidden, notFound } from '../web/problem.ts'
+import { formErrors, parse, parseOrThrow } from '../web/forms.ts'
+import { badRequest, type FieldProblem, forbidden, notFound, Problem } from '../web/problem.ts'
 import {
   APPOINTMENT_KIND_LABELS,
   APPOINTMENT_KINDS,
@@ -75,6 +82,8 @@ import {
   type Programme,
   programmesOfUser,
   removeLinkWorker,
+  retireProgramme,
+  runningProgrammeNamed,
   setNamedLinkWorkers,
   setProgrammePractices,
   setWorkingPattern,
@@ -89,6 +98,13 @@ const CRITERION_FORM = { access: MANAGE, listFields: CRITERION_LISTS }
 
 type Body = Record<string, unknown>
 
+/** A running programme already has the name. */
+class NameTaken extends Error {
+  constructor(name: string) {
+    super(`There is already a programme called ${name}: choose another name`)
+  }
+}
+
 const SAVED: Record<string, string> = {
   created: 'The programme has been added. Set its rules below.',
   details: 'The details have been saved.',
@@ -100,6 +116,7 @@ const SAVED: Record<string, string> = {
   criteria: 'The eligibility criteria have been saved.',
   'link-workers': 'The link workers have been saved.',
   services: 'The services run for the programme have been saved.',
+  retired: 'The programme has been retired. It takes no new referrals; its referrals and cases are kept.',
 }
 
 /** Checkbox or radio items, checked where the value is among `selected`. */
@@ -314,6 +331,24 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     return { programme, manages }
   }
 
+  /** Names are unique among running programmes: referrers choose among them by name. */
+  async function refuseTakenName(trx: Queryable, name: string, exceptId?: string) {
+    const taken = await runningProgrammeNamed(trx, name, exceptId)
+    if (taken) throw new NameTaken(taken.name)
+  }
+
+  /** Runs `work` in a transaction; a name already taken comes back as the form's problem. */
+  async function nameChecked<T>(
+    work: (trx: Queryable) => Promise<T>,
+  ): Promise<T | { problems: FieldProblem[] }> {
+    try {
+      return await db.transaction().execute(work)
+    } catch (error) {
+      if (error instanceof NameTaken) return { problems: [{ field: 'name', message: error.message }] }
+      throw error
+    }
+  }
+
   /**
    * Changes the programme's settings in one transaction with its audit event. `change` is applied
    * to the settings as they are inside the transaction, after the row is locked, so two managers
@@ -354,6 +389,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         ...p,
         pathwayLabel: PATHWAY_LABELS[p.pathway],
         as: [p.manages ? 'Manager' : null, p.linkWorker ? 'Link worker' : null].filter(Boolean).join(' and '),
+        retiredOn: p.retiredAt,
       })),
       canAdd: organisationsWhere(user, 'programme_manager').length > 0,
     })
@@ -402,7 +438,8 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
         errors: formErrors(parsed.problems, { ownerOrganisationId: 'ownerOrganisationId' }),
       })
     }
-    const id = await db.transaction().execute(async (trx) => {
+    const id = await nameChecked(async (trx) => {
+      await refuseTakenName(trx, parsed.value.name)
       const created = await createProgramme(trx, parsed.value)
       await audit(trx, request.actor, {
         action: 'programme.create',
@@ -411,6 +448,13 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       })
       return created
     })
+    if (typeof id !== 'string')
+      return reply.status(400).view('programmes/views/new.njk', {
+        pageTitle: 'Add a programme',
+        values: body,
+        owners,
+        errors: formErrors(id.problems),
+      })
     return reply.redirect(`/programmes/${id}?saved=created`, 303)
   })
 
@@ -443,6 +487,7 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
           ],
         },
       ],
+      retiredOn: programme.retiredAt,
       myDays: mine ? describeDays(mine, practiceNames) : undefined,
       myPractices: programme.practices.filter((p) => p.namedLinkWorker?.userId === request.user!.id),
       flash: saved ? SAVED[saved] : undefined,
@@ -473,10 +518,113 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       const body = (request.body ?? {}) as Body
       const parsed = part.parse(body, programme)
       if (!parsed.ok) return render(reply, programme, body, parsed.problems)
-      await saveSettings(request, programme, part.slug, (settings) => part.apply(settings, parsed.value))
+      const name = part.apply(settingsOf(programme), parsed.value).name
+      try {
+        await saveSettings(
+          request,
+          programme,
+          part.slug,
+          (settings) => part.apply(settings, parsed.value),
+          {},
+          async (trx) => {
+            if (name !== programme.name) await refuseTakenName(trx, name, programme.id)
+          },
+        )
+      } catch (error) {
+        if (!(error instanceof NameTaken)) throw error
+        return render(reply, programme, body, [{ field: 'name', message: error.message }])
+      }
       return reply.redirect(`/programmes/${programme.id}?saved=${part.slug}`, 303)
     })
   }
+
+  // JSON API: a manager adds a programme and retires one, as the pages do.
+  const programmeRequest = z.object({ name: nameSchema, ownerOrganisationId: z.string() })
+  const programmeResponse = z.object({
+    id: z.string(),
+    name: z.string(),
+    ownerOrganisationId: z.string(),
+    retiredAt: z.string().nullable(),
+  })
+  context.api.add({
+    method: 'post',
+    path: '/api/v1/programmes',
+    summary:
+      'Adds a programme run by one of the manager’s organisations: 201; 409 naming `name` when a running programme already has it',
+    tags: ['Programmes'],
+    requestBody: programmeRequest,
+    response: programmeResponse,
+  })
+  app.post('/api/v1/programmes', { config: { access: MANAGE } }, async (request, reply) => {
+    const input = parseOrThrow(programmeRequest, request.body ?? {})
+    if (!organisationsWhere(request.user!, 'programme_manager').includes(input.ownerOrganisationId))
+      throw badRequest('You manage programmes of other organisations only.', [
+        { field: 'ownerOrganisationId', message: 'Choose an organisation where you are a programme manager' },
+      ])
+    const created = await nameChecked(async (trx) => {
+      await refuseTakenName(trx, input.name)
+      const id = await createProgramme(trx, input)
+      await audit(trx, request.actor, { action: 'programme.create', recordType: 'programme', recordId: id })
+      return id
+    })
+    if (typeof created !== 'string')
+      throw new Problem(409, 'Conflict', { detail: created.problems[0]?.message, errors: created.problems })
+    reply.status(201)
+    return { id: created, name: input.name, ownerOrganisationId: input.ownerOrganisationId, retiredAt: null }
+  })
+
+  context.api.add({
+    method: 'post',
+    path: '/api/v1/programmes/{id}/retire',
+    summary: 'Retires a programme: it takes no new referrals; its referrals and cases are kept',
+    tags: ['Programmes'],
+    parameters: [{ name: 'id', in: 'path', description: 'The programme id' }],
+    response: programmeResponse,
+  })
+  app.post('/api/v1/programmes/:id/retire', { config: { access: MANAGE } }, async (request) => {
+    const { programme } = await programmeFor(request, 'manage')
+    const at = context.now().toISOString()
+    await db.transaction().execute(async (trx) => {
+      if (await retireProgramme(trx, programme.id, at))
+        await audit(trx, request.actor, {
+          action: 'programme.retire',
+          recordType: 'programme',
+          recordId: programme.id,
+        })
+    })
+    const after = await getProgramme(db, programme.id)
+    return {
+      id: programme.id,
+      name: programme.name,
+      ownerOrganisationId: programme.ownerOrganisationId,
+      retiredAt: after?.retiredAt ?? at,
+    }
+  })
+
+  // Retiring: the programme takes no new referrals and leaves referrers' lists; its referrals,
+  // cases and records are kept and stay readable.
+  app.get('/programmes/:id/retire', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    if (programme.retiredAt) return reply.redirect(`/programmes/${programme.id}`, 303)
+    return reply.view('programmes/views/retire.njk', {
+      pageTitle: `Retire ${programme.name}`,
+      programme,
+      back: back(programme),
+    })
+  })
+
+  app.post('/programmes/:id/retire', { config: { access: MANAGE } }, async (request, reply) => {
+    const { programme } = await programmeFor(request, 'manage')
+    await db.transaction().execute(async (trx) => {
+      if (await retireProgramme(trx, programme.id, context.now().toISOString()))
+        await audit(trx, request.actor, {
+          action: 'programme.retire',
+          recordType: 'programme',
+          recordId: programme.id,
+        })
+    })
+    return reply.redirect(`/programmes/${programme.id}?saved=retired`, 303)
+  })
 
   // Practices: those in the owner's area are offered; any other practice can be added by ODS code.
   async function practiceChoices(programme: Programme) {
@@ -532,17 +680,41 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     const ids = parsed.value.practiceIds
     if (ids.some((id) => !choices.some((o) => o.id === id)))
       problems.push({ field: 'practiceIds', message: 'Select practices from the list' })
-    if (parsed.value.addOdsCode) {
-      const added = await findOrganisationByOdsCode(db, parsed.value.addOdsCode)
-      if (added?.kind !== 'practice')
+    // A practice added by ODS code: one Kith knows, or a new one with its name and postcode,
+    // placed in the programme's area so its referrals and services are local to each other.
+    let newPractice: { odsCode: string; name: string; postcode: string } | undefined
+    const { addOdsCode, addName, addPostcode } = parsed.value
+    if (addOdsCode) {
+      const added = await findOrganisationByOdsCode(db, addOdsCode)
+      if (added && added.kind !== 'practice')
         problems.push({
           field: 'addOdsCode',
-          message: `No GP practice in Kith has the ODS code ${parsed.value.addOdsCode}`,
+          message: `The ODS code ${addOdsCode} belongs to ${added.name}, which is not a GP practice`,
         })
-      else if (!ids.includes(added.id)) ids.push(added.id)
+      else if (added) {
+        if (!ids.includes(added.id)) ids.push(added.id)
+      } else if (addName && addPostcode)
+        newPractice = { odsCode: addOdsCode, name: addName, postcode: addPostcode }
+      else {
+        if (!addName)
+          problems.push({
+            field: 'addName',
+            message: `Kith does not know the practice ${addOdsCode} yet: enter its name`,
+          })
+        if (!addPostcode)
+          problems.push({
+            field: 'addPostcode',
+            message: `Kith does not know the practice ${addOdsCode} yet: enter its postcode`,
+          })
+      }
     }
     const withCodes = (await listOrganisations(db)).filter((o) => ids.includes(o.id) && o.odsCode)
-    if (problems.length === 0 && parsed.value.practiceRegistrationRequired && withCodes.length === 0)
+    if (
+      problems.length === 0 &&
+      parsed.value.practiceRegistrationRequired &&
+      withCodes.length === 0 &&
+      !newPractice
+    )
       problems.push({
         field: 'practiceRegistrationRequired',
         message:
@@ -560,6 +732,27 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
       }),
       {},
       async (trx) => {
+        if (newPractice) {
+          const area = await areaOf(trx, programme.ownerOrganisationId)
+          const owner = await getOrganisation(trx, programme.ownerOrganisationId)
+          const created = await createOrganisation(trx, {
+            ...newPractice,
+            kind: 'practice',
+            parentId: area?.id ?? owner?.parentId ?? null,
+          })
+          await audit(trx, request.actor, {
+            action: 'organisation.create',
+            recordType: 'organisation',
+            recordId: created,
+            detail: {
+              kind: 'practice',
+              odsCode: newPractice.odsCode,
+              by: 'programme',
+              programmeId: programme.id,
+            },
+          })
+          ids.push(created)
+        }
         change = await setProgrammePractices(trx, programme.id, ids)
         await audit(trx, request.actor, {
           action: 'programme.practices',
@@ -987,11 +1180,12 @@ export function programmeRoutes(app: FastifyInstance, context: AppContext) {
     if (!parsed.ok) return renderLinkWorkers(reply, programme, { values: body, problems: parsed.problems })
     const account = await findUserByEmail(db, parsed.value.email)
     const user = account?.active === 1 ? await loadCurrentUser(db, account.id) : undefined
-    if (!user) return refuse('There is no active Kith account with this email address')
-    if (!user.memberships.some((m) => m.role === 'link_worker'))
+    if (!user)
       return refuse(
-        `${user.name} does not have the link worker role: ask your Kith administrator to give it to them`,
+        'There is no active Kith account with this email address: invite them from Your team first',
       )
+    if (!user.memberships.some((m) => m.role === 'link_worker'))
+      return refuse(`${user.name} does not have the link worker role: give it to them on Your team`)
     if (programme.linkWorkers.some((w) => w.userId === user.id))
       return refuse(`${user.name} is already a link worker of this programme`)
     await db.transaction().execute(async (trx) => {

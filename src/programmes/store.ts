@@ -23,6 +23,8 @@ export interface ProgrammeSummary {
   ownerOrganisationId: string
   ownerOrganisationName: string
   pathway: Pathway
+  /** When it was retired (closed to new referrals); null while it runs. */
+  retiredAt: string | null
 }
 
 export interface ProgrammePractice {
@@ -59,6 +61,8 @@ export interface Programme extends ProgrammeSettings {
   /** Its link workers, by name. */
   linkWorkers: ProgrammeLinkWorker[]
   updatedAt: string
+  /** When it was retired (closed to new referrals); null while it runs. */
+  retiredAt: string | null
 }
 
 function settingsColumns(settings: ProgrammeSettings) {
@@ -140,6 +144,7 @@ function summaries(db: Queryable) {
       'programmes.owner_organisation_id as ownerOrganisationId',
       'organisations.name as ownerOrganisationName',
       'programmes.pathway',
+      'programmes.retired_at as retiredAt',
     ])
     .orderBy('programmes.name')
     .orderBy('programmes.id')
@@ -148,8 +153,44 @@ function summaries(db: Queryable) {
 /** Rows as plain objects (SQLite's have no prototype), so callers can compare them. */
 const plain = <T extends object>(rows: T[]): T[] => rows.map((row) => ({ ...row }))
 
-export async function listProgrammes(db: Queryable): Promise<ProgrammeSummary[]> {
-  return plain(await summaries(db).execute())
+/** Every programme; `running` leaves out those retired. */
+export async function listProgrammes(
+  db: Queryable,
+  options: { running?: boolean } = {},
+): Promise<ProgrammeSummary[]> {
+  let query = summaries(db)
+  if (options.running) query = query.where('programmes.retired_at', 'is', null)
+  return plain(await query.execute())
+}
+
+/**
+ * A running programme with this name (compared without regard to case or surrounding spaces),
+ * other than `exceptId`: names are unique among running programmes, so referrers can tell them
+ * apart. A retired programme's name may be used again.
+ */
+export async function runningProgrammeNamed(
+  db: Queryable,
+  name: string,
+  exceptId?: string,
+): Promise<{ id: string; name: string } | undefined> {
+  const wanted = name.trim().toLowerCase()
+  const rows = await db
+    .selectFrom('programmes')
+    .select(['id', 'name'])
+    .where('retired_at', 'is', null)
+    .execute()
+  return rows.find((row) => row.id !== exceptId && row.name.trim().toLowerCase() === wanted)
+}
+
+/** Retires the programme: closed to new referrals from now on; its referrals and cases are kept. */
+export async function retireProgramme(db: Queryable, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('programmes')
+    .set({ retired_at: at, updated_at: at })
+    .where('id', '=', id)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
 /** The programme with its full configuration, practices and link workers. */
@@ -216,6 +257,7 @@ export async function getProgramme(db: Queryable, id: string): Promise<Programme
         .sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday)),
     })),
     updatedAt: row.updated_at,
+    retiredAt: row.retired_at,
   }
 }
 
@@ -228,6 +270,8 @@ export interface ProgrammeForReferral extends ProgrammeSettings {
   practiceOdsCodes: (string | null)[]
   /** Its link workers' user ids, in the order of their names. */
   linkWorkerIds: string[]
+  /** When it was retired (closed to new referrals); null while it runs. */
+  retiredAt: string | null
 }
 
 // Parsed settings by their stored text. Parsing through the schemas is most of the cost of
@@ -309,6 +353,7 @@ export async function getProgrammeForReferral(
     selfReferralAllowed: selfReferralAllowed(settings),
     practiceOdsCodes: members.filter((m) => m.kind === 'practice').map((m) => m.value),
     linkWorkerIds: members.filter((m) => m.kind === 'link-worker').map((m) => m.value as string),
+    retiredAt: row.retired_at,
   }
 }
 

@@ -23,6 +23,8 @@ export interface ProgrammeTable {
   decline_after_days: number
   created_at: string
   updated_at: string
+  /** When the programme was retired: closed to new referrals, its records kept. Null while it runs. */
+  retired_at: string | null
 }
 
 /** The practices a programme covers, each with its named link worker (Tower Hamlets). */

@@ -53,6 +53,7 @@ import {
   getProgramme,
   getProgrammeForReferral,
   isLinkWorkerOf,
+  namedLinkWorkerFor,
   type ProgrammeForReferral,
   programmesOfUser,
 } from '../programmes/store.ts'
@@ -113,6 +114,8 @@ export interface ReferralTarget {
   pathway: Pathway | null
   /** A programme's link workers (told of new referrals); empty for a service. */
   linkWorkerIds: string[]
+  /** When the programme (or the programme a service is run for) was retired: it takes no new referrals. */
+  retiredAt: string | null
 }
 
 /** A suggested service: one that matches the person's needs and whose rules they meet, or a redirect. */
@@ -160,6 +163,7 @@ async function serviceTarget(db: Queryable, serviceId: string): Promise<Referral
     replyDeadlines: programme?.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
     pathway: programme?.pathway ?? null,
     linkWorkerIds: [],
+    retiredAt: programme?.retiredAt ?? null,
   }
 }
 
@@ -181,6 +185,7 @@ export async function resolveTarget(db: Queryable, ref: TargetRef): Promise<Refe
     replyDeadlines: programme.replyDeadlines ?? DEFAULT_REPLY_DEADLINES,
     pathway: programme.pathway,
     linkWorkerIds: programme.linkWorkerIds,
+    retiredAt: programme.retiredAt,
   }
 }
 
@@ -466,6 +471,38 @@ export async function referralsReceivedBy(
       limit: options.limit ?? 200,
     })
   ).map(referralOf)
+}
+
+/**
+ * The referrals among these that another worker takes first: those from a practice for which the
+ * programme names a link worker other than the user (Tower Hamlets names a social prescriber for
+ * each practice). Their inbox leaves them out; they stay under "All referrals", where anyone in
+ * the team still acts on them. A practice with no named link worker's referrals are everyone's.
+ */
+export async function namedForOthers(
+  db: Queryable,
+  user: CurrentUser,
+  referrals: readonly Referral[],
+): Promise<Set<string>> {
+  const named = new Map<string, Map<string, string>>()
+  const others = new Set<string>()
+  for (const referral of referrals) {
+    const { programmeId } = referral.target
+    if (!programmeId || !referral.practiceOdsCode) continue
+    let byPractice = named.get(programmeId)
+    if (!byPractice) {
+      const programme = await getProgramme(db, programmeId)
+      byPractice = new Map(
+        (programme?.practices ?? []).flatMap((p) =>
+          p.odsCode && p.namedLinkWorker ? [[p.odsCode, p.namedLinkWorker.userId] as const] : [],
+        ),
+      )
+      named.set(programmeId, byPractice)
+    }
+    const worker = byPractice.get(referral.practiceOdsCode)
+    if (worker && worker !== user.id) others.add(referral.id)
+  }
+  return others
 }
 
 /** How the user stands to the referral: the referrer, the receiving team, both or neither. */
@@ -828,6 +865,16 @@ function checkText(value: string, field: string, label: string, max: number) {
  * and, unless they fail, records the consent, the referral and its first history entry. An
  * ineligible referral writes nothing and comes back with every reason and suggestions.
  */
+/** The refusal of a referral to a retired programme, or to a service run for one. */
+export function closedToReferrals(target: ReferralTarget): Problem {
+  const field = target.kind === 'service' ? 'serviceId' : 'programmeId'
+  const message =
+    target.kind === 'service'
+      ? `${target.name} is run for a programme that has been retired, and takes no new referrals`
+      : `${target.name} has been retired, and takes no new referrals`
+  return new Problem(409, 'Closed to new referrals', { detail: `${message}.`, errors: [{ field, message }] })
+}
+
 export async function createReferral(
   db: Queryable,
   actor: Actor,
@@ -878,6 +925,7 @@ export async function createReferral(
         { field, message: `Choose a ${field === 'serviceId' ? 'service' : 'programme'} that Kith lists` },
       ])
     }
+    if (target.retiredAt) throw closedToReferrals(target)
     if (target.kind === 'programme' && target.pathway === 'direct_to_service')
       throw badRequest(`${target.name} refers people straight to one of its services.`, [
         { field: 'serviceId', message: `Choose one of the services of ${target.name}` },
@@ -1034,8 +1082,19 @@ export async function createReferral(
       recordId: referralId,
       detail: { personId, outcome: eligibility.outcome, target: target.kind },
     })
-    const team =
-      target.linkWorkerIds.length > 0
+    // The practice's named link worker hears of it first (Tower Hamlets); else the programme's
+    // link workers, else the receiving team.
+    const practice =
+      target.programmeId && personFacts.practiceOdsCode
+        ? await findOrganisationByOdsCode(trx, personFacts.practiceOdsCode)
+        : undefined
+    const named =
+      practice && target.programmeId
+        ? await namedLinkWorkerFor(trx, target.programmeId, practice.id)
+        : undefined
+    const team = named
+      ? [named.userId]
+      : target.linkWorkerIds.length > 0
         ? target.linkWorkerIds
         : await receivingTeam(trx, {
             programme_id: target.programmeId,

@@ -212,7 +212,7 @@ describeEachDatabase('place in referrals', (database) => {
     const text = textOf(page.body)
     assert.ok(
       text.includes(
-        `Services in Merton, nearest first. Afternoon tea at the health centre Merton Libraries. ${miles(PLACES.centre)} away Reading group at Morden Library Merton Libraries. ${miles(PLACES.library)} away Show services elsewhere`,
+        `Services Nearest first. Afternoon tea at the health centre Merton Libraries. ${miles(PLACES.centre)} away Reading group at Morden Library Merton Libraries. ${miles(PLACES.library)} away Show programmes and services elsewhere`,
       ),
       text,
     )
@@ -220,7 +220,7 @@ describeEachDatabase('place in referrals', (database) => {
     const all = textOf((await referrer.get('/referrals/new?elsewhere=1')).body)
     assert.ok(
       all.includes(
-        `Bow coffee morning Bow Friends. Outside Merton. ${miles(PLACES.bow)} away Show only services in Merton`,
+        `Bow coffee morning Bow Friends. Outside Merton. ${miles(PLACES.bow)} away Show only Merton`,
       ),
       all,
     )

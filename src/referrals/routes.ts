@@ -33,6 +33,7 @@ import {
   canManage,
   getProgrammeForReferral,
   listProgrammes,
+  programmesCoveringPractice,
   programmesManagedBy,
 } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
@@ -47,9 +48,11 @@ import {
   applyReplyDeadlines,
   changeReferralStatus,
   checkEligibility,
+  closedToReferrals,
   createReferral,
   describeStatistics,
   getReferral,
+  namedForOthers,
   PossibleDuplicates,
   partiesOf,
   personKnownTo,
@@ -74,6 +77,7 @@ import {
   STATUS_COLOURS,
   STATUS_LABELS,
 } from './lifecycle.ts'
+import { referralsPersonalData } from './personal-data.ts'
 import { movePersonReferrals } from './store.ts'
 
 const REFER = rolesAccess('referrer', 'link_worker', 'programme_manager', 'provider')
@@ -131,6 +135,7 @@ async function statisticsLines(db: AppContext['db'], serviceId: string) {
 
 export function referralRoutes(app: FastifyInstance, context: AppContext) {
   context.personMerged.push(movePersonReferrals)
+  context.personRecordParts.push(referralsPersonalData)
   const { db } = context
   // Referrals submitted together share one commit (group-commit.ts).
   const writer = new GroupCommit(db)
@@ -197,15 +202,36 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   })
 
   app.get('/referrals/inbox', { config: { access: RECEIVE } }, async (request, reply) => {
-    const query = request.query as { show?: string }
+    const query = request.query as { show?: string; list?: string }
     const all = query.show === 'all'
-    const referrals = await referralsReceivedBy(db, request.user!, all ? {} : { statuses: OPEN_STATUSES })
+    const team = query.list === 'all'
+    const received = await referralsReceivedBy(db, request.user!, all ? {} : { statuses: OPEN_STATUSES })
+    // A practice's referrals reach its named link worker first: the others' inboxes leave them
+    // out, and "All referrals" shows every one the team receives.
+    const forOthers = await namedForOthers(db, request.user!, received)
+    const referrals = team ? received : received.filter((r) => !forOthers.has(r.id))
     const names = await namesOf(db, request.actor, referrals, 'inbox')
-    const shown = referrals.map((r) => present(r, names))
+    const shown = referrals.map((r) => ({
+      ...present(r, names),
+      namedElsewhere: forOthers.has(r.id),
+    }))
+    const suffix = all ? '&show=all' : ''
     return reply.view('referrals/views/inbox.njk', {
-      pageTitle: 'Referral inbox',
+      pageTitle: team ? 'All referrals' : 'Referral inbox',
       managed: await programmesManagedBy(db, request.user!),
       all,
+      team,
+      hasTeamList: forOthers.size > 0 || team,
+      lists: [
+        { href: `/referrals/inbox${all ? '?show=all' : ''}`, text: 'Your referrals', current: !team },
+        { href: `/referrals/inbox?list=all${suffix}`, text: 'All referrals', current: team },
+      ],
+      finishedLink: all
+        ? { href: team ? '/referrals/inbox?list=all' : '/referrals/inbox', text: 'Show open referrals only' }
+        : {
+            href: team ? '/referrals/inbox?list=all&show=all' : '/referrals/inbox?show=all',
+            text: 'Show finished referrals too',
+          },
       awaiting: shown.filter((r) => r.status === 'requested' || r.status === 'received'),
       others: shown.filter((r) => r.status !== 'requested' && r.status !== 'received'),
     })
@@ -236,9 +262,6 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/referrals/new', { config: { access: REFER } }, async (request, reply) => {
     // A programme whose referrals come through a listing run for it is found as that listing.
     const throughListings = new Set(await programmeIdsWithServices(db))
-    const programmes = (await listProgrammes(db)).filter(
-      (p) => p.pathway === 'direct_to_service' || !throughListings.has(p.id),
-    )
     const membership = referrerMembership(request.user!)
     // The referrer's own area first, nearest their organisation first (decision 0103).
     const organisation = membership ? await getOrganisation(db, membership.organisationId) : undefined
@@ -246,6 +269,18 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       postcodes: [organisation?.postcode],
       areaOrganisationId: organisation?.id,
     })
+    // Programmes still running; those covering the referrer's practice, or run in their area, first.
+    const covering = new Set(
+      organisation?.kind === 'practice'
+        ? (await programmesCoveringPractice(db, organisation.id)).map((p) => p.id)
+        : [],
+    )
+    const programmes = (await listProgrammes(db, { running: true }))
+      .filter((p) => p.pathway === 'direct_to_service' || !throughListings.has(p.id))
+      .map((p) => ({
+        ...p,
+        inArea: covering.has(p.id) || !place.area || place.area.organisationIds.has(p.ownerOrganisationId),
+      }))
     // Services this referrer may refer to: those whose rules do not already rule out their kind of referrer.
     const services = (
       await suggestServices(db, {
@@ -264,21 +299,30 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       inArea,
     }))
     const elsewhere = (request.query as { elsewhere?: string }).elsewhere === '1'
-    const local = services.filter((s) => s.inArea)
-    const others = services.filter((s) => !s.inArea)
+    const othersExist = services.some((s) => !s.inArea) || programmes.some((p) => !p.inArea)
     return reply.view('referrals/views/choose.njk', {
       pageTitle: 'Make a referral',
-      programmes,
-      services: elsewhere ? services : local,
+      programmes: elsewhere ? programmes : programmes.filter((p) => p.inArea),
+      services: elsewhere ? services : services.filter((s) => s.inArea),
       areaName: place.area?.name,
-      elsewhereLink:
-        others.length === 0
-          ? null
-          : elsewhere
-            ? { href: '/referrals/new', text: `Show only services in ${place.area?.name ?? 'your area'}` }
-            : { href: '/referrals/new?elsewhere=1', text: 'Show services elsewhere' },
+      elsewhereLink: !othersExist
+        ? null
+        : elsewhere
+          ? { href: '/referrals/new', text: `Show only ${place.area?.name ?? 'your area'}` }
+          : { href: '/referrals/new?elsewhere=1', text: 'Show programmes and services elsewhere' },
     })
   })
+
+  /** The page for a target closed to new referrals (a retired programme), or undefined. */
+  function closedPage(reply: FastifyReply, target: ReferralTarget, self: boolean) {
+    if (!target.retiredAt) return undefined
+    const problem = closedToReferrals(target)
+    return reply.status(409).view('referrals/views/closed.njk', {
+      pageTitle: `${target.name} takes no new referrals`,
+      message: problem.errors[0]?.message,
+      self,
+    })
+  }
 
   async function targetOr404(kind: string, id: string): Promise<ReferralTarget> {
     const ref = targetRef(kind, id)
@@ -336,7 +380,12 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         text: c.display,
         checked: chosenConditions.has(c.code),
       })),
-      practices: await practiceItems(values.registeredPracticeId, self),
+      // The referrer's own practice is the likeliest: a GP refers their own patients.
+      practices: await practiceItems(
+        values.registeredPracticeId ??
+          (membership?.organisationKind === 'practice' ? membership.organisationId : undefined),
+        self,
+      ),
       consentMethods: CONSENT_METHODS.map((m) => ({
         value: m,
         text: CONSENT_METHOD_LABELS[m],
@@ -360,6 +409,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     self: boolean,
   ) {
     const target = await targetOr404(kind, id)
+    const closed = closedPage(reply, target, self)
+    if (closed) return closed
     const body = (request.body ?? {}) as Body
     const now = context.now()
     const template = 'referrals/views/form.njk'
@@ -506,6 +557,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     const target = await targetOr404(kind, id)
+    const closed = closedPage(reply, target, false)
+    if (closed) return closed
     const choice = await serviceChoice(target, false)
     if (choice) return reply.view('referrals/views/choose-service.njk', choice)
     return reply.view('referrals/views/form.njk', await formView(request, target, false, {}))
@@ -522,6 +575,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   app.get('/self-referral/:kind/:id', { config: { access: PUBLIC } }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     const target = await targetOr404(kind, id)
+    const closed = closedPage(reply, target, true)
+    if (closed) return closed
     if (!target.selfReferralAllowed) {
       return reply.view('referrals/views/self-refused.njk', {
         pageTitle: `${target.name} does not take self-referrals`,
@@ -732,7 +787,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   /** The programmes and services that take self-referrals, by name. */
   async function selfReferralTargets() {
     const programmes = []
-    for (const summary of await listProgrammes(db)) {
+    for (const summary of await listProgrammes(db, { running: true })) {
       const target = await resolveTarget(db, { programmeId: summary.id })
       if (target?.selfReferralAllowed)
         programmes.push({ id: target.id, name: target.name, by: summary.ownerOrganisationName })

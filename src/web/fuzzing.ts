@@ -774,8 +774,9 @@ export function jsonVariants(url: string, bases: readonly unknown[], random: Ran
 
 // ---- The database's fingerprint ------------------------------------------------------------
 
-/** Tables whose changes are not writes of a request: sessions, sign-in throttling, search indexes, migrations. */
-const UNCHECKED_TABLES = /^(sessions|sign_in_failures|kith_migration.*|services_fts.*|scheduled_jobs)$/
+/** Tables whose changes are not writes of a request: sessions, sign-in and request limits, search indexes, migrations. */
+const UNCHECKED_TABLES =
+  /^(sessions|sign_in_failures|rate_limit_windows|kith_migration.*|services_fts.*|scheduled_jobs)$/
 /**
  * Audit events a refused request records by design: reading the page shown again, a refusal
  * (decision 13: `case.access-refused`), a failed sign-in.

@@ -33,7 +33,8 @@ export const forbidden = (detail = 'You do not have permission to do this.') =>
 export const notFound = (detail?: string) => new Problem(404, 'Not found', detail ? { detail } : {})
 export const conflict = (detail: string) => new Problem(409, 'Conflict', { detail })
 
-// The database is out of reach, or cannot store changes (see db/failures.ts): a 503 that says
+// The database is out of reach, cannot store changes, or is held by another writer (see
+// db/failures.ts): a 503 that says
 // so, rather than a bare 500. Pages show the sentences as paragraphs; the API joins them.
 export const CANNOT_SAVE_CHANGES = {
   title: 'Kith cannot save changes just now',
@@ -51,15 +52,25 @@ export const DATABASE_UNAVAILABLE = {
   ],
 } as const
 
+export const DATABASE_BUSY = {
+  title: 'Kith is busy just now',
+  sentences: [
+    'Kith is busy just now: its database was held by another change for too long.',
+    'Nothing was changed.',
+    'Try again in a moment.',
+  ],
+} as const
+
 /** How long a client is asked to wait before trying again after a 503, in seconds. */
 export const RETRY_AFTER_SECONDS = 30
 
 /** The 503 for an error that means the database is out of reach or cannot store changes. */
 export function storageProblemOf(
   error: unknown,
-): typeof CANNOT_SAVE_CHANGES | typeof DATABASE_UNAVAILABLE | undefined {
+): typeof CANNOT_SAVE_CHANGES | typeof DATABASE_UNAVAILABLE | typeof DATABASE_BUSY | undefined {
   const failure = storageFailureOf(error)
   if (failure === 'cannot-write') return CANNOT_SAVE_CHANGES
   if (failure === 'unavailable') return DATABASE_UNAVAILABLE
+  if (failure === 'busy') return DATABASE_BUSY
   return undefined
 }
