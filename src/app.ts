@@ -27,6 +27,7 @@ import { communityRoutes } from './community/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
+import { fhirRoutes } from './fhir/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
@@ -84,6 +85,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   kioskRoutes,
   reportRoutes,
   communityRoutes,
+  fhirRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -184,6 +186,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     caseloadNotices: [],
     caseSummarySections: [],
     referralOutcomeSections: [],
+    senders: [],
+    caseClosed: [],
+    writeReferral: (work) => work(deps.db),
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

@@ -40,7 +40,16 @@ const AT_ONCE = 4
 /** An id Kith could have made that names nothing. */
 const MISSING = '0190a000-0000-7000-8000-000000000000'
 
-type Kind = 'referral' | 'case' | 'appointment' | 'person-in-programme'
+type Kind =
+  | 'referral'
+  | 'case'
+  | 'appointment'
+  | 'person-in-programme'
+  | 'person'
+  | 'goal'
+  | 'consent'
+  | 'outcome-reading'
+  | 'outcome-score'
 
 /** Routes that reach one person's record, by the record their first parameter names. */
 const PERSON_LEVEL: [RegExp, Kind][] = [
@@ -50,6 +59,15 @@ const PERSON_LEVEL: [RegExp, Kind][] = [
   [/^\/community\/cases\/:id(\/|$)/, 'case'],
   [/^\/casework\/appointments\/:id(\/|$)/, 'appointment'],
   [/\/programmes\/:programmeId\/people\/:personId(\/|$)/, 'person-in-programme'],
+  // The FHIR API: each resource type about a person, by the record its id names.
+  [/^\/fhir\/(ServiceRequest|Task)\/:id$/, 'referral'],
+  [/^\/fhir\/CarePlan\/:id$/, 'case'],
+  [/^\/fhir\/Appointment\/:id$/, 'appointment'],
+  [/^\/fhir\/Patient\/:id$/, 'person'],
+  [/^\/fhir\/Goal\/:id$/, 'goal'],
+  [/^\/fhir\/Consent\/:id$/, 'consent'],
+  [/^\/fhir\/QuestionnaireResponse\/:id$/, 'outcome-reading'],
+  [/^\/fhir\/Observation\/:id$/, 'outcome-score'],
 ]
 
 /** Routes with a parameter that names no person's record, and why. */
@@ -71,6 +89,7 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   /^(\/api\/v1)?\/community\/(groups|new-groups)\/:id(\/|$)/, // community groups: counts of members and meetings, no names
   /^\/api\/v1\/(opportunities|groups)\/:id(\/|$)/, // volunteering opportunities and groups (directory listings)
   /^\/community\/training\/programmes\/:id(\/|$)/, // link workers' training, for the programme's managers
+  /^\/fhir\/(Organization|Practitioner|PractitionerRole|HealthcareService)\/:id$/, // organisations, staff and services
   /^\/api\/v1\/programmes\/:id\/retire$/, // a programme's state, for its managers (404 or 403 to others)
   // Staff, not people referred: a manager's own organisation's memberships and invitations, 404 to
   // anyone else's (src/access/team.test.ts); an invitation link, for whoever holds its token.
@@ -274,6 +293,16 @@ async function loadWorld(db: Db) {
     signposts: await children('case_signposts'),
     placements: await children('placements'),
     pairs: [...pairs.values()].sort((a, b) => a.label.localeCompare(b.label)),
+    consents: await db
+      .selectFrom('person_consents')
+      .select(['id', 'person_id as personId'])
+      .orderBy('id')
+      .execute(),
+    readings: await db
+      .selectFrom('outcome_readings')
+      .select(['id', 'person_id as personId'])
+      .orderBy('id')
+      .execute(),
     notifications: await db
       .selectFrom('notifications')
       .select(['id', 'user_id as userId'])
@@ -354,12 +383,15 @@ function foreignTo(user: CurrentUser, world: World) {
     list
       .filter((x) => foreignCaseIds.has(x.caseId))
       .map((x) => ({ ...x, sibling: siblingCaseIds.has(x.caseId) }))
+  const foreignPeople = new Set(people)
   return {
     cases,
     referrals,
     pairs,
     elsewhere,
     people,
+    consents: world.consents.filter((c) => foreignPeople.has(c.personId)),
+    readings: world.readings.filter((r) => foreignPeople.has(r.personId)),
     appointments: of(world.appointments),
     goals: of(world.goals),
     prescriptions: of(world.prescriptions),
@@ -394,7 +426,7 @@ interface Probe {
   check?: (response: LightMyRequestResponse) => string | undefined
 }
 
-const isApi = (url: string) => url.startsWith('/api/')
+const isApi = (url: string) => url.startsWith('/api/') || url.startsWith('/fhir/')
 const fill = (pattern: string, values: Record<string, string>) =>
   pattern.replace(/:(\w+)/g, (_, name: string) => {
     const value = values[name]
@@ -700,6 +732,15 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
               placementId: theirs.id,
             })
         }
+        if (kind === 'person')
+          for (const personId of take(foreign.people, SAMPLE + 1, index))
+            add(route, { id: personId }, { refused: personId })
+        if (kind === 'goal') for (const g of some(foreign.goals)) add(route, { id: g.id }, { refused: g.id })
+        if (kind === 'consent')
+          for (const c of take(foreign.consents, SAMPLE, index)) add(route, { id: c.id }, { refused: c.id })
+        if (kind === 'outcome-reading' || kind === 'outcome-score')
+          for (const r of take(foreign.readings, SAMPLE, index))
+            add(route, { id: kind === 'outcome-score' ? `${r.id}.0` : r.id }, { refused: r.id })
         if (kind === 'person-in-programme')
           for (const p of [...some(foreign.pairs), ...some(foreign.elsewhere)])
             add(

@@ -1131,7 +1131,9 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const body = (request.body ?? {}) as Body
     const parsed = parse(exitSchema, { closureReason: body.closureReason, exitPlan: str(body.exitPlan) })
     const result = parsed.ok
-      ? await attempt(() => exitCase(db, ctx(request), caseId(request), parsed.value, context.now()))
+      ? await attempt(() =>
+          exitCase(db, ctx(request), caseId(request), parsed.value, context.now(), context.caseClosed),
+        )
       : parsed
     if (!result.ok) {
       const found = await caseForUser(db, request.user!, request.actor, caseId(request), {

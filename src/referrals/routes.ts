@@ -140,6 +140,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   // Referrals submitted together share one commit (group-commit.ts).
   const writer = new GroupCommit(db)
   app.decorate('referralWrites', writer.counts)
+  // Referrals made elsewhere (BaRS messages through FHIR) share the same commits.
+  context.writeReferral = (work) => writer.run(work)
 
   context.navigation.push(
     { text: 'Refer yourself', href: '/self-referral', roles: [], order: 20, public: true },

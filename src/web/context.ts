@@ -4,8 +4,10 @@
 import type { Actor } from '../access/audit.ts'
 import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
+import type { CaseClosedHandler } from '../casework/index.ts'
 import type { Config } from '../config.ts'
 import type { Db, Queryable } from '../db/schema.ts'
+import type { Sender } from '../interop/delivery.ts'
 import type { PersonMergedHandler } from '../people/merge.ts'
 import type { ReferralAcceptedHandler } from '../referrals/index.ts'
 import type { ApiDescription } from './openapi.ts'
@@ -129,4 +131,10 @@ export interface AppContext {
   referralAccepted: ReferralAcceptedHandler[]
   /** Run inside the transaction that merges two person records: each capability moves its rows. */
   personMerged: PersonMergedHandler[]
+  /** Writes a referral in the group commit the referral routes use (referrals/group-commit.ts). */
+  writeReferral: <T>(work: (trx: Queryable) => Promise<T>) => Promise<T>
+  /** Run inside the transaction that ends a case (the summary goes to the GP practice). */
+  caseClosed: CaseClosedHandler[]
+  /** Senders for the outbox's channels other than Notify's (FHIR messages, MESH), added by their capabilities. */
+  senders: Sender[]
 }
