@@ -134,7 +134,7 @@ export function criteriaRoutes(app: FastifyInstance, context: AppContext) {
         })
       }
       const role = (request.query as { role?: string }).role
-      // A yes/no question excludes people or includes them: asked first (see programmes/routes.ts).
+      // A yes/no question excludes people or includes them: asked first (see programmes/criteria-routes.ts).
       if (kind === 'attestation' && !isAttestationRole(role)) {
         return reply.status(role === undefined ? 200 : 400).view('programmes/views/criterion-role.njk', {
           pageTitle: 'Does the question exclude people, or include them?',
