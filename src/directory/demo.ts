@@ -587,7 +587,7 @@ export const DEMO_SERVICES: DemoService[] = [
     key: 'culm.gardening',
     provider: 'culm.gardening',
     name: 'Community Gardening Group',
-    kind: 'activity_group',
+    kind: 'patient_led_group',
     description:
       'Grow fruit, vegetables and flowers with others in a shared garden. No experience needed; tools and gloves provided. Good for fresh air, gentle exercise and meeting people.',
     terms: t('Gardening', 'Physical activity', 'Social activity', 'Social isolation', 'Mental wellbeing'),
