@@ -71,10 +71,10 @@ describeEachDatabase('Open Referral UK 3.0', (database) => {
     assert.equal(services.statusCode, 200)
     const list = services.json()
     assertPage(list, 'compiled/service_list.json', 'services')
-    assert.equal(list.total_items, 26)
-    assert.equal(list.total_pages, 6)
+    assert.equal(list.total_items, 56)
+    assert.equal(list.total_pages, 12)
     assert.equal(list.size, 5)
-    const last = (await get('/openreferral/services?per_page=5&page=6')).json()
+    const last = (await get('/openreferral/services?per_page=5&page=12')).json()
     assert.equal(last.last_page, true)
     assert.equal(last.size, 1)
 
