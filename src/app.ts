@@ -23,9 +23,11 @@ import { accessRoutes } from './access/routes.ts'
 import { teamRoutes } from './access/team-routes.ts'
 import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
+import { communityRoutes } from './community/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
+import { fhirRoutes } from './fhir/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
@@ -33,6 +35,7 @@ import { peopleRoutes } from './people/routes.ts'
 import { programmeRoutes } from './programmes/routes.ts'
 import { recordsRoutes } from './records/routes.ts'
 import { referralRoutes } from './referrals/routes.ts'
+import { reportRoutes } from './reports/routes.ts'
 import { JobRegistry } from './scheduler/registry.ts'
 import { schedulerRoutes } from './scheduler/routes.ts'
 import { loadAssets } from './web/assets.ts'
@@ -80,6 +83,9 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   outcomeRoutes,
   attendanceRoutes,
   kioskRoutes,
+  reportRoutes,
+  communityRoutes,
+  fhirRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -177,7 +183,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     personRecordParts: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
+    caseloadNotices: [],
     caseSummarySections: [],
+    referralOutcomeSections: [],
+    senders: [],
+    caseClosed: [],
+    writeReferral: (work) => work(deps.db),
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

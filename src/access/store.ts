@@ -363,3 +363,18 @@ export async function setNameAndPassword(
     .where('id', '=', id)
     .execute()
 }
+
+/** Users' names by id, for lists and reports. */
+export async function userNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>()
+  const unique = [...new Set(ids)]
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('id', 'in', unique.slice(i, i + 500))
+      .execute()
+    for (const row of rows) names.set(row.id, row.name)
+  }
+  return names
+}

@@ -422,3 +422,37 @@ export async function movePersonAttendance(db: Queryable, from: string, into: st
   if (twice.length > 0) await db.deleteFrom('check_ins').where('id', 'in', twice).execute()
   await db.updateTable('check_ins').set({ person_id: into }).where('person_id', '=', from).execute()
 }
+
+export interface CheckInFact {
+  personId: string
+  programmeId: string
+  serviceId: string
+  sessionDate: string
+}
+
+/** The check-ins of these people from one London date to another (both included): for reports. */
+export async function checkInsOfPeople(
+  db: Queryable,
+  personIds: readonly string[],
+  days: { from: string; to: string },
+): Promise<CheckInFact[]> {
+  const found: CheckInFact[] = []
+  const unique = [...new Set(personIds)]
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('check_ins')
+      .select(['person_id', 'programme_id', 'service_id', 'session_date'])
+      .where('person_id', 'in', unique.slice(i, i + 500))
+      .where('session_date', '>=', days.from)
+      .where('session_date', '<=', days.to)
+      .execute()
+    for (const row of rows)
+      found.push({
+        personId: row.person_id,
+        programmeId: row.programme_id,
+        serviceId: row.service_id,
+        sessionDate: row.session_date,
+      })
+  }
+  return found
+}

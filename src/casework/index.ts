@@ -8,14 +8,49 @@ import type { AppointmentStatus } from './rules.ts'
 import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescriptionsWhere } from './store.ts'
 
 export {
+  type BulkAppointment,
+  type BulkCase,
+  type BulkSignpost,
+  insertAppointments,
+  insertCases,
+  insertSignposts,
+} from './bulk.ts'
+export {
+  type CaseClosedHandler,
   type CaseForUser,
+  type ClosedCase,
+  caseForUser,
   getCaseForUser,
   type OpenCaseInput,
   openCase,
   openCaseForAcceptedReferral,
 } from './cases.ts'
 export { type GpSummary, gpSummaryText } from './gp-summary.ts'
-export type { CaseRow } from './store.ts'
+export {
+  type AppointmentFact,
+  appointmentsIn,
+  type CaseFact,
+  type CaseScope,
+  casesOpenIn,
+  firstAppointments,
+  furtherAppointmentsUsed,
+  type Period,
+  type PrescriptionFact,
+  prescriptionsStartedIn,
+  type SignpostFact,
+  signpostsMadeIn,
+} from './statistics.ts'
+export {
+  type AppointmentRow,
+  appointmentsOfCase,
+  type CaseRow,
+  type Goal,
+  getAppointment as appointmentById,
+  getCase as caseById,
+  getPlan as planOfCase,
+  goalsOfCase,
+  type Plan,
+} from './store.ts'
 export { caseSummary } from './summary.ts'
 
 /**
@@ -104,6 +139,22 @@ export async function appointmentSummariesOfCase(
     startsAt: a.startsAt,
     status: a.status,
   }))
+}
+
+/**
+ * Every case the person has (or had), oldest first. Does not check access or audit: callers
+ * decide access case by case with `getCaseForUser`.
+ */
+export async function casesOfPerson(db: Queryable, personId: string): Promise<CaseRow[]> {
+  const rows = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('person_id', '=', personId)
+    .orderBy('opened_at')
+    .orderBy('id')
+    .execute()
+  const found = await Promise.all(rows.map((row) => getCase(db, row.id)))
+  return found.filter((kase): kase is CaseRow => kase !== undefined)
 }
 
 /** Whether the person has (or had) a case in the programme. */

@@ -921,3 +921,21 @@ export async function setServiceCriteria(db: Queryable, id: string, criteria: Cr
     .where('id', '=', id)
     .execute()
 }
+
+/** The provider organisation of each service given (for counting the organisations reached). */
+export async function providersOfServices(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const providers = new Map<string, string>()
+  const unique = [...new Set(ids)]
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('services')
+      .select(['id', 'provider_organisation_id'])
+      .where('id', 'in', unique.slice(i, i + 500))
+      .execute()
+    for (const row of rows) providers.set(row.id, row.provider_organisation_id)
+  }
+  return providers
+}

@@ -64,6 +64,8 @@ describeEachDatabase('demo referrals', (database) => {
         demo.programmes.programmes['bwd.recovery']!,
         demo.programmes.programmes['bwd.mental-health']!,
       ])
+      // The cases accepted referrals opened (the demo's year of closed history has none).
+      .where('referral_id', 'is not', null)
       .orderBy('programme_id')
       .execute()
     const user = (email: string) => demo.access.users[email]

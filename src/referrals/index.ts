@@ -76,7 +76,6 @@ import {
   dueForDecline,
   dueForNudge,
   eventsOf,
-  firstReplies,
   getReferralRow,
   insertCodedEntry,
   insertEvent,
@@ -1402,64 +1401,17 @@ export async function applyReplyDeadlines(
   return { declined, nudged }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Statistics for the directory
-
-/** Fewer replies than this and the statistics say nothing: a share of two is not a pattern. */
-export const MIN_REPLIES_FOR_STATISTICS = 5
-
-export interface ReplyStatistics {
-  /** How many referrals have had a first decision (automatic declines included). */
-  replies: number
-  /** Median whole days from sending to the first reply; null when there are too few. */
-  medianDaysToReply: number | null
-  /** Share accepted at first decision, as a whole percentage; null when there are too few. */
-  acceptedPercent: number | null
-}
-
-export function replyStatistics(
-  rows: readonly { createdAt: string; firstReplyAt: string | null; firstReply: string }[],
-): ReplyStatistics {
-  const replies = rows.length
-  if (replies < MIN_REPLIES_FOR_STATISTICS) return { replies, medianDaysToReply: null, acceptedPercent: null }
-  const days = rows
-    .filter((row) => row.firstReplyAt !== null)
-    .map((row) => (new Date(row.firstReplyAt as string).getTime() - new Date(row.createdAt).getTime()) / DAY)
-    .sort((a, b) => a - b)
-  let median: number | null = null
-  if (days.length >= MIN_REPLIES_FOR_STATISTICS) {
-    const middle = Math.floor(days.length / 2)
-    const value =
-      days.length % 2 === 1
-        ? (days[middle] as number)
-        : ((days[middle - 1] as number) + (days[middle] as number)) / 2
-    median = Math.max(0, Math.ceil(value))
-  }
-  const accepted = rows.filter((row) => row.firstReply === 'accepted').length
-  return { replies, medianDaysToReply: median, acceptedPercent: Math.round((accepted / replies) * 100) }
-}
-
-/** "Usually replies in N days" and "N% of referrals accepted", computed from a service's referrals. */
-export async function serviceStatistics(db: Queryable, serviceId: string): Promise<ReplyStatistics> {
-  return replyStatistics(await firstReplies(db, { serviceId }))
-}
-
-export async function programmeStatistics(db: Queryable, programmeId: string): Promise<ReplyStatistics> {
-  return replyStatistics(await firstReplies(db, { programmeId }))
-}
-
-/** The sentences a listing shows, or none when there are too few referrals yet. */
-export function describeStatistics(statistics: ReplyStatistics): string[] {
-  const lines: string[] = []
-  if (statistics.medianDaysToReply !== null)
-    lines.push(
-      statistics.medianDaysToReply <= 1
-        ? 'Usually replies within a day'
-        : `Usually replies in ${statistics.medianDaysToReply} days`,
-    )
-  if (statistics.acceptedPercent !== null) lines.push(`${statistics.acceptedPercent}% of referrals accepted`)
-  return lines
-}
+// Statistics for the directory and the reports: one function computes both (statistics.ts).
+export {
+  describeStatistics,
+  MIN_REPLIES_FOR_STATISTICS,
+  type ReferralStatistics,
+  type ReplyStatistics,
+  referralStatistics,
+  replyStatistics,
+  serviceStatistics,
+} from './statistics.ts'
+export { type ReferralScope, referralTimes } from './store.ts'
 
 /** The name of the user, for the referrer field of a referral. */
 export async function userName(db: Queryable, userId: string): Promise<string> {

@@ -197,20 +197,51 @@ export async function dueForNudge(db: Queryable, at: string, limit = 500): Promi
 }
 
 /** The first replies to referrals to a service (or a programme): when sent, when answered, and how. */
-export async function firstReplies(
-  db: Queryable,
-  target: { serviceId: string } | { programmeId: string },
-): Promise<{ createdAt: string; firstReplyAt: string | null; firstReply: string }[]> {
+/**
+ * Which referrals a statistic covers: each list restricts (null: no restriction), and the period
+ * (UTC instants, `to` exclusive) is when the referral was made.
+ */
+export interface ReferralScope {
+  serviceIds?: readonly string[] | null
+  /** Referrals to these programmes and to the services run for them (decision 0106). */
+  programmeIds?: readonly string[] | null
+  receivingOrganisationIds?: readonly string[] | null
+  practiceOdsCodes?: readonly string[] | null
+  period?: { from: string; to: string } | null
+}
+
+export interface ReferralFact {
+  createdAt: string
+  firstReplyAt: string | null
+  firstReply: 'accepted' | 'rejected' | 'no-reply' | null
+  decisionReason: string | null
+  referrerKind: string
+  status: ReferralStatus
+}
+
+/** The facts of every referral in scope that the statistics count: no one's details. */
+export async function referralFacts(db: Queryable, scope: ReferralScope): Promise<ReferralFact[]> {
+  const lists = [
+    ['service_id', scope.serviceIds],
+    ['programme_id', scope.programmeIds],
+    ['receiving_organisation_id', scope.receivingOrganisationIds],
+    ['practice_ods_code', scope.practiceOdsCodes],
+  ] as const
+  if (lists.some(([, ids]) => ids && ids.length === 0)) return []
   let query = db
     .selectFrom('referrals')
-    .select(['created_at as createdAt', 'first_reply_at as firstReplyAt', 'first_reply as firstReply'])
-    .where('first_reply', 'is not', null)
-  query =
-    'serviceId' in target
-      ? query.where('service_id', '=', target.serviceId)
-      : query.where('programme_id', '=', target.programmeId)
-  const rows = await query.execute()
-  return rows.map((row) => ({ ...row, firstReply: row.firstReply ?? '' }))
+    .select([
+      'created_at as createdAt',
+      'first_reply_at as firstReplyAt',
+      'first_reply as firstReply',
+      'decision_reason as decisionReason',
+      'referrer_kind as referrerKind',
+      'status',
+    ])
+  for (const [column, ids] of lists) if (ids) query = query.where(column, 'in', [...ids])
+  if (scope.period)
+    query = query.where('created_at', '>=', scope.period.from).where('created_at', '<', scope.period.to)
+  return query.execute()
 }
 
 /** A person's records merged: their referrals and coded entries go to the record kept. */
@@ -221,4 +252,19 @@ export async function movePersonReferrals(db: Queryable, from: string, into: str
     .set({ person_id: into })
     .where('person_id', '=', from)
     .execute()
+}
+
+/** When each referral given was made, by id: for reports' waiting times. */
+export async function referralTimes(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  const times = new Map<string, string>()
+  const unique = [...new Set(ids)]
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('referrals')
+      .select(['id', 'created_at'])
+      .where('id', 'in', unique.slice(i, i + 500))
+      .execute()
+    for (const row of rows) times.set(row.id, row.created_at)
+  }
+  return times
 }
