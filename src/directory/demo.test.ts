@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { listOrganisations } from '../access/store.ts'
+import { listNewGroups } from '../community/groups-store.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { seedDemo } from '../demo.ts'
 import { needId } from '../programmes/config.ts'
@@ -71,8 +72,11 @@ describeEachDatabase('the demo directory', (database) => {
         const groups = culm.filter((s) => s.kind === 'patient_led_group' && tagged(s, condition))
         assert.equal(groups.length, 1, condition)
       }
-      // Fibromyalgia is the group being started (the community capability's demo), not a listing;
-      // the health facilitator's programme offers the need.
+      // Fibromyalgia's group is being started by the health facilitator (the community's demo),
+      // not yet a listing; the facilitator's programme offers the need.
+      const starting = (await listNewGroups(db)).find((g) => g.forNeed === 'Fibromyalgia')
+      assert.equal(starting?.name, 'Fibromyalgia support group')
+      assert.equal(starting?.facilitatorUserId, demo.access.users['facilitator.culm@kith.example'])
       const culmProgramme = await getProgramme(db, demo.programmes.programmes.culm!)
       assert.ok(culmProgramme?.needs.some((n) => n.id === needId('Fibromyalgia support')))
       assert.ok(!all.some((s) => s.name === 'Fibromyalgia support group'))

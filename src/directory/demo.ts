@@ -995,7 +995,7 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   // Culm Valley: groups for specific disease areas and needs, and self-care in the surgery and
   // online (the seed's Calm Zone and its free online thought field therapy programme). A
-  // fibromyalgia group is being started (the community capability's demo), so none is listed here.
+  // fibromyalgia group is being started (the community's demo), so none is listed here.
   {
     key: 'culm.heart',
     provider: 'culm.centre',
