@@ -8,6 +8,13 @@ import type { AppointmentStatus } from './rules.ts'
 import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescriptionsWhere } from './store.ts'
 
 export {
+  type ActivityCounts,
+  type ActivityGrouping,
+  activityCounts,
+  casesByPracticeAndWorker,
+  servicesSignpostedIn,
+} from './activity-statistics.ts'
+export {
   type BulkAppointment,
   type BulkCase,
   type BulkSignpost,
