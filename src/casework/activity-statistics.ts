@@ -80,7 +80,7 @@ function grouping(grouping: ActivityGrouping) {
 
 /** `needs` holds a JSON array of need ids; match one id, quotes included, with LIKE's wildcards escaped. */
 const hasNeed = (needId: string) =>
-  sql`cases.needs like ${`%${JSON.stringify(needId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`
+  sql`scoped.needs like ${`%${JSON.stringify(needId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`
 
 /** The services (ids) onward referrals and signposts in scope went to in the period. */
 export async function servicesSignpostedIn(
@@ -111,70 +111,62 @@ export async function activityCounts(
   by: ActivityGrouping,
 ): Promise<ActivityCounts[]> {
   const { key, cte } = grouping(by)
-  const where = sql`${scopeSql(scope)} and ${openIn(period)}`
   const needColumns = needIds.map(
     (needId, i) =>
-      sql`count(distinct case when ${hasNeed(needId)} then cases.person_id end) as ${sql.id(`n${i}`)}`,
+      sql`count(distinct case when ${hasNeed(needId)} then scoped.person_id end) as ${sql.id(`n${i}`)}`,
   )
-  const clients = await sql<Record<string, string | number | null>>`
-    with ${cte}
-    select ${key} as key, count(distinct cases.person_id) as clients
-      ${needColumns.length > 0 ? sql`, ${sql.join(needColumns)}` : sql``}
-    from cases where ${where}
-    group by 1`.execute(db)
+  // The cases in scope are picked once (materialized, so each grouping reads them by the scope's
+  // index rather than by an index that happens to be in the grouping's order), and so are the
+  // onward referrals and signposts made from them; every figure is then counted from those two.
+  const { rows } = await sql<Record<string, string | number | null>>`
+    with ${cte}, ${pairs('providers', ['service_id', 'organisation_id'], providers)},
+    scoped as materialized (
+      select cases.id, cases.person_id, cases.needs, ${key} as key
+      from cases
+      where ${scopeSql(scope)} and ${openIn(period)}),
+    given as materialized (
+      select scoped.key, scoped.person_id, case_signposts.kind,
+        coalesce(case_signposts.service_id, 'name:' || lower(trim(case_signposts.service_name))) as service,
+        p.organisation_id
+      from case_signposts
+        join scoped on scoped.id = case_signposts.case_id
+        left join providers p on p.service_id = case_signposts.service_id
+      where case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to}),
+    client_counts as (
+      select scoped.key, count(distinct scoped.person_id) as clients
+        ${needColumns.length > 0 ? sql`, ${sql.join(needColumns)}` : sql``}
+      from scoped group by scoped.key),
+    given_counts as (
+      select given.key,
+        sum(case when given.kind = 'referral' then 1 else 0 end) as onward,
+        sum(case when given.kind = 'referral' then 0 else 1 end) as signposts,
+        count(distinct given.service) as services,
+        count(distinct given.organisation_id) as organisations
+      from given group by given.key),
+    per_person as (
+      select given.key, given.person_id, count(*) as n from given group by given.key, given.person_id),
+    reached_counts as (
+      select per_person.key, count(*) as reached, sum(case when per_person.n >= 3 then 1 else 0 end) as three
+      from per_person group by per_person.key)
+    select client_counts.*, given_counts.onward, given_counts.signposts, given_counts.services,
+      given_counts.organisations, reached_counts.reached, reached_counts.three
+    from client_counts
+      left join given_counts on coalesce(given_counts.key, '') = coalesce(client_counts.key, '')
+      left join reached_counts on coalesce(reached_counts.key, '') = coalesce(client_counts.key, '')`.execute(
+    db,
+  )
 
-  const made = sql`case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to}`
-  const given = await sql<{
-    key: string | null
-    onward: string | number | null
-    signposts: string | number | null
-    services: string | number
-    organisations: string | number
-  }>`
-    with ${cte}, ${pairs('providers', ['service_id', 'organisation_id'], providers)}
-    select ${key} as key,
-      sum(case when case_signposts.kind = 'referral' then 1 else 0 end) as onward,
-      sum(case when case_signposts.kind = 'referral' then 0 else 1 end) as signposts,
-      count(distinct coalesce(case_signposts.service_id, 'name:' || lower(trim(case_signposts.service_name)))) as services,
-      count(distinct p.organisation_id) as organisations
-    from case_signposts
-      join cases on cases.id = case_signposts.case_id
-      left join providers p on p.service_id = case_signposts.service_id
-    where ${where} and ${made}
-    group by 1`.execute(db)
-
-  const reached = await sql<{
-    key: string | null
-    reached: string | number
-    three: string | number | null
-  }>`
-    with ${cte}, per_person as (
-      select ${key} as key, cases.person_id, count(*) as n
-      from case_signposts join cases on cases.id = case_signposts.case_id
-      where ${where} and ${made}
-      group by 1, cases.person_id)
-    select key, count(*) as reached, sum(case when n >= 3 then 1 else 0 end) as three
-    from per_person group by key`.execute(db)
-
-  const k = (value: string | null) => value ?? ''
-  const givenBy = new Map(given.rows.map((row) => [k(row.key), row]))
-  const reachedBy = new Map(reached.rows.map((row) => [k(row.key), row]))
-  return clients.rows.map((row) => {
-    const rowKey = (row.key as string | null) ?? null
-    const g = givenBy.get(k(rowKey))
-    const r = reachedBy.get(k(rowKey))
-    return {
-      key: rowKey,
-      clients: Number(row.clients),
-      needs: new Map(needIds.map((needId, i) => [needId, Number(row[`n${i}`] ?? 0)])),
-      onwardReferrals: Number(g?.onward ?? 0),
-      signposts: Number(g?.signposts ?? 0),
-      services: Number(g?.services ?? 0),
-      organisations: Number(g?.organisations ?? 0),
-      clientsReached: Number(r?.reached ?? 0),
-      clientsGivenThreeOrMore: Number(r?.three ?? 0),
-    }
-  })
+  return rows.map((row) => ({
+    key: (row.key as string | null) ?? null,
+    clients: Number(row.clients),
+    needs: new Map(needIds.map((needId, i) => [needId, Number(row[`n${i}`] ?? 0)])),
+    onwardReferrals: Number(row.onward ?? 0),
+    signposts: Number(row.signposts ?? 0),
+    services: Number(row.services ?? 0),
+    organisations: Number(row.organisations ?? 0),
+    clientsReached: Number(row.reached ?? 0),
+    clientsGivenThreeOrMore: Number(row.three ?? 0),
+  }))
 }
 
 /** How many cases in scope open in the period each link worker holds at each practice. */
