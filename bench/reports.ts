@@ -33,7 +33,7 @@ function counter(dialect: Dialect, from: number, to: number): string {
 }
 
 /** Adds to the casework national year what the reports read. */
-export async function extend(db: Db, dialect: Dialect, scale: typeof FULL, programmes: string[]) {
+async function extend(db: Db, dialect: Dialect, scale: typeof FULL, programmes: string[]) {
   const N = scale.cases
   const created = nowIso()
   const batch = 250_000
