@@ -100,6 +100,12 @@ describeEachDatabase('the app', (database) => {
     const document = (await app.inject({ url: '/api/v1/openapi.json' })).json()
     assert.equal(document.openapi, '3.1.0')
     assert.ok(document.paths['/me'].get)
+    // The FHIR API is linked by its CapabilityStatement, which is there to follow.
+    assert.equal(document.externalDocs.url, '/fhir/metadata')
+    assert.equal(
+      (await app.inject({ url: document.externalDocs.url })).json().resourceType,
+      'CapabilityStatement',
+    )
     await app.close()
   })
 

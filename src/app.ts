@@ -23,9 +23,11 @@ import { accessRoutes } from './access/routes.ts'
 import { teamRoutes } from './access/team-routes.ts'
 import { attendanceRoutes } from './attendance/routes.ts'
 import { caseworkRoutes } from './casework/routes.ts'
+import { communityRoutes } from './community/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
+import { fhirRoutes } from './fhir/routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
@@ -82,6 +84,8 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   attendanceRoutes,
   kioskRoutes,
   reportRoutes,
+  communityRoutes,
+  fhirRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -179,7 +183,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     personRecordParts: [],
     now: deps.now ?? (() => new Date()),
     casePanels: [],
+    caseloadNotices: [],
     caseSummarySections: [],
+    referralOutcomeSections: [],
+    senders: [],
+    caseClosed: [],
+    writeReferral: (work) => work(deps.db),
   }
   app.decorate('kith', context)
   registerPageLocals(app, context)

@@ -56,6 +56,29 @@ export interface Config {
   trustProxy?: string[] | undefined
   /** How long a person's records are kept once they fall out of use (decision 0017). */
   retention?: RetentionPolicy
+  /**
+   * The FHIR messaging endpoints (URL prefixes) Kith may send BaRS response messages to; the
+   * endpoint comes from each referral message. Empty: the responses stay in the outbox.
+   */
+  barsEndpoints?: string[] | undefined
+  /** MESH: without a URL and mailbox, documents for GP practices stay in the outbox. */
+  mesh?: MeshConfig | undefined
+}
+
+export interface MeshConfig {
+  /** The MESH API's address, `https://msg.intspineservices.nhs.uk`. */
+  url: string
+  /** Kith's mailbox id. */
+  mailbox: string
+  password: string
+  /** The shared secret of the HMAC authorisation header (the environment's). */
+  sharedKey: string
+  /** The client certificate and key (PEM files) for mutual TLS, and the CA that signs MESH's. */
+  clientCert?: string | undefined
+  clientKey?: string | undefined
+  caCert?: string | undefined
+  /** The workflow id of the documents sent (GP Connect Send Document's). */
+  workflowId: string
 }
 
 export interface RetentionPolicy {
@@ -128,6 +151,29 @@ const schema = z.object({
         'TRUST_PROXY must be a comma-separated list of proxy addresses or CIDR ranges, such as 10.0.0.5 or 10.0.0.0/8',
     })
     .optional(),
+  BARS_ENDPOINTS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((parts) => parts.every((part) => URL.canParse(part)), {
+      error: 'BARS_ENDPOINTS must be a comma-separated list of absolute URLs',
+    })
+    .optional(),
+  MESH_URL: z.url({ error: 'MESH_URL must be an absolute URL' }).optional(),
+  MESH_MAILBOX: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,20}$/, 'MESH_MAILBOX must be a MESH mailbox id')
+    .optional(),
+  MESH_PASSWORD: z.string().optional(),
+  MESH_SHARED_KEY: z.string().optional(),
+  MESH_CLIENT_CERT: z.string().optional(),
+  MESH_CLIENT_KEY: z.string().optional(),
+  MESH_CA_CERT: z.string().optional(),
+  MESH_WORKFLOW_ID: z.string().optional(),
 })
 
 /** Reads and checks the environment; throws ConfigError naming each variable at fault. */
@@ -142,6 +188,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (values.NOTIFY_API_KEY && !values.NOTIFY_EMAIL_TEMPLATE_ID) {
     throw new ConfigError(
       'Kith cannot start: the configuration is not valid.\n- NOTIFY_EMAIL_TEMPLATE_ID must be set when NOTIFY_API_KEY is',
+    )
+  }
+  if (values.MESH_URL && (!values.MESH_MAILBOX || !values.MESH_PASSWORD || !values.MESH_SHARED_KEY)) {
+    throw new ConfigError(
+      'Kith cannot start: the configuration is not valid.\n- MESH_MAILBOX, MESH_PASSWORD and MESH_SHARED_KEY must be set when MESH_URL is',
     )
   }
   if (values.NODE_ENV === 'production') {
@@ -173,6 +224,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     scheduler: values.SCHEDULER === 'on',
     trustProxy: values.TRUST_PROXY,
     retention: { adultYears: values.RETENTION_ADULT_YEARS, childUntilAge: values.RETENTION_CHILD_UNTIL_AGE },
+    barsEndpoints: values.BARS_ENDPOINTS,
+    mesh:
+      values.MESH_URL && values.MESH_MAILBOX && values.MESH_PASSWORD && values.MESH_SHARED_KEY
+        ? {
+            url: values.MESH_URL.replace(/\/$/, ''),
+            mailbox: values.MESH_MAILBOX,
+            password: values.MESH_PASSWORD,
+            sharedKey: values.MESH_SHARED_KEY,
+            clientCert: values.MESH_CLIENT_CERT,
+            clientKey: values.MESH_CLIENT_KEY,
+            caCert: values.MESH_CA_CERT,
+            workflowId: values.MESH_WORKFLOW_ID ?? 'GPFED_CONSULT_REPORT',
+          }
+        : undefined,
   }
 }
 

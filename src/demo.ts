@@ -6,6 +6,7 @@ import { countUsers } from './access/store.ts'
 import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import { seedCaseworkYear } from './casework/demo-year.ts'
 import { openCaseForAcceptedReferral } from './casework/index.ts'
+import { type CommunityDemo, seedCommunityDemo } from './community/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
@@ -19,6 +20,7 @@ export interface Demo {
   referrals: ReferralsDemo
   casework: CaseworkDemo
   outcomes: OutcomesDemo
+  community: CommunityDemo
 }
 
 export class DemoRefused extends Error {}
@@ -39,5 +41,6 @@ export async function seedDemo(db: Db): Promise<Demo> {
   // A year of activity behind each scheme, for the reports.
   await seedCaseworkYear(db, programmes, directory)
   const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
-  return { access, programmes, directory, referrals, casework, outcomes }
+  const community = await seedCommunityDemo(db, access, programmes, directory)
+  return { access, programmes, directory, referrals, casework, outcomes, community }
 }

@@ -40,15 +40,34 @@ const AT_ONCE = 4
 /** An id Kith could have made that names nothing. */
 const MISSING = '0190a000-0000-7000-8000-000000000000'
 
-type Kind = 'referral' | 'case' | 'appointment' | 'person-in-programme'
+type Kind =
+  | 'referral'
+  | 'case'
+  | 'appointment'
+  | 'person-in-programme'
+  | 'person'
+  | 'goal'
+  | 'consent'
+  | 'outcome-reading'
+  | 'outcome-score'
 
 /** Routes that reach one person's record, by the record their first parameter names. */
 const PERSON_LEVEL: [RegExp, Kind][] = [
   [/^(\/api\/v1)?\/referrals\/:id(\/|$)/, 'referral'],
   [/^\/casework\/cases\/:id(\/|$)/, 'case'],
   [/^\/api\/v1\/cases\/:id(\/|$)/, 'case'],
+  [/^\/community\/cases\/:id(\/|$)/, 'case'],
   [/^\/casework\/appointments\/:id(\/|$)/, 'appointment'],
   [/\/programmes\/:programmeId\/people\/:personId(\/|$)/, 'person-in-programme'],
+  // The FHIR API: each resource type about a person, by the record its id names.
+  [/^\/fhir\/(ServiceRequest|Task)\/:id$/, 'referral'],
+  [/^\/fhir\/CarePlan\/:id$/, 'case'],
+  [/^\/fhir\/Appointment\/:id$/, 'appointment'],
+  [/^\/fhir\/Patient\/:id$/, 'person'],
+  [/^\/fhir\/Goal\/:id$/, 'goal'],
+  [/^\/fhir\/Consent\/:id$/, 'consent'],
+  [/^\/fhir\/QuestionnaireResponse\/:id$/, 'outcome-reading'],
+  [/^\/fhir\/Observation\/:id$/, 'outcome-score'],
 ]
 
 /** Routes with a parameter that names no person's record, and why. */
@@ -66,6 +85,11 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   /^\/admin\/(organisations|users|outbox|records)\//, // administrators only (403 to everyone else)
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
+  /^\/community\/opportunities\/:id(\/|$)/, // a host's volunteering opportunities (directory listings)
+  /^(\/api\/v1)?\/community\/(groups|new-groups)\/:id(\/|$)/, // community groups: counts of members and meetings, no names
+  /^\/api\/v1\/(opportunities|groups)\/:id(\/|$)/, // volunteering opportunities and groups (directory listings)
+  /^\/community\/training\/programmes\/:id(\/|$)/, // link workers' training, for the programme's managers
+  /^\/fhir\/(Organization|Practitioner|PractitionerRole|HealthcareService)\/:id$/, // organisations, staff and services
   /^\/api\/v1\/programmes\/:id\/retire$/, // a programme's state, for its managers (404 or 403 to others)
   // Staff, not people referred: a manager's own organisation's memberships and invitations, 404 to
   // anyone else's (src/access/team.test.ts); an invitation link, for whoever holds its token.
@@ -95,6 +119,9 @@ const PERSON_TABLES = [
   'attendance_cards',
   'check_ins',
   'kiosk_readings',
+  'volunteer_profiles',
+  'placements',
+  'placement_hours',
   'notifications',
   'outbox_messages',
 ]
@@ -226,7 +253,7 @@ async function loadWorld(db: Db) {
     .map((r) => ({ ...r, label: `${r.targetName} ${nameOf(r.personId)} ${r.createdAt}` }))
     .sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id))
   const children = async (
-    table: 'case_appointments' | 'case_goals' | 'case_prescriptions' | 'case_signposts',
+    table: 'case_appointments' | 'case_goals' | 'case_prescriptions' | 'case_signposts' | 'placements',
   ) =>
     (
       await sql<{
@@ -264,7 +291,18 @@ async function loadWorld(db: Db) {
     goals: await children('case_goals'),
     prescriptions: await children('case_prescriptions'),
     signposts: await children('case_signposts'),
+    placements: await children('placements'),
     pairs: [...pairs.values()].sort((a, b) => a.label.localeCompare(b.label)),
+    consents: await db
+      .selectFrom('person_consents')
+      .select(['id', 'person_id as personId'])
+      .orderBy('id')
+      .execute(),
+    readings: await db
+      .selectFrom('outcome_readings')
+      .select(['id', 'person_id as personId'])
+      .orderBy('id')
+      .execute(),
     notifications: await db
       .selectFrom('notifications')
       .select(['id', 'user_id as userId'])
@@ -345,16 +383,20 @@ function foreignTo(user: CurrentUser, world: World) {
     list
       .filter((x) => foreignCaseIds.has(x.caseId))
       .map((x) => ({ ...x, sibling: siblingCaseIds.has(x.caseId) }))
+  const foreignPeople = new Set(people)
   return {
     cases,
     referrals,
     pairs,
     elsewhere,
     people,
+    consents: world.consents.filter((c) => foreignPeople.has(c.personId)),
+    readings: world.readings.filter((r) => foreignPeople.has(r.personId)),
     appointments: of(world.appointments),
     goals: of(world.goals),
     prescriptions: of(world.prescriptions),
     signposts: of(world.signposts),
+    placements: of(world.placements),
   }
 }
 
@@ -384,7 +426,7 @@ interface Probe {
   check?: (response: LightMyRequestResponse) => string | undefined
 }
 
-const isApi = (url: string) => url.startsWith('/api/')
+const isApi = (url: string) => url.startsWith('/api/') || url.startsWith('/fhir/')
 const fill = (pattern: string, values: Record<string, string>) =>
   pattern.replace(/:(\w+)/g, (_, name: string) => {
     const value = values[name]
@@ -667,21 +709,38 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
                 goalId: child(foreign.goals),
                 prescriptionId: child(foreign.prescriptions),
                 signpostId: child(foreign.signposts),
+                placementId: child(foreign.placements),
               },
               { refused: c.id },
             )
           }
           // The account's own case with a goal, prescription or signpost of another's: a plain 404.
-          const childParam = /:(goalId|prescriptionId|signpostId)/.exec(route.url)?.[1]
+          const childParam = /:(goalId|prescriptionId|signpostId|placementId)/.exec(route.url)?.[1]
           const children = {
             goalId: foreign.goals,
             prescriptionId: foreign.prescriptions,
             signpostId: foreign.signposts,
+            placementId: foreign.placements,
           }
           const theirs = childParam ? children[childParam as keyof typeof children][0] : undefined
           if (own && theirs)
-            add(route, { id: own, goalId: theirs.id, prescriptionId: theirs.id, signpostId: theirs.id })
+            add(route, {
+              id: own,
+              goalId: theirs.id,
+              prescriptionId: theirs.id,
+              signpostId: theirs.id,
+              placementId: theirs.id,
+            })
         }
+        if (kind === 'person')
+          for (const personId of take(foreign.people, SAMPLE + 1, index))
+            add(route, { id: personId }, { refused: personId })
+        if (kind === 'goal') for (const g of some(foreign.goals)) add(route, { id: g.id }, { refused: g.id })
+        if (kind === 'consent')
+          for (const c of take(foreign.consents, SAMPLE, index)) add(route, { id: c.id }, { refused: c.id })
+        if (kind === 'outcome-reading' || kind === 'outcome-score')
+          for (const r of take(foreign.readings, SAMPLE, index))
+            add(route, { id: kind === 'outcome-score' ? `${r.id}.0` : r.id }, { refused: r.id })
         if (kind === 'person-in-programme')
           for (const p of [...some(foreign.pairs), ...some(foreign.elsewhere)])
             add(

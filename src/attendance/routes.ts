@@ -102,6 +102,33 @@ export function attendanceRoutes(app: FastifyInstance, context: AppContext): voi
     order: 20,
   })
 
+  // What the referrer of a referral straight to a service reads of its attendance (decision 0106):
+  // the sessions recorded at the service since the referral was accepted.
+  context.referralOutcomeSections.push({
+    order: 20,
+    async load(db, view) {
+      const since = londonDate(new Date(view.since))
+      const sessions = (await checkInsOf(db, view.personId, view.programmeId))
+        .filter((c) => c.serviceId === view.serviceId && c.sessionDate >= since)
+        .map((c) => c.sessionDate)
+        .sort()
+      const service = (await getService(db, view.serviceId))?.name ?? 'the service'
+      const first = sessions[0]
+      const last = sessions[sessions.length - 1]
+      return {
+        key: 'attendance',
+        heading: `Attendance at ${service}`,
+        lines:
+          first && last
+            ? [
+                `${service}: ${sessions.length} ${sessions.length === 1 ? 'session' : 'sessions'}, ${first === last ? first : `${first} to ${last}`}`,
+              ]
+            : [],
+        data: { service, sessions },
+      }
+    },
+  })
+
   // A person's card and attendance -----------------------------------------------------------
 
   app.get(

@@ -689,12 +689,23 @@ export async function recordSignpostTakeUp(
   })
 }
 
+/** What other capabilities are told when a case ends, inside the transaction that closes it. */
+export interface ClosedCase {
+  id: string
+  personId: string
+  programmeId: string
+  practiceOrganisationId: string | null
+  closedAt: string
+}
+export type CaseClosedHandler = (trx: Queryable, closed: ClosedCase, ctx: Ctx) => Promise<void>
+
 export async function exitCase(
   db: Queryable,
   ctx: Ctx,
   caseId: string,
   input: { closureReason: ClosureReason; exitPlan: string },
   now: Date,
+  onClosed: readonly CaseClosedHandler[] = [],
 ) {
   await inTransaction(db, async (trx) => {
     const { case: kase } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
@@ -732,6 +743,14 @@ export async function exitCase(
       action: 'case.close',
       detail: { closureReason: input.closureReason, cancelledAppointments: future.length },
     })
+    const closed: ClosedCase = {
+      id: caseId,
+      personId: kase.personId,
+      programmeId: kase.programmeId,
+      practiceOrganisationId: kase.practiceOrganisationId,
+      closedAt: now.toISOString(),
+    }
+    for (const handler of onClosed) await handler(trx, closed, ctx)
   })
 }
 

@@ -23,7 +23,10 @@ export {
   insertSignposts,
 } from './bulk.ts'
 export {
+  type CaseClosedHandler,
   type CaseForUser,
+  type ClosedCase,
+  caseForUser,
   getCaseForUser,
   type OpenCaseInput,
   openCase,
@@ -44,7 +47,17 @@ export {
   type SignpostFact,
   signpostsMadeIn,
 } from './statistics.ts'
-export type { CaseRow } from './store.ts'
+export {
+  type AppointmentRow,
+  appointmentsOfCase,
+  type CaseRow,
+  type Goal,
+  getAppointment as appointmentById,
+  getCase as caseById,
+  getPlan as planOfCase,
+  goalsOfCase,
+  type Plan,
+} from './store.ts'
 export { caseSummary } from './summary.ts'
 
 /**
@@ -133,6 +146,22 @@ export async function appointmentSummariesOfCase(
     startsAt: a.startsAt,
     status: a.status,
   }))
+}
+
+/**
+ * Every case the person has (or had), oldest first. Does not check access or audit: callers
+ * decide access case by case with `getCaseForUser`.
+ */
+export async function casesOfPerson(db: Queryable, personId: string): Promise<CaseRow[]> {
+  const rows = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('person_id', '=', personId)
+    .orderBy('opened_at')
+    .orderBy('id')
+    .execute()
+  const found = await Promise.all(rows.map((row) => getCase(db, row.id)))
+  return found.filter((kase): kase is CaseRow => kase !== undefined)
 }
 
 /** Whether the person has (or had) a case in the programme. */

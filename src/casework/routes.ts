@@ -273,10 +273,16 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
           )
         ).filter((visit) => overran(visit, now)).length
       : 0
+    const notices = []
+    for (const notice of context.caseloadNotices) {
+      const shown = await notice.load(db, request.user!, londonDate(now))
+      if (shown) notices.push(shown)
+    }
     return reply.view('casework/views/caseload.njk', {
       pageTitle: 'Caseload',
       ...view,
       overruns,
+      notices,
       showItems: items(SHOW, SHOW_LABELS, view.show),
       sortItems: items(SORT, SORT_LABELS, view.sort),
       programmeItems: [
@@ -1125,7 +1131,9 @@ export async function caseworkRoutes(app: FastifyInstance, context: AppContext) 
     const body = (request.body ?? {}) as Body
     const parsed = parse(exitSchema, { closureReason: body.closureReason, exitPlan: str(body.exitPlan) })
     const result = parsed.ok
-      ? await attempt(() => exitCase(db, ctx(request), caseId(request), parsed.value, context.now()))
+      ? await attempt(() =>
+          exitCase(db, ctx(request), caseId(request), parsed.value, context.now(), context.caseClosed),
+        )
       : parsed
     if (!result.ok) {
       const found = await caseForUser(db, request.user!, request.actor, caseId(request), {

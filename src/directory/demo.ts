@@ -529,6 +529,7 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   {
     key: 'wtw.linkworker',
+    programme: 'wtw',
     provider: 'wtw.provider',
     name: 'Ways to Wellness link worker service',
     kind: 'link_worker',
@@ -734,6 +735,7 @@ export const DEMO_SERVICES: DemoService[] = [
   },
   {
     key: 'roth.linkworker',
+    programme: 'roth',
     provider: 'roth.var',
     name: 'Rotherham social prescribing service',
     kind: 'link_worker',
@@ -798,6 +800,7 @@ export const DEMO_SERVICES: DemoService[] = [
     ageMin: 18,
     cost: 'Free',
   },
+  // Run for no programme: its provider follows each referral on the referral itself (decision 0106).
   {
     key: 'th.weight',
     provider: 'th.gpcg',

@@ -26,6 +26,10 @@ export { SERVICE_KIND_LABELS, SERVICE_KINDS, type ServiceKind, type ServiceStatu
 export interface ServiceSummary {
   id: string
   name: string
+  description: string
+  /** The id the service has in the Open Referral UK feed it came from, if any. */
+  externalId: string | null
+  updatedAt: string
   providerOrganisationId: string
   providerName: string
   /** The programme the service is run for, whose rules and pathway it carries (decision 0106). */
@@ -49,6 +53,9 @@ async function summaries(db: Queryable, ids: string[]): Promise<ServiceSummary[]
   return (await getServiceRecords(db, ids)).map((record) => ({
     id: record.id,
     name: record.name,
+    description: record.description,
+    externalId: record.externalId,
+    updatedAt: record.updatedAt,
     providerOrganisationId: record.providerOrganisationId,
     providerName: record.providerName,
     programmeId: record.programmeId,
@@ -72,6 +79,19 @@ async function summaries(db: Queryable, ids: string[]): Promise<ServiceSummary[]
 /** The service, or undefined when there is none with this id. */
 export async function getService(db: Queryable, id: string): Promise<ServiceSummary | undefined> {
   return (await summaries(db, [id]))[0]
+}
+
+/** The services with these ids that exist, in one read. */
+export async function getServices(db: Queryable, ids: readonly string[]): Promise<ServiceSummary[]> {
+  return ids.length === 0 ? [] : summaries(db, [...ids])
+}
+
+/** Every service in the directory (or only the active ones), by name. */
+export async function listServices(
+  db: Queryable,
+  options: { activeOnly?: boolean } = {},
+): Promise<ServiceSummary[]> {
+  return summaries(db, await allServiceIds(db, options))
 }
 
 /** The services run for a programme (decision 0106), by name: a direct-to-service programme's choices. */
@@ -190,12 +210,19 @@ export interface ServiceStatistic {
 export const serviceStatistics: ((db: Queryable, serviceId: string) => Promise<ServiceStatistic[]>)[] = []
 
 /** Accreditations of these providers or services, newest first; the ids of a provider's services. */
+/** What other capabilities publish through the directory: a listing of their own kind with its own details beside it. */
 export {
   type Accreditation,
   accreditationsOf,
   accreditationsOfProgramme,
+  createService,
+  distanceKm,
+  findTerm,
+  type LocationInput,
   programmeIdsWithServices,
   providersOfServices,
+  type ServiceInput,
   serviceIdsOfProviders,
   setServiceProgramme,
+  updateService,
 } from './store.ts'

@@ -22,6 +22,8 @@ export interface OutgoingMessage {
   subject: string
   /** The full text, ending with the link into Kith. */
   body: string
+  /** The path in Kith the message is about (`/referrals/<id>`), for senders that build a document from it. */
+  link: string | null
 }
 
 /** A failed send; `retryable` says whether trying again later may work. */
@@ -137,6 +139,18 @@ export interface DeliveryReport {
   notSent: number
 }
 
+/** Why a message of each channel is kept unsent when no sender takes it. */
+const HELD: Record<Channel, (notifyConfigured: boolean) => string> = {
+  email: () => 'GOV.UK Notify is not configured (NOTIFY_API_KEY), so messages are kept here',
+  sms: (configured) =>
+    configured
+      ? 'GOV.UK Notify has no template for text messages (NOTIFY_SMS_TEMPLATE_ID)'
+      : 'GOV.UK Notify is not configured (NOTIFY_API_KEY), so messages are kept here',
+  'fhir-message': () =>
+    'BaRS responses are not configured (BARS_ENDPOINTS names the endpoints Kith may answer), so messages are kept here',
+  mesh: () => 'MESH is not configured (MESH_URL, MESH_MAILBOX and the rest), so messages are kept here',
+}
+
 const MAX_BACKOFF_MS = 6 * 3_600_000
 // At most 500 messages a run (every fifteen seconds): under Notify's 3,000 a minute.
 const MAX_BATCHES = 10
@@ -155,10 +169,14 @@ export function nextAttemptAt(now: Date, attemptsSoFar: number, retryAfterMs: nu
 /** Sends the pending messages due by `now`; records each attempt. */
 export async function deliverPending(
   db: Db,
-  sender: Sender | undefined,
+  senders: Sender | readonly Sender[] | undefined,
   now: Date,
   options: DeliveryOptions,
 ): Promise<DeliveryReport> {
+  const all: readonly Sender[] =
+    senders === undefined ? [] : Array.isArray(senders) ? senders : [senders as Sender]
+  const senderFor = (channel: Channel) => all.find((s) => s.channels.includes(channel))
+  const notify = all.find((s) => s.channels.includes('email'))
   const batchSize = options.batchSize ?? 50
   const maxAttempts = options.maxAttempts ?? 8
   const retryAfterMs = options.retryAfterMs ?? 60_000
@@ -166,14 +184,9 @@ export async function deliverPending(
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const due = await duePending(db, now, batchSize)
     for (const message of due) {
-      if (!sender?.channels.includes(message.channel)) {
-        await holdMessage(
-          db,
-          message.id,
-          sender
-            ? 'GOV.UK Notify has no template for text messages (NOTIFY_SMS_TEMPLATE_ID)'
-            : 'GOV.UK Notify is not configured (NOTIFY_API_KEY), so messages are kept here',
-        )
+      const sender = senderFor(message.channel)
+      if (!sender) {
+        await holdMessage(db, message.id, HELD[message.channel](notify !== undefined))
         report.notSent++
         continue
       }
@@ -184,6 +197,7 @@ export async function deliverPending(
           address: message.address ?? '',
           subject: message.subject,
           body: externalBody(message, options.publicUrl),
+          link: message.link,
         })
         await recordAttempt(db, message.id, now, { outcome: 'sent', providerId, statusCode: 201 })
         report.sent++
@@ -209,11 +223,19 @@ export async function deliverPending(
 
 export const DELIVERY_JOB = 'interop.deliver-messages'
 
-/** The scheduled job that delivers the outbox every fifteen seconds. */
-export function deliveryJob(config: Config, sender: Sender | undefined = senderFromConfig(config)): Job {
+/**
+ * The scheduled job that delivers the outbox every fifteen seconds: by GOV.UK Notify as
+ * configured, and by the senders other capabilities add (`others`, read at each run).
+ */
+export function deliveryJob(
+  config: Config,
+  others: () => readonly Sender[] = () => [],
+  notify: Sender | undefined = senderFromConfig(config),
+): Job {
   return {
     name: DELIVERY_JOB,
     every: 15_000,
-    run: (db, now) => deliverPending(db, sender, now, { publicUrl: config.publicUrl }),
+    run: (db, now) =>
+      deliverPending(db, [...(notify ? [notify] : []), ...others()], now, { publicUrl: config.publicUrl }),
   }
 }

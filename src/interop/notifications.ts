@@ -24,6 +24,11 @@ export interface Notice {
   link?: string
   /** External channels besides the app (default: email). `[]` for the app only. */
   channels?: readonly Channel[]
+  /**
+   * Where to send on a channel, when it is not the account's own address: a GP practice's ODS
+   * code for `mesh`, whose mailbox is looked up when the message is sent.
+   */
+  addresses?: Partial<Record<Channel, string>>
 }
 
 export interface Notified {
@@ -81,7 +86,65 @@ export async function contactFor(db: Queryable, userId: string, channel: Channel
   if (!user) return { address: null, reason: 'There is no such account' }
   if (user.active !== 1) return { address: null, reason: 'The account is deactivated' }
   if (channel === 'email') return { address: user.email }
-  return { address: null, reason: 'The account has no mobile phone number' }
+  const other = await db
+    .selectFrom('channel_addresses')
+    .select('address')
+    .where('user_id', '=', userId)
+    .where('channel', '=', channel)
+    .executeTakeFirst()
+  if (other) return { address: other.address }
+  return {
+    address: null,
+    reason:
+      channel === 'sms'
+        ? 'The account has no mobile phone number'
+        : 'The account has no address for this channel',
+  }
+}
+
+/**
+ * Records where an account is reached on a channel other than email (the FHIR messaging endpoint
+ * of a GP system, say). From then on its notices go there too, as well as by email.
+ */
+export async function setChannelAddress(
+  db: Queryable,
+  userId: string,
+  channel: Exclude<Channel, 'email'>,
+  address: string,
+  now = new Date(),
+): Promise<void> {
+  await db
+    .insertInto('channel_addresses')
+    .values({ user_id: userId, channel, address, updated_at: now.toISOString() })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'channel']).doUpdateSet({ address, updated_at: now.toISOString() }),
+    )
+    .execute()
+}
+
+/** Where the account is reached on a channel other than email, if it is. */
+export async function channelAddress(
+  db: Queryable,
+  userId: string,
+  channel: Exclude<Channel, 'email'>,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('channel_addresses')
+    .select('address')
+    .where('user_id', '=', userId)
+    .where('channel', '=', channel)
+    .executeTakeFirst()
+  return row?.address
+}
+
+/** The channels besides email an account has an address for: its notices go there too. */
+async function extraChannels(db: Queryable, userId: string): Promise<Channel[]> {
+  const rows = await db
+    .selectFrom('channel_addresses')
+    .select('channel')
+    .where('user_id', '=', userId)
+    .execute()
+  return rows.map((row) => row.channel)
 }
 
 /**
@@ -109,8 +172,10 @@ export async function notify(trx: Queryable, notice: Notice, now = new Date()): 
     })
     .execute()
   const messageIds: string[] = []
-  for (const channel of new Set<Channel>(notice.channels ?? ['email'])) {
-    const contact = await contactFor(trx, notice.userId, channel)
+  const channels = notice.channels ?? ['email', ...(await extraChannels(trx, notice.userId))]
+  for (const channel of new Set<Channel>(channels)) {
+    const given = notice.addresses?.[channel]
+    const contact: Contact = given ? { address: given } : await contactFor(trx, notice.userId, channel)
     const id = newId(now.getTime())
     const status: OutboxStatus = contact.address === null ? 'no_address' : 'pending'
     await trx

@@ -25,7 +25,12 @@ export const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = {
   no_address: 'No address',
 }
 
-export const CHANNEL_LABELS = { email: 'Email', sms: 'Text message' } as const
+export const CHANNEL_LABELS = {
+  email: 'Email',
+  sms: 'Text message',
+  'fhir-message': 'BaRS message',
+  mesh: 'MESH message',
+} as const
 
 /** The navigation item's text: the count of unread notifications in words a screen reader says well. */
 export function notificationsLinkText(unread: number): string {
@@ -35,7 +40,8 @@ export function notificationsLinkText(unread: number): string {
 export function notificationRoutes(app: FastifyInstance, context: AppContext) {
   const { db, config } = context
 
-  context.jobs.add(deliveryJob(config))
+  // Other capabilities add senders for their channels (FHIR messages, MESH) as they register.
+  context.jobs.add(deliveryJob(config, () => context.senders))
 
   context.navigation.push({ text: 'Notifications', href: '/notifications', roles: ROLES, order: 90 })
   context.homeCards.push({

@@ -1,6 +1,11 @@
 import type { Generated } from 'kysely'
 
-export const CHANNELS = ['email', 'sms'] as const
+/**
+ * email and sms go by GOV.UK Notify; fhir-message is a BaRS response message to the FHIR
+ * messaging endpoint an account sent its referrals from; mesh is a document to a GP practice's
+ * MESH mailbox.
+ */
+export const CHANNELS = ['email', 'sms', 'fhir-message', 'mesh'] as const
 export type Channel = (typeof CHANNELS)[number]
 
 /**
@@ -56,8 +61,17 @@ export interface OutboxAttemptTable {
   error: string | null
 }
 
+/** Where an account is reached on a channel other than its email. */
+export interface ChannelAddressTable {
+  user_id: string
+  channel: Channel
+  address: string
+  updated_at: string
+}
+
 declare module '../db/schema.ts' {
   interface Tables {
+    channel_addresses: ChannelAddressTable
     notifications: NotificationTable
     outbox_messages: OutboxMessageTable
     outbox_attempts: OutboxAttemptTable

@@ -10,6 +10,8 @@ import { createOrganisation } from '../access/store.ts'
 import { createApiToken } from '../access/tokens.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
+import { seedDemo } from '../demo.ts'
+import { DEMO_SERVICES } from '../directory/demo.ts'
 import { createService, getServiceRecord, type ServiceInput } from '../directory/store.ts'
 import { DEFAULT_APPOINTMENT_RULES, defaultSettings, type ProgrammeSettings } from '../programmes/config.ts'
 import type { Criteria } from '../programmes/criteria.ts'
@@ -426,6 +428,17 @@ describeEachDatabase('every pathway runs', (database) => {
 
     // The provider accepts and, when it is done, completes it: no case, as there is no link worker.
     assert.equal((await sarah.post(`/referrals/${id}/status`, { status: 'accepted' })).statusCode, 303)
+    // The referral says how it is followed, and the provider issues the card and scans it.
+    assert.match(
+      textOf((await sarah.get(`/referrals/${id}`)).body),
+      /No case opens for this referral: Exercise on Prescription runs it itself, so you follow it here/,
+    )
+    const card = await sarah.post(`/referrals/${id}/card`, {})
+    assert.equal(card.statusCode, 200)
+    const code = /class="kith-card__code">([^<]+)</.exec(card.body)?.[1]
+    assert.ok(code)
+    const scanned = await sarah.post('/attendance/scan', { programmeId: er, serviceId: exercise, code })
+    assert.match(textOf(scanned.body), /Attendance recorded/)
     assert.equal(
       (
         await sarah.post(`/referrals/${id}/status`, {
@@ -438,6 +451,13 @@ describeEachDatabase('every pathway runs', (database) => {
     assert.equal((await db.selectFrom('cases').select('id').execute()).length, 0)
     assert.match(textOf((await manager.get(`/referrals/programmes/${er}`)).body), /Completed/)
     assert.match(textOf((await gp.get('/referrals')).body), /Completed/)
+    // The GP reads what happened and the attendance the provider recorded.
+    const outcome = textOf((await gp.get(`/referrals/${id}/outcome`)).body)
+    assert.match(outcome, /What happened Came to 10 of 12 sessions/)
+    assert.match(
+      outcome,
+      /Attendance at Exercise on Prescription Exercise on Prescription: 1 session, 2026-11-30/,
+    )
 
     // The API refuses a referral to the programme itself, naming the field to give instead.
     const { token } = await createApiToken(db, gpAccount.userId, 'test')
@@ -456,5 +476,97 @@ describeEachDatabase('every pathway runs', (database) => {
     assert.equal(viaApi.statusCode, 400, viaApi.body)
     assert.equal(viaApi.json().errors[0].pointer, '#/serviceId')
     assert.ok((await getServiceRecord(db, books))?.programmeId === er)
+  })
+})
+
+describeEachDatabase('the demo’s link-worker listings', (database) => {
+  it('run for their programme where one exists, so a referral accepted through one opens a case there; one with no programme is followed on the referral, which says so', async () => {
+    const { db } = database()
+    const demo = await seedDemo(db)
+    const services = demo.directory.services
+    const programmes = demo.programmes.programmes
+    const runFor = async (key: string) => (await getServiceRecord(db, services[key]!))?.programmeId ?? null
+    const listings = DEMO_SERVICES.filter((s) => s.kind === 'link_worker').map((s) => s.key)
+    assert.deepEqual(listings.sort(), ['roth.linkworker', 'th.sps', 'th.weight', 'wtw.linkworker'])
+    assert.equal(await runFor('wtw.linkworker'), programmes.wtw)
+    assert.equal(await runFor('roth.linkworker'), programmes.roth)
+    assert.equal(await runFor('th.sps'), programmes['th.sps'])
+    // Tower Hamlets' weight-management link workers have no programme of their own in the demo.
+    assert.equal(await runFor('th.weight'), null)
+
+    const app = await testApp(db)
+    const as = (email: string) => new PageClient(app).signInAs(demo.access.users[email]!)
+    const wtwListing = services['wtw.linkworker']!
+
+    // Ways to Wellness is referred to through its listing: its referral page is the listing's form.
+    const gp = await as('gp.newcastle@kith.example')
+    const start = await gp.get(`/referrals/new/programmes/${programmes.wtw}`)
+    assert.equal(start.statusCode, 200)
+    assert.match(start.body, new RegExp(`action="/referrals/new/services/${wtwListing}"`))
+    const sent = await gp.post(`/referrals/new/services/${wtwListing}`, {
+      ...form(demo.access.organisations['wtw.benwell']!, { needs: ['physical-activity'] }),
+      conditions: ['13645005'],
+      'dateOfBirth-year': '1962',
+    })
+    assert.equal(sent.statusCode, 303, textOf(sent.body))
+    const id = referralIdOf(sent.headers.location)
+    const row = await db
+      .selectFrom('referrals')
+      .select(['programme_id', 'service_id'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual({ ...row }, { programme_id: programmes.wtw, service_id: wtwListing })
+    const worker = await as('linkworker.newcastle@kith.example')
+    assert.equal((await worker.post(`/referrals/${id}/status`, { status: 'accepted' })).statusCode, 303)
+    const kase = await db
+      .selectFrom('cases')
+      .select(['programme_id'])
+      .where('referral_id', '=', id)
+      .executeTakeFirstOrThrow()
+    assert.equal(kase.programme_id, programmes.wtw)
+    assert.match(textOf((await worker.get(`/referrals/${id}`)).body), /Open the case/)
+
+    // A listing run for no programme: accepted, it opens no case, and its page says how it is
+    // followed; completing it needs what happened, which the referrer reads as the outcome.
+    const weight = services['th.weight']!
+    const thGp = await as('gp.towerhamlets@kith.example')
+    const toWeight = await thGp.post(`/referrals/new/services/${weight}`, {
+      ...form(demo.access.organisations['th.bromleybybow']!, { needs: [] }),
+      goals: 'Lose some weight',
+    })
+    assert.equal(toWeight.statusCode, 303, textOf(toWeight.body))
+    const weightId = referralIdOf(toWeight.headers.location)
+    const prescriber = await as('prescriber.towerhamlets@kith.example')
+    assert.equal(
+      (await prescriber.post(`/referrals/${weightId}/status`, { status: 'accepted' })).statusCode,
+      303,
+    )
+    assert.equal(
+      (await db.selectFrom('cases').select('id').where('referral_id', '=', weightId).execute()).length,
+      0,
+    )
+    const page = textOf((await prescriber.get(`/referrals/${weightId}`)).body)
+    assert.match(
+      page,
+      /No case opens for this referral: .* is not run for a programme, so you follow it here\. Mark it in progress when the person starts, and completed with what happened/,
+    )
+    assert.doesNotMatch(page, /Open the case/)
+    assert.equal(
+      (await prescriber.post(`/referrals/${weightId}/status`, { status: 'completed' })).statusCode,
+      400,
+    )
+    assert.equal(
+      (
+        await prescriber.post(`/referrals/${weightId}/status`, {
+          status: 'completed',
+          note: 'Joined the weight group for 8 weeks',
+        })
+      ).statusCode,
+      303,
+    )
+    assert.match(
+      textOf((await thGp.get(`/referrals/${weightId}/outcome`)).body),
+      /What happened Joined the weight group for 8 weeks/,
+    )
   })
 })

@@ -140,6 +140,8 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
   // Referrals submitted together share one commit (group-commit.ts).
   const writer = new GroupCommit(db)
   app.decorate('referralWrites', writer.counts)
+  // Referrals made elsewhere (BaRS messages through FHIR) share the same commits.
+  context.writeReferral = (work) => writer.run(work)
 
   context.navigation.push(
     { text: 'Refer yourself', href: '/self-referral', roles: [], order: 20, public: true },
@@ -552,14 +554,33 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
     }
   }
 
+  /**
+   * The page a referral starts on: the form, or for a programme referred to through its services
+   * the choice of them; where one listing is a link-worker programme's only door, its form.
+   */
+  async function referralStart(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: ReferralTarget,
+    self: boolean,
+  ) {
+    const choice = await serviceChoice(target, self)
+    const only = choice && !choice.direct && choice.services.length === 1 ? choice.services[0] : undefined
+    if (only)
+      return reply.view(
+        'referrals/views/form.njk',
+        await formView(request, await targetOr404('services', only.id), self, {}),
+      )
+    if (choice) return reply.view('referrals/views/choose-service.njk', choice)
+    return reply.view('referrals/views/form.njk', await formView(request, target, self, {}))
+  }
+
   app.get('/referrals/new/:kind/:id', { config: { access: REFER } }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
     const target = await targetOr404(kind, id)
     const closed = closedPage(reply, target, false)
     if (closed) return closed
-    const choice = await serviceChoice(target, false)
-    if (choice) return reply.view('referrals/views/choose-service.njk', choice)
-    return reply.view('referrals/views/form.njk', await formView(request, target, false, {}))
+    return referralStart(request, reply, target, false)
   })
   app.post('/referrals/new/:kind/:id', { config: REFERRAL_FORM }, async (request, reply) => {
     const { kind, id } = request.params as { kind: string; id: string }
@@ -582,9 +603,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
         rules: target.criteria.filter((c) => c.kind === 'referrer').map((c) => c.text),
       })
     }
-    const choice = await serviceChoice(target, true)
-    if (choice) return reply.view('referrals/views/choose-service.njk', choice)
-    return reply.view('referrals/views/form.njk', await formView(request, target, true, {}))
+    return referralStart(request, reply, target, true)
   })
   app.post(
     '/self-referral/:kind/:id',
@@ -648,6 +667,14 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
           ? `/referrals/${referral.id}/card`
           : null,
       overseer: parties.includes('overseer') && !parties.includes('receiver'),
+      // The receiving team of an accepted referral that opened no case follows it here: straight
+      // to a service, or to a listing run for no programme (decision 0106). A link worker's
+      // prescription or onward referral is followed on their case as well.
+      followedHere:
+        parties.includes('receiver') &&
+        !opened &&
+        !referral.sourceCaseId &&
+        (referral.status === 'accepted' || referral.status === 'in-progress'),
       person,
       needs: referral.needs.map((need) => needLabels.get(need) ?? need),
       answers: Object.entries(referral.answers).map(([criterion, answer]) => ({
@@ -766,6 +793,27 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
                 },
           )
         : undefined
+    // Straight to a service, with no case: what the receiving team recorded of it since accepting.
+    const accepted = referral.history.find((e) => e.to === 'accepted')
+    const { serviceId, programmeId } = referral.target
+    const followed =
+      !found && accepted && serviceId && programmeId
+        ? (
+            await Promise.all(
+              [...context.referralOutcomeSections]
+                .sort((a, b) => a.order - b.order)
+                .map((section) =>
+                  section.load(db, {
+                    referralId: referral.id,
+                    personId: referral.personId,
+                    programmeId,
+                    serviceId,
+                    since: accepted.at,
+                  }),
+                ),
+            )
+          ).filter((section) => section !== undefined)
+        : []
     const ending = [...referral.history]
       .reverse()
       .find((e) => e.to === 'completed' || e.to === 'failed' || e.to === 'rejected' || e.to === 'cancelled')
@@ -776,6 +824,7 @@ export function referralRoutes(app: FastifyInstance, context: AppContext) {
       caseOpen: found?.case.status === 'open',
       ending: ending ? { ...ending, toLabel: STATUS_LABELS[ending.to] } : undefined,
       summary,
+      followed,
       text: summary ? gpSummaryText(summary) : undefined,
       history: referral.history.map((event) => ({ ...event, toLabel: STATUS_LABELS[event.to] })),
       back: { href: `/referrals/${referral.id}`, text: 'Back to the referral' },

@@ -4,8 +4,10 @@
 import type { Actor } from '../access/audit.ts'
 import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
+import type { CaseClosedHandler } from '../casework/index.ts'
 import type { Config } from '../config.ts'
 import type { Db, Queryable } from '../db/schema.ts'
+import type { Sender } from '../interop/delivery.ts'
 import type { PersonMergedHandler } from '../people/merge.ts'
 import type { ReferralAcceptedHandler } from '../referrals/index.ts'
 import type { ApiDescription } from './openapi.ts'
@@ -72,6 +74,19 @@ export interface CaseSummarySection {
   ): Promise<SummarySection | undefined>
 }
 
+/**
+ * A section another capability adds to the outcome of a referral followed without a case (straight
+ * to a service): attendance at the service since it was accepted. Runs inside the referral's
+ * audited read.
+ */
+export interface ReferralOutcomeSection {
+  order: number
+  load(
+    db: Queryable,
+    view: { referralId: string; personId: string; programmeId: string; serviceId: string; since: string },
+  ): Promise<SummarySection | undefined>
+}
+
 export interface SummarySection {
   /** The JSON member: `outcomeMeasures`, `attendance`, `selfMeasurements`. */
   key: string
@@ -79,6 +94,18 @@ export interface SummarySection {
   /** The section as plain text lines, for the text summary and the page. */
   lines: string[]
   data: unknown
+}
+
+/**
+ * A warning another capability shows at the top of a link worker's caseload (lapsed training,
+ * say): `load` returns its heading, text and a link, or undefined to show nothing.
+ */
+export interface CaseloadNotice {
+  load(
+    db: Db,
+    user: CurrentUser,
+    today: string,
+  ): Promise<{ heading: string; text: string; href: string; link: string } | undefined>
 }
 
 export interface AppContext {
@@ -94,10 +121,20 @@ export interface AppContext {
   now: () => Date
   /** Sections other capabilities add to the case page. */
   casePanels: CasePanel[]
+  /** Warnings other capabilities show on the caseload. */
+  caseloadNotices: CaseloadNotice[]
   /** Sections other capabilities add to a case's summary for the GP and the referrer. */
   caseSummarySections: CaseSummarySection[]
+  /** Sections other capabilities add to the outcome of a referral that opened no case. */
+  referralOutcomeSections: ReferralOutcomeSection[]
   /** Run inside the transaction that accepts a referral (casework opens a case). */
   referralAccepted: ReferralAcceptedHandler[]
   /** Run inside the transaction that merges two person records: each capability moves its rows. */
   personMerged: PersonMergedHandler[]
+  /** Writes a referral in the group commit the referral routes use (referrals/group-commit.ts). */
+  writeReferral: <T>(work: (trx: Queryable) => Promise<T>) => Promise<T>
+  /** Run inside the transaction that ends a case (the summary goes to the GP practice). */
+  caseClosed: CaseClosedHandler[]
+  /** Senders for the outbox's channels other than Notify's (FHIR messages, MESH), added by their capabilities. */
+  senders: Sender[]
 }

@@ -81,6 +81,11 @@ export class ApiDescription {
           'The JSON API of Kith, the open-source social prescribing platform. Authenticate with `Authorization: Bearer <token>`; `kith token create --email E` makes a token.',
       },
       servers: [{ url: '/api/v1' }],
+      externalDocs: {
+        description:
+          'Kith also speaks HL7 FHIR R4 at /fhir, with the same tokens and the same record-level access: its CapabilityStatement lists what it supports.',
+        url: '/fhir/metadata',
+      },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
         schemas: {

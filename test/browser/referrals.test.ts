@@ -30,8 +30,9 @@ describe('a referral, closed loop', () => {
     const gpContext = await signedInContext(browser, kith, 'gp.newcastle@kith.example', { javaScript: false })
     const gp = await gpContext.newPage()
     await gp.goto(`${kith.url}/referrals/new`)
-    await gp.getByRole('link', { name: 'Ways to Wellness', exact: true }).click()
-    await gp.waitForURL(/\/referrals\/new\/programmes\//)
+    // Ways to Wellness takes its referrals through its link-worker listing (decision 0106).
+    await gp.getByRole('link', { name: 'Ways to Wellness link worker service', exact: true }).click()
+    await gp.waitForURL(/\/referrals\/new\/services\//)
     await fillPerson(gp, 'Wilma', 'Benwell Village Surgery (Z20001)')
     await gp.getByLabel('Diabetes mellitus type 2').check()
     await gp.getByLabel('Social isolation').check()

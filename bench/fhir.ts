@@ -1,0 +1,284 @@
+// The FHIR API under load, over real HTTP to a listening Kith, from several clients at once:
+// BaRS referrals in through `POST /fhir/$process-message` (each a new person: the same checks and
+// writes as a referral through the API), beside `POST /api/v1/referrals` in the same run for
+// comparison, then searches and reads as the receiving team. Target: `$process-message` within a
+// third of `POST /api/v1/referrals`.
+//
+//   npm run bench -- fhir [--db sqlite|postgres] [--quick]
+
+import { Agent, request as httpRequest } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { createOrganisation } from '../src/access/store.ts'
+import { createApiToken } from '../src/access/tokens.ts'
+import { buildApp } from '../src/app.ts'
+import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
+import { barsReferralMessage } from '../src/fhir/testing.ts'
+import { defaultSettings } from '../src/programmes/config.ts'
+import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
+import { createAccount, testConfig } from '../src/web/testing.ts'
+import { type BenchOptions, benchDatabase, printTable, report, summarise } from './lib.ts'
+
+type Body = 'api-referral' | 'bars-message' | 'none'
+
+interface ClientJob {
+  kind: 'fhir-bench-client'
+  address: string
+  token: string
+  method: 'GET' | 'POST'
+  path: string
+  total: number
+  concurrency: number
+  body: Body
+  offset: number
+  programmeId: string
+  practiceId: string
+  base: string
+}
+
+/** A valid NHS number (modulus 11) for each `i`, skipping those whose check digit would be 10. */
+export function nhsNumberFor(i: number): string {
+  for (let n = 900_000_000 + i * 2; ; n++) {
+    const digits = String(n).split('').map(Number)
+    const sum = digits.reduce((total, digit, at) => total + digit * (10 - at), 0)
+    const check = 11 - (sum % 11)
+    if (check === 10) continue
+    return `${n}${check === 11 ? 0 : check}`
+  }
+}
+
+function bodyFor(job: ClientJob, i: number): string | undefined {
+  if (job.body === 'none') return undefined
+  if (job.body === 'bars-message')
+    return JSON.stringify(
+      barsReferralMessage({
+        base: job.base,
+        messageId: `bench-${process.pid}-${i}`,
+        target: { programmeId: job.programmeId },
+        nhsNumber: nhsNumberFor(i),
+        givenName: `Bench${i}`,
+        familyName: `Fhir${process.pid}`,
+        practiceOdsCode: 'Z99001',
+      }),
+    )
+  return JSON.stringify({
+    programmeId: job.programmeId,
+    person: {
+      givenName: `Api${i}`,
+      familyName: `Person${process.pid}`,
+      dateOfBirth: '1970-01-01',
+      registeredPracticeId: job.practiceId,
+    },
+    referrerKind: 'gp_practice',
+    referrerContact: '01632 960 100',
+    consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
+    answers: SOCIAL_PRESCRIBING_SUITABLE_ANSWERS,
+    needs: ['social-isolation'],
+    goals: ['Meet people'],
+    whatMatters: 'Getting out of the house',
+  })
+}
+
+if (!isMainThread && (workerData as ClientJob | undefined)?.kind === 'fhir-bench-client') {
+  const job = workerData as ClientJob
+  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency })
+  const target = new URL(job.path, job.address)
+  const samples: number[] = []
+  let failures = 0
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (next < job.total) {
+        const i = job.offset + next++
+        const body = bodyFor(job, i)
+        const t = performance.now()
+        const status = await new Promise<number>((resolve, reject) => {
+          const request = httpRequest(target, {
+            method: job.method,
+            agent,
+            headers: {
+              authorization: `Bearer ${job.token}`,
+              ...(body
+                ? {
+                    'content-type':
+                      job.body === 'bars-message' ? 'application/fhir+json' : 'application/json',
+                    'content-length': Buffer.byteLength(body),
+                  }
+                : {}),
+            },
+          })
+          request.once('response', (response) => {
+            response.resume()
+            response.once('end', () => resolve(response.statusCode ?? 0))
+            response.once('error', reject)
+          })
+          request.once('error', reject)
+          request.end(body)
+        })
+        samples.push(performance.now() - t)
+        if (status >= 300) failures++
+      }
+    }),
+  )
+  agent.destroy()
+  parentPort?.postMessage({ samples, seconds: (performance.now() - started) / 1000, failures })
+}
+
+function fromWorker(
+  job: Omit<ClientJob, 'kind'>,
+): Promise<{ samples: number[]; seconds: number; failures: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { kind: 'fhir-bench-client', ...job } })
+    worker.once('message', (result) => {
+      resolve(result)
+      void worker.terminate()
+    })
+    worker.once('error', reject)
+  })
+}
+
+export async function run({ dialect, quick }: BenchOptions): Promise<void> {
+  const referrals = quick ? 500 : 5000
+  const searches = quick ? 200 : 1000
+  const concurrency = 64
+  const database = await benchDatabase(dialect, concurrency)
+  const { db } = database
+  try {
+    const owner = await createOrganisation(db, {
+      name: 'Bench VCS',
+      kind: 'vcs',
+      parentId: null,
+      odsCode: null,
+      postcode: null,
+    })
+    const practice = await createOrganisation(db, {
+      name: 'Bench Surgery',
+      kind: 'practice',
+      parentId: null,
+      odsCode: 'Z99001',
+      postcode: null,
+    })
+    const programmeId = await createProgramme(db, {
+      name: 'Bench programme',
+      ownerOrganisationId: owner,
+      settings: {
+        ...defaultSettings('Bench programme'),
+        practiceRegistrationRequired: true,
+        criteria: SOCIAL_PRESCRIBING_CRITERIA.filter((c) => c.kind !== 'referrer'),
+        needs: [{ id: 'social-isolation', label: 'Social isolation' }],
+      },
+    })
+    await setProgrammePractices(db, programmeId, [practice])
+    const worker = await createAccount(db, 'link_worker', { organisationId: owner })
+    await addLinkWorker(db, programmeId, worker.userId)
+    const referrer = await createAccount(db, 'referrer', { organisationId: practice })
+    const { token } = await createApiToken(db, referrer.userId, 'bench')
+    const workerToken = (await createApiToken(db, worker.userId, 'bench')).token
+
+    const config = testConfig({ logLevel: 'silent' })
+    const app = await buildApp(config, { db })
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const job = {
+      address,
+      token,
+      concurrency,
+      programmeId,
+      practiceId: practice,
+      base: `${config.publicUrl}/fhir`,
+    }
+
+    // Warm up both paths.
+    await fromWorker({
+      ...job,
+      method: 'POST',
+      path: '/api/v1/referrals',
+      total: 100,
+      body: 'api-referral',
+      offset: 1_000_000,
+    })
+    await fromWorker({
+      ...job,
+      method: 'POST',
+      path: '/fhir/$process-message',
+      total: 100,
+      body: 'bars-message',
+      offset: 1_000_000,
+    })
+
+    const api = await fromWorker({
+      ...job,
+      method: 'POST',
+      path: '/api/v1/referrals',
+      total: referrals,
+      body: 'api-referral',
+      offset: 0,
+    })
+    const bars = await fromWorker({
+      ...job,
+      method: 'POST',
+      path: '/fhir/$process-message',
+      total: referrals,
+      body: 'bars-message',
+      offset: 0,
+    })
+    const reader = {
+      ...job,
+      token: workerToken,
+      concurrency: 16,
+      method: 'GET' as const,
+      body: 'none' as const,
+      offset: 0,
+    }
+    const taskSearch = await fromWorker({
+      ...reader,
+      path: '/fhir/Task?_count=20&status=requested',
+      total: searches,
+    })
+    const included = await fromWorker({
+      ...reader,
+      path: '/fhir/Task?_count=20&_include=Task:focus',
+      total: searches,
+    })
+    await app.close()
+
+    const rows = [
+      ['POST /api/v1/referrals', referrals, api],
+      ['POST /fhir/$process-message', referrals, bars],
+      ['GET /fhir/Task?status=requested', searches, taskSearch],
+      ['GET /fhir/Task?_include=Task:focus', searches, included],
+    ] as const
+    const summaries = rows.map(([, , result]) => summarise(result.samples))
+    printTable(`The FHIR API over HTTP (${dialect}, ${concurrency} clients writing, 16 searching)`, [
+      ...rows.map(([operation, count, result], at) => ({
+        operation,
+        count,
+        'per second': count / result.seconds,
+        'p50 ms': summaries[at]?.p50 ?? 0,
+        'p95 ms': summaries[at]?.p95 ?? 0,
+        'p99 ms': summaries[at]?.p99 ?? 0,
+        failures: result.failures,
+      })),
+    ])
+    const apiRate = referrals / api.seconds
+    const barsRate = referrals / bars.seconds
+    report({
+      name: 'fhir',
+      database: dialect,
+      sizes: { referrals, searches, concurrency },
+      p50: summaries[1]?.p50 ?? 0,
+      p95: summaries[1]?.p95 ?? 0,
+      p99: summaries[1]?.p99 ?? 0,
+      rate: barsRate,
+      apiReferralRate: apiRate,
+      barsToApi: barsRate / apiRate,
+      searchRate: searches / taskSearch.seconds,
+      searchP95: summaries[2]?.p95 ?? 0,
+      includeRate: searches / included.seconds,
+      includeP95: summaries[3]?.p95 ?? 0,
+      failures: rows.reduce((total, [, , result]) => total + result.failures, 0),
+    })
+  } finally {
+    await database.close()
+  }
+}

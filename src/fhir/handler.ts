@@ -1,0 +1,51 @@
+// What each resource type Kith serves provides to the router: read, search over what the user
+// may see, and the facts the common search parameters and the audit need.
+
+import type { Identifier, Reference, Resource } from '@medplum/fhirtypes'
+import type { FhirContext } from './context.ts'
+
+export type SearchParam = 'patient' | 'status' | 'identifier'
+
+export interface SearchParams {
+  /** A person id, from `patient=Patient/<id>` or `patient=<id>`. */
+  patient?: string
+}
+
+export interface ResourceHandler<R extends Resource = Resource> {
+  type: R['resourceType']
+  /** The UK Core profile declared in `meta.profile`, if one exists. */
+  profile?: string
+  /** Which of the common search parameters it supports (besides `_count`, `_lastUpdated`). */
+  searchParams: readonly SearchParam[]
+  /** `_include` values it supports (`Task:focus`), each giving the reference to follow. */
+  includes?: Record<string, (resource: R) => Reference | undefined>
+  /** The resource with this id, if the user may see it; throws a refusal (404, audited) otherwise. */
+  read(ctx: FhirContext, id: string): Promise<R>
+  /** Every resource of the type the user may see, narrowed by the parameters given. */
+  search(ctx: FhirContext, params: SearchParams): Promise<R[]>
+  /** True when `read` audits the read itself (through the capability's own audited reader). */
+  readAudits?: boolean
+  /**
+   * The person the resource is about, for the audit of a read of their record; undefined when
+   * the handler's own reader has audited it already.
+   */
+  personOf(resource: R): string | undefined
+  statusOf?(resource: R): string | undefined
+  identifiersOf?(resource: R): Identifier[]
+}
+
+/** The person id in `Patient/<id>`, else undefined. */
+export function patientIdOf(reference: Reference | undefined): string | undefined {
+  const match = reference?.reference?.match(/^Patient\/([A-Za-z0-9.-]{1,64})$/)
+  return match?.[1]
+}
+
+/** Per-request memory, so one search does not ask the same question twice. */
+export function memo<T>(ctx: FhirContext, key: string, load: () => Promise<T>): Promise<T> {
+  let found = ctx.memo.get(key) as Promise<T> | undefined
+  if (!found) {
+    found = load()
+    ctx.memo.set(key, found)
+  }
+  return found
+}
