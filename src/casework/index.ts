@@ -44,8 +44,6 @@ export {
   type Period,
   type PrescriptionFact,
   prescriptionsStartedIn,
-  type SignpostFact,
-  signpostsMadeIn,
 } from './statistics.ts'
 export {
   type AppointmentRow,
