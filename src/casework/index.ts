@@ -8,6 +8,13 @@ import type { AppointmentStatus } from './rules.ts'
 import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescriptionsWhere } from './store.ts'
 
 export {
+  type ActivityCounts,
+  type ActivityGrouping,
+  activityCounts,
+  casesByPracticeAndWorker,
+  servicesSignpostedIn,
+} from './activity-statistics.ts'
+export {
   type BulkAppointment,
   type BulkCase,
   type BulkSignpost,
@@ -37,8 +44,6 @@ export {
   type Period,
   type PrescriptionFact,
   prescriptionsStartedIn,
-  type SignpostFact,
-  signpostsMadeIn,
 } from './statistics.ts'
 export {
   type AppointmentRow,

@@ -1,7 +1,7 @@
 // Read-only queries over cases for the reports capability: which cases were open in a period, the
-// signposts and onward referrals made in it, appointments and prescriptions. They return plain
-// facts without names or details of people (an id is only ever counted), so reading them writes
-// no audit event; reports turn them into figures.
+// appointments and prescriptions in it (the Activity report's counts are in
+// activity-statistics.ts). They return plain facts without names or details of people (an id is
+// only ever counted), so reading them writes no audit event; reports turn them into figures.
 
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { Queryable, Tables } from '../db/schema.ts'
@@ -91,40 +91,6 @@ export async function casesOpenIn(db: Queryable, scope: CaseScope, period: Perio
     firstContactAt: row.first_contact_at,
     closedAt: row.closed_at,
     status: row.status,
-  }))
-}
-
-export interface SignpostFact {
-  caseId: string
-  kind: 'signpost' | 'referral'
-  serviceId: string | null
-  serviceName: string
-}
-
-/** Signposts and onward referrals made in the period from the cases in scope. */
-export async function signpostsMadeIn(
-  db: Queryable,
-  scope: CaseScope,
-  period: Period,
-): Promise<SignpostFact[]> {
-  const rows = await db
-    .selectFrom('case_signposts')
-    .innerJoin('cases', 'cases.id', 'case_signposts.case_id')
-    .select([
-      'case_signposts.case_id',
-      'case_signposts.kind',
-      'case_signposts.service_id',
-      'case_signposts.service_name',
-    ])
-    .where(inScope(scope))
-    .where('case_signposts.created_at', '>=', period.from)
-    .where('case_signposts.created_at', '<', period.to)
-    .execute()
-  return rows.map((row) => ({
-    caseId: row.case_id,
-    kind: row.kind,
-    serviceId: row.service_id,
-    serviceName: row.service_name,
   }))
 }
 

@@ -2,8 +2,14 @@
 // signposts, the services and organisations reached, and the share of clients given three or
 // more; for the whole scope, and by social prescriber, practice and network of practices.
 
-import { getOrganisation, userNames } from '../access/store.ts'
-import { type CaseFact, casesOpenIn, type SignpostFact, signpostsMadeIn } from '../casework/index.ts'
+import { listOrganisations, userNames } from '../access/store.ts'
+import {
+  type ActivityCounts,
+  type ActivityGrouping,
+  activityCounts,
+  casesByPracticeAndWorker,
+  servicesSignpostedIn,
+} from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
 import { providersOfServices } from '../directory/index.ts'
 import type { Need } from '../programmes/config.ts'
@@ -72,67 +78,6 @@ export interface ActivityReport extends ActivityFigures {
   byNetwork: ActivityGroup[]
 }
 
-const serviceKey = (signpost: SignpostFact) =>
-  signpost.serviceId ?? `name:${signpost.serviceName.trim().toLowerCase()}`
-
-/** The figures over a set of cases and the signposts made from them. Pure. */
-export function activityFigures(
-  cases: readonly CaseFact[],
-  signpostsByCase: ReadonlyMap<string, readonly SignpostFact[]>,
-  providers: ReadonlyMap<string, string>,
-  needs: readonly Need[],
-): ActivityFigures {
-  const needsOf = new Map<string, Set<string>>()
-  const givenTo = new Map<string, number>()
-  let onwardReferrals = 0
-  let signposts = 0
-  const services = new Set<string>()
-  const organisations = new Set<string>()
-  for (const kase of cases) {
-    const personNeeds = needsOf.get(kase.personId) ?? new Set<string>()
-    for (const need of kase.needs) personNeeds.add(need)
-    needsOf.set(kase.personId, personNeeds)
-    for (const signpost of signpostsByCase.get(kase.caseId) ?? []) {
-      if (signpost.kind === 'referral') onwardReferrals++
-      else signposts++
-      givenTo.set(kase.personId, (givenTo.get(kase.personId) ?? 0) + 1)
-      services.add(serviceKey(signpost))
-      const provider = signpost.serviceId ? providers.get(signpost.serviceId) : undefined
-      if (provider) organisations.add(provider)
-    }
-  }
-  const clients = needsOf.size
-  const needFigures = needs.map((need) => {
-    let count = 0
-    for (const personNeeds of needsOf.values()) if (personNeeds.has(need.id)) count++
-    return { id: need.id, label: need.label, clients: count, share: clients === 0 ? null : count / clients }
-  })
-  const clientsReached = givenTo.size
-  const clientsGivenThreeOrMore = [...givenTo.values()].filter((n) => n >= 3).length
-  return {
-    clients,
-    needs: needFigures,
-    onwardReferrals,
-    signposts,
-    services: services.size,
-    organisations: organisations.size,
-    threeOrMoreShare: clientsReached === 0 ? null : clientsGivenThreeOrMore / clientsReached,
-    clientsReached,
-    clientsGivenThreeOrMore,
-  }
-}
-
-function groupBy<K>(cases: readonly CaseFact[], key: (kase: CaseFact) => K): Map<K, CaseFact[]> {
-  const groups = new Map<K, CaseFact[]>()
-  for (const kase of cases) {
-    const k = key(kase)
-    const list = groups.get(k)
-    if (list) list.push(kase)
-    else groups.set(k, [kase])
-  }
-  return groups
-}
-
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name)
 
 /** The needs the programmes in scope record, each once, in the programmes' own order. */
@@ -146,96 +91,105 @@ export async function needsInScope(db: Queryable, programmeIds: readonly string[
   return needs
 }
 
-export async function activityReport(db: Queryable, scope: ResolvedScope): Promise<ActivityReport> {
-  const [cases, signposts, needs] = await Promise.all([
-    casesOpenIn(db, scope.cases, scope.period),
-    signpostsMadeIn(db, scope.cases, scope.period),
-    needsInScope(db, scope.programmeIds),
-  ])
-  const signpostsByCase = new Map<string, SignpostFact[]>()
-  for (const signpost of signposts) {
-    const list = signpostsByCase.get(signpost.caseId)
-    if (list) list.push(signpost)
-    else signpostsByCase.set(signpost.caseId, [signpost])
+/** The report's figures from the counts casework's database gives for one group. */
+function figuresOf(counts: ActivityCounts | undefined, needs: readonly Need[]): ActivityFigures {
+  const clients = counts?.clients ?? 0
+  const reached = counts?.clientsReached ?? 0
+  const three = counts?.clientsGivenThreeOrMore ?? 0
+  return {
+    clients,
+    needs: needs.map((need) => {
+      const count = counts?.needs.get(need.id) ?? 0
+      return { id: need.id, label: need.label, clients: count, share: clients === 0 ? null : count / clients }
+    }),
+    onwardReferrals: counts?.onwardReferrals ?? 0,
+    signposts: counts?.signposts ?? 0,
+    services: counts?.services ?? 0,
+    organisations: counts?.organisations ?? 0,
+    threeOrMoreShare: reached === 0 ? null : three / reached,
+    clientsReached: reached,
+    clientsGivenThreeOrMore: three,
   }
-  // Every signpost in the period was made from a case open then, so all are counted below.
-  const providers = await providersOfServices(
-    db,
-    signposts.flatMap((s) => (s.serviceId ? [s.serviceId] : [])),
-  )
-  const figures = (subset: readonly CaseFact[]) => activityFigures(subset, signpostsByCase, providers, needs)
+}
+
+export async function activityReport(db: Queryable, scope: ResolvedScope): Promise<ActivityReport> {
+  const needs = await needsInScope(db, scope.programmeIds)
+  const needIds = needs.map((need) => need.id)
+  const providers = await providersOfServices(db, await servicesSignpostedIn(db, scope.cases, scope.period))
+  const counts = (by: ActivityGrouping) =>
+    activityCounts(db, scope.cases, scope.period, needIds, providers, by)
+
+  const [total] = await counts({ by: 'none' })
 
   // By social prescriber: the case's link worker.
-  const workers = groupBy(cases, (kase) => kase.linkWorkerUserId)
+  const workers = await counts({ by: 'link-worker' })
   const names = await userNames(
     db,
-    [...workers.keys()].filter((id) => id !== null),
+    workers.flatMap((w) => (w.key === null ? [] : [w.key])),
   )
-  const bySocialPrescriber = [...workers].map(([id, subset]) => ({
-    id,
-    name: id ? (names.get(id) ?? 'Unknown') : 'No link worker',
-    ...figures(subset),
+  const bySocialPrescriber = workers.map((w) => ({
+    id: w.key,
+    name: w.key ? (names.get(w.key) ?? 'Unknown') : 'No link worker',
+    ...figuresOf(w, needs),
   }))
 
   // By practice, with its named social prescriber (or else the link worker of most of its cases).
+  const practices = await counts({ by: 'practice' })
+  const holdings = await casesByPracticeAndWorker(db, scope.cases, scope.period)
   const named = new Map<string, { id: string; name: string }>()
-  for (const programmeId of new Set(cases.map((kase) => kase.programmeId))) {
+  for (const programmeId of scope.programmeIds ?? (await listProgrammes(db)).map((p) => p.id)) {
     const programme = await getProgramme(db, programmeId)
     for (const practice of programme?.practices ?? [])
-      if (practice.namedLinkWorker)
+      if (practice.namedLinkWorker && !named.has(practice.organisationId))
         named.set(practice.organisationId, {
           id: practice.namedLinkWorker.userId,
           name: practice.namedLinkWorker.name,
         })
   }
-  const practices = groupBy(cases, (kase) => kase.practiceId)
-  const practiceOrganisations = new Map<string, { name: string; parentId: string | null }>()
-  for (const id of practices.keys()) {
-    if (!id) continue
-    const organisation = await getOrganisation(db, id)
-    if (organisation)
-      practiceOrganisations.set(id, { name: organisation.name, parentId: organisation.parentId })
+  const usual = new Map<string | null, { id: string; cases: number }>()
+  for (const holding of holdings) {
+    if (holding.linkWorkerUserId === null) continue
+    const known = usual.get(holding.practiceId)
+    if (
+      !known ||
+      holding.cases > known.cases ||
+      (holding.cases === known.cases && holding.linkWorkerUserId < known.id)
+    )
+      usual.set(holding.practiceId, { id: holding.linkWorkerUserId, cases: holding.cases })
   }
-  const byPractice: PracticeGroup[] = []
-  for (const [id, subset] of practices) {
+  const missing = [...usual.values()].map((u) => u.id).filter((id) => !names.has(id))
+  for (const [id, name] of await userNames(db, missing)) names.set(id, name)
+  const organisations = new Map((await listOrganisations(db)).map((o) => [o.id, o]))
+  const byPractice: PracticeGroup[] = practices.map((p) => {
     let socialPrescriber: PracticeGroup['socialPrescriber'] = null
-    const namedWorker = id ? named.get(id) : undefined
+    const namedWorker = p.key ? named.get(p.key) : undefined
+    const usualWorker = usual.get(p.key)
     if (namedWorker) socialPrescriber = { ...namedWorker, named: true }
-    else {
-      const counts = groupBy(subset, (kase) => kase.linkWorkerUserId)
-      const usual = [...counts]
-        .filter(([worker]) => worker !== null)
-        .sort((a, b) => b[1].length - a[1].length)[0]
-      if (usual?.[0])
-        socialPrescriber = { id: usual[0], name: names.get(usual[0]) ?? 'Unknown', named: false }
-    }
-    byPractice.push({
-      id,
-      name: id ? (practiceOrganisations.get(id)?.name ?? 'Unknown practice') : 'No practice recorded',
+    else if (usualWorker)
+      socialPrescriber = { id: usualWorker.id, name: names.get(usualWorker.id) ?? 'Unknown', named: false }
+    return {
+      id: p.key,
+      name: p.key ? (organisations.get(p.key)?.name ?? 'Unknown practice') : 'No practice recorded',
       socialPrescriber,
-      ...figures(subset),
-    })
-  }
+      ...figuresOf(p, needs),
+    }
+  })
 
   // By network: the practice's parent, when that is a primary care network.
-  const networkOf = new Map<string, { id: string; name: string }>()
-  for (const [practiceId, practice] of practiceOrganisations) {
-    if (!practice.parentId) continue
-    const parent = await getOrganisation(db, practice.parentId)
-    if (parent?.kind === 'pcn') networkOf.set(practiceId, { id: parent.id, name: parent.name })
+  const networkOf = new Map<string, string>()
+  for (const p of practices) {
+    const parentId = p.key ? organisations.get(p.key)?.parentId : null
+    if (p.key && parentId && organisations.get(parentId)?.kind === 'pcn') networkOf.set(p.key, parentId)
   }
-  const networks = groupBy(cases, (kase) =>
-    kase.practiceId ? (networkOf.get(kase.practiceId)?.id ?? null) : null,
-  )
-  const networkNames = new Map([...networkOf.values()].map((n) => [n.id, n.name]))
-  const byNetwork = [...networks].map(([id, subset]) => ({
-    id,
-    name: id ? (networkNames.get(id) ?? 'Unknown network') : 'No network recorded',
-    ...figures(subset),
+  const networks = await counts({ by: 'practice-group', groups: networkOf })
+  const byNetwork = networks.map((n) => ({
+    id: n.key,
+    name: n.key ? (organisations.get(n.key)?.name ?? 'Unknown network') : 'No network recorded',
+    ...figuresOf(n, needs),
   }))
 
   return {
-    ...figures(cases),
+    ...figuresOf(total, needs),
     bySocialPrescriber: bySocialPrescriber.sort(byName),
     byPractice: byPractice.sort(byName),
     byNetwork: byNetwork.sort(byName),

@@ -1,0 +1,183 @@
+// Aggregate queries for the Activity report: the database counts clients, needs, onward referrals
+// and signposts, services and organisations reached, and clients given three or more, for the
+// whole scope or grouped by link worker, practice or a grouping of practices (networks). Only
+// counts leave the database, so the time a report takes grows with the number of groups, not
+// with the number of cases.
+
+import { type RawBuilder, sql } from 'kysely'
+import type { Queryable } from '../db/schema.ts'
+import type { CaseScope, Period } from './statistics.ts'
+
+/** How to group: not at all, by the case's link worker, by its practice, or by a practice grouping. */
+export type ActivityGrouping =
+  | { by: 'none' }
+  | { by: 'link-worker' }
+  | { by: 'practice' }
+  /** Each practice's group (a network of practices); practices not listed fall in the null group. */
+  | { by: 'practice-group'; groups: ReadonlyMap<string, string> }
+
+export interface ActivityCounts {
+  /** The group's key: a user id, a practice id, a group id; null for "none recorded" (or no grouping). */
+  key: string | null
+  clients: number
+  /** Clients with each need (by need id) recorded on a case open in the period. */
+  needs: Map<string, number>
+  onwardReferrals: number
+  signposts: number
+  services: number
+  organisations: number
+  /** Clients given at least one onward referral or signpost in the period. */
+  clientsReached: number
+  clientsGivenThreeOrMore: number
+}
+
+const ids = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`))
+
+function scopeSql(scope: CaseScope): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`1 = 1`]
+  const within = (column: RawBuilder<unknown>, values: readonly string[] | null) => {
+    if (values === null) return
+    parts.push(values.length === 0 ? sql`1 = 0` : sql`${column} in (${ids(values)})`)
+  }
+  within(sql`cases.programme_id`, scope.programmeIds)
+  within(sql`cases.organisation_id`, scope.organisationIds)
+  within(sql`cases.practice_organisation_id`, scope.practiceIds)
+  return sql.join(parts, sql` and `)
+}
+
+const openIn = (period: Period) =>
+  sql`cases.opened_at < ${period.to} and (cases.closed_at is null or cases.closed_at >= ${period.from})`
+
+/** A two-column table of pairs as a common table expression (an empty one when there are none). */
+function pairs(name: string, columns: [string, string], rows: ReadonlyMap<string, string>) {
+  const [a, b] = columns.map((c) => sql.id(c)) as [RawBuilder<unknown>, RawBuilder<unknown>]
+  if (rows.size === 0) return sql`${sql.id(name)} (${a}, ${b}) as (select '', '' where 1 = 0)`
+  const values = sql.join([...rows].map(([x, y]) => sql`(${x}, ${y})`))
+  return sql`${sql.id(name)} (${a}, ${b}) as (values ${values})`
+}
+
+function grouping(grouping: ActivityGrouping) {
+  switch (grouping.by) {
+    case 'none':
+      return { key: sql`null`, cte: pairs('practice_groups', ['practice_id', 'group_id'], new Map()) }
+    case 'link-worker':
+      return {
+        key: sql`cases.link_worker_user_id`,
+        cte: pairs('practice_groups', ['practice_id', 'group_id'], new Map()),
+      }
+    case 'practice':
+      return {
+        key: sql`cases.practice_organisation_id`,
+        cte: pairs('practice_groups', ['practice_id', 'group_id'], new Map()),
+      }
+    case 'practice-group':
+      return {
+        key: sql`(select g.group_id from practice_groups g where g.practice_id = cases.practice_organisation_id)`,
+        cte: pairs('practice_groups', ['practice_id', 'group_id'], grouping.groups),
+      }
+  }
+}
+
+/** `needs` holds a JSON array of need ids; match one id, quotes included, with LIKE's wildcards escaped. */
+const hasNeed = (needId: string) =>
+  sql`scoped.needs like ${`%${JSON.stringify(needId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`
+
+/** The services (ids) onward referrals and signposts in scope went to in the period. */
+export async function servicesSignpostedIn(
+  db: Queryable,
+  scope: CaseScope,
+  period: Period,
+): Promise<string[]> {
+  const { rows } = await sql<{ service_id: string }>`
+    select distinct case_signposts.service_id
+    from case_signposts join cases on cases.id = case_signposts.case_id
+    where ${scopeSql(scope)} and ${openIn(period)}
+      and case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to}
+      and case_signposts.service_id is not null`.execute(db)
+  return rows.map((row) => row.service_id)
+}
+
+/**
+ * The Activity counts for the cases in scope open in the period and the onward referrals and
+ * signposts made from them in it, one row per group. `providers` maps a service id to the
+ * organisation providing it (from the directory); services not in it count towards no organisation.
+ */
+export async function activityCounts(
+  db: Queryable,
+  scope: CaseScope,
+  period: Period,
+  needIds: readonly string[],
+  providers: ReadonlyMap<string, string>,
+  by: ActivityGrouping,
+): Promise<ActivityCounts[]> {
+  const { key, cte } = grouping(by)
+  const needColumns = needIds.map(
+    (needId, i) =>
+      sql`count(distinct case when ${hasNeed(needId)} then scoped.person_id end) as ${sql.id(`n${i}`)}`,
+  )
+  // The cases in scope are picked once (materialized, so each grouping reads them by the scope's
+  // index rather than by an index that happens to be in the grouping's order), and so are the
+  // onward referrals and signposts made from them; every figure is then counted from those two.
+  const { rows } = await sql<Record<string, string | number | null>>`
+    with ${cte}, ${pairs('providers', ['service_id', 'organisation_id'], providers)},
+    scoped as materialized (
+      select cases.id, cases.person_id, cases.needs, ${key} as key
+      from cases
+      where ${scopeSql(scope)} and ${openIn(period)}),
+    given as materialized (
+      select scoped.key, scoped.person_id, case_signposts.kind,
+        coalesce(case_signposts.service_id, 'name:' || lower(trim(case_signposts.service_name))) as service,
+        p.organisation_id
+      from case_signposts
+        join scoped on scoped.id = case_signposts.case_id
+        left join providers p on p.service_id = case_signposts.service_id
+      where case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to}),
+    client_counts as (
+      select scoped.key, count(distinct scoped.person_id) as clients
+        ${needColumns.length > 0 ? sql`, ${sql.join(needColumns)}` : sql``}
+      from scoped group by scoped.key),
+    given_counts as (
+      select given.key,
+        sum(case when given.kind = 'referral' then 1 else 0 end) as onward,
+        sum(case when given.kind = 'referral' then 0 else 1 end) as signposts,
+        count(distinct given.service) as services,
+        count(distinct given.organisation_id) as organisations
+      from given group by given.key),
+    per_person as (
+      select given.key, given.person_id, count(*) as n from given group by given.key, given.person_id),
+    reached_counts as (
+      select per_person.key, count(*) as reached, sum(case when per_person.n >= 3 then 1 else 0 end) as three
+      from per_person group by per_person.key)
+    select client_counts.*, given_counts.onward, given_counts.signposts, given_counts.services,
+      given_counts.organisations, reached_counts.reached, reached_counts.three
+    from client_counts
+      left join given_counts on coalesce(given_counts.key, '') = coalesce(client_counts.key, '')
+      left join reached_counts on coalesce(reached_counts.key, '') = coalesce(client_counts.key, '')`.execute(
+    db,
+  )
+
+  return rows.map((row) => ({
+    key: (row.key as string | null) ?? null,
+    clients: Number(row.clients),
+    needs: new Map(needIds.map((needId, i) => [needId, Number(row[`n${i}`] ?? 0)])),
+    onwardReferrals: Number(row.onward ?? 0),
+    signposts: Number(row.signposts ?? 0),
+    services: Number(row.services ?? 0),
+    organisations: Number(row.organisations ?? 0),
+    clientsReached: Number(row.reached ?? 0),
+    clientsGivenThreeOrMore: Number(row.three ?? 0),
+  }))
+}
+
+/** How many cases in scope open in the period each link worker holds at each practice. */
+export async function casesByPracticeAndWorker(
+  db: Queryable,
+  scope: CaseScope,
+  period: Period,
+): Promise<{ practiceId: string | null; linkWorkerUserId: string | null; cases: number }[]> {
+  const { rows } = await sql<{ practice: string | null; worker: string | null; n: string | number }>`
+    select cases.practice_organisation_id as practice, cases.link_worker_user_id as worker, count(*) as n
+    from cases where ${scopeSql(scope)} and ${openIn(period)}
+    group by cases.practice_organisation_id, cases.link_worker_user_id`.execute(db)
+  return rows.map((row) => ({ practiceId: row.practice, linkWorkerUserId: row.worker, cases: Number(row.n) }))
+}
