@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats'
 import { describeEachDatabase } from '../db/testing.ts'
 import { seedDemo } from '../demo.ts'
 import { testApp } from '../web/testing.ts'
+import { countServices } from './testing.ts'
 
 const SCHEMA = join(import.meta.dirname, 'standards', 'openreferral-uk-3.0', 'schema')
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -71,8 +72,10 @@ describeEachDatabase('Open Referral UK 3.0', (database) => {
     assert.equal(services.statusCode, 200)
     const list = services.json()
     assertPage(list, 'compiled/service_list.json', 'services')
-    assert.equal(list.total_items, 26)
-    assert.equal(list.total_pages, 6)
+    const total = await countServices(db)
+    assert.ok(total > 20)
+    assert.equal(list.total_items, total)
+    assert.equal(list.total_pages, Math.ceil(total / 5))
     assert.equal(list.size, 5)
     const last = (await get('/openreferral/services?per_page=5&page=6')).json()
     assert.equal(last.last_page, true)

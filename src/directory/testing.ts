@@ -34,3 +34,10 @@ export async function createTestService(
     ...overrides,
   })
 }
+
+/** How many services the directory holds (active ones unless told): what a search of everything finds. */
+export async function countServices(db: Queryable, status: 'active' | 'any' = 'active'): Promise<number> {
+  let query = db.selectFrom('services').select((eb) => eb.fn.countAll<number>().as('n'))
+  if (status === 'active') query = query.where('status', '=', 'active')
+  return Number((await query.executeTakeFirstOrThrow()).n)
+}

@@ -32,6 +32,7 @@ import {
   type ServiceRecord,
   serviceIdByExternalId,
   setServiceProvider,
+  type Term,
   updateService,
   upsertPostcodes,
 } from './store.ts'
@@ -500,8 +501,26 @@ export const CSV_COLUMNS = [
   'postcode',
 ] as const
 
+/**
+ * How a term is written in the CSV's categories column: its label, or `vocabulary:code` where
+ * another vocabulary has a term of the same label (Luton's area "Physical activity" and the need
+ * "Physical activity"), so that importing the export gives back exactly the same terms.
+ */
+function termsInCsv(terms: readonly Term[]): (term: Term) => string {
+  const vocabularies = new Map<string, Set<string>>()
+  for (const t of terms) {
+    const label = t.label.toLowerCase()
+    vocabularies.set(label, (vocabularies.get(label) ?? new Set()).add(t.vocabulary))
+  }
+  return (term) =>
+    (vocabularies.get(term.label.toLowerCase())?.size ?? 0) > 1
+      ? `${term.vocabulary}:${term.code}`
+      : term.label
+}
+
 export async function exportServicesCsv(db: Queryable): Promise<string> {
   const ids = await allServiceIds(db)
+  const written = termsInCsv(await listTerms(db))
   const rows: string[][] = []
   for (let i = 0; i < ids.length; i += 200) {
     for (const s of await getServiceRecords(db, ids.slice(i, i + 200))) {
@@ -514,7 +533,7 @@ export async function exportServicesCsv(db: Queryable): Promise<string> {
         s.status,
         s.selfReferral ? 'yes' : 'no',
         s.description,
-        s.terms.map((t) => t.label).join('; '),
+        s.terms.map(written).join('; '),
         s.cost,
         s.ageMin === null ? '' : String(s.ageMin),
         s.ageMax === null ? '' : String(s.ageMax),
@@ -584,7 +603,10 @@ export async function importServicesCsv(
           .map((s) => s.trim())
           .filter(Boolean)) {
           const matching = terms.filter(
-            (t) => t.label.toLowerCase() === labelText.toLowerCase() || t.code === labelText,
+            (t) =>
+              t.label.toLowerCase() === labelText.toLowerCase() ||
+              t.code === labelText ||
+              `${t.vocabulary}:${t.code}` === labelText,
           )
           if (matching.length === 0) throw new Rejected(`its category "${labelText}" is not in the taxonomy`)
           termIds.push(...matching.map((t) => t.id))
