@@ -159,8 +159,36 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   // Luton: council community navigators and accredited providers.
   { key: 'luton', name: 'Luton', kind: 'area', parent: 'demo' },
   { key: 'luton.council', name: 'Luton Borough Council', kind: 'council', parent: 'luton' },
-  { key: 'luton.active', name: 'Luton Active Lifestyles', kind: 'leisure', parent: 'luton.council' },
+  // Its 20 accredited providers in five areas: council services (kind council, under the council)
+  // and external organisations (kind vcs). Invented for the demo, except the council.
+  { key: 'luton.active', name: 'Luton Active Lifestyles', kind: 'council', parent: 'luton.council' },
+  ...(
+    [
+      ['luton.parks', 'Luton Council Parks Service'],
+      ['luton.libraries', 'Luton Council Libraries'],
+      ['luton.learning', 'Luton Council Adult Learning'],
+      ['luton.welfare', 'Luton Council Welfare Rights Service'],
+      ['luton.housing', 'Luton Council Housing Advice'],
+      ['luton.centres', 'Luton Council Community Centres'],
+    ] as const
+  ).map(([key, name]) => ({ key, name, kind: 'council' as const, parent: 'luton.council' })),
   { key: 'luton.vcs', name: 'Luton Community Wellbeing Network', kind: 'vcs', parent: 'luton' },
+  ...(
+    [
+      ['luton.walks', 'Luton Health Walks Volunteers'],
+      ['luton.football', 'Luton Walking Football Club'],
+      ['luton.dance', 'Luton Seated Dance Club'],
+      ['luton.elders', "Luton Elders' Lunch Club"],
+      ['luton.crafts', 'Stopsley Craft Circle'],
+      ['luton.workshop', "Luton Men's Workshop"],
+      ['luton.hub', 'Luton Volunteering Hub'],
+      ['luton.foodshare', 'Luton Community Food Share'],
+      ['luton.conservation', 'Lea Valley Conservation Volunteers'],
+      ['luton.talking', 'Luton Talking Space'],
+      ['luton.carers', "Luton Carers' Wellbeing Circle"],
+      ['luton.debt', 'Luton Debt Advice Partnership'],
+    ] as const
+  ).map(([key, name]) => ({ key, name, kind: 'vcs' as const, parent: 'luton' })),
   {
     key: 'luton.mersey',
     name: 'Mersey Place Surgery',
@@ -191,6 +219,10 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   { key: 'roth.var', name: 'Voluntary Action Rotherham', kind: 'vcs', parent: 'roth' },
   { key: 'roth.council', name: 'Rotherham Adult Social Care', kind: 'council', parent: 'roth' },
   { key: 'roth.metalwork', name: "Rotherham Men's Metalwork Club", kind: 'vcs', parent: 'roth' },
+  // Partners running exercise clubs, invented for the demo.
+  { key: 'roth.football', name: 'Rotherham Walking Football Club', kind: 'vcs', parent: 'roth' },
+  { key: 'roth.maltby', name: 'Maltby Active Club', kind: 'vcs', parent: 'roth' },
+  { key: 'roth.nordic', name: 'Wath Nordic Walking Club', kind: 'vcs', parent: 'roth' },
   {
     key: 'roth.doncastergate',
     name: 'Doncaster Gate Surgery',
@@ -253,6 +285,8 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     kind: 'practice',
     parent: 'th.network1',
     odsCode: 'Z80001',
+    // St Andrews Health Centre, Bromley-by-Bow: the nearest practice building to the Centre.
+    postcode: 'E3 3FF',
   },
   {
     key: 'th.mission',
@@ -260,6 +294,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     kind: 'practice',
     parent: 'th.network2',
     odsCode: 'Z80002',
+    postcode: 'E2 9LS',
   },
   {
     key: 'th.mileend',
@@ -292,6 +327,38 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     parent: 'th.network1',
     odsCode: 'Z80006',
     postcode: 'E3 3FF',
+  },
+  {
+    key: 'th.whitechapel',
+    name: 'Whitechapel Road Surgery',
+    kind: 'practice',
+    parent: 'th.network5',
+    odsCode: 'Z80007',
+    postcode: 'E1 1BU',
+  },
+  {
+    key: 'th.wapping',
+    name: 'Wapping Riverside Surgery',
+    kind: 'practice',
+    parent: 'th.network6',
+    odsCode: 'Z80008',
+    postcode: 'E1W 2RL',
+  },
+  {
+    key: 'th.island',
+    name: 'Isle of Dogs Surgery',
+    kind: 'practice',
+    parent: 'th.network7',
+    odsCode: 'Z80009',
+    postcode: 'E14 3BQ',
+  },
+  {
+    key: 'th.bethnalgreen',
+    name: 'Florida Street Surgery',
+    kind: 'practice',
+    parent: 'th.network8',
+    odsCode: 'Z80010',
+    postcode: 'E2 6LL',
   },
 
   // Merton: MVSC employs the navigator, two days a week in each of two practices.

@@ -77,9 +77,9 @@ describeEachDatabase('Open Referral UK 3.0', (database) => {
     assert.equal(list.total_items, total)
     assert.equal(list.total_pages, Math.ceil(total / 5))
     assert.equal(list.size, 5)
-    const last = (await get('/openreferral/services?per_page=5&page=6')).json()
+    const last = (await get(`/openreferral/services?per_page=5&page=${Math.ceil(total / 5)}`)).json()
     assert.equal(last.last_page, true)
-    assert.equal(last.size, 1)
+    assert.equal(last.size, total % 5 || 5)
 
     for (const summary of list.contents) {
       const full = await get(`/openreferral/services/${summary.id}`)

@@ -1,5 +1,6 @@
 // How services read on pages: labels, summaries and the listing's sections.
 
+import { ORGANISATION_KIND_LABELS } from '../access/roles.ts'
 import { REFERRER_KIND_LABELS } from '../programmes/criteria.ts'
 import { formatDate } from '../web/format.ts'
 import { describeSchedule } from './schedules.ts'
@@ -25,6 +26,11 @@ export function ageRangeText(service: { ageMin: number | null; ageMax: number | 
   return 'All ages'
 }
 
+/** What kind of organisation runs a service: "Council service", "Voluntary or community organisation". */
+export function providerKindLabel(kind: string): string {
+  return (ORGANISATION_KIND_LABELS as Record<string, string>)[kind] ?? ''
+}
+
 export function summaryOf(service: ServiceRecord, today: string, distanceKm?: number) {
   const firstParagraph = service.description.split(/\n/)[0] ?? ''
   return {
@@ -32,6 +38,7 @@ export function summaryOf(service: ServiceRecord, today: string, distanceKm?: nu
     href: `/directory/services/${service.id}`,
     name: service.name,
     providerName: service.providerName,
+    providerKindLabel: providerKindLabel(service.providerKind),
     kindLabel: SERVICE_KIND_LABELS[service.kind] ?? service.kind,
     status: service.status,
     statusLabel: SERVICE_STATUS_LABELS[service.status] ?? service.status,
@@ -63,6 +70,12 @@ export function listingOf(
     }))
     .filter((v) => v.terms.length > 0)
   const detailRows: { key: { text: string }; value: { text?: string; html?: string } }[] = [
+    {
+      key: { text: 'Run by' },
+      value: {
+        text: [service.providerName, providerKindLabel(service.providerKind)].filter(Boolean).join(': '),
+      },
+    },
     { key: { text: 'Who can refer' }, value: { text: [whoCanRefer(service), ...rules].join('. ') } },
     { key: { text: 'Ages' }, value: { text: ageRangeText(service) } },
   ]

@@ -13,7 +13,7 @@ import { londonDate } from '../web/format.ts'
 import { formErrors, parse } from '../web/forms.ts'
 import { type FieldProblem, notFound } from '../web/problem.ts'
 import { accreditationFormSchema, parseServiceForm, type ServiceForm } from './forms.ts'
-import { summaryOf } from './present.ts'
+import { providerKindLabel, summaryOf } from './present.ts'
 import {
   describeSchedule,
   MAX_SESSIONS,
@@ -489,6 +489,7 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
       await serviceIdsOfProviders(db, await providerIdsWithServices(db)),
     )
     const providers = new Map(services.map((s) => [s.providerOrganisationId, s.providerName]))
+    const providerKinds = new Map(services.map((s) => [s.providerOrganisationId, s.providerKind]))
     const accreditations = (
       await accreditationsOf(db, [...services.map((s) => s.id), ...providers.keys()])
     ).filter((a) => userProgrammes.some((p) => p.id === a.programmeId))
@@ -524,6 +525,11 @@ export function providerRoutes(app: FastifyInstance, context: AppContext) {
       accreditations: accreditations.map((a) => ({
         ...a,
         subjectName: subjectName(a.subjectType, a.subjectId),
+        runBy: providerKindLabel(
+          (a.subjectType === 'organisation'
+            ? providerKinds.get(a.subjectId)
+            : services.find((s) => s.id === a.subjectId)?.providerKind) ?? '',
+        ),
         programme: userProgrammes.find((p) => p.id === a.programmeId)?.name ?? '',
       })),
     }

@@ -74,7 +74,7 @@ describeEachDatabase('the directory pages', (database) => {
     const near = await client.get('/directory?postcode=lu1+1hh&radius=5')
     assert.equal(near.statusCode, 200)
     const text = textOf(near.body)
-    assert.match(text, /5 services found within 5 km/)
+    assert.match(text, /23 services found within 5 km/)
     assert.match(text, /km \([\d.]+ miles\) away/)
     assert.doesNotMatch(text, /Amblers/)
 
@@ -122,7 +122,7 @@ describeEachDatabase('the directory pages', (database) => {
     )
 
     const paged = textOf((await client.get('/directory?page=2')).body)
-    assert.match(paged, /Page 2 of 2/)
+    assert.match(paged, new RegExp(`Page 2 of ${Math.ceil((await countServices(db)) / 20)}`))
   })
 
   it('shows a service in the style of the seed listing', async () => {

@@ -93,6 +93,8 @@ export interface ServiceRecord extends Omit<ServiceInput, 'termIds' | 'locations
   id: string
   providerOrganisationId: string
   providerName: string
+  /** The provider organisation's kind: a council service, a voluntary organisation and so on. */
+  providerKind: string
   programmeId: string | null
   terms: Term[]
   locations: ServiceLocation[]
@@ -301,7 +303,7 @@ function serviceRows(db: Queryable, ids: string[]) {
     .selectFrom('services')
     .innerJoin('organisations', 'organisations.id', 'services.provider_organisation_id')
     .selectAll('services')
-    .select('organisations.name as provider_name')
+    .select(['organisations.name as provider_name', 'organisations.kind as provider_kind'])
     .where('services.id', 'in', ids)
     .execute()
 }
@@ -325,6 +327,7 @@ function toRecord(
     id: row.id,
     providerOrganisationId: row.provider_organisation_id,
     providerName: row.provider_name,
+    providerKind: row.provider_kind,
     programmeId: row.programme_id,
     name: row.name,
     description: row.description,

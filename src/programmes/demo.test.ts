@@ -110,7 +110,7 @@ describeEachDatabase('the demo programmes', (database) => {
       ['Weight management', 'Low-level mental health', 'Social isolation', 'Housing', 'Financial'],
     )
     assert.equal(th?.linkWorkerTitle, 'Social prescriber')
-    assert.ok(th?.practices.length === 6 && th.practices.every((p) => p.namedLinkWorker !== null))
+    assert.ok(th?.practices.length === 10 && th.practices.every((p) => p.namedLinkWorker !== null))
     assert.deepEqual(await namedLinkWorkerFor(db, th.id, organisation('th.mission')), {
       userId: user('prescriber2.towerhamlets@kith.example'),
       name: 'Shirin Akhtar',

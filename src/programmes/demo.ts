@@ -98,12 +98,22 @@ const TOWER_HAMLETS_PRACTICES = [
   'th.poplar',
   'th.aberfeldy',
   'th.bow',
+  'th.whitechapel',
+  'th.wapping',
+  'th.island',
+  'th.bethnalgreen',
 ]
 
-/** Tower Hamlets' social prescribers, each named for three practices. */
+/** Tower Hamlets' social prescribers, each named for five practices. */
 const TOWER_HAMLETS_PRESCRIBERS: DemoLinkWorker[] = [
-  { email: 'prescriber.towerhamlets@kith.example', namedFor: ['th.bromleybybow', 'th.bow', 'th.mileend'] },
-  { email: 'prescriber2.towerhamlets@kith.example', namedFor: ['th.mission', 'th.poplar', 'th.aberfeldy'] },
+  {
+    email: 'prescriber.towerhamlets@kith.example',
+    namedFor: ['th.bromleybybow', 'th.bow', 'th.mileend', 'th.whitechapel', 'th.wapping'],
+  },
+  {
+    email: 'prescriber2.towerhamlets@kith.example',
+    namedFor: ['th.mission', 'th.poplar', 'th.aberfeldy', 'th.island', 'th.bethnalgreen'],
+  },
 ]
 
 export const DEMO_PROGRAMMES: DemoProgramme[] = [

@@ -271,13 +271,9 @@ export interface ReferralsDemo {
   referrals: string[]
 }
 
-/**
- * Where a demo person lives: their practice's postcode, a real place (shared/reference/
- * demo-places.csv); for the two practices without one, the nearest place there is.
- */
+/** Where a demo person lives: their practice's postcode, a real place (src/directory/demo.ts DEMO_PLACES). */
 function homePostcode(practice: string): string | null {
-  const nearest: Record<string, string> = { 'th.bromleybybow': 'E3 3FF', 'th.mission': 'E1 4DG' }
-  return DEMO_ORGANISATIONS.find((o) => o.key === practice)?.postcode ?? nearest[practice] ?? null
+  return DEMO_ORGANISATIONS.find((o) => o.key === practice)?.postcode ?? null
 }
 
 function birthFacts(p: DemoPerson, practiceId: string): PersonInput {
