@@ -38,7 +38,7 @@ async function kith(args: string[], env: Record<string, string> = {}, readOnly?:
   try {
     const { stdout, stderr } = await run(command, commandArgs, {
       env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'x'.repeat(32), ...env },
-      timeout: 30_000,
+      timeout: 120_000,
     })
     return { code: 0, stdout, stderr }
   } catch (error) {

@@ -50,7 +50,7 @@ async function startKith(env: Record<string, string>, args: string[] = []): Prom
   child.stderr!.on('data', (chunk) => {
     output += String(chunk)
   })
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
     const port = /Kith is running at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]
     if (port) return { process: child, url: `http://127.0.0.1:${port}`, output: () => output }
