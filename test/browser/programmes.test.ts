@@ -171,7 +171,7 @@ describe('a link worker', () => {
     const main = (await page.locator('main').textContent()) ?? ''
     assert.match(
       main,
-      /You are the named social prescriber for Aberfeldy Village Surgery, Poplar Market Surgery, The Mission Practice/,
+      /You are the named social prescriber for Aberfeldy Village Surgery, Florida Street Surgery, Isle of Dogs Surgery, Poplar Market Surgery, The Mission Practice/,
     )
     assert.match(main, /Weight management/)
     assert.equal(await page.getByRole('link', { name: /^Change/ }).count(), 0)
