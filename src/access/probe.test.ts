@@ -50,6 +50,7 @@ type Kind =
   | 'consent'
   | 'outcome-reading'
   | 'outcome-score'
+  | 'programme-cases'
 
 /** Routes that reach one person's record, by the record their first parameter names. */
 const PERSON_LEVEL: [RegExp, Kind][] = [
@@ -59,6 +60,8 @@ const PERSON_LEVEL: [RegExp, Kind][] = [
   [/^\/community\/cases\/:id(\/|$)/, 'case'],
   [/^\/casework\/appointments\/:id(\/|$)/, 'appointment'],
   [/\/programmes\/:programmeId\/people\/:personId(\/|$)/, 'person-in-programme'],
+  // The cases behind a report's figure, naming their people: for the programme's managers only.
+  [/^\/reports\/:name\/programmes\/:programmeId\/cases$/, 'programme-cases'],
   // The FHIR API: each resource type about a person, by the record its id names.
   [/^\/fhir\/(ServiceRequest|Task)\/:id$/, 'referral'],
   [/^\/fhir\/CarePlan\/:id$/, 'case'],
@@ -81,7 +84,7 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   // the programme (decision 0106; src/referrals/pathways.test.ts). Each referral on it is probed above.
   /^\/referrals\/programmes\/:id$/,
   /^\/api\/v1\/programmes\/:programmeId\/outcomes$/, // outcomes in aggregate
-  /^(\/api\/v1)?\/reports\/:name(\/|$)/, // reports count people in aggregate and name no one
+  /^(\/api\/v1)?\/reports\/:name(\/csv(\/:table)?)?$/, // reports count people in aggregate and name no one
   /^\/admin\/(organisations|users|outbox|records)\//, // administrators only (403 to everyone else)
   /^\/account\/tokens\/:id\/revoke$/, // the user's own tokens
   /^\/notifications\/:id\/read$/, // the user's own notifications: probed below with another's
@@ -385,6 +388,10 @@ function foreignTo(user: CurrentUser, world: World) {
       .map((x) => ({ ...x, sibling: siblingCaseIds.has(x.caseId) }))
   const foreignPeople = new Set(people)
   return {
+    // Programmes the account does not manage: the cases behind their reports' figures are not its.
+    programmes: [...world.programmes.values()]
+      .filter((p) => !manages(p.id))
+      .map((p) => ({ id: p.id, sibling: sibling(p.id) })),
     cases,
     referrals,
     pairs,
@@ -741,6 +748,9 @@ describeEachDatabase('the access probe (issue 16)', (database) => {
         if (kind === 'outcome-reading' || kind === 'outcome-score')
           for (const r of take(foreign.readings, SAMPLE, index))
             add(route, { id: kind === 'outcome-score' ? `${r.id}.0` : r.id }, { refused: r.id })
+        if (kind === 'programme-cases')
+          for (const p of some(foreign.programmes))
+            add(route, { name: 'caseload', programmeId: p.id }, { refused: p.id })
         if (kind === 'person-in-programme')
           for (const p of [...some(foreign.pairs), ...some(foreign.elsewhere)])
             add(

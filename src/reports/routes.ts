@@ -5,28 +5,38 @@
 
 import { stringify } from 'csv-stringify/sync'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { auditRefusal } from '../access/audit.ts'
 import { rolesAccess } from '../access/permissions.ts'
+import { isId } from '../db/ids.ts'
+import { canManage, getProgramme } from '../programmes/store.ts'
 import type { AppContext } from '../web/context.ts'
 import { formErrors } from '../web/forms.ts'
 import { badRequest, type FieldProblem, notFound } from '../web/problem.ts'
 import { buildReport, REPORT_JSON_SCHEMAS, type ReportView } from './catalogue.ts'
+import { casesBehind, drillLinks, drillOf, isDrillable } from './drill-down.ts'
 import { SMALL_NUMBERS_NOTE } from './present.ts'
 import { defaultDates, isReportName, REPORTS, resolveScope, type Visible, visibleScopes } from './scope.ts'
 
 const READ = rolesAccess('programme_manager', 'administrator')
+/** The cases behind a figure: for the programme's managers, the team that holds the records. */
+const DRILL = rolesAccess('programme_manager')
 const FILTERS = ['from', 'to', 'programme', 'organisation', 'practice', 'network'] as const
 
 type Query = Record<string, unknown>
 
 /** The query string of the filters, for links that keep them (CSV downloads, other reports). */
 function filterQuery(query: Query): string {
+  const text = filterParams(query).toString()
+  return text ? `?${text}` : ''
+}
+
+function filterParams(query: Query, leaveOut: readonly string[] = []): URLSearchParams {
   const params = new URLSearchParams()
   for (const name of FILTERS) {
     const value = query[name]
-    if (typeof value === 'string' && value !== '') params.set(name, value)
+    if (typeof value === 'string' && value !== '' && !leaveOut.includes(name)) params.set(name, value)
   }
-  const text = params.toString()
-  return text ? `?${text}` : ''
+  return params
 }
 
 function csvOf(view: ReportView, tableId?: string): string {
@@ -122,6 +132,18 @@ export function reportRoutes(app: FastifyInstance, context: AppContext): void {
       })
     const view = await buildReport(db, name, resolved.scope)
     const suffix = filterQuery(query)
+    // The programme's managers may open the cases behind a figure of a report for that programme.
+    const only = resolved.scope.programmeIds?.length === 1 ? resolved.scope.programmeIds[0] : undefined
+    const managed = visible.programmes.find((p) => p.id === only)
+    const links =
+      managed && canManage(request.user!, managed)
+        ? drillLinks(
+            name,
+            view,
+            managed.id,
+            filterParams({ ...query, ...resolved.scope.filters }, ['programme']),
+          )
+        : undefined
     return reply.view('reports/views/report.njk', {
       pageTitle: report.title,
       back: { href: '/reports', text: 'Reports' },
@@ -129,8 +151,11 @@ export function reportRoutes(app: FastifyInstance, context: AppContext): void {
       form,
       scope: resolved.scope,
       view,
+      figures: view.figures.map((f) => ({ ...f, href: links?.figures[f.label] })),
+      drillable: isDrillable(name) && !links,
       tables: view.tables.map((t) => ({
         ...t,
+        links: links?.rows[t.id],
         csvHref: `/reports/${name}/csv/${t.id}${suffix}`,
         chart: view.charts.find((c) => c.tableId === t.id)?.chart,
       })),
@@ -138,6 +163,63 @@ export function reportRoutes(app: FastifyInstance, context: AppContext): void {
       smallNumbers: SMALL_NUMBERS_NOTE,
     })
   })
+
+  // The cases behind a figure: person-level, so each person listed is audited as read, and anyone
+  // but the programme's managers gets a 404 audited as a refusal (decision 0013). Ids only in the
+  // path; the report's filters and the row chosen in the query.
+  app.get(
+    '/reports/:name/programmes/:programmeId/cases',
+    { config: { access: DRILL } },
+    async (request, reply) => {
+      const { name, programmeId } = request.params as { name: string; programmeId: string }
+      const programme = isId(programmeId) ? await getProgramme(db, programmeId) : undefined
+      if (!programme || !canManage(request.user!, programme)) {
+        await auditRefusal(db, request.actor, {
+          recordType: 'programme',
+          recordId: programmeId,
+          detail: { attempted: 'report.cases' },
+        })
+        throw notFound()
+      }
+      if (!isDrillable(name)) throw notFound()
+      const report = REPORTS.find((r) => r.name === name)!
+      const query = request.query as Query
+      const visible = await visibleScopes(db, request.user!)
+      const resolved = await resolveScope(visible, { ...query, programme: programme.id }, context.now())
+      const reportHref = `/reports/${name}${filterQuery({ ...query, programme: programme.id })}`
+      const back = { href: reportHref, text: report.title }
+      if (!resolved.ok)
+        return reply.status(400).view('reports/views/cases.njk', {
+          pageTitle: `${report.title}: cases`,
+          back,
+          report,
+          programme,
+          // The filters are chosen on the report: the summary links there.
+          errors: formErrors(resolved.problems, {
+            from: 'report',
+            to: 'report',
+            practice: 'report',
+            network: 'report',
+            organisation: 'report',
+            programme: 'report',
+          }),
+        })
+      const practiceNames = new Map(visible.practices.map((p) => [p.id, p.name]))
+      const drill = drillOf(query)
+      const found = await db
+        .transaction()
+        .execute((trx) => casesBehind(trx, request.actor, name, resolved.scope, drill, practiceNames))
+      return reply.view('reports/views/cases.njk', {
+        pageTitle: `${found.heading}: ${report.title}`,
+        back,
+        report,
+        programme,
+        scope: resolved.scope,
+        heading: found.heading,
+        cases: found.cases,
+      })
+    },
+  )
 
   async function csvReply(request: FastifyRequest, reply: FastifyReply, name: string, tableId?: string) {
     if (!isReportName(name)) throw notFound()
