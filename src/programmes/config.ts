@@ -105,6 +105,16 @@ export const appointmentRulesSchema = z.object({
   modes: z
     .array(z.enum(APPOINTMENT_MODES, { error: 'Select where appointments can happen from the list' }))
     .min(1, 'Select at least one way appointments can happen'),
+  /**
+   * The caseload (open cases) one full-time link worker should carry, set by the programme's
+   * managers and shown against each worker's open cases in the Caseload and capacity report; null
+   * or absent when the programme has not set one.
+   */
+  fullTimeCaseload: whole('Enter the caseload as a whole number of open cases')
+    .min(1, 'The caseload must be at least 1 open case')
+    .max(1000, 'The caseload must be 1,000 open cases or fewer')
+    .nullable()
+    .optional(),
 })
 export type AppointmentRules = z.infer<typeof appointmentRulesSchema>
 

@@ -130,6 +130,7 @@ export function parseAppointments(body: Body) {
       exit: number(body['lengths.exit']),
     },
     modes: checked(body.modes),
+    fullTimeCaseload: number(body.fullTimeCaseload) ?? null,
   })
 }
 

@@ -174,6 +174,12 @@ export function programmeCards(programme: Programme, manages: boolean): Card[] {
           value: '',
           lines: programme.appointments.modes.map((mode) => APPOINTMENT_MODE_LABELS[mode]),
         },
+        {
+          key: `Caseload of one full-time ${programme.linkWorkerTitle.toLowerCase()}`,
+          value: programme.appointments.fullTimeCaseload
+            ? `${programme.appointments.fullTimeCaseload} open cases`
+            : 'Not set',
+        },
       ],
     },
     {

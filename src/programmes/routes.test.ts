@@ -315,7 +315,7 @@ describeEachDatabase('programme pages', (database) => {
     await t.app.close()
   })
 
-  it('sets the appointment rules: a cap, lengths and modes', async () => {
+  it('sets the appointment rules: a cap, lengths, modes and the caseload a worker should carry', async () => {
     const { db } = database()
     const t = await setUp(db)
     const manager = await t.as(t.manager)
@@ -328,13 +328,31 @@ describeEachDatabase('programme pages', (database) => {
       'lengths.review': '',
       'lengths.exit': '30',
       modes: 'teleport',
+      fullTimeCaseload: 'lots',
     })
     assert.deepEqual(errorsOn(bad.body), [
       ['furtherAppointmentsCap', 'Enter the most further appointments as a whole number'],
       ['lengths-follow_up', 'Follow-up appointments must be at least 5 minutes'],
       ['lengths-review', 'Enter the length of review appointments in minutes, as a whole number'],
       ['modes-0', 'Select where appointments can happen from the list'],
+      ['fullTimeCaseload', 'Enter the caseload as a whole number of open cases'],
     ])
+    assert.deepEqual(
+      errorsOn(
+        (
+          await manager.post(url, {
+            capped: 'no',
+            'lengths.initial': '60',
+            'lengths.follow_up': '45',
+            'lengths.review': '30',
+            'lengths.exit': '30',
+            modes: 'phone',
+            fullTimeCaseload: '0',
+          })
+        ).body,
+      ),
+      [['fullTimeCaseload', 'The caseload must be at least 1 open case']],
+    )
     assert.match(bad.body, /id="lengths-follow_up" name="lengths.follow_up" type="text" value="2"/)
     const good = await manager.post(url, {
       capped: 'yes',
@@ -344,15 +362,21 @@ describeEachDatabase('programme pages', (database) => {
       'lengths.review': '30',
       'lengths.exit': '30',
       modes: ['walk_and_talk', 'practice', 'community_venue'],
+      fullTimeCaseload: ' 25 ',
     })
     assert.equal(good.statusCode, 303)
     assert.deepEqual((await getProgramme(db, t.programmeId))?.appointments, {
       furtherAppointmentsCap: 5,
       lengths: { initial: 60, follow_up: 45, review: 30, exit: 30 },
       modes: ['walk_and_talk', 'practice', 'community_venue'],
+      fullTimeCaseload: 25,
     })
     const page = textOf((await manager.get(`/programmes/${t.programmeId}`)).body)
     assert.match(page, /An initial appointment, then at most 5 further appointments, the exit included/)
+    assert.match(page, /Caseload of one full-time link worker 25 open cases/)
+    // The form shows it again.
+    const form = await manager.get(url)
+    assert.match(form.body, /id="fullTimeCaseload" name="fullTimeCaseload" type="text" value="25"/)
     await t.app.close()
   })
 

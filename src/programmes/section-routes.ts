@@ -108,6 +108,7 @@ const SECTIONS: Section<unknown>[] = [
         APPOINTMENT_KINDS.map((kind) => [`lengths.${kind}`, String(p.appointments.lengths[kind])]),
       ),
       modes: p.appointments.modes,
+      fullTimeCaseload: p.appointments.fullTimeCaseload ? String(p.appointments.fullTimeCaseload) : '',
     }),
     view: (_p, values) => ({
       modes: items(APPOINTMENT_MODES, APPOINTMENT_MODE_LABELS, values.modes),

@@ -15,7 +15,7 @@ import type { ResolvedScope } from './scope.ts'
 export const CASELOAD_DEFINITIONS = {
   openCases: 'Cases open at the end of the period.',
   expected:
-    'Kith does not yet record the caseload a link worker should carry, so the report shows open cases alone; compare them with the figure in your contract.',
+    'The caseload one full-time link worker should carry is the figure the programme’s managers set in its appointment rules (“Not set” until they do); for a worker with cases in programmes that set different figures, none is shown. Compare a part-time worker’s open cases with their share of it.',
   wait: 'For cases opened in the period, the median whole days from the referral being made (or the case opening, without a referral) to the first appointment that was not cancelled.',
   byMode: 'Appointments in the period that were not cancelled, by where or how they happened.',
   cap: 'For cases open in the period, appointments after the initial one (follow-ups, reviews and the exit, not cancelled) against the programme’s cap: at the cap, or past it with a manager’s reason.',
@@ -55,6 +55,21 @@ export async function caseloadReport(db: Queryable, scope: ResolvedScope): Promi
   const open = cases.filter((c) => c.closedAt === null || c.closedAt >= scope.period.to)
   const perWorker = new Map<string | null, number>()
   for (const c of open) perWorker.set(c.linkWorkerUserId, (perWorker.get(c.linkWorkerUserId) ?? 0) + 1)
+  const programmes = new Map<string, Awaited<ReturnType<typeof getProgramme>>>()
+  for (const programmeId of new Set(cases.map((c) => c.programmeId)))
+    programmes.set(programmeId, await getProgramme(db, programmeId))
+  // The caseload each worker should carry: their programmes' figure, when those agree.
+  const targets = new Map<string | null, Set<number | null>>()
+  for (const c of open) {
+    const target = programmes.get(c.programmeId)?.appointments.fullTimeCaseload ?? null
+    const set = targets.get(c.linkWorkerUserId) ?? new Set()
+    set.add(target)
+    targets.set(c.linkWorkerUserId, set)
+  }
+  const expectedOf = (id: string | null) => {
+    const set = targets.get(id)
+    return set?.size === 1 ? ([...set][0] ?? null) : null
+  }
   const names = await userNames(
     db,
     [...perWorker.keys()].filter((id) => id !== null),
@@ -91,7 +106,7 @@ export async function caseloadReport(db: Queryable, scope: ResolvedScope): Promi
   )
   const capUse: CaseloadReport['capUse'] = []
   for (const programmeId of new Set(cases.map((c) => c.programmeId))) {
-    const programme = await getProgramme(db, programmeId)
+    const programme = programmes.get(programmeId)
     const cap = programme?.appointments.furtherAppointmentsCap ?? null
     const inProgramme = cases.filter((c) => c.programmeId === programmeId)
     capUse.push({
@@ -110,7 +125,7 @@ export async function caseloadReport(db: Queryable, scope: ResolvedScope): Promi
         id,
         name: id ? (names.get(id) ?? 'Unknown') : 'No link worker',
         openCases: count,
-        expected: null,
+        expected: id ? expectedOf(id) : null,
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     waited: waits.length,
@@ -164,7 +179,7 @@ export function caseloadView(report: CaseloadReport) {
     report.byLinkWorker.map((w) => [
       w.name,
       showCount(w.openCases),
-      w.expected === null ? 'Not recorded' : String(w.expected),
+      w.expected === null ? 'Not set' : String(w.expected),
     ]),
   )
   const modes = table(

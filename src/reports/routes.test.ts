@@ -4,6 +4,7 @@ import { createApiToken } from '../access/tokens.ts'
 import { caseworkFixture } from '../casework/testing.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { seedDemo } from '../demo.ts'
+import { getProgramme, updateProgrammeSettings } from '../programmes/store.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
 
 // Cases opened in the fixture carry the real time, so reports run to today.
@@ -58,6 +59,30 @@ describeEachDatabase('report pages, scope and bad input', (database) => {
     const admin = await createAccount(db, 'administrator')
     const all = await (await t.as(admin)).get(`/reports/activity?programme=${t.programmeId}&to=${TODAY}`)
     assert.equal(all.statusCode, 200)
+  })
+
+  it('shows each link worker’s open cases against the caseload the programme sets, or “Not set”', async () => {
+    const { db } = database()
+    const t = await caseworkFixture(db)
+    await t.openCase()
+    const manager = await t.as(t.manager)
+    const url = `/reports/caseload?from=2000-01-01&to=${TODAY}&programme=${t.programmeId}`
+    assert.match(textOf((await manager.get(url)).body), /Wendy Worker : list the cases fewer than 5 Not set/)
+    const programme = (await getProgramme(db, t.programmeId))!
+    await updateProgrammeSettings(db, t.programmeId, {
+      ...programme,
+      appointments: { ...programme.appointments, fullTimeCaseload: 25 },
+    })
+    assert.match(textOf((await manager.get(url)).body), /Wendy Worker : list the cases fewer than 5 25/)
+    const { token } = await createApiToken(db, t.manager.userId, 'reports')
+    const api = await t.app.inject({
+      method: 'GET',
+      url: url.replace('/reports/', '/api/v1/reports/'),
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.deepEqual(api.json().byLinkWorker, [
+      { id: t.worker.userId, name: 'Wendy Worker', openCases: null, expected: 25 },
+    ])
   })
 
   it('answers bad filters with a clear message on the page and a 400 problem on the API', async () => {
