@@ -3,6 +3,7 @@
 
 import { type AccessDemo, seedAccessDemo } from './access/demo.ts'
 import { countUsers } from './access/store.ts'
+import { seedAttendanceYear } from './attendance/demo-year.ts'
 import { type CaseworkDemo, seedCaseworkDemo } from './casework/demo.ts'
 import { seedCaseworkYear } from './casework/demo-year.ts'
 import { openCaseForAcceptedReferral } from './casework/index.ts'
@@ -10,6 +11,7 @@ import { type CommunityDemo, seedCommunityDemo } from './community/demo.ts'
 import type { Db } from './db/schema.ts'
 import { type DirectoryDemo, seedDirectoryDemo } from './directory/demo.ts'
 import { type OutcomesDemo, seedOutcomesDemo } from './outcomes/demo.ts'
+import { seedOutcomesYear } from './outcomes/demo-year.ts'
 import { type ProgrammesDemo, seedProgrammesDemo } from './programmes/demo.ts'
 import { type ReferralsDemo, seedReferralsDemo } from './referrals/demo.ts'
 
@@ -38,9 +40,12 @@ export async function seedDemo(db: Db): Promise<Demo> {
     onAccepted: [openCaseForAcceptedReferral],
   })
   const casework = await seedCaseworkDemo(db, programmes)
-  // A year of activity behind each scheme, for the reports.
-  await seedCaseworkYear(db, programmes, directory)
+  // A year of activity behind each scheme, for the reports: referrals, cases, prescriptions, then
+  // the outcome readings (once each programme's measures are set) and attendance behind them.
+  const year = await seedCaseworkYear(db, programmes, directory)
   const outcomes = await seedOutcomesDemo(db, access, programmes, directory)
+  await seedOutcomesYear(db, year.cases)
+  await seedAttendanceYear(db, year.prescriptions)
   const community = await seedCommunityDemo(db, access, programmes, directory)
   return { access, programmes, directory, referrals, casework, outcomes, community }
 }

@@ -4,7 +4,7 @@
 import { newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
-import type { AppointmentStatus, CaseStatus } from './rules.ts'
+import type { AppointmentStatus, CaseStatus, NextStep, SelfCare } from './rules.ts'
 
 export interface BulkCase {
   personId: string
@@ -109,4 +109,77 @@ export async function insertAppointments(
     }
   })
   await insertChunks(rows, (chunk) => db.insertInto('case_appointments').values(chunk).execute())
+}
+
+export interface BulkPrescription {
+  caseId: string
+  personId: string
+  serviceId: string
+  serviceName: string
+  need: string | null
+  weeks: number
+  expectedSessions: number
+  /** London dates, `YYYY-MM-DD`. */
+  startsOn: string
+  endsOn: string
+  /** The review that ended it, if it has been reviewed. */
+  review: {
+    at: string
+    userId: string | null
+    /** Why it ended before its last day; null when it ran its course. */
+    earlyReason: string | null
+    sessionsAttended: number
+    selfCare: SelfCare
+    nextStep: NextStep
+    /** Whether the person carries on with the activity afterwards. */
+    continued: boolean
+  } | null
+  createdAt: string
+}
+
+export async function insertPrescriptions(
+  db: Queryable,
+  prescriptions: readonly BulkPrescription[],
+): Promise<string[]> {
+  const rows = prescriptions.map((p) => ({
+    id: newId(Date.parse(p.createdAt)),
+    case_id: p.caseId,
+    person_id: p.personId,
+    service_id: p.serviceId,
+    service_name: p.serviceName,
+    need: p.need,
+    weeks: p.weeks,
+    expected_sessions: p.expectedSessions,
+    starts_on: p.startsOn,
+    ends_on: p.endsOn,
+    reviewed_at: p.review?.at ?? null,
+    continued: p.review?.continued ? 1 : 0,
+    created_at: p.createdAt,
+    referral_id: null,
+  }))
+  await insertChunks(rows, (chunk) => db.insertInto('case_prescriptions').values(chunk).execute())
+  const reviews = prescriptions.flatMap((p, i) =>
+    p.review
+      ? [
+          {
+            id: newId(Date.parse(p.review.at)),
+            prescription_id: rows[i]!.id,
+            case_id: p.caseId,
+            reviewed_at: p.review.at,
+            user_id: p.review.userId,
+            early_reason: p.review.earlyReason,
+            sessions_attended: p.review.sessionsAttended,
+            sessions_expected: p.expectedSessions,
+            goals: '[]',
+            self_care: p.review.selfCare,
+            assessment: p.review.earlyReason ?? 'Reviewed at the end of the prescription.',
+            next_step: p.review.nextStep,
+            previous_end: null,
+            new_end: null,
+          },
+        ]
+      : [],
+  )
+  await insertChunks(reviews, (chunk) => db.insertInto('case_prescription_reviews').values(chunk).execute())
+  return rows.map((row) => row.id)
 }

@@ -60,6 +60,9 @@ const SCHEDULES: Record<string, ScheduledMeasure[]> = {
     { instrumentId: 'loneliness', stages: ['baseline', 'exit'] },
   ],
   merton: [{ instrumentId: 'ons4', stages: ['baseline', 'exit'] }],
+  // The seeds name no measure for these two; ONS4 at the start and the exit, as the others do.
+  cots: [{ instrumentId: 'ons4', stages: ['baseline', 'exit'] }],
+  'th.sps': [{ instrumentId: 'ons4', stages: ['baseline', 'exit'] }],
 }
 
 // Six domains, baseline then latest, for each Ways to Wellness demo person.
