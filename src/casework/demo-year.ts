@@ -140,7 +140,9 @@ export async function seedCaseworkYear(
       const n = CASES_A_YEAR[key] ?? DEFAULT_CASES
       const practices = programme.practices
       // The referrals that open no case: declined by the team or automatically, withdrawn, waiting.
-      const others = Math.round(n * 0.25)
+      // The listing's: with its earlier referrals, the seed's 94% accepted at first decision.
+      const listed = services.some((service) => service.id === directory.services[key])
+      const others = listed ? 20 : Math.round(n * 0.25)
       const people = await insertPeople(
         trx,
         Array.from({ length: n + others }, (_, i) => ({
@@ -192,12 +194,15 @@ export async function seedCaseworkYear(
           : { serviceId: null, name: programme.name, receivingOrganisationId: programme.ownerOrganisationId }
       }
       if (direct && ownServices.length === 0) continue
-      const byService = Boolean(listing)
+      const byService = listed
       const sources = programme.referralSources
-      const source = (): ReferrerKind =>
-        random() < 0.55 && sources.includes('gp_practice') ? 'gp_practice' : pick(sources)
+      // Half from GPs where they refer; the rest from each of the scheme's other referrers in turn.
+      const source = (i: number): ReferrerKind =>
+        random() < 0.5 && sources.includes('gp_practice')
+          ? 'gp_practice'
+          : (sources[i % sources.length] as ReferrerKind)
       const referral = (i: number, createdAt: number, rest: Partial<BulkReferral>): BulkReferral => {
-        const kind = source()
+        const kind = source(i)
         const practice = practices[i % practices.length] as (typeof practices)[number]
         const target = targetOf()
         return {
@@ -219,7 +224,7 @@ export async function seedCaseworkYear(
         }
       }
       // Replies: the listing's team usually within three days, the others within a week.
-      const replyDays = () => (byService ? 1 + Math.floor(random() * 5) : 1 + Math.floor(random() * 7))
+      const replyDays = () => (byService ? 2 + Math.floor(random() * 3) : 1 + Math.floor(random() * 7))
       const referrals: BulkReferral[] = cases.map((kase, i) => {
         const opened = Date.parse(kase.openedAt)
         return referral(i, opened - replyDays() * DAY, {
@@ -232,10 +237,9 @@ export async function seedCaseworkYear(
         const i = n + k
         const created = now.getTime() - (10 + Math.floor(random() * 350)) * DAY + 9 * 3_600_000
         const roll = random()
-        // The listing accepts 94% at first decision (the seed): few of its referrals are declined.
-        const declineShare = byService ? 0.3 : 0.6
+        const declined = byService ? (k - 2) % 5 === 1 : roll < 0.6
         if (k < 2) referrals.push(referral(i, now.getTime() - (1 + k) * DAY - 2 * 3_600_000, {}))
-        else if (roll < declineShare)
+        else if (declined)
           referrals.push(
             referral(i, created, {
               firstReply: {
@@ -246,7 +250,7 @@ export async function seedCaseworkYear(
               status: 'rejected',
             }),
           )
-        else if (roll < declineShare + 0.15 && !byService)
+        else if (roll < 0.75 && !byService)
           referrals.push(
             referral(i, created, {
               firstReply: { kind: 'no-reply', at: new Date(created + 14 * DAY).toISOString() },
