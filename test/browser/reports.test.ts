@@ -42,6 +42,34 @@ describe('reports', () => {
     await context.close()
   })
 
+  it('lets a programme manager open the cases behind a figure, then a case, and the list passes axe', async () => {
+    const context = await signedInContext(browser, kith, 'manager.towerhamlets@kith.example')
+    const page = await context.newPage()
+    await visit(page, kith, '/reports/activity')
+    // Over both of her programmes the figures link nowhere; for one, they open the cases behind them.
+    assert.match((await page.locator('main').textContent()) ?? '', /choose one programme you manage/)
+    await page
+      .getByLabel('Programme', { exact: true })
+      .selectOption({ label: 'Tower Hamlets social prescribing' })
+    await page.getByRole('button', { name: 'Show the report' }).click()
+    await page.waitForLoadState()
+    const practices = page.getByRole('region', { name: 'By practice' })
+    const first = practices.locator('tbody a').first()
+    const practice = ((await first.textContent()) ?? '').replace(': list the cases', '').trim()
+    const href = await first.getAttribute('href')
+    assert.ok(href?.includes('/cases?'), `the practice links to its cases: ${href}`)
+    assert.doesNotMatch(href ?? '', /Testperson|%40|@/, 'ids and dates only in the address')
+    await visit(page, kith, href!)
+    assert.equal(await page.title(), 'Clients with a case open in the period: Activity – Kith')
+    const rows = page.locator('main tbody tr')
+    assert.ok((await rows.count()) >= 5, 'the practice’s clients are listed')
+    assert.equal(await rows.first().locator('td').nth(1).textContent(), practice)
+    await rows.first().locator('a').click()
+    await page.waitForLoadState()
+    assert.match(new URL(page.url()).pathname, /^\/casework\/cases\/[0-9a-f-]{36}$/)
+    await context.close()
+  })
+
   it('filters a report without JavaScript, through its GET form', async () => {
     const context = await signedInContext(browser, kith, 'manager.towerhamlets@kith.example', {
       javaScript: false,
