@@ -128,7 +128,6 @@ export async function seedCaseworkYear(
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
   const services = await getServiceRecords(db, Object.values(directory.services))
   const year: CaseworkYear = { cases: [], prescriptions: [], referrals: 0 }
-  const serviceKeys = Object.keys(directory.services)
   // A number in every family name, all of one width: no demo person's name is part of another's.
   let numbered = 0
   await db.transaction().execute(async (trx) => {
