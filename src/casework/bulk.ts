@@ -4,7 +4,7 @@
 import { newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
-import type { AppointmentStatus, CaseStatus, NextStep, SelfCare } from './rules.ts'
+import type { AppointmentStatus, CaseStatus, ClosureReason, NextStep, SelfCare } from './rules.ts'
 
 export interface BulkCase {
   personId: string
@@ -18,6 +18,8 @@ export interface BulkCase {
   closedAt?: string | null
   status?: CaseStatus
   referralId?: string | null
+  /** Why a closed case closed (default: its goals were met). */
+  closureReason?: ClosureReason
 }
 
 async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
@@ -39,7 +41,7 @@ export async function insertCases(db: Queryable, cases: readonly BulkCase[]): Pr
     opened_at: c.openedAt,
     first_contact_at: c.firstContactAt ?? null,
     closed_at: c.closedAt ?? null,
-    closure_reason: c.closedAt ? 'Goals met' : null,
+    closure_reason: c.closedAt ? (c.closureReason ?? 'goals_met') : null,
     exit_plan: null,
     updated_at: c.closedAt ?? c.openedAt,
   }))

@@ -272,6 +272,28 @@ export async function seedCaseworkYear(
       cases.forEach((kase, i) => {
         kase.referralId = referralIds[i] as string
       })
+      // A withdrawn referral had opened its case on acceptance; the case closed when it was withdrawn.
+      await insertCases(
+        trx,
+        referrals.flatMap((r, i) =>
+          i >= n && r.status === 'cancelled' && r.firstReply && r.endedAt
+            ? [
+                {
+                  personId: r.personId,
+                  programmeId,
+                  practiceId: (practices[i % practices.length] as (typeof practices)[number]).organisationId,
+                  organisationId: programme.ownerOrganisationId,
+                  linkWorkerUserId: cases[i % n]?.linkWorkerUserId ?? null,
+                  needs: [],
+                  openedAt: r.firstReply.at,
+                  closedAt: r.endedAt,
+                  closureReason: 'declined' as const,
+                  referralId: referralIds[i] as string,
+                },
+              ]
+            : [],
+        ),
+      )
       // Prescriptions of a local activity, where the scheme prescribes: a weekly session, most
       // attended; reviewed at the end, or ended early. Only those that ended before the case closed.
       const rule = programme.prescription

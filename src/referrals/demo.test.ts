@@ -17,6 +17,7 @@ describeEachDatabase('demo referrals', (database) => {
       .selectFrom('referrals')
       .select('decision_reason')
       .where('decision_reason', '=', 'no-reply')
+      .where('id', 'in', demo.referrals.referrals)
       .execute()
     assert.equal(declined.length, 1)
     // Accepting a referral to a link worker (here the Social Prescribing Service) is coded for the GP record.
@@ -64,8 +65,8 @@ describeEachDatabase('demo referrals', (database) => {
         demo.programmes.programmes['bwd.recovery']!,
         demo.programmes.programmes['bwd.mental-health']!,
       ])
-      // The cases accepted referrals opened (the demo's year of closed history has none).
-      .where('referral_id', 'is not', null)
+      // The cases the demo's referrals opened (not the year of closed history behind them).
+      .where('referral_id', 'in', demo.referrals.referrals)
       .orderBy('programme_id')
       .execute()
     const user = (email: string) => demo.access.users[email]
