@@ -34,8 +34,10 @@ describe('outcome measures', () => {
     await visit(page, kith, `/programmes/${wtw}/outcomes/star`)
     await visit(page, kith, `/programmes/${wtw}/outcomes/payments`)
     const main = (await page.locator('main').textContent()) ?? ''
-    assert.match(main, /People with at least two readings\s*5/)
-    assert.match(main, /Outcome payment due\s*£750\.00/)
+    // The demo's year of star readings (made the same way each time): 45 people with two or more,
+    // 28 of them improved in some domain, at £250 each.
+    assert.match(main, /People with at least two readings\s*45/)
+    assert.match(main, /Outcome payment due\s*£7,000\.00/)
     await page.getByLabel('Payment for each person who improved in at least one domain').fill('lots')
     await page.getByRole('button', { name: 'Save the rules' }).click()
     await page.waitForLoadState()
