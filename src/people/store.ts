@@ -3,6 +3,14 @@
 
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import {
+  type Found,
+  firstOf,
+  inTimeRanges,
+  type Paging,
+  type PersonIdQuery,
+  type TimeRange,
+} from '../db/search.ts'
 import { conditionsByCode } from './conditions.ts'
 import {
   type Consent,
@@ -377,4 +385,78 @@ export async function personIdsByBirthAndPostcode(
     .limit(limit)
     .execute()
   return rows.map((row) => row.id)
+}
+
+export interface PeopleSearch extends Paging {
+  /** Whose records the user reaches, one query of person ids per rule: anyone in any of them. */
+  among: readonly PersonIdQuery[]
+  ids?: readonly string[]
+  nhsNumber?: string
+  updated?: readonly TimeRange[]
+}
+
+/** The ids of the people in reach that match, last changed first (then by id), one page. */
+export async function searchPeopleIds(db: Queryable, search: PeopleSearch): Promise<Found<string>> {
+  if (search.among.length === 0 || search.ids?.length === 0) return { rows: [], total: 0 }
+  let query = db
+    .selectFrom('people')
+    .where((eb) => eb.or(search.among.map((ids) => eb('people.id', 'in', ids))))
+  if (search.ids) query = query.where('people.id', 'in', [...search.ids])
+  if (search.nhsNumber !== undefined) query = query.where('people.nhs_number', '=', search.nhsNumber)
+  if (search.updated) query = query.where(inTimeRanges('people.updated_at', search.updated))
+  const [rows, count] = await Promise.all([
+    query
+      .select('people.id')
+      .orderBy('people.updated_at', 'desc')
+      .orderBy('people.id')
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
+  ])
+  return { rows: rows.map((row) => row.id), total: Number(count?.total ?? 0) }
+}
+
+export interface ConsentSearch extends Paging {
+  among: readonly PersonIdQuery[]
+  personId?: string
+  ids?: readonly string[]
+  /** Consents in force (true), or withdrawn (false). */
+  active?: boolean
+  /** On when the consent was withdrawn, else recorded. */
+  updated?: readonly TimeRange[]
+}
+
+/** The consents of the people in reach that match, last changed first (then by id), one page. */
+export async function searchConsents(
+  db: Queryable,
+  search: ConsentSearch,
+): Promise<Found<{ id: string; personId: string }>> {
+  if (search.among.length === 0 || search.ids?.length === 0) return { rows: [], total: 0 }
+  let query = db
+    .selectFrom('person_consents')
+    .where((eb) => eb.or(search.among.map((ids) => eb('person_consents.person_id', 'in', ids))))
+  if (search.personId !== undefined) query = query.where('person_consents.person_id', '=', search.personId)
+  if (search.ids) query = query.where('person_consents.id', 'in', [...search.ids])
+  if (search.active !== undefined)
+    query = query.where('person_consents.withdrawn_at', search.active ? 'is' : 'is not', null)
+  if (search.updated)
+    query = query.where(
+      inTimeRanges(firstOf('person_consents.withdrawn_at', 'person_consents.recorded_at'), search.updated),
+    )
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        'person_consents.id',
+        'person_consents.person_id as personId',
+        (eb) => eb.fn.coalesce('person_consents.withdrawn_at', 'person_consents.recorded_at').as('at'),
+      ])
+      .orderBy('at', 'desc')
+      .orderBy('person_consents.id')
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
+  ])
+  return { rows: rows.map(({ id, personId }) => ({ id, personId })), total: Number(count?.total ?? 0) }
 }
