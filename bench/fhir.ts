@@ -6,18 +6,27 @@
 //
 //   npm run bench -- fhir [--db sqlite|postgres] [--quick]
 
-import { Agent, request as httpRequest } from 'node:http'
-import { performance } from 'node:perf_hooks'
+import { Agent } from 'node:http'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { createOrganisation } from '../src/access/store.ts'
 import { createApiToken } from '../src/access/tokens.ts'
 import { buildApp } from '../src/app.ts'
 import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
+import { SYSTEMS } from '../src/fhir/context.ts'
 import { barsReferralMessage } from '../src/fhir/testing.ts'
 import { defaultSettings } from '../src/programmes/config.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
 import { createAccount, testConfig } from '../src/web/testing.ts'
-import { type BenchOptions, benchDatabase, printTable, report, summarise } from './lib.ts'
+import {
+  type BenchOptions,
+  benchDatabase,
+  type LoadResult,
+  load,
+  printTable,
+  report,
+  sendRequest,
+  summarise,
+} from './lib.ts'
 
 type Body = 'api-referral' | 'bars-message' | 'none'
 
@@ -83,51 +92,24 @@ if (!isMainThread && (workerData as ClientJob | undefined)?.kind === 'fhir-bench
   const job = workerData as ClientJob
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency })
   const target = new URL(job.path, job.address)
-  const samples: number[] = []
-  let failures = 0
-  let next = 0
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      while (next < job.total) {
-        const i = job.offset + next++
-        const body = bodyFor(job, i)
-        const t = performance.now()
-        const status = await new Promise<number>((resolve, reject) => {
-          const request = httpRequest(target, {
-            method: job.method,
-            agent,
-            headers: {
-              authorization: `Bearer ${job.token}`,
-              ...(body
-                ? {
-                    'content-type':
-                      job.body === 'bars-message' ? 'application/fhir+json' : 'application/json',
-                    'content-length': Buffer.byteLength(body),
-                  }
-                : {}),
-            },
-          })
-          request.once('response', (response) => {
-            response.resume()
-            response.once('end', () => resolve(response.statusCode ?? 0))
-            response.once('error', reject)
-          })
-          request.once('error', reject)
-          request.end(body)
-        })
-        samples.push(performance.now() - t)
-        if (status >= 300) failures++
-      }
-    }),
-  )
+  const result = await load(job.total, job.concurrency, (i) => {
+    const body = bodyFor(job, job.offset + i)
+    return sendRequest(agent, target, {
+      method: job.method,
+      token: job.token,
+      ...(body !== undefined
+        ? {
+            body,
+            contentType: job.body === 'bars-message' ? 'application/fhir+json' : 'application/json',
+          }
+        : {}),
+    })
+  })
   agent.destroy()
-  parentPort?.postMessage({ samples, seconds: (performance.now() - started) / 1000, failures })
+  parentPort?.postMessage(result)
 }
 
-function fromWorker(
-  job: Omit<ClientJob, 'kind'>,
-): Promise<{ samples: number[]; seconds: number; failures: number }> {
+function fromWorker(job: Omit<ClientJob, 'kind'>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { kind: 'fhir-bench-client', ...job } })
     worker.once('message', (result) => {
@@ -230,23 +212,36 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       body: 'none' as const,
       offset: 0,
     }
-    const taskSearch = await fromWorker({
-      ...reader,
-      path: '/fhir/Task?_count=20&status=requested',
-      total: searches,
-    })
-    const included = await fromWorker({
-      ...reader,
-      path: '/fhir/Task?_count=20&_include=Task:focus',
-      total: searches,
-    })
+    // The searches, as the receiving team, over everything written above (twice `referrals`, and
+    // the warm-up's): each a query in the database, so the size of the inbox is what they face.
+    const someone = await db
+      .selectFrom('referrals')
+      .select(['person_id', 'updated_at'])
+      .orderBy('updated_at')
+      .offset(Math.floor(referrals / 2))
+      .limit(1)
+      .executeTakeFirstOrThrow()
+    const searchesRun = [
+      ['GET /fhir/Task?status=requested', '/fhir/Task?_count=20&status=requested'],
+      ['GET /fhir/Task?_include=Task:focus', '/fhir/Task?_count=20&_include=Task:focus'],
+      ['GET /fhir/Task (a page deep in)', `/fhir/Task?_count=20&_offset=${referrals}`],
+      ['GET /fhir/ServiceRequest?patient=', `/fhir/ServiceRequest?patient=Patient/${someone.person_id}`],
+      [
+        'GET /fhir/ServiceRequest?_lastUpdated=ge',
+        `/fhir/ServiceRequest?_count=20&_lastUpdated=ge${encodeURIComponent(someone.updated_at)}`,
+      ],
+      ['GET /fhir/Patient?identifier=', `/fhir/Patient?identifier=${SYSTEMS.nhsNumber}|${nhsNumberFor(7)}`],
+      ['GET /fhir/Patient', '/fhir/Patient?_count=20'],
+    ] as const
+    const searched: { operation: string; result: LoadResult }[] = []
+    for (const [operation, path] of searchesRun)
+      searched.push({ operation, result: await fromWorker({ ...reader, path, total: searches }) })
     await app.close()
 
     const rows = [
       ['POST /api/v1/referrals', referrals, api],
       ['POST /fhir/$process-message', referrals, bars],
-      ['GET /fhir/Task?status=requested', searches, taskSearch],
-      ['GET /fhir/Task?_include=Task:focus', searches, included],
+      ...searched.map(({ operation, result }) => [operation, searches, result] as const),
     ] as const
     const summaries = rows.map(([, , result]) => summarise(result.samples))
     printTable(`The FHIR API over HTTP (${dialect}, ${concurrency} clients writing, 16 searching)`, [
@@ -262,6 +257,7 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
     ])
     const apiRate = referrals / api.seconds
     const barsRate = referrals / bars.seconds
+    const searchFigures = summaries.slice(2)
     report({
       name: 'fhir',
       database: dialect,
@@ -272,10 +268,12 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       rate: barsRate,
       apiReferralRate: apiRate,
       barsToApi: barsRate / apiRate,
-      searchRate: searches / taskSearch.seconds,
+      searchRate: searches / (searched[0]?.result.seconds ?? Number.NaN),
       searchP95: summaries[2]?.p95 ?? 0,
-      includeRate: searches / included.seconds,
+      includeRate: searches / (searched[1]?.result.seconds ?? Number.NaN),
       includeP95: summaries[3]?.p95 ?? 0,
+      slowestSearchP95: Math.max(...searchFigures.map((figures) => figures.p95)),
+      slowestSearchP99: Math.max(...searchFigures.map((figures) => figures.p99)),
       failures: rows.reduce((total, [, , result]) => total + result.failures, 0),
     })
   } finally {

@@ -15,7 +15,7 @@ import { recordReading } from '../outcomes/measures.ts'
 import { createPersonRecord } from '../people/records.ts'
 import { addLinkWorker } from '../programmes/store.ts'
 import { createReferral } from '../referrals/index.ts'
-import { getReferralRow, insertReferral } from '../referrals/store.ts'
+import { getReferralRow } from '../referrals/store.ts'
 import { referralInput, referralSetUp } from '../referrals/testing.ts'
 import { createAccount, testApp } from '../web/testing.ts'
 
@@ -60,16 +60,21 @@ describeEachDatabase('FHIR searches in the database', (database) => {
     assert.ok(oldest)
     // Many later referrals of the same person, each changed a minute after the one before.
     const start = Date.parse(oldest.updated_at) + 60_000
-    for (let i = 0; i < LATER; i++) {
+    const later = Array.from({ length: LATER }, (_, i) => {
       const at = new Date(start + i * 60_000).toISOString()
-      await insertReferral(db, {
+      return {
         ...oldest,
         id: newId(start + i * 60_000),
         submission_key: null,
         created_at: at,
         updated_at: at,
-      })
-    }
+      }
+    })
+    for (let i = 0; i < later.length; i += 100)
+      await db
+        .insertInto('referrals')
+        .values(later.slice(i, i + 100))
+        .execute()
     const { app, search, ids } = await searcher(db, t.worker.userId)
 
     const system = 'http://kith.test/fhir/Id/referral'
