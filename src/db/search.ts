@@ -28,7 +28,6 @@ export interface Found<T> {
  * The ids of people whose records some rule opens to a user, as a query: used inside another
  * query (`where person_id in (...)`), so no list of ids is ever carried over.
  */
-// biome-ignore lint/suspicious/noExplicitAny: a subquery over any of the tables, selecting person ids.
 export type PersonIdQuery = SelectQueryBuilder<Tables, any, { person_id: string }>
 
 /** The first of the columns that is not null (`coalesce`), for `inTimeRanges`. */

@@ -31,6 +31,12 @@ export interface ResourceHandler<R extends Resource = Resource> {
   search?(ctx: FhirContext, search: ParsedSearch): Promise<SearchPage<R>>
   /** Every resource of the type, for public lists held whole (the directory): filtered and paged in memory. */
   list?(ctx: FhirContext): Promise<R[]>
+  /**
+   * The resource, when this request's search has already found it for the user (an `_include`
+   * of the same record): built from what was found, without reading it again, and audited by the
+   * router as a search's match is. Undefined otherwise.
+   */
+  found?(ctx: FhirContext, id: string): Promise<R | undefined>
   /** True when `read` audits the read itself (through the capability's own audited reader). */
   readAudits?: boolean
   /**

@@ -104,8 +104,9 @@ async function search(ctx: FhirContext, handler: ResourceHandler, query: Query):
       if (!target || !id || seen.has(reference ?? '')) continue
       seen.add(reference ?? '')
       try {
-        const included = await target.read(ctx, id)
-        if (!target.readAudits) events.push(...audits(target, [included]))
+        const known = await target.found?.(ctx, id)
+        const included = known ?? (await target.read(ctx, id))
+        if (known || !target.readAudits) events.push(...audits(target, [included]))
         entry.push({ fullUrl: `${ctx.base}/${reference}`, resource: included, search: { mode: 'include' } })
       } catch (error) {
         if (!(error instanceof Refused) && outcomeOf(error)?.status !== 404) throw error

@@ -82,6 +82,37 @@ export async function readPerson(
 }
 
 /**
+ * Several people's records, in the order asked, each read audited: one transaction for them all.
+ * Ids with no person are left out.
+ */
+export async function readPeople(
+  db: Queryable,
+  actor: Actor,
+  ids: readonly string[],
+  why?: Record<string, unknown>,
+): Promise<Person[]> {
+  if (ids.length === 0) return []
+  return inTransaction(db, async (trx) => {
+    const people: Person[] = []
+    for (const id of ids) {
+      const person = await getPerson(trx, id)
+      if (person) people.push(person)
+    }
+    await auditMany(
+      trx,
+      actor,
+      people.map((person) => ({
+        action: 'person.read',
+        recordType: 'person',
+        recordId: person.id,
+        ...(why ? { detail: why } : {}),
+      })),
+    )
+    return people
+  })
+}
+
+/**
  * Summaries of several people (a caseload, an inbox), each audited as read. Ids with no person
  * are left out.
  */

@@ -5,11 +5,11 @@ import type { Consent as FhirConsent, Patient } from '@medplum/fhirtypes'
 import { refused } from '../../access/audit.ts'
 import { isId } from '../../db/ids.ts'
 import type { Person } from '../../people/person.ts'
-import { readPerson } from '../../people/records.ts'
+import { readPeople } from '../../people/records.ts'
 import { searchConsents, searchPeopleIds } from '../../people/store.ts'
 import { maySeePerson, peopleSeen } from '../access.ts'
 import { type FhirContext, ref, SYSTEMS, UK_CORE, withMeta } from '../context.ts'
-import { memo, type ResourceHandler } from '../handler.ts'
+import type { ResourceHandler } from '../handler.ts'
 import { type ParsedSearch, pagingOf } from '../search.ts'
 
 export function patientOf(person: Person): Patient {
@@ -89,11 +89,21 @@ async function personFor(ctx: FhirContext, id: string): Promise<Person | undefin
   return (await peopleIn(ctx, [id]))[0]
 }
 
-/** The people whose records are asked for, read through the audited reader, in the order given. */
+/**
+ * The people whose records are asked for, in the order given, read through the audited reader
+ * (one transaction for those not yet read in this request).
+ */
 async function peopleIn(ctx: FhirContext, ids: readonly string[]): Promise<Person[]> {
+  const unread = [...new Set(ids)].filter((id) => !ctx.memo.has(`person:${id}`))
+  const reading = readPeople(ctx.db, ctx.actor, unread, { via: 'fhir' })
+  for (const id of unread)
+    ctx.memo.set(
+      `person:${id}`,
+      reading.then((people) => people.find((person) => person.id === id)),
+    )
   const people: Person[] = []
   for (const id of ids) {
-    const person = await memo(ctx, `person:${id}`, () => readPerson(ctx.db, ctx.actor, id, { via: 'fhir' }))
+    const person = (await ctx.memo.get(`person:${id}`)) as Person | undefined
     if (person) people.push(person)
   }
   return people

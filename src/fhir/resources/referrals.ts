@@ -48,13 +48,20 @@ async function referralPage(
   statuses: ReferralStatus[] | undefined,
 ): Promise<{ found: Seen[]; total: number }> {
   const ids = idsNamed(search, kithSystem(ctx, 'referral'))
-  return searchReferrals(ctx.db, ctx.user, {
+  const page = await searchReferrals(ctx.db, ctx.user, {
     ...pagingOf(search),
     ...(search.patient !== undefined ? { personId: search.patient } : {}),
     ...(ids ? { ids } : {}),
     ...(statuses ? { statuses } : {}),
     updated: search.updated,
   })
+  for (const seen of page.found) ctx.memo.set(`seen:${seen.referral.id}`, Promise.resolve(seen))
+  return page
+}
+
+/** A referral this request's search found for the user, with how they stand to it. */
+async function foundSeen(ctx: FhirContext, id: string): Promise<Seen | undefined> {
+  return (await ctx.memo.get(`seen:${id}`)) as Seen | undefined
 }
 
 async function needLabels(ctx: FhirContext, referral: Referral): Promise<Map<string, string>> {
@@ -168,6 +175,10 @@ export const serviceRequestHandler: ResourceHandler<ServiceRequest> = {
   readAudits: true,
   async read(ctx, id) {
     return serviceRequestOf(ctx, await readSeen(ctx, id))
+  },
+  async found(ctx, id) {
+    const seen = await foundSeen(ctx, id)
+    return seen && serviceRequestOf(ctx, seen)
   },
   async search(ctx, search) {
     const statuses = search.statuses
