@@ -17,6 +17,7 @@ import {
   createPerson,
   type DuplicateCandidate,
   findDuplicates,
+  getPeople,
   getPerson,
   getPersonSummaries,
   markConsentWithdrawn,
@@ -93,11 +94,7 @@ export async function readPeople(
 ): Promise<Person[]> {
   if (ids.length === 0) return []
   return inTransaction(db, async (trx) => {
-    const people: Person[] = []
-    for (const id of ids) {
-      const person = await getPerson(trx, id)
-      if (person) people.push(person)
-    }
+    const people = await getPeople(trx, ids)
     await auditMany(
       trx,
       actor,

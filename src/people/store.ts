@@ -119,52 +119,69 @@ function consentOf(row: PersonConsentTable): Consent {
 
 /** The person with their practice, conditions and consents. Does not audit: use records.ts `readPerson`. */
 export async function getPerson(db: Queryable, id: string): Promise<Person | undefined> {
-  const row = await db
-    .selectFrom('people')
-    .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
-    .selectAll('people')
-    .select(['organisations.name as practice_name', 'organisations.ods_code as practice_ods_code'])
-    .where('people.id', '=', id)
-    .executeTakeFirst()
-  if (!row) return undefined
-  const [conditions, consents] = await Promise.all([
-    db.selectFrom('person_conditions').select(['code', 'display']).where('person_id', '=', id).execute(),
+  return (await getPeople(db, [id]))[0]
+}
+
+/** These people's records, in the order asked; ids with no person are left out. Does not audit. */
+export async function getPeople(db: Queryable, ids: readonly string[]): Promise<Person[]> {
+  if (ids.length === 0) return []
+  const unique = [...new Set(ids)]
+  const [rows, conditions, consents] = await Promise.all([
+    db
+      .selectFrom('people')
+      .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
+      .selectAll('people')
+      .select(['organisations.name as practice_name', 'organisations.ods_code as practice_ods_code'])
+      .where('people.id', 'in', unique)
+      .execute(),
+    db
+      .selectFrom('person_conditions')
+      .select(['person_id', 'code', 'display'])
+      .where('person_id', 'in', unique)
+      .execute(),
     db
       .selectFrom('person_consents')
       .selectAll()
-      .where('person_id', '=', id)
+      .where('person_id', 'in', unique)
       .orderBy('given_at', 'desc')
       .orderBy('id', 'desc')
       .execute(),
   ])
-  const order = conditionsByCode(conditions.map((c) => c.code)).map((c) => c.code)
-  return {
-    id: row.id,
-    nhsNumber: row.nhs_number,
-    givenName: row.given_name,
-    familyName: row.family_name,
-    dateOfBirth: row.date_of_birth,
-    sexOrGender: row.sex_or_gender,
-    addressLines: JSON.parse(row.address_lines) as string[],
-    postcode: row.postcode,
-    phone: row.phone,
-    email: row.email,
-    contactPreferences: {
-      methods: JSON.parse(row.contact_methods) as ContactMethod[],
-      mayLeaveMessages: row.may_leave_messages === 1,
-    },
-    registeredPractice:
-      row.registered_practice_id && row.practice_name
-        ? { id: row.registered_practice_id, name: row.practice_name, odsCode: row.practice_ods_code }
-        : null,
-    // Stored display text is kept as recorded; the order follows Kith's list.
-    conditions: conditions
-      .map((c) => ({ code: c.code, display: c.display }))
-      .sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code)),
-    consents: consents.map(consentOf),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return unique.flatMap((id) => {
+    const row = byId.get(id)
+    if (!row) return []
+    const own = conditions.filter((c) => c.person_id === id)
+    const order = conditionsByCode(own.map((c) => c.code)).map((c) => c.code)
+    const person: Person = {
+      id: row.id,
+      nhsNumber: row.nhs_number,
+      givenName: row.given_name,
+      familyName: row.family_name,
+      dateOfBirth: row.date_of_birth,
+      sexOrGender: row.sex_or_gender,
+      addressLines: JSON.parse(row.address_lines) as string[],
+      postcode: row.postcode,
+      phone: row.phone,
+      email: row.email,
+      contactPreferences: {
+        methods: JSON.parse(row.contact_methods) as ContactMethod[],
+        mayLeaveMessages: row.may_leave_messages === 1,
+      },
+      registeredPractice:
+        row.registered_practice_id && row.practice_name
+          ? { id: row.registered_practice_id, name: row.practice_name, odsCode: row.practice_ods_code }
+          : null,
+      // Stored display text is kept as recorded; the order follows Kith's list.
+      conditions: own
+        .map((c) => ({ code: c.code, display: c.display }))
+        .sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code)),
+      consents: consents.filter((c) => c.person_id === id).map(consentOf),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }
+    return [person]
+  })
 }
 
 function summaryQuery(db: Queryable) {
