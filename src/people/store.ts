@@ -1,6 +1,7 @@
 // People: the only place their SQL lives. These functions do not audit: callers go through
 // records.ts, which reads and changes a person's record and writes the audit event together.
 
+import { unindexed } from '../db/dialect.ts'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import {
@@ -417,7 +418,8 @@ export async function searchPeopleIds(db: Queryable, search: PeopleSearch): Prom
   if (search.among.length === 0 || search.ids?.length === 0) return { rows: [], total: 0 }
   let query = db
     .selectFrom('people')
-    .where((eb) => eb.or(search.among.map((ids) => eb('people.id', 'in', ids))))
+    // Each rule's ids are gathered once and each person tested against them, not looked up id by id.
+    .where((eb) => eb.or(search.among.map((ids) => eb(unindexed(db, 'people.id'), 'in', ids))))
   if (search.ids) query = query.where('people.id', 'in', [...search.ids])
   if (search.nhsNumber !== undefined) query = query.where('people.nhs_number', '=', search.nhsNumber)
   if (search.updated) query = query.where(inTimeRanges('people.updated_at', search.updated))
@@ -452,7 +454,9 @@ export async function searchConsents(
   if (search.among.length === 0 || search.ids?.length === 0) return { rows: [], total: 0 }
   let query = db
     .selectFrom('person_consents')
-    .where((eb) => eb.or(search.among.map((ids) => eb('person_consents.person_id', 'in', ids))))
+    .where((eb) =>
+      eb.or(search.among.map((ids) => eb(unindexed(db, 'person_consents.person_id'), 'in', ids))),
+    )
   if (search.personId !== undefined) query = query.where('person_consents.person_id', '=', search.personId)
   if (search.ids) query = query.where('person_consents.id', 'in', [...search.ids])
   if (search.active !== undefined)
