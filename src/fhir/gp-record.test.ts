@@ -13,7 +13,7 @@ import { describeEachDatabase } from '../db/testing.ts'
 import { deliverPending } from '../interop/delivery.ts'
 import { MeshClient } from '../interop/mesh.ts'
 import { type LocalMesh, startLocalMesh } from '../interop/mesh-testing.ts'
-import { textOf } from '../web/testing.ts'
+import { createAccount, PageClient, textOf } from '../web/testing.ts'
 import { gpDocumentOfCase } from './gp-record.ts'
 import { setCodesOnly } from './sharing.ts'
 import { assertValid, indexR4Definitions } from './testing.ts'
@@ -101,6 +101,16 @@ describeEachDatabase('the summary into the GP record', (database) => {
       ],
     )
 
+    // Administrators see both attempts on the outbox page.
+    const admin = await new PageClient(app).signInAs((await createAccount(db, 'administrator')).userId)
+    assert.match(
+      textOf((await admin.get('/admin/outbox')).body),
+      /Channel MESH message To Practice Z99001 Subject Summary sent to the GP practice .* Status Sent Attempts 2/,
+    )
+    const shown = textOf((await admin.get(`/admin/outbox/${queued[0]?.id}`)).body)
+    assert.match(shown, /MESH message id [0-9A-Za-z_-]+/)
+    assert.match(shown, /Outcome Failed MESH answered 503 .* Outcome Sent MESH answered 201/)
+
     // The practice reads it from its mailbox, and acknowledges it.
     const [read, ...more] = await practiceReads()
     assert.ok(read)
@@ -157,6 +167,20 @@ describeEachDatabase('the summary into the GP record', (database) => {
       .executeTakeFirstOrThrow()
     assert.equal(kept.status, 'not_sent')
     assert.match(kept.last_error ?? '', /MESH is not configured/)
+    // Administrators see it on the outbox page: a MESH message to the practice's ODS code, not sent.
+    const admin = await new PageClient(f.app).signInAs((await createAccount(db, 'administrator')).userId)
+    const outbox = await admin.get('/admin/outbox')
+    assert.equal(outbox.statusCode, 200)
+    const listed = textOf(outbox.body)
+    assert.match(listed, /MESH is not configured ?, so summaries for GP practices are not sent/)
+    assert.match(
+      listed,
+      /Channel MESH message To Practice Z99001 Subject Summary sent to the GP practice .* Status Not sent Attempts 0/,
+    )
+    const id = /href="\/admin\/outbox\/([0-9a-f-]{36})"/.exec(outbox.body)?.[1]
+    const shown = textOf((await admin.get(`/admin/outbox/${id}`)).body)
+    assert.match(shown, /To GP practice, ODS code Z99001 \(on behalf of Wendy Worker\)/)
+    assert.match(shown, /Last error MESH is not configured/)
     await f.app.close()
   })
 
