@@ -5,24 +5,13 @@
 // reaches the link worker named for the practice. Every page passes the accessibility baseline.
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import { findOrganisationByOdsCode, findUserByEmail, loadCurrentUser } from '../../src/access/store.ts'
 import { createProgramme, setProgrammePractices } from '../../src/programmes/store.ts'
-import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+import { assertAccessible, openKith, signedInContext, visit } from './harness.ts'
 
-let kith: Kith
-let browser: Browser
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const { kith, browser } = await openKith()
 
 /** The invitation link the outbox holds for an address (the email Kith would send). */
 async function invitationLink(email: string): Promise<string> {
