@@ -18,6 +18,7 @@ import {
   gpSummaryText,
 } from '../casework/index.ts'
 import type { MeshConfig } from '../config.ts'
+import { newId } from '../db/ids.ts'
 import type { Db, Queryable } from '../db/schema.ts'
 import { type OutgoingMessage, type Sender, SendFailure } from '../interop/delivery.ts'
 import { MeshClient, MeshError } from '../interop/mesh.ts'
@@ -76,26 +77,30 @@ const POINT_NOTICES = {
  */
 export const queueGpSummaryAtPoint: CaseMilestoneHandler = async (trx, milestone, ctx) => {
   if (!(await summaryPointsOf(trx, milestone.case.programmeId)).includes(milestone.point)) return
-  const already = await trx
-    .selectFrom('gp_summaries_queued')
-    .select('message_id')
-    .where('point', '=', milestone.point)
-    .where('point_key', '=', milestone.key)
-    .executeTakeFirst()
-  if (already) return
-  const messageId = await queueFor(trx, milestone.case, ctx.user.id, POINT_NOTICES[milestone.point])
-  if (!messageId) return
-  await trx
+  // Claim the point first: a second request recording the same point at the same time waits on the
+  // claim's unique key and then finds it taken, instead of failing.
+  const claim = newId()
+  const claimed = await trx
     .insertInto('gp_summaries_queued')
     .values({
-      message_id: messageId,
+      message_id: claim,
       case_id: milestone.case.id,
       point: milestone.point,
       point_key: milestone.key,
       point_at: milestone.at,
       created_at: new Date().toISOString(),
     })
-    .execute()
+    .onConflict((oc) => oc.columns(['point', 'point_key']).doNothing())
+    .executeTakeFirst()
+  if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return
+  const messageId = await queueFor(trx, milestone.case, ctx.user.id, POINT_NOTICES[milestone.point])
+  if (messageId)
+    await trx
+      .updateTable('gp_summaries_queued')
+      .set({ message_id: messageId })
+      .where('message_id', '=', claim)
+      .execute()
+  else await trx.deleteFrom('gp_summaries_queued').where('message_id', '=', claim).execute()
 }
 
 /** The point an outbox message's summary is for: the case's end unless it was queued at another. */
