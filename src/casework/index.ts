@@ -25,6 +25,9 @@ export {
 export {
   type CaseClosedHandler,
   type CaseForUser,
+  type CaseMilestone,
+  type CaseMilestoneHandler,
+  type CaseRef,
   type ClosedCase,
   caseForUser,
   getCaseForUser,
@@ -33,6 +36,15 @@ export {
   openCaseForAcceptedReferral,
 } from './cases.ts'
 export { type GpSummary, gpSummaryText } from './gp-summary.ts'
+export {
+  type CaseQuery,
+  type CaseRecordQuery,
+  peopleWithCasesIn,
+  peopleWithCasesSeenBy,
+  searchAppointmentsSeenBy,
+  searchCasesSeenBy,
+  searchGoalsSeenBy,
+} from './record-search.ts'
 export {
   type AppointmentFact,
   appointmentsIn,
