@@ -310,9 +310,22 @@ export function groupRoutes(app: FastifyInstance, context: AppContext): void {
     })
   })
 
+  /** A new group's form, with its facilitator checked against those offered (a made-up id is refused). */
+  async function parseNewGroup(user: CurrentUser, body: Body) {
+    const parsed = newGroupInput(body)
+    if (!parsed.ok || !parsed.value.facilitatorUserId) return parsed
+    const facilitators = await facilitatorItems(user, body.facilitatorUserId)
+    return facilitators.some((f) => f.value === parsed.value.facilitatorUserId)
+      ? parsed
+      : {
+          ok: false as const,
+          problems: [{ field: 'facilitatorUserId', message: 'Choose a facilitator from the list' }],
+        }
+  }
+
   app.post('/community/new-groups', { config: NEW_GROUP_FORM }, async (request, reply) => {
     const body = (request.body ?? {}) as Body
-    const parsed = newGroupInput(body)
+    const parsed = await parseNewGroup(request.user!, body)
     if (!parsed.ok)
       return reply.status(400).view('community/views/new-groups.njk', {
         pageTitle: 'Starting new groups',
@@ -368,7 +381,7 @@ export function groupRoutes(app: FastifyInstance, context: AppContext): void {
     const { id } = request.params as { id: string }
     const group = await newGroupOf(id)
     const body = (request.body ?? {}) as Body
-    const parsed = newGroupInput(body)
+    const parsed = await parseNewGroup(request.user!, body)
     if (!parsed.ok)
       return reply.status(400).view('community/views/new-group.njk', {
         pageTitle: group.name,
