@@ -43,6 +43,7 @@ export {
   furtherAppointmentsUsed,
   type Period,
   type PrescriptionFact,
+  peopleWithCasesOpenIn,
   prescriptionsStartedIn,
 } from './statistics.ts'
 export {
