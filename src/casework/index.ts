@@ -11,6 +11,7 @@ export {
   type ActivityCounts,
   type ActivityGrouping,
   activityCounts,
+  activityCountsByEach,
   casesByPracticeAndWorker,
   servicesSignpostedIn,
 } from './activity-statistics.ts'
