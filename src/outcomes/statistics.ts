@@ -105,34 +105,34 @@ export async function changeCounts(
           ),
           sql` or `,
         )
+  // Each step is materialized: flattened, every use of a score below would run the seek for the
+  // first or latest reading and parse its JSON again.
   const { rows } = await sql<Record<string, number | string | null>>`
+    with ends as materialized (
+      select x.programme_id, x.n,
+        (select r.scores from outcome_readings r
+          where r.programme_id = x.programme_id and r.instrument_id = ${instrument.id}
+            and r.person_id = x.person_id and r.taken_at < ${before}
+          order by r.taken_at, r.id limit 1) as ${sql.ref('first')},
+        (select r.scores from outcome_readings r
+          where r.programme_id = x.programme_id and r.instrument_id = ${instrument.id}
+            and r.person_id = x.person_id and r.taken_at < ${before}
+          order by r.taken_at desc, r.id desc limit 1) as ${sql.ref('latest')}
+      from (
+        select programme_id, person_id, count(*) as n
+        from outcome_readings
+        where programme_id in (${sql.join(programmeIds.map((id) => sql`${id}`))})
+          and instrument_id = ${instrument.id} and taken_at < ${before}
+        group by programme_id, person_id
+      ) as x
+      where exists (
+        select 1 from ${people} as p where p.person_id = x.person_id and p.programme_id = x.programme_id)),
+    scored as materialized (select programme_id, n, ${sql.join(extracted)} from ends)
     select programme_id, count(*) as people,
       sum(case when n >= 2 then 1 else 0 end) as paired,
       sum(case when n >= 2 and (${anyImproved}) then 1 else 0 end) as improved_any,
       ${sql.join(columns)}
-    from (
-      select programme_id, n, ${sql.join(extracted)}
-      from (
-        select x.programme_id, x.n,
-          (select r.scores from outcome_readings r
-            where r.programme_id = x.programme_id and r.instrument_id = ${instrument.id}
-              and r.person_id = x.person_id and r.taken_at < ${before}
-            order by r.taken_at, r.id limit 1) as ${sql.ref('first')},
-          (select r.scores from outcome_readings r
-            where r.programme_id = x.programme_id and r.instrument_id = ${instrument.id}
-              and r.person_id = x.person_id and r.taken_at < ${before}
-            order by r.taken_at desc, r.id desc limit 1) as ${sql.ref('latest')}
-        from (
-          select programme_id, person_id, count(*) as n
-          from outcome_readings
-          where programme_id in (${sql.join(programmeIds.map((id) => sql`${id}`))})
-            and instrument_id = ${instrument.id} and taken_at < ${before}
-          group by programme_id, person_id
-        ) as x
-        where exists (
-          select 1 from ${people} as p where p.person_id = x.person_id and p.programme_id = x.programme_id)
-      ) as paired
-    ) as people
+    from scored
     group by programme_id`.execute(db)
   const number = (v: number | string | null | undefined) => (v === null || v === undefined ? 0 : Number(v))
   return rows.map((row) => ({
