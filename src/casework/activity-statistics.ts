@@ -72,7 +72,7 @@ function keyColumn(grouping: ActivityGrouping): RawBuilder<unknown> {
 
 /** `needs` holds a JSON array of need ids; match one id, quotes included, with LIKE's wildcards escaped. */
 const hasNeed = (needId: string) =>
-  sql`scoped.needs like ${`%${JSON.stringify(needId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`
+  sql`cases.needs like ${`%${JSON.stringify(needId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`
 
 /** The services (ids) onward referrals and signposts in scope went to in the period. */
 export async function servicesSignpostedIn(
@@ -121,18 +121,24 @@ export async function activityCountsByEach(
 ): Promise<ActivityCounts[][]> {
   if (groupings.length === 0) return []
   const groups = groupings.find((g) => g.by === 'practice-group')?.groups ?? new Map<string, string>()
-  const needColumns = needIds.map(
-    (needId, i) =>
-      sql`count(distinct case when ${hasNeed(needId)} then scoped.person_id end) as ${sql.id(`n${i}`)}`,
+  // Whether each case records each need, worked out once per case.
+  const needFlags = needIds.map(
+    (needId, i) => sql`case when ${hasNeed(needId)} then 1 else 0 end as ${sql.id(`need${i}`)}`,
   )
+  const personNeeds = needIds.map((_, i) => sql`, max(scoped.${sql.id(`need${i}`)}) as ${sql.id(`n${i}`)}`)
+  const needSums = needIds.map((_, i) => sql`, sum(cp.${sql.id(`n${i}`)}) as ${sql.id(`n${i}`)}`)
   // Each grouping's counts, as common table expressions named with its position.
   const ctes = groupings.map((grouping, g) => {
     const key = keyColumn(grouping)
     const name = (part: string) => sql.id(`${part}_${g}`)
-    return sql`${name('client_counts')} as (
-      select ${key} as key, count(distinct scoped.person_id) as clients
-        ${needColumns.length > 0 ? sql`, ${sql.join(needColumns)}` : sql``}
-      from scoped group by ${key}),
+    // Distinct people as a group by (key, person) and then a count: one sort, where a
+    // count(distinct) for clients and for each need would build a tree apiece.
+    return sql`${name('client_people')} as (
+      select ${key} as key, scoped.person_id ${personNeeds.length > 0 ? sql.join(personNeeds, sql``) : sql``}
+      from scoped group by ${key}, scoped.person_id),
+    ${name('client_counts')} as (
+      select cp.key, count(*) as clients ${needSums.length > 0 ? sql.join(needSums, sql``) : sql``}
+      from ${name('client_people')} cp group by cp.key),
     ${name('given_counts')} as (
       select ${key} as key,
         sum(case when given.kind = 'referral' then 1 else 0 end) as onward,
@@ -160,7 +166,7 @@ export async function activityCountsByEach(
     with ${pairs('practice_groups', ['practice_id', 'group_id'], groups)},
     ${pairs('providers', ['service_id', 'organisation_id'], providers)},
     scoped as materialized (
-      select cases.id, cases.person_id, cases.needs, cases.link_worker_user_id as worker,
+      select cases.id, cases.person_id, ${sql.join([...needFlags, sql`cases.link_worker_user_id as worker`])},
         cases.practice_organisation_id as practice,
         (select pg.group_id from practice_groups pg where pg.practice_id = cases.practice_organisation_id) as practice_group
       from cases
