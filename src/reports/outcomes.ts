@@ -5,7 +5,7 @@
 
 import { peopleWithCasesOpenIn } from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
-import { type Instrument, personChange, type Reading } from '../outcomes/instruments.ts'
+import type { Instrument } from '../outcomes/instruments.ts'
 import { formatPounds, instrumentsOf, paymentDue } from '../outcomes/schedule.ts'
 import { type ChangeCounts, changeCounts } from '../outcomes/statistics.ts'
 import { getOutcomeSettings } from '../outcomes/store.ts'
@@ -75,47 +75,6 @@ export interface PaymentDue {
 export interface OutcomesReport {
   instruments: InstrumentOutcome[]
   payments: PaymentDue[]
-}
-
-const mean = (values: number[]) =>
-  values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length
-
-/** The outcome of one instrument over people's readings. Pure. */
-export function instrumentOutcome(
-  instrument: Instrument,
-  people: readonly (readonly Reading[])[],
-): InstrumentOutcome {
-  const changes = people.map((readings) => personChange(instrument, readings)).filter((c) => c !== undefined)
-  const threshold = MEANINGFUL_CHANGE[instrument.id]
-  const scores = instrument.scores.map((definition): ScoreOutcome => {
-    const pairs = changes.flatMap((change) => change.scores.filter((score) => score.id === definition.id))
-    const interval = definition.kind === 'interval'
-    const meaningful = threshold?.scoreId === definition.id ? threshold.value : null
-    const sign = definition.better === 'higher' ? 1 : -1
-    const improved = pairs.filter((pair) =>
-      meaningful === null ? pair.direction === 'improved' : sign * pair.change >= meaningful - 1e-9,
-    ).length
-    return {
-      id: definition.id,
-      label: definition.label,
-      decimals: definition.decimals,
-      pairs: pairs.length,
-      meanFirst: interval ? mean(pairs.map((p) => p.baseline)) : null,
-      meanLatest: interval ? mean(pairs.map((p) => p.latest)) : null,
-      meanChange: interval ? mean(pairs.map((p) => p.change)) : null,
-      meaningfulChange: meaningful,
-      improvedMeaningfully: improved,
-      shareImprovedMeaningfully: pairs.length === 0 ? null : improved / pairs.length,
-    }
-  })
-  return {
-    id: instrument.id,
-    name: instrument.name,
-    copyright: instrument.copyright,
-    people: people.length,
-    withFirstAndLatest: changes.length,
-    scores,
-  }
 }
 
 /** The outcome of one instrument from the database's counts, over one or more programmes. */
