@@ -8,7 +8,6 @@
 
 import { performance } from 'node:perf_hooks'
 import { type Insertable, sql } from 'kysely'
-import { createOrganisation } from '../src/access/store.ts'
 import { serviceTextMatches } from '../src/db/dialect.ts'
 import { newId, nowIso } from '../src/db/ids.ts'
 import { DEMO_PLACES } from '../src/directory/demo.ts'
@@ -17,6 +16,7 @@ import { getServiceRecords, listTerms, searchServices } from '../src/directory/s
 import type { ServiceLocationTable, ServiceTable, ServiceTermTable } from '../src/directory/tables.ts'
 import { SERVICE_KINDS } from '../src/directory/taxonomy.ts'
 import { type BenchOptions, benchDatabase, printTable, report, summarise, time } from './lib.ts'
+import { organisations, random, scatteredPlace } from './made-up.ts'
 
 const ACTIVITIES = [
   ['Walking group', 'walks'],
@@ -50,15 +50,6 @@ const TOWNS = [
   'Ipswich',
 ]
 
-/** A small, fixed pseudo-random sequence, so every run searches the same data. */
-function random(seed: number) {
-  let state = seed
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    return state / 2_147_483_648
-  }
-}
-
 export async function run(options: BenchOptions): Promise<void> {
   const count = options.quick ? 10_000 : 100_000
   const iterations = options.quick ? 200 : 1_000
@@ -69,18 +60,7 @@ export async function run(options: BenchOptions): Promise<void> {
     const categories = (await listTerms(db)).filter(
       (t) => t.vocabulary === 'category' || t.vocabulary === 'area',
     )
-    const providers: string[] = []
-    for (let i = 0; i < 50; i++) {
-      providers.push(
-        await createOrganisation(db, {
-          name: `Provider ${i}`,
-          kind: 'vcs',
-          parentId: null,
-          odsCode: null,
-          postcode: null,
-        }),
-      )
-    }
+    const providers = await organisations(db, 50, 'Provider')
 
     const loadStarted = performance.now()
     const batch = 500
@@ -92,9 +72,7 @@ export async function run(options: BenchOptions): Promise<void> {
         const [title, word] = ACTIVITIES[Math.floor(next() * ACTIVITIES.length)]!
         const town = TOWNS[Math.floor(next() * TOWNS.length)]!
         // Half the services cluster around real places, half spread across England.
-        const centre = next() < 0.5 ? DEMO_PLACES[Math.floor(next() * DEMO_PLACES.length)]! : undefined
-        const latitude = centre ? centre.latitude + (next() - 0.5) * 0.4 : 50.4 + next() * 4.9
-        const longitude = centre ? centre.longitude + (next() - 0.5) * 0.6 : -4.5 + next() * 6.2
+        const { latitude, longitude } = scatteredPlace(next)
         const chosen = [...new Set([0, 1].map(() => categories[Math.floor(next() * categories.length)]!))]
         const id = newId()
         const now = nowIso()

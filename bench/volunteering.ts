@@ -8,7 +8,6 @@
 
 import { performance } from 'node:perf_hooks'
 import { type Insertable, sql } from 'kysely'
-import { createOrganisation } from '../src/access/store.ts'
 import type { VolunteeringOpportunityTable } from '../src/community/tables.ts'
 import { proposalsFor } from '../src/community/volunteering.ts'
 import { newId, nowIso } from '../src/db/ids.ts'
@@ -16,6 +15,7 @@ import { DEMO_PLACES, seedPostcodes } from '../src/directory/demo.ts'
 import { searchDocument } from '../src/directory/search-text.ts'
 import type { ServiceLocationTable, ServiceTable } from '../src/directory/tables.ts'
 import { type BenchOptions, benchDatabase, printTable, report, summarise, time } from './lib.ts'
+import { organisations, random, scatteredPlace } from './made-up.ts'
 
 const ROLES = [
   ['Food bank volunteer', ['cooking', 'helping people'], ['teamwork', 'food hygiene']],
@@ -31,15 +31,6 @@ const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']
 const SUITS = [[], ['drug-alcohol'], ['mental-health'], ['drug-alcohol', 'mental-health']]
 const STAGES = [[], ['early'], ['stable', 'sustained'], ['early', 'stable']]
 
-/** A small, fixed pseudo-random sequence, so every run matches against the same data. */
-function random(seed: number) {
-  let state = seed
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    return state / 2_147_483_648
-  }
-}
-
 export async function run(options: BenchOptions): Promise<void> {
   const count = 10_000
   const iterations = options.quick ? 200 : 1_000
@@ -48,17 +39,7 @@ export async function run(options: BenchOptions): Promise<void> {
   try {
     const next = random(15)
     await seedPostcodes(db)
-    const hosts: string[] = []
-    for (let i = 0; i < 50; i++)
-      hosts.push(
-        await createOrganisation(db, {
-          name: `Host ${i}`,
-          kind: 'vcs',
-          parentId: null,
-          odsCode: null,
-          postcode: null,
-        }),
-      )
+    const hosts = await organisations(db, 50, 'Host')
     const loadStarted = performance.now()
     const batch = 500
     for (let start = 0; start < count; start += batch) {
@@ -67,9 +48,7 @@ export async function run(options: BenchOptions): Promise<void> {
       const details: Insertable<VolunteeringOpportunityTable>[] = []
       for (let i = start; i < Math.min(count, start + batch); i++) {
         const [role, interests, skills] = ROLES[Math.floor(next() * ROLES.length)]!
-        const centre = next() < 0.5 ? DEMO_PLACES[Math.floor(next() * DEMO_PLACES.length)]! : undefined
-        const latitude = centre ? centre.latitude + (next() - 0.5) * 0.4 : 50.4 + next() * 4.9
-        const longitude = centre ? centre.longitude + (next() - 0.5) * 0.6 : -4.5 + next() * 6.2
+        const { latitude, longitude } = scatteredPlace(next)
         const id = newId()
         const now = nowIso()
         const name = `${role} ${i}`

@@ -28,6 +28,7 @@ import type { Config } from './config.ts'
 import type { Db } from './db/schema.ts'
 import { directoryRoutes } from './directory/routes.ts'
 import { fhirRoutes } from './fhir/routes.ts'
+import { gpSharingRoutes } from './fhir/sharing-routes.ts'
 import { notificationRoutes } from './interop/routes.ts'
 import { kioskRoutes } from './kiosk/routes.ts'
 import { outcomeRoutes } from './outcomes/routes.ts'
@@ -86,6 +87,7 @@ const capabilities: ((app: FastifyInstance, context: AppContext) => void | Promi
   reportRoutes,
   communityRoutes,
   fhirRoutes,
+  gpSharingRoutes,
 ]
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -188,6 +190,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     referralOutcomeSections: [],
     senders: [],
     caseClosed: [],
+    caseMilestone: [],
     writeReferral: (work) => work(deps.db),
   }
   app.decorate('kith', context)

@@ -17,7 +17,7 @@ import { migrateToLatest } from './db/migrate.ts'
 import { emptyDatabase, testedDialects } from './db/testing.ts'
 import { notify } from './interop/notifications.ts'
 import { startNotifyStandIn } from './interop/testing.ts'
-import { referralSetUp } from './referrals/testing.ts'
+import { apiReferralBody, referralSetUp } from './referrals/testing.ts'
 
 const KITH = join(import.meta.dirname, '..', 'bin', 'kith.js')
 const TEMPLATE = '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f'
@@ -172,21 +172,16 @@ if (testedDialects().includes('postgres')) {
         )
 
         const { token } = await createApiToken(db, setUp.referrer.userId, 'processes')
-        const referral = (i: number, extra: Record<string, unknown> = {}) => ({
-          programmeId: setUp.programmeId,
-          person: {
-            givenName: `Person${i}`,
-            familyName: 'Twoprocesses',
-            dateOfBirth: '1970-03-01',
-            registeredPracticeId: setUp.practice,
-          },
-          referrerKind: 'gp_practice',
-          referrerContact: '01632 960 100',
-          consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
-          answers: { 'crisis-needs': false },
-          needs: ['social-isolation'],
-          ...extra,
-        })
+        const referral = (i: number, extra: Record<string, unknown> = {}) =>
+          apiReferralBody(setUp, {
+            person: {
+              givenName: `Person${i}`,
+              familyName: 'Twoprocesses',
+              dateOfBirth: '1970-03-01',
+              registeredPracticeId: setUp.practice,
+            },
+            ...extra,
+          })
         const post = (base: string, body: unknown, key?: string) =>
           fetch(`${base}/api/v1/referrals`, {
             method: 'POST',

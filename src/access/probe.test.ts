@@ -91,6 +91,7 @@ const NOT_PERSON_LEVEL: RegExp[] = [
   /^\/community\/training\/programmes\/:id(\/|$)/, // link workers' training, for the programme's managers
   /^\/fhir\/(Organization|Practitioner|PractitionerRole|HealthcareService)\/:id$/, // organisations, staff and services
   /^\/api\/v1\/programmes\/:id\/retire$/, // a programme's state, for its managers (404 or 403 to others)
+  /^\/api\/v1\/programmes\/:id\/gp-sharing$/, // what a programme sends GP practices, for its managers (403 to others)
   // Staff, not people referred: a manager's own organisation's memberships and invitations, 404 to
   // anyone else's (src/access/team.test.ts); an invitation link, for whoever holds its token.
   /^\/team\/(members|invitations)\/:id(\/|$)/,

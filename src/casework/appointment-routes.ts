@@ -263,6 +263,7 @@ export async function appointmentRoutes(app: FastifyInstance, context: AppContex
             idOf(request),
             { status: parsed.value.status, goalIds: list(body.goalIds) },
             context.now(),
+            context.caseMilestone,
           ),
         )
       : parsed

@@ -454,6 +454,7 @@ export async function recordAppointment(
   appointmentId: string,
   input: { status: AppointmentStatus; goalIds: string[] },
   now: Date,
+  onMilestone: readonly CaseMilestoneHandler[] = [],
 ): Promise<AppointmentRow> {
   return inTransaction(db, async (trx) => {
     const { appointment, case: kase } = await appointmentFor(trx, ctx, appointmentId)
@@ -469,6 +470,14 @@ export async function recordAppointment(
       action: 'case.appointment-update',
       detail: { appointmentId, status: input.status, goals: goalIds.length },
     })
+    // The initial assessment is done when the initial appointment is recorded as held.
+    if (appointment.kind === 'initial' && input.status === 'attended' && appointment.status !== 'attended')
+      await reachMilestone(
+        trx,
+        ctx,
+        { point: 'initial-assessment', case: caseRef(kase), key: kase.id, at: appointment.startsAt },
+        onMilestone,
+      )
     return { ...appointment, status: input.status, goalIds }
   })
 }
@@ -687,6 +696,47 @@ export async function recordSignpostTakeUp(
       detail: { signpostId, takenUp },
     })
   })
+}
+
+/** The case a milestone or its end is about, as other capabilities are told of it. */
+export interface CaseRef {
+  id: string
+  personId: string
+  programmeId: string
+  practiceOrganisationId: string | null
+}
+
+export const caseRef = (kase: CaseRef): CaseRef => ({
+  id: kase.id,
+  personId: kase.personId,
+  programmeId: kase.programmeId,
+  practiceOrganisationId: kase.practiceOrganisationId,
+})
+
+/**
+ * A point in a case other capabilities are told of, inside the transaction that records it:
+ * `initial-assessment` when the initial appointment is recorded as held; `prescription-ended`
+ * when a prescription's review ends it (completed, or ended early), rather than extending it.
+ */
+export interface CaseMilestone {
+  point: 'initial-assessment' | 'prescription-ended'
+  case: CaseRef
+  /** What the point happens once for: the case (its initial assessment), or the prescription. */
+  key: string
+  /** When it happened: the initial appointment's start, or the review. */
+  at: string
+  /** The prescription that ended, and whether it ended before its last day. */
+  prescription?: { id: string; serviceName: string; endedEarly: boolean }
+}
+export type CaseMilestoneHandler = (trx: Queryable, milestone: CaseMilestone, ctx: Ctx) => Promise<void>
+
+export async function reachMilestone(
+  trx: Queryable,
+  ctx: Ctx,
+  milestone: CaseMilestone,
+  handlers: readonly CaseMilestoneHandler[],
+): Promise<void> {
+  for (const handler of handlers) await handler(trx, milestone, ctx)
 }
 
 /** What other capabilities are told when a case ends, inside the transaction that closes it. */

@@ -5,7 +5,7 @@ import { describeEachDatabase } from '../db/testing.ts'
 import { listNotifications } from '../interop/notifications.ts'
 import { recordReading } from '../outcomes/measures.ts'
 import { updateOutcomeSettings } from '../outcomes/store.ts'
-import { referralSetUp } from '../referrals/testing.ts'
+import { apiReferralBody, referralSetUp } from '../referrals/testing.ts'
 import { PageClient, testApp, textOf } from '../web/testing.ts'
 
 const ons4 = (answer: number) => ({
@@ -34,21 +34,7 @@ describeEachDatabase('closing the loop', (database) => {
       method: 'POST',
       url: '/api/v1/referrals',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: {
-        programmeId: t.programmeId,
-        person: {
-          nhsNumber: '9434765919',
-          givenName: 'Alex',
-          familyName: 'Testperson',
-          dateOfBirth: '1970-03-01',
-          registeredPracticeId: t.practice,
-        },
-        referrerKind: 'gp_practice',
-        referrerContact: '01632 960 100',
-        consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
-        answers: { 'crisis-needs': false },
-        needs: ['social-isolation'],
-      },
+      payload: apiReferralBody(t),
     })
     assert.equal(sent.statusCode, 201, sent.body)
     const referralId = sent.json().id as string

@@ -26,6 +26,9 @@ export {
 export {
   type CaseClosedHandler,
   type CaseForUser,
+  type CaseMilestone,
+  type CaseMilestoneHandler,
+  type CaseRef,
   type ClosedCase,
   caseForUser,
   getCaseForUser,

@@ -203,6 +203,7 @@ export async function reviewRoutes(app: FastifyInstance, context: AppContext) {
           expectedSessions: sessions === '' ? null : Number(sessions),
         },
         context.now(),
+        context.caseMilestone,
       ),
     )
     if (result.ok) {

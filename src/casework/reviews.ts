@@ -11,7 +11,14 @@ import { inTransaction } from '../db/transactions.ts'
 import type { PrescriptionRule } from '../programmes/config.ts'
 import { formatDate } from '../web/format.ts'
 import { badRequest, conflict, type FieldProblem, notFound } from '../web/problem.ts'
-import { type Ctx, caseForUser, recordCaseChange } from './cases.ts'
+import {
+  type CaseMilestoneHandler,
+  type Ctx,
+  caseForUser,
+  caseRef,
+  reachMilestone,
+  recordCaseChange,
+} from './cases.ts'
 import {
   extensionProblem,
   GOAL_PROGRESS,
@@ -94,6 +101,7 @@ export async function recordPrescriptionReview(
   prescriptionId: string,
   input: ReviewInput,
   now: Date,
+  onMilestone: readonly CaseMilestoneHandler[] = [],
 ): Promise<{ nextStep: NextStep }> {
   return inTransaction(db, async (trx) => {
     const { case: kase, programme } = await caseForUser(trx, ctx.user, ctx.actor, caseId, { open: true })
@@ -210,6 +218,19 @@ export async function recordPrescriptionReview(
         ...(extension ? { extendedTo: extension.end } : {}),
       },
     })
+    if (!extension)
+      await reachMilestone(
+        trx,
+        ctx,
+        {
+          point: 'prescription-ended',
+          case: caseRef(kase),
+          key: prescription.id,
+          at,
+          prescription: { id: prescription.id, serviceName: prescription.serviceName, endedEarly: early },
+        },
+        onMilestone,
+      )
     return { nextStep }
   })
 }

@@ -1,10 +1,11 @@
 // A casework fixture for route tests: a programme (8 to 16 week prescriptions that people may
 // continue after) covering two practices, its manager and two link workers, a person at the first
-// practice, a walking group in the directory, and the app on a clock the test can move. One line
-// opens a case or prescribes.
+// practice, a walking group in the directory, and the app (with any configuration given) on a
+// clock the test can move. One line opens a case or prescribes.
 
 import type { Actor } from '../access/audit.ts'
 import { loadCurrentUser } from '../access/store.ts'
+import type { Config } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { createTestService } from '../directory/testing.ts'
 import { personInputSchema } from '../people/person.ts'
@@ -32,7 +33,7 @@ const SYSTEM: Actor = { userId: null, ip: null }
 export async function caseworkFixture(
   db: Db,
   start: Date = NOW,
-  options: { furtherAppointmentsCap?: number } = {},
+  options: { furtherAppointmentsCap?: number; config?: Partial<Config> } = {},
 ) {
   let clock = start
   const owner = await createTestOrganisation(db, 'Tower Hamlets GP Care Group')
@@ -81,7 +82,7 @@ export async function caseworkFixture(
   )
   // A walking group in the directory, run by the programme's owner: prescriptions name it.
   const serviceId = await createTestService(db, owner)
-  const app = await testApp(db, {}, () => clock)
+  const app = await testApp(db, options.config ?? {}, () => clock)
   const ctxOf = async (account: TestAccount) => ({
     user: (await loadCurrentUser(db, account.userId))!,
     actor: { userId: account.userId, ip: null },

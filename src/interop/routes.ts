@@ -32,6 +32,14 @@ export const CHANNEL_LABELS = {
   mesh: 'MESH message',
 } as const
 
+/** Who answers each channel's sends, and what they call the message once they have it. */
+const PROVIDER_LABELS = {
+  email: { answered: 'Notify answered', reference: 'GOV.UK Notify reference' },
+  sms: { answered: 'Notify answered', reference: 'GOV.UK Notify reference' },
+  'fhir-message': { answered: 'The endpoint answered', reference: 'Message id' },
+  mesh: { answered: 'MESH answered', reference: 'MESH message id' },
+} as const
+
 /** The navigation item's text: the count of unread notifications in words a screen reader says well. */
 export function notificationsLinkText(unread: number): string {
   return unread > 0 ? `Notifications (${unread} unread)` : 'Notifications'
@@ -47,7 +55,8 @@ export function notificationRoutes(app: FastifyInstance, context: AppContext) {
   context.homeCards.push({
     roles: ['administrator'],
     heading: 'Outbox',
-    description: 'Read the emails and text messages Kith has sent, is about to send, or could not send.',
+    description:
+      'Read the emails, text messages and messages to GP practices and other systems Kith has sent, is about to send, or could not send.',
     href: '/admin/outbox',
     order: 4,
   })
@@ -113,6 +122,7 @@ export function notificationRoutes(app: FastifyInstance, context: AppContext) {
       channelLabels: CHANNEL_LABELS,
       notifyConfigured: !!config.notifyApiKey,
       smsConfigured: !!config.notifyApiKey && !!config.notifySmsTemplateId,
+      meshConfigured: !!config.mesh,
       olderHref: found.length > PAGE_SIZE ? `/admin/outbox?${params}` : undefined,
     })
   })
@@ -127,6 +137,7 @@ export function notificationRoutes(app: FastifyInstance, context: AppContext) {
       message,
       statusLabels: OUTBOX_STATUS_LABELS,
       channelLabels: CHANNEL_LABELS,
+      providerLabel: PROVIDER_LABELS[message.channel],
       publicUrl: config.publicUrl,
     })
   })

@@ -9,30 +9,9 @@ import { mergePersonRecords } from './merge.ts'
 import { personInputSchema } from './person.ts'
 import { createPersonRecord } from './records.ts'
 import { getPerson } from './store.ts'
+import { rowsOf, tablesAboutPeople } from './testing.ts'
 
 const actor = { userId: null, ip: 'test' }
-
-/** Every table with a person_id column, found by looking, so a table added later is not missed. */
-async function tablesAboutPeople(db: Db): Promise<string[]> {
-  const tables = await db.introspection.getTables()
-  return tables
-    .filter((table) => table.columns.some((column) => column.name === 'person_id'))
-    .map((table) => table.name)
-    .sort()
-}
-
-async function rowsOf(db: Db, tables: string[], personId: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {}
-  for (const table of tables) {
-    const row = await db
-      .selectFrom(table as 'referrals')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('person_id', '=', personId)
-      .executeTakeFirstOrThrow()
-    counts[table] = Number(row.n)
-  }
-  return counts
-}
 
 /** A second record with the same names and date of birth, as a self-referral makes. */
 function secondRecordOf(db: Db, person: { givenName: string; familyName: string; dateOfBirth: string }) {

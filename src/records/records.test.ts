@@ -4,31 +4,10 @@ import { createApiToken } from '../access/tokens.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { seedDemo } from '../demo.ts'
+import { rowsOf, tablesAboutPeople } from '../people/testing.ts'
 import { referralSetUp } from '../referrals/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
 import { applyRetention, dueForErasure, retentionOf } from './retention.ts'
-
-/** Every table with a person_id column, found by looking, so a table added later is not missed. */
-async function tablesAboutPeople(db: Db): Promise<string[]> {
-  const tables = await db.introspection.getTables()
-  return tables
-    .filter((table) => table.columns.some((column) => column.name === 'person_id'))
-    .map((table) => table.name)
-    .sort()
-}
-
-async function rowsOf(db: Db, tables: string[], personId: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {}
-  for (const table of tables) {
-    const row = await db
-      .selectFrom(table as 'referrals')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('person_id', '=', personId)
-      .executeTakeFirstOrThrow()
-    counts[table] = Number(row.n)
-  }
-  return counts
-}
 
 const auditOf = (db: Db, action: string) =>
   db.selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('at').execute()

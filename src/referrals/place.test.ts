@@ -12,7 +12,7 @@ import { distanceKm, ensureTerm, findTerm, upsertPostcodes } from '../directory/
 import { createTestService } from '../directory/testing.ts'
 import { formatMiles } from '../web/format.ts'
 import { PageClient, testApp, textOf } from '../web/testing.ts'
-import { referralSetUp } from './testing.ts'
+import { referralForm, referralSetUp } from './testing.ts'
 
 /** Real places (shared/reference/demo-places.csv). */
 const PLACES = {
@@ -23,33 +23,16 @@ const PLACES = {
   bow: { postcode: 'E3 3FF', latitude: 51.52386, longitude: -0.01456 },
 }
 
+/** The referral form for someone living in Mitcham. */
 function form(t: { practice: string }, overrides: Record<string, string | string[]> = {}) {
-  return {
+  return referralForm(t, {
     submissionKey: '0190a000-0000-7000-8000-00000000beef',
-    nhsNumber: '943 476 5919',
-    givenName: 'Alex',
-    familyName: 'Testperson',
-    'dateOfBirth-day': '1',
-    'dateOfBirth-month': '3',
-    'dateOfBirth-year': '1970',
-    registeredPracticeId: t.practice,
     addressLine1: '75 Miles Road',
     addressLine2: '',
     addressTown: 'Mitcham',
     postcode: 'cr43da',
-    phone: '01632 960 001',
-    'answer-crisis-needs': 'no',
-    needs: ['social-isolation'],
-    whatMatters: 'Meeting people',
-    goals: 'Join a walking group',
-    reason: 'Lonely',
-    consentGiven: 'yes',
-    consentGivenBy: 'person',
-    consentMethod: 'verbal',
-    referrerKind: 'gp_practice',
-    referrerContact: '01632 960 100',
     ...overrides,
-  }
+  })
 }
 
 async function setUp(db: Db, settings: Parameters<typeof referralSetUp>[1] = {}) {

@@ -7,7 +7,7 @@ import { describeEachDatabase } from '../db/testing.ts'
 import { findTerm } from '../directory/store.ts'
 import { createTestService } from '../directory/testing.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
-import { referralSetUp } from './testing.ts'
+import { apiReferralBody, referralForm, referralSetUp } from './testing.ts'
 
 async function setUp(db: Db) {
   const t = await referralSetUp(db)
@@ -16,30 +16,7 @@ async function setUp(db: Db) {
   return { ...t, app, as }
 }
 
-function form(t: { practice: string }, overrides: Record<string, string | string[]> = {}) {
-  return {
-    submissionKey: '0190a000-0000-7000-8000-00000000abcd',
-    nhsNumber: '943 476 5919',
-    givenName: 'Alex',
-    familyName: 'Testperson',
-    'dateOfBirth-day': '1',
-    'dateOfBirth-month': '3',
-    'dateOfBirth-year': '1970',
-    registeredPracticeId: t.practice,
-    phone: '01632 960 001',
-    'answer-crisis-needs': 'no',
-    needs: ['social-isolation'],
-    whatMatters: 'Meeting people',
-    goals: 'Join a walking group',
-    reason: 'Lonely',
-    consentGiven: 'yes',
-    consentGivenBy: 'person',
-    consentMethod: 'verbal',
-    referrerKind: 'gp_practice',
-    referrerContact: '01632 960 100',
-    ...overrides,
-  }
-}
+const form = referralForm
 
 const errorLinks = (html: string) => [...html.matchAll(/<a href="#([^"]+)"/g)].map((m) => m[1])
 
@@ -250,21 +227,7 @@ describeEachDatabase('referral pages', (database) => {
       method: 'POST',
       url: '/api/v1/referrals',
       headers,
-      payload: {
-        programmeId: t.programmeId,
-        person: {
-          nhsNumber: '9434765919',
-          givenName: 'Alex',
-          familyName: 'Testperson',
-          dateOfBirth: '1970-03-01',
-          registeredPracticeId: t.practice,
-        },
-        referrerKind: 'gp_practice',
-        referrerContact: '01632 960 100',
-        consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
-        answers: { 'crisis-needs': false },
-        needs: ['social-isolation'],
-      },
+      payload: apiReferralBody(t),
     })
     assert.equal(created.statusCode, 201, created.body)
     const referral = created.json()

@@ -16,7 +16,7 @@ import {
 } from '../programmes/store.ts'
 import { createAccount, PageClient, testApp, textOf } from '../web/testing.ts'
 import { createReferral } from './index.ts'
-import { referralInput, referralSetUp } from './testing.ts'
+import { apiReferralBody, referralInput, referralSetUp } from './testing.ts'
 
 const actor = (userId: string) => ({ userId, ip: '127.0.0.1' })
 
@@ -150,21 +150,7 @@ describeEachDatabase('referrals start local and reach the named link worker', (d
       method: 'POST',
       url: '/api/v1/referrals',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: {
-        programmeId: t.programmeId,
-        person: {
-          nhsNumber: '9434765919',
-          givenName: 'Alex',
-          familyName: 'Testperson',
-          dateOfBirth: '1970-03-01',
-          registeredPracticeId: t.practice,
-        },
-        referrerKind: 'gp_practice',
-        referrerContact: '01632 960 100',
-        consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
-        answers: { 'crisis-needs': false },
-        needs: ['social-isolation'],
-      },
+      payload: apiReferralBody(t),
     })
     assert.equal(api.statusCode, 409, api.body)
     assert.deepEqual(api.json().errors, [

@@ -112,3 +112,55 @@ export function referralInput(t: ReferralSetUp, overrides: Partial<ReferralInput
     ...overrides,
   }
 }
+
+/** The referral form's fields for the set-up programme's person; `overrides` change or add any. */
+export function referralForm(
+  t: { practice: string },
+  overrides: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
+  return {
+    submissionKey: '0190a000-0000-7000-8000-00000000abcd',
+    nhsNumber: '943 476 5919',
+    givenName: 'Alex',
+    familyName: 'Testperson',
+    'dateOfBirth-day': '1',
+    'dateOfBirth-month': '3',
+    'dateOfBirth-year': '1970',
+    registeredPracticeId: t.practice,
+    phone: '01632 960 001',
+    'answer-crisis-needs': 'no',
+    needs: ['social-isolation'],
+    whatMatters: 'Meeting people',
+    goals: 'Join a walking group',
+    reason: 'Lonely',
+    consentGiven: 'yes',
+    consentGivenBy: 'person',
+    consentMethod: 'verbal',
+    referrerKind: 'gp_practice',
+    referrerContact: '01632 960 100',
+    ...overrides,
+  }
+}
+
+/** The JSON API's body for a referral that passes the set-up programme's rules; `overrides` change any field. */
+export function apiReferralBody(
+  t: { programmeId: string; practice: string },
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    programmeId: t.programmeId,
+    person: {
+      nhsNumber: '9434765919',
+      givenName: 'Alex',
+      familyName: 'Testperson',
+      dateOfBirth: '1970-03-01',
+      registeredPracticeId: t.practice,
+    },
+    referrerKind: 'gp_practice',
+    referrerContact: '01632 960 100',
+    consent: { givenBy: 'person', method: 'verbal', givenAt: '2026-01-01T10:00:00Z' },
+    answers: { 'crisis-needs': false },
+    needs: ['social-isolation'],
+    ...overrides,
+  }
+}

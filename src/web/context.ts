@@ -4,7 +4,7 @@
 import type { Actor } from '../access/audit.ts'
 import type { Role } from '../access/roles.ts'
 import type { CurrentUser } from '../access/users.ts'
-import type { CaseClosedHandler } from '../casework/index.ts'
+import type { CaseClosedHandler, CaseMilestoneHandler } from '../casework/index.ts'
 import type { Config } from '../config.ts'
 import type { Db, Queryable } from '../db/schema.ts'
 import type { Sender } from '../interop/delivery.ts'
@@ -135,6 +135,8 @@ export interface AppContext {
   writeReferral: <T>(work: (trx: Queryable) => Promise<T>) => Promise<T>
   /** Run inside the transaction that ends a case (the summary goes to the GP practice). */
   caseClosed: CaseClosedHandler[]
+  /** Run inside the transaction that records a point of a case: the initial assessment done, a prescription ended. */
+  caseMilestone: CaseMilestoneHandler[]
   /** Senders for the outbox's channels other than Notify's (FHIR messages, MESH), added by their capabilities. */
   senders: Sender[]
 }

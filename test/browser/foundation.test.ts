@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
+import { describe, it } from 'node:test'
 import { DEMO_PASSWORD } from '../../src/access/demo.ts'
 import { personInputSchema } from '../../src/people/person.ts'
 import { createPersonRecord } from '../../src/people/records.ts'
-import {
-  assertAccessible,
-  type Kith,
-  launchBrowser,
-  signedInContext,
-  signInThroughForm,
-  startKith,
-  visit,
-} from './harness.ts'
+import { assertAccessible, openKith, signedInContext, signInThroughForm, visit } from './harness.ts'
 
-let kith: Kith
-let browser: Browser
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const { kith, browser } = await openKith()
 
 describe('signing in', () => {
   it('works through the form without JavaScript and lands on the home page', async () => {

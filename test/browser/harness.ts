@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after } from 'node:test'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { FastifyInstance } from 'fastify'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
@@ -46,6 +47,17 @@ export async function startKith(): Promise<Kith> {
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Kith and Chromium for one test file's tests, both closed when they have run. */
+export async function openKith(): Promise<{ kith: Kith; browser: Browser }> {
+  const kith = await startKith()
+  const browser = await launchBrowser()
+  after(async () => {
+    await browser.close()
+    await kith.close()
+  })
+  return { kith, browser }
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -5,29 +5,15 @@
 // journeys run side by side, each with its own people and accounts; each pathway's walk is in
 // journeys/.
 
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
-import { type Kith, launchBrowser, startKith } from './harness.ts'
+import { describe, it } from 'node:test'
+import { openKith } from './harness.ts'
 import { walkDirectToService } from './journeys/direct.ts'
 import { LINK_WORKER_JOURNEYS, walkLinkWorkerJourney } from './journeys/link-worker.ts'
 import { walkListingJourney } from './journeys/listing.ts'
 import { VOLUNTEERING_JOURNEYS, walkVolunteeringJourney } from './journeys/volunteering.ts'
 import type { World } from './journeys/walker.ts'
 
-let kith: Kith
-let browser: Browser
-const world = {} as World
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-  Object.assign(world, { kith, browser })
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const world: World = await openKith()
 
 // Three journeys at a time keep two cores busy without slowing each page past the browser's timeouts.
 describe('each seed row, from the referral to the referrer reading the outcome', { concurrency: 3 }, () => {

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
+import { before, describe, it } from 'node:test'
 import { findUserByEmail } from '../../src/access/store.ts'
 import { newId } from '../../src/db/ids.ts'
 import { markAllRead, notify } from '../../src/interop/notifications.ts'
-import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+import { assertAccessible, openKith, signedInContext, visit } from './harness.ts'
 
-let kith: Kith
-let browser: Browser
+const { kith, browser } = await openKith()
 
 before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
   const referrer = await findUserByEmail(kith.db, 'gp.luton@kith.example')
   assert.ok(referrer)
   // The demo referrals have already notified the demo referrers: start these two from none unread.
@@ -44,11 +40,6 @@ before(async () => {
       new Date('2026-11-21T15:30:00Z'),
     )
   })
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
 })
 
 describe('notifications', () => {

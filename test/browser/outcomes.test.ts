@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
+import { assertAccessible, openKith, signedInContext, visit } from './harness.ts'
 
-let kith: Kith
-let browser: Browser
-let wtw: string
-let luton: string
-let brenda: string
-let harold: string
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-  wtw = kith.demo.programmes.programmes.wtw as string
-  luton = kith.demo.programmes.programmes.luton as string
-  brenda = kith.demo.outcomes.people['wtw.1'] as string
-  harold = kith.demo.outcomes.people['luton.1'] as string
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const { kith, browser } = await openKith()
+const wtw = kith.demo.programmes.programmes.wtw as string
+const luton = kith.demo.programmes.programmes.luton as string
+const brenda = kith.demo.outcomes.people['wtw.1'] as string
+const harold = kith.demo.outcomes.people['luton.1'] as string
 
 describe('outcome measures', () => {
   it('shows the programme manager change, the schedule, the star and the outcome payment', async () => {

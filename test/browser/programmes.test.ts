@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
+import { describe, it } from 'node:test'
 import { getProgramme } from '../../src/programmes/store.ts'
-import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+import { assertAccessible, openKith, signedInContext, visit } from './harness.ts'
 
-let kith: Kith
-let browser: Browser
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const { kith, browser } = await openKith()
 
 describe('a programme manager', () => {
   it('reads every part of their programme and every form, each accessible', async () => {

@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
-import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+import { describe, it } from 'node:test'
+import { assertAccessible, openKith, signedInContext, visit } from './harness.ts'
 
-let kith: Kith
-let browser: Browser
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const { kith, browser } = await openKith()
 
 describe('records kept and released by policy', () => {
   it('an administrator finds a person by NHS number, reads the export and is stopped by the erasure checks, every page passing axe', async () => {

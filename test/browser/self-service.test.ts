@@ -1,27 +1,17 @@
 // A council's programme manager sets up a new scheme from nothing, with no administrator: the
 // programme, a practice by ODS code, a link worker and a GP invited by email (each accepting in
-// the browser), a service, a rule tested against a sample person, and the first referral, which
+// the browser), what the programme sends the practice (a summary when a prescription ends too,
+// codes only), a service, a rule tested against a sample person, and the first referral, which
 // reaches the link worker named for the practice. Every page passes the accessibility baseline.
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import { findOrganisationByOdsCode, findUserByEmail, loadCurrentUser } from '../../src/access/store.ts'
 import { createProgramme, setProgrammePractices } from '../../src/programmes/store.ts'
-import { assertAccessible, type Kith, launchBrowser, signedInContext, startKith, visit } from './harness.ts'
+import { assertAccessible, openKith, signedInContext, visit } from './harness.ts'
 
-let kith: Kith
-let browser: Browser
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const { kith, browser } = await openKith()
 
 /** The invitation link the outbox holds for an address (the email Kith would send). */
 async function invitationLink(email: string): Promise<string> {
@@ -88,6 +78,26 @@ describe('a council’s programme manager', () => {
     await manager.waitForURL(`${kith.url}/programmes/${id}?saved=practices`)
     const practice = await findOrganisationByOdsCode(kith.db, 'L84010')
     assert.equal(practice?.name, 'The Park Surgery')
+
+    // What goes to the practice: the summary when a prescription ends too, and codes only.
+    await manager.getByRole('link', { name: 'Sharing with GP practices' }).click()
+    await manager.waitForURL(`${kith.url}/programmes/${id}/gp-sharing`)
+    await assertAccessible(manager)
+    await manager.getByLabel('When a social prescription ends').check()
+    await manager
+      .getByRole('group', { name: 'The Park Surgery (ODS code L84010)' })
+      .getByLabel('Codes only')
+      .check()
+    await manager.getByRole('button', { name: 'Save sharing with GP practices' }).click()
+    await manager.waitForURL(`${kith.url}/programmes/${id}/gp-sharing?saved=1`)
+    await assertAccessible(manager)
+    assert.ok(await manager.getByLabel('When a social prescription ends').isChecked())
+    assert.ok(
+      await manager
+        .getByRole('group', { name: /The Park Surgery/ })
+        .getByLabel('Codes only')
+        .isChecked(),
+    )
 
     // Staff, by email: a link worker of the council, and a GP at the new practice.
     await visit(manager, kith, '/team')

@@ -3,29 +3,18 @@
 // A first visit (nothing cached) stays within 60 KB; a later page, with the assets cached, 15 KB.
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import { loadAssets } from '../../src/web/assets.ts'
-import { type Kith, launchBrowser, signedInContext, signInThroughForm, startKith } from './harness.ts'
+import { openKith, signedInContext, signInThroughForm } from './harness.ts'
 
 const KB = 1024
 const FIRST_PAGE = 60 * KB
 const LATER_PAGE = 15 * KB
 
-let kith: Kith
-let browser: Browser
-
-before(async () => {
-  kith = await startKith()
-  browser = await launchBrowser()
-  // Every asset is compressed once at start; wait for that, as a server that has been up would.
-  await (await loadAssets()).compressed()
-})
-
-after(async () => {
-  await browser?.close()
-  await kith?.close()
-})
+const { kith, browser } = await openKith()
+// Every asset is compressed once at start; wait for that, as a server that has been up would.
+await (await loadAssets()).compressed()
 
 interface Transfer {
   url: string
