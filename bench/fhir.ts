@@ -6,18 +6,28 @@
 //
 //   npm run bench -- fhir [--db sqlite|postgres] [--quick]
 
-import { Agent, request as httpRequest } from 'node:http'
-import { performance } from 'node:perf_hooks'
+import { Agent } from 'node:http'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { createOrganisation } from '../src/access/store.ts'
 import { createApiToken } from '../src/access/tokens.ts'
 import { buildApp } from '../src/app.ts'
+import { newId } from '../src/db/ids.ts'
 import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
+import { SYSTEMS } from '../src/fhir/context.ts'
 import { barsReferralMessage } from '../src/fhir/testing.ts'
 import { defaultSettings } from '../src/programmes/config.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
 import { createAccount, testConfig } from '../src/web/testing.ts'
-import { type BenchOptions, benchDatabase, printTable, report, summarise } from './lib.ts'
+import {
+  type BenchOptions,
+  benchDatabase,
+  type LoadResult,
+  load,
+  printTable,
+  report,
+  sendRequest,
+  summarise,
+} from './lib.ts'
 
 type Body = 'api-referral' | 'bars-message' | 'none'
 
@@ -83,51 +93,24 @@ if (!isMainThread && (workerData as ClientJob | undefined)?.kind === 'fhir-bench
   const job = workerData as ClientJob
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency })
   const target = new URL(job.path, job.address)
-  const samples: number[] = []
-  let failures = 0
-  let next = 0
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      while (next < job.total) {
-        const i = job.offset + next++
-        const body = bodyFor(job, i)
-        const t = performance.now()
-        const status = await new Promise<number>((resolve, reject) => {
-          const request = httpRequest(target, {
-            method: job.method,
-            agent,
-            headers: {
-              authorization: `Bearer ${job.token}`,
-              ...(body
-                ? {
-                    'content-type':
-                      job.body === 'bars-message' ? 'application/fhir+json' : 'application/json',
-                    'content-length': Buffer.byteLength(body),
-                  }
-                : {}),
-            },
-          })
-          request.once('response', (response) => {
-            response.resume()
-            response.once('end', () => resolve(response.statusCode ?? 0))
-            response.once('error', reject)
-          })
-          request.once('error', reject)
-          request.end(body)
-        })
-        samples.push(performance.now() - t)
-        if (status >= 300) failures++
-      }
-    }),
-  )
+  const result = await load(job.total, job.concurrency, (i) => {
+    const body = bodyFor(job, job.offset + i)
+    return sendRequest(agent, target, {
+      method: job.method,
+      token: job.token,
+      ...(body !== undefined
+        ? {
+            body,
+            contentType: job.body === 'bars-message' ? 'application/fhir+json' : 'application/json',
+          }
+        : {}),
+    })
+  })
   agent.destroy()
-  parentPort?.postMessage({ samples, seconds: (performance.now() - started) / 1000, failures })
+  parentPort?.postMessage(result)
 }
 
-function fromWorker(
-  job: Omit<ClientJob, 'kind'>,
-): Promise<{ samples: number[]; seconds: number; failures: number }> {
+function fromWorker(job: Omit<ClientJob, 'kind'>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { kind: 'fhir-bench-client', ...job } })
     worker.once('message', (result) => {
@@ -141,6 +124,8 @@ function fromWorker(
 export async function run({ dialect, quick }: BenchOptions): Promise<void> {
   const referrals = quick ? 500 : 5000
   const searches = quick ? 200 : 1000
+  // The referrals the receiving team's inbox holds when the searches run: a busy programme's year.
+  const INBOX = 10_000
   const concurrency = 64
   const database = await benchDatabase(dialect, concurrency)
   const { db } = database
@@ -230,52 +215,92 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
       body: 'none' as const,
       offset: 0,
     }
-    const taskSearch = await fromWorker({
-      ...reader,
-      path: '/fhir/Task?_count=20&status=requested',
-      total: searches,
+    // The searches, as the receiving team, over an inbox of `INBOX` referrals: those written
+    // above, and earlier ones of the same people (copies, each changed an hour before the last)
+    // to make up the year of a busy programme. Each search is a query in the database, so the
+    // size of the inbox is what it faces.
+    const written = await db.selectFrom('referrals').selectAll().orderBy('updated_at').execute()
+    const earliest = Date.parse(written[0]?.updated_at ?? new Date().toISOString())
+    const earlier = Array.from({ length: Math.max(0, INBOX - written.length) }, (_, i) => {
+      const at = new Date(earliest - (i + 1) * 3_600_000).toISOString()
+      const copied = written[i % written.length] as (typeof written)[number]
+      return {
+        ...copied,
+        id: newId(earliest - (i + 1) * 3_600_000),
+        submission_key: null,
+        created_at: at,
+        updated_at: at,
+      }
     })
-    const included = await fromWorker({
-      ...reader,
-      path: '/fhir/Task?_count=20&_include=Task:focus',
-      total: searches,
-    })
+    for (let i = 0; i < earlier.length; i += 200)
+      await db
+        .insertInto('referrals')
+        .values(earlier.slice(i, i + 200))
+        .execute()
+    const inbox = written.length + earlier.length
+    const someone = await db
+      .selectFrom('referrals')
+      .select(['person_id', 'updated_at'])
+      .orderBy('updated_at')
+      .offset(Math.floor(inbox / 2))
+      .limit(1)
+      .executeTakeFirstOrThrow()
+    const searchesRun = [
+      ['GET /fhir/Task?status=requested', '/fhir/Task?_count=20&status=requested'],
+      ['GET /fhir/Task?_include=Task:focus', '/fhir/Task?_count=20&_include=Task:focus'],
+      ['GET /fhir/Task (a page deep in)', `/fhir/Task?_count=20&_offset=${Math.floor(inbox / 2)}`],
+      ['GET /fhir/ServiceRequest?patient=', `/fhir/ServiceRequest?patient=Patient/${someone.person_id}`],
+      [
+        'GET /fhir/ServiceRequest?_lastUpdated=ge',
+        `/fhir/ServiceRequest?_count=20&_lastUpdated=ge${encodeURIComponent(someone.updated_at)}`,
+      ],
+      ['GET /fhir/Patient?identifier=', `/fhir/Patient?identifier=${SYSTEMS.nhsNumber}|${nhsNumberFor(7)}`],
+      ['GET /fhir/Patient', '/fhir/Patient?_count=20'],
+    ] as const
+    const searched: { operation: string; result: LoadResult }[] = []
+    for (const [operation, path] of searchesRun)
+      searched.push({ operation, result: await fromWorker({ ...reader, path, total: searches }) })
     await app.close()
 
     const rows = [
       ['POST /api/v1/referrals', referrals, api],
       ['POST /fhir/$process-message', referrals, bars],
-      ['GET /fhir/Task?status=requested', searches, taskSearch],
-      ['GET /fhir/Task?_include=Task:focus', searches, included],
+      ...searched.map(({ operation, result }) => [operation, searches, result] as const),
     ] as const
     const summaries = rows.map(([, , result]) => summarise(result.samples))
-    printTable(`The FHIR API over HTTP (${dialect}, ${concurrency} clients writing, 16 searching)`, [
-      ...rows.map(([operation, count, result], at) => ({
-        operation,
-        count,
-        'per second': count / result.seconds,
-        'p50 ms': summaries[at]?.p50 ?? 0,
-        'p95 ms': summaries[at]?.p95 ?? 0,
-        'p99 ms': summaries[at]?.p99 ?? 0,
-        failures: result.failures,
-      })),
-    ])
+    printTable(
+      `The FHIR API over HTTP (${dialect}, ${concurrency} clients writing, 16 searching an inbox of ${inbox})`,
+      [
+        ...rows.map(([operation, count, result], at) => ({
+          operation,
+          count,
+          'per second': count / result.seconds,
+          'p50 ms': summaries[at]?.p50 ?? 0,
+          'p95 ms': summaries[at]?.p95 ?? 0,
+          'p99 ms': summaries[at]?.p99 ?? 0,
+          failures: result.failures,
+        })),
+      ],
+    )
     const apiRate = referrals / api.seconds
     const barsRate = referrals / bars.seconds
+    const searchFigures = summaries.slice(2)
     report({
       name: 'fhir',
       database: dialect,
-      sizes: { referrals, searches, concurrency },
+      sizes: { referrals, searches, concurrency, inbox },
       p50: summaries[1]?.p50 ?? 0,
       p95: summaries[1]?.p95 ?? 0,
       p99: summaries[1]?.p99 ?? 0,
       rate: barsRate,
       apiReferralRate: apiRate,
       barsToApi: barsRate / apiRate,
-      searchRate: searches / taskSearch.seconds,
+      searchRate: searches / (searched[0]?.result.seconds ?? Number.NaN),
       searchP95: summaries[2]?.p95 ?? 0,
-      includeRate: searches / included.seconds,
+      includeRate: searches / (searched[1]?.result.seconds ?? Number.NaN),
       includeP95: summaries[3]?.p95 ?? 0,
+      slowestSearchP95: Math.max(...searchFigures.map((figures) => figures.p95)),
+      slowestSearchP99: Math.max(...searchFigures.map((figures) => figures.p99)),
       failures: rows.reduce((total, [, , result]) => total + result.failures, 0),
     })
   } finally {

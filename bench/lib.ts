@@ -3,6 +3,7 @@
 
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { type Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -188,4 +189,68 @@ export function report(figures: Figures): void {
     Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v]),
   )
   console.log(JSON.stringify(rounded))
+}
+
+export interface LoadResult {
+  samples: number[]
+  seconds: number
+  failures: number
+}
+
+/** Runs `total` requests from `concurrency` clients; returns each one's time in ms and the wall time. */
+export async function load(
+  total: number,
+  concurrency: number,
+  send: (i: number) => Promise<number>,
+): Promise<LoadResult> {
+  const samples: number[] = []
+  let next = 0
+  let failures = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++
+        const t = performance.now()
+        const status = await send(i)
+        samples.push(performance.now() - t)
+        if (status >= 300) failures++
+      }
+    }),
+  )
+  return { samples, seconds: (performance.now() - started) / 1000, failures }
+}
+
+/**
+ * One request over node:http on a kept-alive agent (lighter than fetch, so a load generator takes
+ * less of the processors the server shares with it); resolves with the status once the whole
+ * response has been read.
+ */
+export function sendRequest(
+  agent: Agent,
+  target: URL,
+  request: { method: string; token: string; body?: string; contentType?: string },
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const outgoing = httpRequest(target, {
+      method: request.method,
+      agent,
+      headers: {
+        authorization: `Bearer ${request.token}`,
+        ...(request.body !== undefined
+          ? {
+              'content-type': request.contentType ?? 'application/json',
+              'content-length': Buffer.byteLength(request.body),
+            }
+          : {}),
+      },
+    })
+    outgoing.once('response', (response) => {
+      response.resume()
+      response.once('end', () => resolve(response.statusCode ?? 0))
+      response.once('error', reject)
+    })
+    outgoing.once('error', reject)
+    outgoing.end(request.body)
+  })
 }

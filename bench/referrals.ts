@@ -11,10 +11,9 @@
 
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { Agent, request as httpRequest } from 'node:http'
+import { Agent } from 'node:http'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { createOrganisation } from '../src/access/store.ts'
@@ -26,31 +25,16 @@ import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from
 import { defaultSettings } from '../src/programmes/config.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
 import { createAccount, testConfig } from '../src/web/testing.ts'
-import { type BenchOptions, benchDatabase, printTable, report, summarise } from './lib.ts'
-
-/** Runs `total` requests from `concurrency` clients; returns each one's time in ms and the wall time. */
-async function load(
-  total: number,
-  concurrency: number,
-  send: (i: number) => Promise<number>,
-): Promise<{ samples: number[]; seconds: number; failures: number }> {
-  const samples: number[] = []
-  let next = 0
-  let failures = 0
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++
-        const t = performance.now()
-        const status = await send(i)
-        samples.push(performance.now() - t)
-        if (status >= 300) failures++
-      }
-    }),
-  )
-  return { samples, seconds: (performance.now() - started) / 1000, failures }
-}
+import {
+  type BenchOptions,
+  benchDatabase,
+  type LoadResult,
+  load,
+  printTable,
+  report,
+  sendRequest,
+  summarise,
+} from './lib.ts'
 
 interface ClientJob {
   kind: 'referrals-bench-client'
@@ -78,39 +62,22 @@ function fill(template: unknown, i: number): unknown {
 // on its thread, as they would on other machines.
 if (!isMainThread && (workerData as ClientJob | undefined)?.kind === 'referrals-bench-client') {
   const job = workerData as ClientJob
-  // node:http with kept-alive connections, one per client: lighter than fetch, so the load
-  // generator takes less of the processors the server shares with it.
+  // Kept-alive connections, one per client (lib.ts `sendRequest`).
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency })
   const target = new URL(job.path, job.address)
-  const result = await load(job.total, job.concurrency, (i) => {
-    const body = JSON.stringify(fill(job.body, job.offset + i))
-    return new Promise<number>((resolve, reject) => {
-      const request = httpRequest(target, {
-        method: 'POST',
-        agent,
-        headers: {
-          authorization: `Bearer ${job.token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      })
-      request.once('response', (response) => {
-        response.resume()
-        response.once('end', () => resolve(response.statusCode ?? 0))
-        response.once('error', reject)
-      })
-      request.once('error', reject)
-      request.end(body)
-    })
-  })
+  const result = await load(job.total, job.concurrency, (i) =>
+    sendRequest(agent, target, {
+      method: 'POST',
+      token: job.token,
+      body: JSON.stringify(fill(job.body, job.offset + i)),
+    }),
+  )
   agent.destroy()
   parentPort?.postMessage(result)
 }
 
 /** Runs the load from a worker thread; resolves with its samples. */
-function loadFromWorker(
-  job: Omit<ClientJob, 'kind'>,
-): Promise<{ samples: number[]; seconds: number; failures: number }> {
+function loadFromWorker(job: Omit<ClientJob, 'kind'>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), {
       workerData: { kind: 'referrals-bench-client', ...job },

@@ -38,6 +38,15 @@ export {
 } from './cases.ts'
 export { type GpSummary, gpSummaryText } from './gp-summary.ts'
 export {
+  type CaseQuery,
+  type CaseRecordQuery,
+  peopleWithCasesIn,
+  peopleWithCasesSeenBy,
+  searchAppointmentsSeenBy,
+  searchCasesSeenBy,
+  searchGoalsSeenBy,
+} from './record-search.ts'
+export {
   type AppointmentFact,
   appointmentsIn,
   type CaseFact,

@@ -245,3 +245,13 @@ export function serviceTextMatches(
 export async function tuneServiceTextSearch(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) === 'postgres') await sql`alter index services_search set (fastupdate = off)`.execute(db)
 }
+
+/**
+ * The column, kept from SQLite's choice of index for the condition it is in (SQLite's unary `+`):
+ * for a query better served by scanning a covering index in order than by looking up rows by an
+ * index on this column, which SQLite, keeping no statistics, would otherwise prefer. PostgreSQL
+ * plans by its statistics: the column as it is.
+ */
+export function unindexed(db: Kysely<any>, column: string): RawBuilder<string> {
+  return dialectOf(db) === 'postgres' ? sql<string>`${sql.ref(column)}` : sql<string>`+${sql.ref(column)}`
+}

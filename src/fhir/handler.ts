@@ -3,12 +3,14 @@
 
 import type { Identifier, Reference, Resource } from '@medplum/fhirtypes'
 import type { FhirContext } from './context.ts'
+import type { ParsedSearch } from './search.ts'
 
 export type SearchParam = 'patient' | 'status' | 'identifier'
 
-export interface SearchParams {
-  /** A person id, from `patient=Patient/<id>` or `patient=<id>`. */
-  patient?: string
+/** One page of a search's matches, and how many match in all. */
+export interface SearchPage<R> {
+  resources: R[]
+  total: number
 }
 
 export interface ResourceHandler<R extends Resource = Resource> {
@@ -21,8 +23,20 @@ export interface ResourceHandler<R extends Resource = Resource> {
   includes?: Record<string, (resource: R) => Reference | undefined>
   /** The resource with this id, if the user may see it; throws a refusal (404, audited) otherwise. */
   read(ctx: FhirContext, id: string): Promise<R>
-  /** Every resource of the type the user may see, narrowed by the parameters given. */
-  search(ctx: FhirContext, params: SearchParams): Promise<R[]>
+  /**
+   * The page of resources the user may see that match, newest first (`meta.lastUpdated`, then
+   * id), searched in the database by the owning capability's queries: every filter, the access
+   * rule and the paging are its conditions.
+   */
+  search?(ctx: FhirContext, search: ParsedSearch): Promise<SearchPage<R>>
+  /** Every resource of the type, for public lists held whole (the directory): filtered and paged in memory. */
+  list?(ctx: FhirContext): Promise<R[]>
+  /**
+   * The resource, when this request's search has already found it for the user (an `_include`
+   * of the same record): built from what was found, without reading it again, and audited by the
+   * router as a search's match is. Undefined otherwise.
+   */
+  found?(ctx: FhirContext, id: string): Promise<R | undefined>
   /** True when `read` audits the read itself (through the capability's own audited reader). */
   readAudits?: boolean
   /**

@@ -80,9 +80,14 @@ function searchUrl(ctx: FhirContext, type: string, query: Query, offset: number)
 
 async function search(ctx: FhirContext, handler: ResourceHandler, query: Query): Promise<FhirResponse> {
   const parsed = parseSearch(handler, query)
-  const found = await handler.search(ctx, parsed.patient !== undefined ? { patient: parsed.patient } : {})
-  const matching = filterResources(handler, found, parsed)
-  const page = matching.slice(parsed.offset, parsed.offset + parsed.count)
+  let page: Resource[]
+  let total: number
+  if (handler.search) ({ resources: page, total } = await handler.search(ctx, parsed))
+  else {
+    const matching = filterResources(handler, (await handler.list?.(ctx)) ?? [], parsed)
+    page = matching.slice(parsed.offset, parsed.offset + parsed.count)
+    total = matching.length
+  }
   const entry: BundleEntry[] = page.map((resource) => ({
     fullUrl: `${ctx.base}/${handler.type}/${resource.id}`,
     resource,
@@ -99,8 +104,9 @@ async function search(ctx: FhirContext, handler: ResourceHandler, query: Query):
       if (!target || !id || seen.has(reference ?? '')) continue
       seen.add(reference ?? '')
       try {
-        const included = await target.read(ctx, id)
-        if (!target.readAudits) events.push(...audits(target, [included]))
+        const known = await target.found?.(ctx, id)
+        const included = known ?? (await target.read(ctx, id))
+        if (known || !target.readAudits) events.push(...audits(target, [included]))
         entry.push({ fullUrl: `${ctx.base}/${reference}`, resource: included, search: { mode: 'include' } })
       } catch (error) {
         if (!(error instanceof Refused) && outcomeOf(error)?.status !== 404) throw error
@@ -109,7 +115,7 @@ async function search(ctx: FhirContext, handler: ResourceHandler, query: Query):
   }
   await auditMany(ctx.db, ctx.actor, events)
   const link: BundleLink[] = [{ relation: 'self', url: searchUrl(ctx, handler.type, query, parsed.offset) }]
-  if (parsed.offset + parsed.count < matching.length)
+  if (parsed.offset + parsed.count < total)
     link.push({ relation: 'next', url: searchUrl(ctx, handler.type, query, parsed.offset + parsed.count) })
   if (parsed.offset > 0)
     link.push({
@@ -119,7 +125,7 @@ async function search(ctx: FhirContext, handler: ResourceHandler, query: Query):
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: matching.length,
+    total,
     link,
     ...(entry.length > 0 ? { entry } : {}),
   }

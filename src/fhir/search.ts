@@ -1,7 +1,9 @@
 // The search parameters every searchable type shares: `_count` and `_offset` paging with Bundle
-// links, `_lastUpdated`, `patient`, `status`, `identifier`. Pure: no I/O.
+// links, `_lastUpdated`, `patient`, `status`, `identifier`, parsed into what the capabilities'
+// queries take. Pure: no I/O.
 
 import type { Resource } from '@medplum/fhirtypes'
+import type { TimeRange } from '../db/search.ts'
 import type { ResourceHandler, SearchParam } from './handler.ts'
 import { fhirInvalid, fhirNotSupported } from './outcome.ts'
 
@@ -17,7 +19,41 @@ export interface ParsedSearch {
   statuses?: string[]
   identifier?: { system?: string; value: string }
   lastUpdated: { prefix: string; start: number; end: number }[]
+  /** `_lastUpdated` as instant ranges for the database queries. */
+  updated: TimeRange[]
   includes: string[]
+}
+
+/** `_count` and `_offset` as a query's page. */
+export const pagingOf = (search: ParsedSearch) => ({ limit: search.count, offset: search.offset })
+
+/**
+ * The record ids an `identifier` search names, for a type whose identifier (in `system`) is the
+ * record's id: undefined when not searched by identifier, none when another system is named.
+ */
+export function idsNamed(search: ParsedSearch, system: string): string[] | undefined {
+  if (!search.identifier) return undefined
+  const { system: named, value } = search.identifier
+  return named === undefined || named === system ? [value] : []
+}
+
+/** The time range a `_lastUpdated` filter keeps. */
+function rangeOf({ prefix, start, end }: ParsedSearch['lastUpdated'][number]): TimeRange {
+  const at = (ms: number) => new Date(ms).toISOString()
+  switch (prefix) {
+    case 'gt':
+      return { from: at(end) }
+    case 'ge':
+      return { from: at(start) }
+    case 'lt':
+      return { before: at(start) }
+    case 'le':
+      return { before: at(end) }
+    case 'ne':
+      return { from: at(start), before: at(end), outside: true }
+    default:
+      return { from: at(start), before: at(end) }
+  }
 }
 
 const COMMON = new Set(['_count', '_offset', '_lastUpdated', '_include', '_format'])
@@ -67,7 +103,7 @@ export function parseSearch(handler: ResourceHandler, query: Query): ParsedSearc
   if (!Number.isInteger(offset) || offset < 0)
     throw fhirInvalid('_offset must be a whole number, 0 or more.', ['_offset'])
 
-  const parsed: ParsedSearch = { count, offset, lastUpdated: [], includes: [] }
+  const parsed: ParsedSearch = { count, offset, lastUpdated: [], updated: [], includes: [] }
   const patient = one(query, 'patient' satisfies SearchParam)
   if (patient !== undefined) {
     const id = patient.replace(/^Patient\//, '')
@@ -91,6 +127,7 @@ export function parseSearch(handler: ResourceHandler, query: Query): ParsedSearc
         '_lastUpdated',
       ])
     parsed.lastUpdated.push({ prefix, ...range })
+    parsed.updated.push(rangeOf({ prefix, ...range }))
   }
   for (const include of all(query._include)) {
     if (!handler.includes?.[include])
@@ -117,7 +154,7 @@ function matchesDate(at: number, filter: ParsedSearch['lastUpdated'][number]): b
   }
 }
 
-/** The resources that match, newest first (by `meta.lastUpdated`, then id). */
+/** The resources of a list held whole that match, newest first (by `meta.lastUpdated`, then id). */
 export function filterResources<R extends Resource>(
   handler: ResourceHandler<R>,
   resources: R[],

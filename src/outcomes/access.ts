@@ -13,11 +13,13 @@
 import { refused } from '../access/audit.ts'
 import type { CurrentUser } from '../access/users.ts'
 import { hasRole } from '../access/users.ts'
-import { hasCaseInProgramme } from '../casework/index.ts'
+import { hasCaseInProgramme, peopleWithCasesIn } from '../casework/index.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
-import { getProgramme, isLinkWorkerOf, type Programme } from '../programmes/store.ts'
-import { type ReferralStatus, referralsOfPerson } from '../referrals/index.ts'
+import type { Found, Paging, PersonIdQuery, TimeRange } from '../db/search.ts'
+import { getProgramme, isLinkWorkerOf, type Programme, programmesOfUser } from '../programmes/store.ts'
+import { peopleReferredToProgramme, type ReferralStatus, referralsOfPerson } from '../referrals/index.ts'
+import { type StoredReading, searchReadings } from './store.ts'
 
 /** What a refusal says was attempted, one per capability decided here. */
 export type PersonInProgrammeAttempt =
@@ -109,4 +111,44 @@ export async function personInProgrammeOf(
   const { programmeId, personId } = request.params as { programmeId: string; personId: string }
   const programme = await programmeForPersonOrNotFound(db, request.user!, programmeId, personId, attempted)
   return { programme, programmeId, personId }
+}
+
+/** The programme's caseload (`personInCaseload`) as queries of person ids. */
+export function caseloadOf(db: Queryable, programmeId: string): PersonIdQuery[] {
+  return [peopleWithCasesIn(db, programmeId), peopleReferredToProgramme(db, programmeId, IN_CASELOAD)]
+}
+
+/** The programmes in which the user may reach the people of the caseload: those they are a link worker of. */
+async function outcomeProgrammeIds(db: Queryable, user: CurrentUser): Promise<string[]> {
+  if (!hasRole(user, 'link_worker')) return []
+  return (await programmesOfUser(db, user)).filter((p) => p.linkWorker).map((p) => p.id)
+}
+
+/** The people whose readings the user may reach in some programme (`programmeForPerson`), as queries of person ids. */
+export async function peopleInCaseloadsOf(db: Queryable, user: CurrentUser): Promise<PersonIdQuery[]> {
+  return (await outcomeProgrammeIds(db, user)).flatMap((id) => caseloadOf(db, id))
+}
+
+export interface ReadingQuery {
+  personId?: string
+  ids?: readonly string[]
+  updated?: readonly TimeRange[]
+}
+
+/**
+ * The outcome readings the user may reach (the rule of `programmeForPerson`) that match, last
+ * recorded first: one page, or all of them without paging. Not audited: measures.ts
+ * `readPersonOutcomes` reads and audits what is shown.
+ */
+export async function searchReadingsSeenBy(
+  db: Queryable,
+  user: CurrentUser,
+  query: ReadingQuery,
+  paging?: Paging,
+): Promise<Found<StoredReading>> {
+  const reach = (await outcomeProgrammeIds(db, user)).map((programmeId) => ({
+    programmeId,
+    people: caseloadOf(db, programmeId),
+  }))
+  return searchReadings(db, { ...query, reach }, paging)
 }

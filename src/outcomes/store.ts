@@ -3,6 +3,7 @@
 
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import { type Found, inTimeRanges, type Paging, type PersonIdQuery, type TimeRange } from '../db/search.ts'
 import type { Reading, StarDefinition } from './instruments.ts'
 import {
   emptySettings,
@@ -187,4 +188,52 @@ export async function recordedStages(
 /** A person's records merged: their outcome readings go to the record kept. */
 export async function movePersonReadings(db: Queryable, from: string, into: string): Promise<void> {
   await db.updateTable('outcome_readings').set({ person_id: into }).where('person_id', '=', from).execute()
+}
+
+/** Readings in a programme of the people of its caseload (a query of person ids for each part). */
+export interface ReadingReach {
+  programmeId: string
+  people: readonly PersonIdQuery[]
+}
+
+export interface ReadingSearch {
+  reach: readonly ReadingReach[]
+  personId?: string
+  ids?: readonly string[]
+  updated?: readonly TimeRange[]
+}
+
+/** The readings in reach that match, last recorded first (then by id): one page, or all (no paging). */
+export async function searchReadings(
+  db: Queryable,
+  search: ReadingSearch,
+  paging?: Paging,
+): Promise<Found<StoredReading>> {
+  if (search.reach.length === 0 || search.ids?.length === 0) return { rows: [], total: 0 }
+  let query = db
+    .selectFrom('outcome_readings')
+    .where((eb) =>
+      eb.or(
+        search.reach.map(({ programmeId, people }) =>
+          eb.and([
+            eb('programme_id', '=', programmeId),
+            eb.or(people.map((ids) => eb('person_id', 'in', ids))),
+          ]),
+        ),
+      ),
+    )
+  if (search.personId !== undefined) query = query.where('person_id', '=', search.personId)
+  if (search.ids) query = query.where('id', 'in', [...search.ids])
+  if (search.updated) query = query.where(inTimeRanges('recorded_at', search.updated))
+  let rows = query.selectAll().orderBy('recorded_at', 'desc').orderBy('id')
+  if (!paging) {
+    const all = (await rows.execute()).map(toReading)
+    return { rows: all, total: all.length }
+  }
+  rows = rows.limit(paging.limit).offset(paging.offset)
+  const [page, count] = await Promise.all([
+    rows.execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
+  ])
+  return { rows: page.map(toReading), total: Number(count?.total ?? 0) }
 }

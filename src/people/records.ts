@@ -17,6 +17,7 @@ import {
   createPerson,
   type DuplicateCandidate,
   findDuplicates,
+  getPeople,
   getPerson,
   getPersonSummaries,
   markConsentWithdrawn,
@@ -78,6 +79,33 @@ export async function readPerson(
         ...(why ? { detail: why } : {}),
       })
     return person
+  })
+}
+
+/**
+ * Several people's records, in the order asked, each read audited: one transaction for them all.
+ * Ids with no person are left out.
+ */
+export async function readPeople(
+  db: Queryable,
+  actor: Actor,
+  ids: readonly string[],
+  why?: Record<string, unknown>,
+): Promise<Person[]> {
+  if (ids.length === 0) return []
+  return inTransaction(db, async (trx) => {
+    const people = await getPeople(trx, ids)
+    await auditMany(
+      trx,
+      actor,
+      people.map((person) => ({
+        action: 'person.read',
+        recordType: 'person',
+        recordId: person.id,
+        ...(why ? { detail: why } : {}),
+      })),
+    )
+    return people
   })
 }
 

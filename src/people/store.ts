@@ -1,8 +1,17 @@
 // People: the only place their SQL lives. These functions do not audit: callers go through
 // records.ts, which reads and changes a person's record and writes the audit event together.
 
+import { unindexed } from '../db/dialect.ts'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import {
+  type Found,
+  firstOf,
+  inTimeRanges,
+  type Paging,
+  type PersonIdQuery,
+  type TimeRange,
+} from '../db/search.ts'
 import { conditionsByCode } from './conditions.ts'
 import {
   type Consent,
@@ -111,52 +120,69 @@ function consentOf(row: PersonConsentTable): Consent {
 
 /** The person with their practice, conditions and consents. Does not audit: use records.ts `readPerson`. */
 export async function getPerson(db: Queryable, id: string): Promise<Person | undefined> {
-  const row = await db
-    .selectFrom('people')
-    .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
-    .selectAll('people')
-    .select(['organisations.name as practice_name', 'organisations.ods_code as practice_ods_code'])
-    .where('people.id', '=', id)
-    .executeTakeFirst()
-  if (!row) return undefined
-  const [conditions, consents] = await Promise.all([
-    db.selectFrom('person_conditions').select(['code', 'display']).where('person_id', '=', id).execute(),
+  return (await getPeople(db, [id]))[0]
+}
+
+/** These people's records, in the order asked; ids with no person are left out. Does not audit. */
+export async function getPeople(db: Queryable, ids: readonly string[]): Promise<Person[]> {
+  if (ids.length === 0) return []
+  const unique = [...new Set(ids)]
+  const [rows, conditions, consents] = await Promise.all([
+    db
+      .selectFrom('people')
+      .leftJoin('organisations', 'organisations.id', 'people.registered_practice_id')
+      .selectAll('people')
+      .select(['organisations.name as practice_name', 'organisations.ods_code as practice_ods_code'])
+      .where('people.id', 'in', unique)
+      .execute(),
+    db
+      .selectFrom('person_conditions')
+      .select(['person_id', 'code', 'display'])
+      .where('person_id', 'in', unique)
+      .execute(),
     db
       .selectFrom('person_consents')
       .selectAll()
-      .where('person_id', '=', id)
+      .where('person_id', 'in', unique)
       .orderBy('given_at', 'desc')
       .orderBy('id', 'desc')
       .execute(),
   ])
-  const order = conditionsByCode(conditions.map((c) => c.code)).map((c) => c.code)
-  return {
-    id: row.id,
-    nhsNumber: row.nhs_number,
-    givenName: row.given_name,
-    familyName: row.family_name,
-    dateOfBirth: row.date_of_birth,
-    sexOrGender: row.sex_or_gender,
-    addressLines: JSON.parse(row.address_lines) as string[],
-    postcode: row.postcode,
-    phone: row.phone,
-    email: row.email,
-    contactPreferences: {
-      methods: JSON.parse(row.contact_methods) as ContactMethod[],
-      mayLeaveMessages: row.may_leave_messages === 1,
-    },
-    registeredPractice:
-      row.registered_practice_id && row.practice_name
-        ? { id: row.registered_practice_id, name: row.practice_name, odsCode: row.practice_ods_code }
-        : null,
-    // Stored display text is kept as recorded; the order follows Kith's list.
-    conditions: conditions
-      .map((c) => ({ code: c.code, display: c.display }))
-      .sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code)),
-    consents: consents.map(consentOf),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return unique.flatMap((id) => {
+    const row = byId.get(id)
+    if (!row) return []
+    const own = conditions.filter((c) => c.person_id === id)
+    const order = conditionsByCode(own.map((c) => c.code)).map((c) => c.code)
+    const person: Person = {
+      id: row.id,
+      nhsNumber: row.nhs_number,
+      givenName: row.given_name,
+      familyName: row.family_name,
+      dateOfBirth: row.date_of_birth,
+      sexOrGender: row.sex_or_gender,
+      addressLines: JSON.parse(row.address_lines) as string[],
+      postcode: row.postcode,
+      phone: row.phone,
+      email: row.email,
+      contactPreferences: {
+        methods: JSON.parse(row.contact_methods) as ContactMethod[],
+        mayLeaveMessages: row.may_leave_messages === 1,
+      },
+      registeredPractice:
+        row.registered_practice_id && row.practice_name
+          ? { id: row.registered_practice_id, name: row.practice_name, odsCode: row.practice_ods_code }
+          : null,
+      // Stored display text is kept as recorded; the order follows Kith's list.
+      conditions: own
+        .map((c) => ({ code: c.code, display: c.display }))
+        .sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code)),
+      consents: consents.filter((c) => c.person_id === id).map(consentOf),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }
+    return [person]
+  })
 }
 
 function summaryQuery(db: Queryable) {
@@ -377,4 +403,81 @@ export async function personIdsByBirthAndPostcode(
     .limit(limit)
     .execute()
   return rows.map((row) => row.id)
+}
+
+export interface PeopleSearch extends Paging {
+  /** Whose records the user reaches, one query of person ids per rule: anyone in any of them. */
+  among: readonly PersonIdQuery[]
+  ids?: readonly string[]
+  nhsNumber?: string
+  updated?: readonly TimeRange[]
+}
+
+/** The ids of the people in reach that match, last changed first (then by id), one page. */
+export async function searchPeopleIds(db: Queryable, search: PeopleSearch): Promise<Found<string>> {
+  if (search.among.length === 0 || search.ids?.length === 0) return { rows: [], total: 0 }
+  let query = db
+    .selectFrom('people')
+    // Each rule's ids are gathered once and each person tested against them, not looked up id by id.
+    .where((eb) => eb.or(search.among.map((ids) => eb(unindexed(db, 'people.id'), 'in', ids))))
+  if (search.ids) query = query.where('people.id', 'in', [...search.ids])
+  if (search.nhsNumber !== undefined) query = query.where('people.nhs_number', '=', search.nhsNumber)
+  if (search.updated) query = query.where(inTimeRanges('people.updated_at', search.updated))
+  const [rows, count] = await Promise.all([
+    query
+      .select('people.id')
+      .orderBy('people.updated_at', 'desc')
+      .orderBy('people.id')
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
+  ])
+  return { rows: rows.map((row) => row.id), total: Number(count?.total ?? 0) }
+}
+
+export interface ConsentSearch extends Paging {
+  among: readonly PersonIdQuery[]
+  personId?: string
+  ids?: readonly string[]
+  /** Consents in force (true), or withdrawn (false). */
+  active?: boolean
+  /** On when the consent was withdrawn, else recorded. */
+  updated?: readonly TimeRange[]
+}
+
+/** The consents of the people in reach that match, last changed first (then by id), one page. */
+export async function searchConsents(
+  db: Queryable,
+  search: ConsentSearch,
+): Promise<Found<{ id: string; personId: string }>> {
+  if (search.among.length === 0 || search.ids?.length === 0) return { rows: [], total: 0 }
+  let query = db
+    .selectFrom('person_consents')
+    .where((eb) =>
+      eb.or(search.among.map((ids) => eb(unindexed(db, 'person_consents.person_id'), 'in', ids))),
+    )
+  if (search.personId !== undefined) query = query.where('person_consents.person_id', '=', search.personId)
+  if (search.ids) query = query.where('person_consents.id', 'in', [...search.ids])
+  if (search.active !== undefined)
+    query = query.where('person_consents.withdrawn_at', search.active ? 'is' : 'is not', null)
+  if (search.updated)
+    query = query.where(
+      inTimeRanges(firstOf('person_consents.withdrawn_at', 'person_consents.recorded_at'), search.updated),
+    )
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        'person_consents.id',
+        'person_consents.person_id as personId',
+        (eb) => eb.fn.coalesce('person_consents.withdrawn_at', 'person_consents.recorded_at').as('at'),
+      ])
+      .orderBy('at', 'desc')
+      .orderBy('person_consents.id')
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
+  ])
+  return { rows: rows.map(({ id, personId }) => ({ id, personId })), total: Number(count?.total ?? 0) }
 }

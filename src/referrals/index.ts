@@ -33,15 +33,18 @@ export {
   namedForOthers,
   type PersonAsGiven,
   partiesOf,
+  peopleSeenThroughReferrals,
   type Referral,
   type ReferralEvent,
   type ReferralPerson,
+  type ReferralQuery,
   type ReferralWithHistory,
   readReferral,
   referralsOfPerson,
   referralsOfProgramme,
   referralsReceivedBy,
   referralsSentBy,
+  searchReferrals,
 } from './reading.ts'
 // Statistics for the directory and the reports: one function computes both (statistics.ts).
 export {
@@ -61,7 +64,7 @@ export {
   type ReferralAcceptedHandler,
   type StatusChange,
 } from './status.ts'
-export { type ReferralScope, referralTimes } from './store.ts'
+export { peopleReferredToProgramme, type ReferralScope, referralTimes } from './store.ts'
 export {
   checkEligibility,
   type EligibilityCheck,

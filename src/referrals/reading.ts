@@ -9,6 +9,7 @@ import type { CurrentUser } from '../access/users.ts'
 import { organisationsWhere } from '../access/users.ts'
 import { isId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
+import type { Paging, PersonIdQuery, TimeRange } from '../db/search.ts'
 import { inTransaction } from '../db/transactions.ts'
 import { readPerson } from '../people/records.ts'
 import type { EligibilityResult, ReferrerKind } from '../programmes/criteria.ts'
@@ -26,7 +27,16 @@ import {
   type Party,
   type ReferralStatus,
 } from './lifecycle.ts'
-import { codedEntriesOf, eventsOf, getReferralRow, listReferralRows, type ReferralRow } from './store.ts'
+import {
+  codedEntriesOf,
+  eventsOf,
+  getReferralRow,
+  listReferralRows,
+  type ReferralReach,
+  type ReferralRow,
+  referredPeople,
+  searchReferralRows,
+} from './store.ts'
 import type { Suggestion } from './targets.ts'
 
 export interface ReferralEvent {
@@ -389,4 +399,60 @@ export async function receivingTeam(
   }
   if (programme && programme.linkWorkerIds.length > 0) return programme.linkWorkerIds
   return usersWithRoleIn(db, row.receiving_organisation_id, ['programme_manager'])
+}
+
+/** How a user reaches referrals (store.ts `ReferralReach`), from their inbox and the programmes they manage. */
+async function reachOf(db: Queryable, user: CurrentUser, withSent: boolean): Promise<ReferralReach> {
+  const [receiving, programmes] = await Promise.all([inboxScope(db, user), programmesOfUser(db, user)])
+  return {
+    receiving,
+    overseenProgrammeIds: programmes.filter((p) => p.manages).map((p) => p.id),
+    ...(withSent ? { referrerUserId: user.id } : {}),
+  }
+}
+
+/** How the user stands to a referral the reach found: as `partiesOf` decides, without asking again. */
+function partiesIn(reach: ReferralReach, userId: string, row: ReferralRow): Party[] {
+  const parties: Party[] = []
+  if (row.referrer_user_id === userId) parties.push('referrer')
+  const { programmeIds, organisationIds, linkWorkerProgrammeIds = [] } = reach.receiving
+  const receiver = row.service_id
+    ? organisationIds.includes(row.receiving_organisation_id) ||
+      (row.programme_id !== null && linkWorkerProgrammeIds.includes(row.programme_id))
+    : row.programme_id !== null && programmeIds.includes(row.programme_id)
+  if (receiver) parties.push('receiver')
+  else if (row.service_id && row.programme_id && reach.overseenProgrammeIds.includes(row.programme_id))
+    parties.push('overseer')
+  return parties
+}
+
+export interface ReferralQuery extends Paging {
+  /** Only the person's referrals whose record the user sees (as receiver or overseer). */
+  personId?: string
+  ids?: readonly string[]
+  statuses?: readonly ReferralStatus[]
+  updated?: readonly TimeRange[]
+}
+
+/**
+ * The referrals a user is a party to (the rule of `partiesOf`: received, overseen or sent) that
+ * match, last changed first, one page, with how the user stands to each and how many match in
+ * all. Not audited: callers audit what they show.
+ */
+export async function searchReferrals(
+  db: Queryable,
+  user: CurrentUser,
+  query: ReferralQuery,
+): Promise<{ found: { referral: Referral; parties: Party[] }[]; total: number }> {
+  const reach = await reachOf(db, user, query.personId === undefined)
+  const { rows, total } = await searchReferralRows(db, { ...query, reach })
+  return {
+    found: rows.map((row) => ({ referral: referralOf(row), parties: partiesIn(reach, user.id, row) })),
+    total,
+  }
+}
+
+/** The people whose records the user sees through referrals (as receiver or overseer), as a query. */
+export async function peopleSeenThroughReferrals(db: Queryable, user: CurrentUser): Promise<PersonIdQuery> {
+  return referredPeople(db, await reachOf(db, user, false))
 }

@@ -1,9 +1,17 @@
 // Referrals: the only place their SQL lives.
 
-import { type Selectable, type SelectQueryBuilder, sql } from 'kysely'
+import {
+  type ExpressionBuilder,
+  type RawBuilder,
+  type Selectable,
+  type SelectQueryBuilder,
+  sql,
+} from 'kysely'
 import { dialectOf } from '../db/database.ts'
+import { unindexed } from '../db/dialect.ts'
 import { newId } from '../db/ids.ts'
 import type { Queryable, Tables } from '../db/schema.ts'
+import { type Found, inTimeRanges, type Paging, type PersonIdQuery, type TimeRange } from '../db/search.ts'
 import { AWAITING_REPLY, type ReferralStatus } from './lifecycle.ts'
 import type { ReferralEventTable, ReferralTable } from './tables.ts'
 
@@ -96,6 +104,40 @@ export interface ReferralFilter {
   limit?: number
 }
 
+type ReferralsWhere = ExpressionBuilder<Tables, 'referrals'>
+type ReferralColumn =
+  | 'programme_id'
+  | 'service_id'
+  | 'receiving_organisation_id'
+  | 'referrer_user_id'
+  | 'status'
+/** How a condition names a column: as it is, or kept from SQLite's choice of index (dialect.ts `unindexed`). */
+type Column = (column: ReferralColumn) => ReferralColumn | RawBuilder<string>
+
+const asItIs: Column = (column) => column
+
+/** Referrals a team receives: to its programmes, to services of its organisations or run for its programmes. */
+function receivedBy(
+  eb: ReferralsWhere,
+  receiving: NonNullable<ReferralFilter['receiving']>,
+  column: Column = asItIs,
+) {
+  const { programmeIds, organisationIds } = receiving
+  const linkWorkerProgrammeIds = receiving.linkWorkerProgrammeIds ?? []
+  const toService = eb(column('service_id'), 'is not', null)
+  return eb.or([
+    ...(programmeIds.length > 0
+      ? [eb.and([eb(column('service_id'), 'is', null), eb(column('programme_id'), 'in', [...programmeIds])])]
+      : []),
+    ...(linkWorkerProgrammeIds.length > 0
+      ? [eb.and([toService, eb(column('programme_id'), 'in', [...linkWorkerProgrammeIds])])]
+      : []),
+    ...(organisationIds.length > 0
+      ? [eb.and([toService, eb(column('receiving_organisation_id'), 'in', [...organisationIds])])]
+      : []),
+  ])
+}
+
 export async function listReferralRows(db: Queryable, filter: ReferralFilter): Promise<ReferralRow[]> {
   let query = db.selectFrom('referrals').selectAll()
   if (filter.referrerUserId) query = query.where('referrer_user_id', '=', filter.referrerUserId)
@@ -106,29 +148,8 @@ export async function listReferralRows(db: Queryable, filter: ReferralFilter): P
     const linkWorkerProgrammeIds = filter.receiving.linkWorkerProgrammeIds ?? []
     if (programmeIds.length === 0 && organisationIds.length === 0 && linkWorkerProgrammeIds.length === 0)
       return []
-    query = query.where((eb) =>
-      eb.or([
-        ...(programmeIds.length > 0
-          ? [eb.and([eb('service_id', 'is', null), eb('programme_id', 'in', [...programmeIds])])]
-          : []),
-        ...(linkWorkerProgrammeIds.length > 0
-          ? [
-              eb.and([
-                eb('service_id', 'is not', null),
-                eb('programme_id', 'in', [...linkWorkerProgrammeIds]),
-              ]),
-            ]
-          : []),
-        ...(organisationIds.length > 0
-          ? [
-              eb.and([
-                eb('service_id', 'is not', null),
-                eb('receiving_organisation_id', 'in', [...organisationIds]),
-              ]),
-            ]
-          : []),
-      ]),
-    )
+    const receiving = filter.receiving
+    query = query.where((eb) => receivedBy(eb, receiving))
   }
   if (filter.statuses) query = query.where('status', 'in', [...filter.statuses])
   return query
@@ -136,6 +157,77 @@ export async function listReferralRows(db: Queryable, filter: ReferralFilter): P
     .orderBy('id', 'desc')
     .limit(filter.limit ?? 200)
     .execute()
+}
+
+/** Whose referrals a user reaches: as the receiving team, as overseer of a programme's services, as referrer. */
+export interface ReferralReach {
+  receiving: NonNullable<ReferralFilter['receiving']>
+  /** Programmes whose services' referrals the user oversees (a manager of the programme's owner). */
+  overseenProgrammeIds: readonly string[]
+  /** The user's own referrals too; left out when only those whose person's record they see count. */
+  referrerUserId?: string
+}
+
+export interface ReferralSearch extends Paging {
+  reach: ReferralReach
+  personId?: string
+  ids?: readonly string[]
+  statuses?: readonly ReferralStatus[]
+  updated?: readonly TimeRange[]
+}
+
+function reached(eb: ReferralsWhere, reach: ReferralReach, column: Column = asItIs) {
+  const overseen = reach.overseenProgrammeIds
+  return eb.or([
+    receivedBy(eb, reach.receiving, column),
+    ...(overseen.length > 0
+      ? [eb.and([eb(column('service_id'), 'is not', null), eb(column('programme_id'), 'in', [...overseen])])]
+      : []),
+    ...(reach.referrerUserId ? [eb(column('referrer_user_id'), '=', reach.referrerUserId)] : []),
+  ])
+}
+
+/**
+ * The referrals a user reaches that match, last changed first (then by id, newest first), one
+ * page of them, and how many match in all. The page's ids and the count come from the index
+ * `referrals_by_change` alone; only the page's rows are read.
+ */
+export async function searchReferralRows(db: Queryable, search: ReferralSearch): Promise<Found<ReferralRow>> {
+  if (search.ids?.length === 0 || search.statuses?.length === 0) return { rows: [], total: 0 }
+  // Who the user is and the status are tested on the index's own columns as it is scanned in
+  // order; a person or ids, when given, are looked up by their own index.
+  const column: Column = (name) => unindexed(db, name)
+  let query = db.selectFrom('referrals').where((eb) => reached(eb, search.reach, column))
+  if (search.personId !== undefined) query = query.where('person_id', '=', search.personId)
+  if (search.ids) query = query.where('id', 'in', [...search.ids])
+  if (search.statuses) query = query.where(column('status'), 'in', [...search.statuses])
+  if (search.updated) query = query.where(inTimeRanges('updated_at', search.updated))
+  const [page, count] = await Promise.all([
+    query
+      .select('id')
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(search.limit)
+      .offset(search.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
+  ])
+  const ids = page.map((row) => row.id)
+  const rows =
+    ids.length > 0 ? await db.selectFrom('referrals').selectAll().where('id', 'in', ids).execute() : []
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return {
+    rows: ids.flatMap((id) => byId.get(id) ?? []),
+    total: Number(count?.total ?? 0),
+  }
+}
+
+/** The people referred to whom the user reaches, as a query of person ids. */
+export function referredPeople(db: Queryable, reach: ReferralReach): PersonIdQuery {
+  return db
+    .selectFrom('referrals')
+    .select('person_id')
+    .where((eb) => reached(eb, reach, (name) => unindexed(db, name)))
 }
 
 export async function insertCodedEntry(
@@ -341,4 +433,17 @@ export async function referralTimes(db: Queryable, ids: readonly string[]): Prom
     for (const row of rows) times.set(row.id, row.created_at)
   }
   return times
+}
+
+/** The people referred to a programme or to a service run for it, in these statuses, as a query of person ids. */
+export function peopleReferredToProgramme(
+  db: Queryable,
+  programmeId: string,
+  statuses: readonly ReferralStatus[],
+): PersonIdQuery {
+  return db
+    .selectFrom('referrals')
+    .select('person_id')
+    .where('programme_id', '=', programmeId)
+    .where('status', 'in', [...statuses])
 }

@@ -1,35 +1,26 @@
 // CarePlan, Goal and Appointment: the care and support plan of each case the user may see
-// (casework's `getCaseForUser`, the rule its pages use).
+// (casework's `getCaseForUser`, the rule its pages use), searched by casework's queries of that rule.
 
 import type { Appointment, CarePlan, Goal as FhirGoal } from '@medplum/fhirtypes'
 import { refused } from '../../access/audit.ts'
 import {
   type AppointmentRow,
   appointmentById,
-  appointmentsOfCase,
   type CaseRow,
   type Goal,
   getCaseForUser,
   goalsOfCase,
   planOfCase,
+  searchAppointmentsSeenBy,
+  searchCasesSeenBy,
+  searchGoalsSeenBy,
 } from '../../casework/index.ts'
 import { isId } from '../../db/ids.ts'
 import { APPOINTMENT_KIND_LABELS } from '../../programmes/config.ts'
-import { visibleCasesOf } from '../access.ts'
 import { type FhirContext, ref, UK_CORE, withMeta } from '../context.ts'
-import { memo, patientIdOf, type ResourceHandler } from '../handler.ts'
+import { patientIdOf, type ResourceHandler } from '../handler.ts'
 import { fhirNotFound } from '../outcome.ts'
-import { visiblePeople } from './referrals.ts'
-
-/** The cases the user may see: of one person, or of everyone whose record they see. */
-function casesFor(ctx: FhirContext, patient: string | undefined): Promise<CaseRow[]> {
-  return memo(ctx, `cases:${patient ?? '*'}`, async () => {
-    const people = patient ? [patient] : await visiblePeople(ctx)
-    const cases: CaseRow[] = []
-    for (const personId of people) cases.push(...(await visibleCasesOf(ctx.db, ctx.user, personId)))
-    return cases
-  })
-}
+import { pagingOf } from '../search.ts'
 
 async function carePlanOf(ctx: FhirContext, kase: CaseRow): Promise<CarePlan> {
   const [plan, goals] = await Promise.all([planOfCase(ctx.db, kase.id), goalsOfCase(ctx.db, kase.id)])
@@ -92,6 +83,7 @@ const APPOINTMENT_STATUS: Record<AppointmentRow['status'], Appointment['status']
   did_not_attend: 'noshow',
   cancelled: 'cancelled',
 }
+const APPOINTMENT_STATUSES = Object.keys(APPOINTMENT_STATUS) as AppointmentRow['status'][]
 
 function appointmentOf(kase: CaseRow, appointment: AppointmentRow): Appointment {
   return withMeta<Appointment>(
@@ -114,15 +106,6 @@ function appointmentOf(kase: CaseRow, appointment: AppointmentRow): Appointment 
   )
 }
 
-function readFrom<R extends { id?: string }>(type: string) {
-  return async function read(this: ResourceHandler, ctx: FhirContext, id: string) {
-    const found = (await this.search(ctx, {})).find((resource) => resource.id === id)
-    if (!found)
-      throw refused({ recordType: type.toLowerCase(), recordId: id, detail: { attempted: `fhir.${type}` } })
-    return found as unknown as R
-  }
-}
-
 /** The case by casework's rule for the pages; a refusal audited against the case otherwise. */
 async function visibleCase(ctx: FhirContext, caseId: string, attempted: string): Promise<CaseRow> {
   const found = await getCaseForUser(ctx.db, ctx.user, caseId)
@@ -137,10 +120,20 @@ export const carePlanHandler: ResourceHandler<CarePlan> = {
   async read(ctx, id) {
     return carePlanOf(ctx, await visibleCase(ctx, id, 'fhir.CarePlan'))
   },
-  async search(ctx, params) {
-    const found: CarePlan[] = []
-    for (const kase of await casesFor(ctx, params.patient)) found.push(await carePlanOf(ctx, kase))
-    return found
+  async search(ctx, search) {
+    const open = search.statuses
+      ? [search.statuses.includes('active'), search.statuses.includes('completed')]
+      : [true, true]
+    if (!open[0] && !open[1]) return { resources: [], total: 0 }
+    const { rows, total } = await searchCasesSeenBy(ctx.db, ctx.user, {
+      ...(search.patient !== undefined ? { personId: search.patient } : {}),
+      ...(open[0] !== open[1] ? { open: open[0] === true } : {}),
+      updated: search.updated,
+      ...pagingOf(search),
+    })
+    const resources: CarePlan[] = []
+    for (const kase of rows) resources.push(await carePlanOf(ctx, kase))
+    return { resources, total }
   },
   personOf: (plan) => patientIdOf(plan.subject),
   statusOf: (plan) => plan.status,
@@ -149,12 +142,26 @@ export const carePlanHandler: ResourceHandler<CarePlan> = {
 export const goalHandler: ResourceHandler<FhirGoal> = {
   type: 'Goal',
   searchParams: ['patient'],
-  read: readFrom<FhirGoal>('Goal'),
-  async search(ctx, params) {
-    const found: FhirGoal[] = []
-    for (const kase of await casesFor(ctx, params.patient))
-      for (const goal of await goalsOfCase(ctx.db, kase.id)) found.push(goalOf(kase, goal))
-    return found
+  async read(ctx, id) {
+    const { rows } = isId(id)
+      ? await searchGoalsSeenBy(ctx.db, ctx.user, { ids: [id], limit: 1, offset: 0 })
+      : { rows: [] }
+    const [found] = rows
+    if (!found) throw refused({ recordType: 'goal', recordId: id, detail: { attempted: 'fhir.Goal' } })
+    return goalOf(found.case, found.goal)
+  },
+  async search(ctx, search) {
+    // Goals carry no time of change: a `_lastUpdated` search finds none.
+    const achieved = search.statuses
+      ? [search.statuses.includes('completed'), search.statuses.includes('active')]
+      : [true, true]
+    if (search.updated.length > 0 || (!achieved[0] && !achieved[1])) return { resources: [], total: 0 }
+    const { rows, total } = await searchGoalsSeenBy(ctx.db, ctx.user, {
+      ...(search.patient !== undefined ? { personId: search.patient } : {}),
+      ...(achieved[0] !== achieved[1] ? { achieved: achieved[0] === true } : {}),
+      ...pagingOf(search),
+    })
+    return { resources: rows.map((found) => goalOf(found.case, found.goal)), total }
   },
   personOf: (goal) => patientIdOf(goal.subject),
   statusOf: (goal) => goal.lifecycleStatus,
@@ -169,12 +176,18 @@ export const appointmentHandler: ResourceHandler<Appointment> = {
     if (!appointment) throw fhirNotFound()
     return appointmentOf(await visibleCase(ctx, appointment.caseId, 'fhir.Appointment'), appointment)
   },
-  async search(ctx, params) {
-    const found: Appointment[] = []
-    for (const kase of await casesFor(ctx, params.patient))
-      for (const appointment of await appointmentsOfCase(ctx.db, kase.id))
-        found.push(appointmentOf(kase, appointment))
-    return found
+  async search(ctx, search) {
+    // Appointments carry no time of change here: a `_lastUpdated` search finds none.
+    if (search.updated.length > 0) return { resources: [], total: 0 }
+    const statuses = search.statuses
+      ? APPOINTMENT_STATUSES.filter((status) => search.statuses?.includes(APPOINTMENT_STATUS[status] ?? ''))
+      : undefined
+    const { rows, total } = await searchAppointmentsSeenBy(ctx.db, ctx.user, {
+      ...(search.patient !== undefined ? { personId: search.patient } : {}),
+      ...(statuses ? { statuses } : {}),
+      ...pagingOf(search),
+    })
+    return { resources: rows.map((found) => appointmentOf(found.case, found.appointment)), total }
   },
   personOf: (appointment) => patientIdOf(appointment.participant?.[0]?.actor),
   statusOf: (appointment) => appointment.status,

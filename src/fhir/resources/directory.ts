@@ -43,7 +43,7 @@ export const organizationHandler: ResourceHandler<Organization> = {
     if (!organisation) throw fhirNotFound()
     return organizationOf(organisation)
   },
-  async search(ctx) {
+  async list(ctx) {
     return (await listOrganisations(ctx.db)).map(organizationOf)
   },
   personOf: () => undefined,
@@ -85,7 +85,7 @@ export const practitionerHandler: ResourceHandler<Practitioner> = {
     if (!found) throw fhirNotFound()
     return found
   },
-  async search(ctx) {
+  async list(ctx) {
     const found: Practitioner[] = []
     for (const id of await colleagues(ctx)) {
       const practitioner = await practitionerOf(ctx, id)
@@ -125,11 +125,11 @@ export const practitionerRoleHandler: ResourceHandler<PractitionerRole> = {
   profile: UK_CORE.PractitionerRole,
   searchParams: [],
   async read(ctx, id) {
-    const found = (await this.search(ctx, {})).find((role) => role.id === id)
+    const found = (await this.list?.(ctx))?.find((role) => role.id === id)
     if (!found) throw fhirNotFound()
     return found
   },
-  async search(ctx) {
+  async list(ctx) {
     return rolesOf(ctx, await colleagues(ctx))
   },
   personOf: () => undefined,
@@ -172,7 +172,7 @@ export const healthcareServiceHandler: ResourceHandler<HealthcareService> = {
     if (!service) throw fhirNotFound()
     return healthcareServiceOf(ctx, service)
   },
-  async search(ctx) {
+  async list(ctx) {
     return (await listServices(ctx.db, { activeOnly: true })).map((service) =>
       healthcareServiceOf(ctx, service),
     )

@@ -1,15 +1,18 @@
 // QuestionnaireResponse and Observation: each outcome measure reading with its items, and each of
 // its scores (SWEMWBS's metric score among them) as an Observation. Readings are read through
-// outcomes' audited reader, in the programmes where outcomes' access rule lets the user.
+// outcomes' audited reader, in the programmes where outcomes' access rule lets the user, found by
+// outcomes' query of that rule.
 
 import type { Observation, QuestionnaireResponse } from '@medplum/fhirtypes'
 import { refused } from '../../access/audit.ts'
+import { isId } from '../../db/ids.ts'
+import { searchReadingsSeenBy } from '../../outcomes/access.ts'
 import { type InstrumentOutcomes, readPersonOutcomes } from '../../outcomes/measures.ts'
 import { STAGE_NAMES } from '../../outcomes/schedule.ts'
-import { outcomeProgrammesOf } from '../access.ts'
+import type { StoredReading } from '../../outcomes/store.ts'
 import { type FhirContext, kithSystem, ref, UK_CORE, withMeta } from '../context.ts'
 import { memo, patientIdOf, type ResourceHandler } from '../handler.ts'
-import { visiblePeople } from './referrals.ts'
+import { idsNamed, type ParsedSearch, pagingOf } from '../search.ts'
 
 type Reading = InstrumentOutcomes['readings'][number]
 interface Measured {
@@ -17,19 +20,31 @@ interface Measured {
   reading: Reading
 }
 
-/** The readings the user may see, through `readPersonOutcomes` (which audits each read). */
-function readingsFor(ctx: FhirContext, patient: string | undefined): Promise<Measured[]> {
-  return memo(ctx, `readings:${patient ?? '*'}`, async () => {
-    const people = patient ? [patient] : await visiblePeople(ctx)
-    const found: Measured[] = []
-    for (const personId of people)
-      for (const programme of await outcomeProgrammesOf(ctx.db, ctx.user, personId)) {
-        const outcomes = await readPersonOutcomes(ctx.db, ctx.actor, personId, programme.id)
-        for (const { instrument, readings } of outcomes.instruments)
-          for (const reading of readings) found.push({ instrument, reading })
-      }
-    return found
-  })
+/**
+ * The readings found, in their order, as `readPersonOutcomes` gives them (which audits the read
+ * of each person's outcomes in each programme, once a request).
+ */
+async function measuredOf(ctx: FhirContext, readings: readonly StoredReading[]): Promise<Measured[]> {
+  const found: Measured[] = []
+  for (const stored of readings) {
+    const outcomes = await memo(ctx, `outcomes:${stored.personId}:${stored.programmeId}`, () =>
+      readPersonOutcomes(ctx.db, ctx.actor, stored.personId, stored.programmeId),
+    )
+    for (const { instrument, readings: own } of outcomes.instruments) {
+      const reading = own.find((r) => r.id === stored.id)
+      if (reading) found.push({ instrument, reading })
+    }
+  }
+  return found
+}
+
+/** The readings the user may reach that a search names (outcomes' `searchReadingsSeenBy`). */
+function readingQuery(search: ParsedSearch, ids: string[] | undefined) {
+  return {
+    ...(search.patient !== undefined ? { personId: search.patient } : {}),
+    ...(ids ? { ids } : {}),
+    updated: search.updated,
+  }
 }
 
 function authorOf(reading: Reading) {
@@ -136,7 +151,11 @@ export const questionnaireResponseHandler: ResourceHandler<QuestionnaireResponse
   profile: UK_CORE.QuestionnaireResponse,
   searchParams: ['patient', 'status', 'identifier'],
   async read(ctx, id) {
-    const found = (await this.search(ctx, {})).find((response) => response.id === id)
+    const { rows } = isId(id)
+      ? await searchReadingsSeenBy(ctx.db, ctx.user, { ids: [id] }, { limit: 1, offset: 0 })
+      : { rows: [] }
+    const [measured] = await measuredOf(ctx, rows)
+    const found = measured && responseOf(ctx, measured)
     if (!found)
       throw refused({
         recordType: 'outcome-reading',
@@ -145,8 +164,16 @@ export const questionnaireResponseHandler: ResourceHandler<QuestionnaireResponse
       })
     return found
   },
-  async search(ctx, params) {
-    return (await readingsFor(ctx, params.patient)).map((measured) => responseOf(ctx, measured))
+  async search(ctx, search) {
+    const ids = idsNamed(search, kithSystem(ctx, 'outcome-reading'))
+    if (search.statuses && !search.statuses.includes('completed')) return { resources: [], total: 0 }
+    const { rows, total } = await searchReadingsSeenBy(
+      ctx.db,
+      ctx.user,
+      readingQuery(search, ids),
+      pagingOf(search),
+    )
+    return { resources: (await measuredOf(ctx, rows)).map((measured) => responseOf(ctx, measured)), total }
   },
   personOf: (response) => patientIdOf(response.subject),
   statusOf: (response) => response.status,
@@ -158,7 +185,13 @@ export const observationHandler: ResourceHandler<Observation> = {
   profile: UK_CORE.Observation,
   searchParams: ['patient', 'status', 'identifier'],
   async read(ctx, id) {
-    const found = (await this.search(ctx, {})).find((observation) => observation.id === id)
+    const readingId = id.split('.')[0] ?? ''
+    const { rows } = isId(readingId)
+      ? await searchReadingsSeenBy(ctx.db, ctx.user, { ids: [readingId] }, { limit: 1, offset: 0 })
+      : { rows: [] }
+    const found = (await measuredOf(ctx, rows))
+      .flatMap((measured) => observationsOf(ctx, measured))
+      .find((observation) => observation.id === id)
     if (!found)
       throw refused({
         recordType: 'outcome-reading',
@@ -167,8 +200,35 @@ export const observationHandler: ResourceHandler<Observation> = {
       })
     return found
   },
-  async search(ctx, params) {
-    return (await readingsFor(ctx, params.patient)).flatMap((measured) => observationsOf(ctx, measured))
+  async search(ctx, search) {
+    if (search.statuses && !search.statuses.includes('final')) return { resources: [], total: 0 }
+    const named = search.identifier
+    const readingIds = named
+      ? idsNamed(search, kithSystem(ctx, 'outcome-score'))?.map((v) => v.split('.')[0] ?? '')
+      : undefined
+    // Each reading gives one Observation a score: the readings are found in the database, and
+    // only those on the page are read in full.
+    const { rows } = await searchReadingsSeenBy(ctx.db, ctx.user, readingQuery(search, readingIds))
+    const { offset, count } = search
+    if (named) {
+      const all = (await measuredOf(ctx, rows))
+        .flatMap((measured) => observationsOf(ctx, measured))
+        .filter((observation) => observation.identifier?.some((i) => i.value === named.value))
+      return { resources: all.slice(offset, offset + count), total: all.length }
+    }
+    const onPage: StoredReading[] = []
+    let before = 0
+    let total = 0
+    for (const reading of rows) {
+      const scores = Object.keys(reading.scores).length
+      if (total + scores > offset && total < offset + count) {
+        if (onPage.length === 0) before = total
+        onPage.push(reading)
+      }
+      total += scores
+    }
+    const observations = (await measuredOf(ctx, onPage)).flatMap((measured) => observationsOf(ctx, measured))
+    return { resources: observations.slice(offset - before, offset - before + count), total }
   },
   personOf: (observation) => patientIdOf(observation.subject),
   statusOf: (observation) => observation.status,

@@ -6,13 +6,13 @@ import {
   type Referral,
   type ReferralStatus,
   readReferral,
-  referralsReceivedBy,
-  referralsSentBy,
   resolveTarget,
+  searchReferrals,
 } from '../../referrals/index.ts'
 import { seesRecord } from '../access.ts'
 import { type FhirContext, kithSystem, ref, SYSTEMS, UK_CORE, withMeta } from '../context.ts'
 import { memo, patientIdOf, type ResourceHandler } from '../handler.ts'
+import { idsNamed, type ParsedSearch, pagingOf } from '../search.ts'
 
 export const REFERRAL_CODE = {
   system: SYSTEMS.snomed,
@@ -36,34 +36,32 @@ interface Seen {
   parties: string[]
 }
 
+const REFERRAL_STATUSES = Object.keys(SERVICE_REQUEST_STATUS) as ReferralStatus[]
+
 /**
- * The referrals the user is a party to, once each: those of their inbox (the receiving team's,
- * `referralsReceivedBy`) and those they sent (`referralsSentBy`), as the pages list them. The
- * inbox holds exactly the referrals the user receives, so how they stand to each is known
- * without asking again referral by referral.
+ * The page of referrals the user is a party to (referrals' `searchReferrals`: received, overseen
+ * or sent) that match; `patient` keeps those whose person's record the user sees.
  */
-export function seenReferrals(ctx: FhirContext): Promise<Seen[]> {
-  return memo(ctx, 'referrals', async () => {
-    const [received, sent] = await Promise.all([
-      referralsReceivedBy(ctx.db, ctx.user, { limit: 500 }),
-      referralsSentBy(ctx.db, ctx.user.id, 500),
-    ])
-    const byId = new Map<string, Seen>()
-    for (const referral of received) byId.set(referral.id, { referral, parties: ['receiver'] })
-    for (const referral of sent) {
-      const known = byId.get(referral.id)
-      if (known) known.parties.push('referrer')
-      else byId.set(referral.id, { referral, parties: ['referrer'] })
-    }
-    return [...byId.values()]
+async function referralPage(
+  ctx: FhirContext,
+  search: ParsedSearch,
+  statuses: ReferralStatus[] | undefined,
+): Promise<{ found: Seen[]; total: number }> {
+  const ids = idsNamed(search, kithSystem(ctx, 'referral'))
+  const page = await searchReferrals(ctx.db, ctx.user, {
+    ...pagingOf(search),
+    ...(search.patient !== undefined ? { personId: search.patient } : {}),
+    ...(ids ? { ids } : {}),
+    ...(statuses ? { statuses } : {}),
+    updated: search.updated,
   })
+  for (const seen of page.found) ctx.memo.set(`seen:${seen.referral.id}`, Promise.resolve(seen))
+  return page
 }
 
-/** The people whose records the user sees through their referrals, once each. */
-export async function visiblePeople(ctx: FhirContext): Promise<string[]> {
-  const ids = new Set<string>()
-  for (const seen of await seenReferrals(ctx)) if (seesRecord(seen.parties)) ids.add(seen.referral.personId)
-  return [...ids]
+/** A referral this request's search found for the user, with how they stand to it. */
+async function foundSeen(ctx: FhirContext, id: string): Promise<Seen | undefined> {
+  return (await ctx.memo.get(`seen:${id}`)) as Seen | undefined
 }
 
 async function needLabels(ctx: FhirContext, referral: Referral): Promise<Map<string, string>> {
@@ -170,10 +168,6 @@ async function readSeen(ctx: FhirContext, id: string): Promise<Seen> {
   return { referral, parties }
 }
 
-function narrowed(seen: Seen[], patient: string | undefined): Seen[] {
-  return patient ? seen.filter((s) => s.referral.personId === patient && seesRecord(s.parties)) : seen
-}
-
 export const serviceRequestHandler: ResourceHandler<ServiceRequest> = {
   type: 'ServiceRequest',
   profile: UK_CORE.ServiceRequest,
@@ -182,11 +176,18 @@ export const serviceRequestHandler: ResourceHandler<ServiceRequest> = {
   async read(ctx, id) {
     return serviceRequestOf(ctx, await readSeen(ctx, id))
   },
-  async search(ctx, params) {
-    const found: ServiceRequest[] = []
-    for (const seen of narrowed(await seenReferrals(ctx), params.patient))
-      found.push(await serviceRequestOf(ctx, seen))
-    return found
+  async found(ctx, id) {
+    const seen = await foundSeen(ctx, id)
+    return seen && serviceRequestOf(ctx, seen)
+  },
+  async search(ctx, search) {
+    const statuses = search.statuses
+      ? REFERRAL_STATUSES.filter((status) => search.statuses?.includes(SERVICE_REQUEST_STATUS[status] ?? ''))
+      : undefined
+    const { found, total } = await referralPage(ctx, search, statuses)
+    const resources: ServiceRequest[] = []
+    for (const seen of found) resources.push(await serviceRequestOf(ctx, seen))
+    return { resources, total }
   },
   personOf: (request) => patientIdOf(request.subject),
   statusOf: (request) => request.status,
@@ -202,8 +203,11 @@ export const taskHandler: ResourceHandler<Task> = {
   async read(ctx, id) {
     return taskOf(ctx, await readSeen(ctx, id))
   },
-  async search(ctx, params) {
-    return narrowed(await seenReferrals(ctx), params.patient).map((seen) => taskOf(ctx, seen))
+  async search(ctx, search) {
+    const statuses =
+      search.statuses && REFERRAL_STATUSES.filter((status) => search.statuses?.includes(status))
+    const { found, total } = await referralPage(ctx, search, statuses)
+    return { resources: found.map((seen) => taskOf(ctx, seen)), total }
   },
   personOf: (task) => patientIdOf(task.for),
   statusOf: (task) => task.status,
