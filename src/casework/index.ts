@@ -11,6 +11,7 @@ export {
   type ActivityCounts,
   type ActivityGrouping,
   activityCounts,
+  activityCountsByEach,
   casesByPracticeAndWorker,
   servicesSignpostedIn,
 } from './activity-statistics.ts'
@@ -55,6 +56,7 @@ export {
   furtherAppointmentsUsed,
   type Period,
   type PrescriptionFact,
+  peopleWithCasesOpenIn,
   prescriptionsStartedIn,
 } from './statistics.ts'
 export {

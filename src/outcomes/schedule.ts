@@ -291,8 +291,7 @@ export function paymentSummary(
   rules: PaymentRules,
 ): PaymentSummary {
   const change = programmeChange(instrument, people)
-  const uncapped = change.improvedInAny * rules.perPersonImprovedPence
-  const payment = rules.capPence === null ? uncapped : Math.min(uncapped, rules.capPence)
+  const { paymentPence: payment, capped } = paymentDue(rules, change.improvedInAny)
   return {
     instrumentId: instrument.id,
     instrumentName: instrument.name,
@@ -303,8 +302,18 @@ export function paymentSummary(
     perPersonImprovedPence: rules.perPersonImprovedPence,
     capPence: rules.capPence,
     paymentPence: payment,
-    capped: payment < uncapped,
+    capped,
   }
+}
+
+/** The payment for a number of people improved in any score, and whether the cap cut it. */
+export function paymentDue(
+  rules: PaymentRules,
+  improvedInAny: number,
+): { paymentPence: number; capped: boolean } {
+  const uncapped = improvedInAny * rules.perPersonImprovedPence
+  const payment = rules.capPence === null ? uncapped : Math.min(uncapped, rules.capPence)
+  return { paymentPence: payment, capped: payment < uncapped }
 }
 
 export function formatPounds(pence: number): string {

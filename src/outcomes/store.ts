@@ -170,31 +170,6 @@ export async function readingsByPerson(
   return [...people.values()]
 }
 
-/** Readings of one instrument in a programme taken before `before`, by person, oldest first: for reports. */
-export async function readingsBefore(
-  db: Queryable,
-  programmeId: string,
-  instrumentId: string,
-  before: string,
-): Promise<Map<string, Reading[]>> {
-  const rows = await db
-    .selectFrom('outcome_readings')
-    .select(['person_id', 'taken_at', 'scores'])
-    .where('programme_id', '=', programmeId)
-    .where('instrument_id', '=', instrumentId)
-    .where('taken_at', '<', before)
-    .orderBy('person_id')
-    .orderBy('taken_at')
-    .execute()
-  const people = new Map<string, Reading[]>()
-  for (const row of rows) {
-    const list = people.get(row.person_id) ?? []
-    list.push({ takenAt: row.taken_at, scores: JSON.parse(row.scores) as Record<string, number> })
-    people.set(row.person_id, list)
-  }
-  return people
-}
-
 /** `<instrument id>/<stage>` for every reading the person has in the programme. */
 export async function recordedStages(
   db: Queryable,

@@ -4,7 +4,13 @@
 
 import type { Queryable } from '../db/schema.ts'
 import { DECLINE_REASON_LABELS, isDeclineReason } from './lifecycle.ts'
-import { type ReferralFact, type ReferralScope, referralFacts } from './store.ts'
+import {
+  middleReplyTimes,
+  type ReferralCount,
+  type ReferralFact,
+  type ReferralScope,
+  referralCounts,
+} from './store.ts'
 
 const DAY = 86_400_000
 
@@ -61,33 +67,47 @@ export interface ReferralStatistics extends ReplyStatistics {
   byMonth: { month: string; count: number }[]
 }
 
-/** Counts and reply statistics over referral facts: pure, for the function below and tests. */
+/**
+ * Counts and reply statistics over referral facts, one by one: pure, the definition the
+ * database's counts (below) are tested against.
+ */
 export function summariseReferrals(facts: readonly ReferralFact[]): ReferralStatistics {
   const replied = facts.filter((fact) => fact.firstReply !== null)
   const reply = replyStatistics(replied.map((fact) => ({ ...fact, firstReply: fact.firstReply ?? '' })))
+  return {
+    ...summariseCounts(facts.map((fact) => ({ ...fact, month: fact.createdAt.slice(0, 7), count: 1 }))),
+    ...reply,
+  }
+}
+
+/** Every figure but the reply statistics, from grouped counts. */
+function summariseCounts(counts: readonly ReferralCount[]): Omit<ReferralStatistics, keyof ReplyStatistics> {
   const reasons = new Map<string, number>()
   const sources = new Map<string, number>()
   const months = new Map<string, number>()
+  let received = 0
+  let replied = 0
   let accepted = 0
   let declined = 0
   let autoDeclined = 0
   let withdrawn = 0
-  for (const fact of facts) {
-    if (fact.firstReply === 'accepted') accepted++
-    else if (fact.firstReply === 'no-reply') autoDeclined++
-    else if (fact.firstReply === 'rejected') {
-      declined++
-      const reason = fact.decisionReason ?? 'other'
-      reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
+  for (const row of counts) {
+    const n = row.count
+    received += n
+    if (row.firstReply !== null) replied += n
+    if (row.firstReply === 'accepted') accepted += n
+    else if (row.firstReply === 'no-reply') autoDeclined += n
+    else if (row.firstReply === 'rejected') {
+      declined += n
+      const reason = row.decisionReason ?? 'other'
+      reasons.set(reason, (reasons.get(reason) ?? 0) + n)
     }
-    if (fact.status === 'cancelled') withdrawn++
-    sources.set(fact.referrerKind, (sources.get(fact.referrerKind) ?? 0) + 1)
-    const month = fact.createdAt.slice(0, 7)
-    months.set(month, (months.get(month) ?? 0) + 1)
+    if (row.status === 'cancelled') withdrawn += n
+    sources.set(row.referrerKind, (sources.get(row.referrerKind) ?? 0) + n)
+    months.set(row.month, (months.get(row.month) ?? 0) + n)
   }
   return {
-    ...reply,
-    received: facts.length,
+    received,
     accepted,
     declined,
     declinedByReason: [...reasons]
@@ -99,7 +119,7 @@ export function summariseReferrals(facts: readonly ReferralFact[]): ReferralStat
       .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     autoDeclined,
     withdrawn,
-    awaitingReply: facts.length - replied.length,
+    awaitingReply: received - replied,
     bySource: [...sources]
       .map(([source, count]) => ({ source, count }))
       .sort((a, b) => b.count - a.count || a.source.localeCompare(b.source)),
@@ -111,10 +131,26 @@ export function summariseReferrals(facts: readonly ReferralFact[]): ReferralStat
 
 /**
  * The one place referral statistics are computed: a directory listing asks for its service's,
- * the Referrals report for its scope and period.
+ * the Referrals report for its scope and period. The database counts (grouped by first reply,
+ * reason, source, status and month) and finds the middle reply times; no referral row leaves it.
  */
 export async function referralStatistics(db: Queryable, scope: ReferralScope): Promise<ReferralStatistics> {
-  return summariseReferrals(await referralFacts(db, scope))
+  const [counts, times] = await Promise.all([referralCounts(db, scope), middleReplyTimes(db, scope)])
+  const figures = summariseCounts(counts)
+  const replies = figures.received - figures.awaitingReply
+  if (replies < MIN_REPLIES_FOR_STATISTICS)
+    return { ...figures, replies, medianDaysToReply: null, acceptedPercent: null }
+  let median: number | null = null
+  if (times.replies >= MIN_REPLIES_FOR_STATISTICS) {
+    const [low, high] = [times.middle[0] as number, (times.middle[1] ?? times.middle[0]) as number]
+    median = Math.max(0, Math.ceil((low / DAY + high / DAY) / 2))
+  }
+  return {
+    ...figures,
+    replies,
+    medianDaysToReply: median,
+    acceptedPercent: Math.round((figures.accepted / replies) * 100),
+  }
 }
 
 /** "Usually replies in N days" and "N% of referrals accepted", computed from a service's referrals. */

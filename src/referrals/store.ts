@@ -1,6 +1,13 @@
 // Referrals: the only place their SQL lives.
 
-import type { ExpressionBuilder, RawBuilder, Selectable } from 'kysely'
+import {
+  type ExpressionBuilder,
+  type RawBuilder,
+  type Selectable,
+  type SelectQueryBuilder,
+  sql,
+} from 'kysely'
+import { dialectOf } from '../db/database.ts'
 import { unindexed } from '../db/dialect.ts'
 import { newId } from '../db/ids.ts'
 import type { Queryable, Tables } from '../db/schema.ts'
@@ -305,29 +312,102 @@ export interface ReferralFact {
   status: ReferralStatus
 }
 
-/** The facts of every referral in scope that the statistics count: no one's details. */
-export async function referralFacts(db: Queryable, scope: ReferralScope): Promise<ReferralFact[]> {
+type ReferralQuery<O> = SelectQueryBuilder<Tables, 'referrals', O>
+
+/** The referrals in scope, or undefined when an empty list in the scope matches none. */
+function inScope<O>(query: ReferralQuery<O>, scope: ReferralScope): ReferralQuery<O> | undefined {
   const lists = [
     ['service_id', scope.serviceIds],
     ['programme_id', scope.programmeIds],
     ['receiving_organisation_id', scope.receivingOrganisationIds],
     ['practice_ods_code', scope.practiceOdsCodes],
   ] as const
-  if (lists.some(([, ids]) => ids && ids.length === 0)) return []
-  let query = db
-    .selectFrom('referrals')
-    .select([
-      'created_at as createdAt',
-      'first_reply_at as firstReplyAt',
-      'first_reply as firstReply',
-      'decision_reason as decisionReason',
-      'referrer_kind as referrerKind',
-      'status',
-    ])
+  if (lists.some(([, ids]) => ids && ids.length === 0)) return undefined
   for (const [column, ids] of lists) if (ids) query = query.where(column, 'in', [...ids])
   if (scope.period)
     query = query.where('created_at', '>=', scope.period.from).where('created_at', '<', scope.period.to)
-  return query.execute()
+  return query
+}
+
+/** The facts of every referral in scope that the statistics count: no one's details. */
+export async function referralFacts(db: Queryable, scope: ReferralScope): Promise<ReferralFact[]> {
+  const query = inScope(
+    db
+      .selectFrom('referrals')
+      .select([
+        'created_at as createdAt',
+        'first_reply_at as firstReplyAt',
+        'first_reply as firstReply',
+        'decision_reason as decisionReason',
+        'referrer_kind as referrerKind',
+        'status',
+      ]),
+    scope,
+  )
+  return query ? query.execute() : []
+}
+
+/** How many referrals in scope share a first reply, decline reason, source, status and month. */
+export interface ReferralCount {
+  firstReply: 'accepted' | 'rejected' | 'no-reply' | null
+  decisionReason: string | null
+  referrerKind: string
+  status: ReferralStatus
+  /** `2026-04`: the UTC month the referral was made in. */
+  month: string
+  count: number
+}
+
+/** The referrals in scope counted in the database, one row per combination that occurs. */
+export async function referralCounts(db: Queryable, scope: ReferralScope): Promise<ReferralCount[]> {
+  const month = sql<string>`substr(created_at, 1, 7)`
+  const query = inScope(
+    db
+      .selectFrom('referrals')
+      .select([
+        'first_reply as firstReply',
+        'decision_reason as decisionReason',
+        'referrer_kind as referrerKind',
+        'status',
+        month.as('month'),
+        (eb) => eb.fn.countAll<number | string>().as('count'),
+      ])
+      .groupBy(['first_reply', 'decision_reason', 'referrer_kind', 'status', month]),
+    scope,
+  )
+  if (!query) return []
+  return (await query.execute()).map((row) => ({ ...row, count: Number(row.count) }))
+}
+
+/**
+ * The middle of the times, in milliseconds, from sending to first reply of the referrals in scope
+ * that have had one: one value when their number is odd, the two either side of the middle when
+ * it is even, none when there are none; with their number. The database sorts; two rows leave it.
+ */
+export async function middleReplyTimes(
+  db: Queryable,
+  scope: ReferralScope,
+): Promise<{ replies: number; middle: number[] }> {
+  // Whole milliseconds, as the difference of the two instants in JavaScript would give.
+  const ms =
+    dialectOf(db) === 'postgres'
+      ? sql<number>`round(extract(epoch from (first_reply_at::timestamptz - created_at::timestamptz)) * 1000)::bigint`
+      : sql<number>`cast(round((julianday(first_reply_at) - julianday(created_at)) * 86400000) as integer)`
+  const query = inScope(
+    db
+      .selectFrom('referrals')
+      .select([ms.as('ms')])
+      .where('first_reply', 'is not', null)
+      .where('first_reply_at', 'is not', null),
+    scope,
+  )
+  if (!query) return { replies: 0, middle: [] }
+  const { rows } = await sql<{ ms: number | string; n: number | string }>`
+    select ms, n from (
+      select ms, row_number() over (order by ms) as k, count(*) over () as n from ${query} as times
+    ) as ranked
+    where k in ((n + 1) / 2, (n + 2) / 2) order by ms`.execute(db)
+  return { replies: rows.length === 0 ? 0 : Number(rows[0]!.n), middle: rows.map((row) => Number(row.ms)) }
 }
 
 /** A person's records merged: their referrals and coded entries go to the record kept. */

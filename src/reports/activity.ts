@@ -5,8 +5,7 @@
 import { listOrganisations, userNames } from '../access/store.ts'
 import {
   type ActivityCounts,
-  type ActivityGrouping,
-  activityCounts,
+  activityCountsByEach,
   casesByPracticeAndWorker,
   servicesSignpostedIn,
 } from '../casework/index.ts'
@@ -116,13 +115,25 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
   const needs = await needsInScope(db, scope.programmeIds)
   const needIds = needs.map((need) => need.id)
   const providers = await providersOfServices(db, await servicesSignpostedIn(db, scope.cases, scope.period))
-  const counts = (by: ActivityGrouping) =>
-    activityCounts(db, scope.cases, scope.period, needIds, providers, by)
-
-  const [total] = await counts({ by: 'none' })
+  // A network is a practice's parent, when that is a primary care network.
+  const organisations = new Map((await listOrganisations(db)).map((o) => [o.id, o]))
+  const networkOf = new Map<string, string>()
+  for (const o of organisations.values()) {
+    const parent = o.parentId ? organisations.get(o.parentId) : undefined
+    if (o.kind === 'practice' && parent?.kind === 'pcn') networkOf.set(o.id, parent.id)
+  }
+  // Every grouping counted in one statement, so the cases in scope are read once.
+  const [totals = [], workers = [], practices = [], networks = []] = await activityCountsByEach(
+    db,
+    scope.cases,
+    scope.period,
+    needIds,
+    providers,
+    [{ by: 'none' }, { by: 'link-worker' }, { by: 'practice' }, { by: 'practice-group', groups: networkOf }],
+  )
+  const total = totals[0]
 
   // By social prescriber: the case's link worker.
-  const workers = await counts({ by: 'link-worker' })
   const names = await userNames(
     db,
     workers.flatMap((w) => (w.key === null ? [] : [w.key])),
@@ -134,7 +145,6 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
   }))
 
   // By practice, with its named social prescriber (or else the link worker of most of its cases).
-  const practices = await counts({ by: 'practice' })
   const holdings = await casesByPracticeAndWorker(db, scope.cases, scope.period)
   const named = new Map<string, { id: string; name: string }>()
   for (const programmeId of scope.programmeIds ?? (await listProgrammes(db)).map((p) => p.id)) {
@@ -159,7 +169,6 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
   }
   const missing = [...usual.values()].map((u) => u.id).filter((id) => !names.has(id))
   for (const [id, name] of await userNames(db, missing)) names.set(id, name)
-  const organisations = new Map((await listOrganisations(db)).map((o) => [o.id, o]))
   const byPractice: PracticeGroup[] = practices.map((p) => {
     let socialPrescriber: PracticeGroup['socialPrescriber'] = null
     const namedWorker = p.key ? named.get(p.key) : undefined
@@ -175,13 +184,7 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
     }
   })
 
-  // By network: the practice's parent, when that is a primary care network.
-  const networkOf = new Map<string, string>()
-  for (const p of practices) {
-    const parentId = p.key ? organisations.get(p.key)?.parentId : null
-    if (p.key && parentId && organisations.get(parentId)?.kind === 'pcn') networkOf.set(p.key, parentId)
-  }
-  const networks = await counts({ by: 'practice-group', groups: networkOf })
+  // By network.
   const byNetwork = networks.map((n) => ({
     id: n.key,
     name: n.key ? (organisations.get(n.key)?.name ?? 'Unknown network') : 'No network recorded',

@@ -3,11 +3,12 @@
 // meaningful change (where a published threshold exists); and each programme's outcome payment
 // due, by the payment rules the programme's managers set (Kith invents no tariff).
 
-import { casesOpenIn } from '../casework/index.ts'
+import { peopleWithCasesOpenIn } from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
-import { type Instrument, personChange, type Reading } from '../outcomes/instruments.ts'
-import { formatPounds, instrumentsOf, paymentSummary } from '../outcomes/schedule.ts'
-import { getOutcomeSettings, readingsBefore } from '../outcomes/store.ts'
+import type { Instrument } from '../outcomes/instruments.ts'
+import { formatPounds, instrumentsOf, paymentDue } from '../outcomes/schedule.ts'
+import { type ChangeCounts, changeCounts } from '../outcomes/statistics.ts'
+import { getOutcomeSettings } from '../outcomes/store.ts'
 import { getProgramme, listProgrammes } from '../programmes/store.ts'
 import { barChart } from './charts.ts'
 import {
@@ -76,99 +77,109 @@ export interface OutcomesReport {
   payments: PaymentDue[]
 }
 
-const mean = (values: number[]) =>
-  values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length
-
-/** The outcome of one instrument over people's readings. Pure. */
-export function instrumentOutcome(
+/** The outcome of one instrument from the database's counts, over one or more programmes. */
+export function instrumentOutcomeFromCounts(
   instrument: Instrument,
-  people: readonly (readonly Reading[])[],
+  counts: readonly ChangeCounts[],
 ): InstrumentOutcome {
-  const changes = people.map((readings) => personChange(instrument, readings)).filter((c) => c !== undefined)
   const threshold = MEANINGFUL_CHANGE[instrument.id]
   const scores = instrument.scores.map((definition): ScoreOutcome => {
-    const pairs = changes.flatMap((change) => change.scores.filter((score) => score.id === definition.id))
-    const interval = definition.kind === 'interval'
+    const of = counts.flatMap((c) => c.scores.filter((s) => s.id === definition.id))
+    const total = (pick: (s: (typeof of)[number]) => number) => of.reduce((sum, s) => sum + pick(s), 0)
+    const pairs = total((s) => s.pairs)
+    const interval = definition.kind === 'interval' && pairs > 0
     const meaningful = threshold?.scoreId === definition.id ? threshold.value : null
-    const sign = definition.better === 'higher' ? 1 : -1
-    const improved = pairs.filter((pair) =>
-      meaningful === null ? pair.direction === 'improved' : sign * pair.change >= meaningful - 1e-9,
-    ).length
+    const improved = total((s) => (meaningful === null ? s.improved : (s.improvedByThreshold ?? 0)))
     return {
       id: definition.id,
       label: definition.label,
       decimals: definition.decimals,
-      pairs: pairs.length,
-      meanFirst: interval ? mean(pairs.map((p) => p.baseline)) : null,
-      meanLatest: interval ? mean(pairs.map((p) => p.latest)) : null,
-      meanChange: interval ? mean(pairs.map((p) => p.change)) : null,
+      pairs,
+      meanFirst: interval ? total((s) => s.sumFirst) / pairs : null,
+      meanLatest: interval ? total((s) => s.sumLatest) / pairs : null,
+      meanChange: interval ? total((s) => s.sumChange) / pairs : null,
       meaningfulChange: meaningful,
       improvedMeaningfully: improved,
-      shareImprovedMeaningfully: pairs.length === 0 ? null : improved / pairs.length,
+      shareImprovedMeaningfully: pairs === 0 ? null : improved / pairs,
     }
   })
   return {
     id: instrument.id,
     name: instrument.name,
     copyright: instrument.copyright,
-    people: people.length,
-    withFirstAndLatest: changes.length,
+    people: counts.reduce((sum, c) => sum + c.people, 0),
+    withFirstAndLatest: counts.reduce((sum, c) => sum + c.paired, 0),
     scores,
   }
 }
 
 export async function outcomesReport(db: Queryable, scope: ResolvedScope): Promise<OutcomesReport> {
-  const cases = await casesOpenIn(db, scope.cases, scope.period)
-  const peopleByProgramme = new Map<string, Set<string>>()
-  for (const kase of cases) {
-    const set = peopleByProgramme.get(kase.programmeId) ?? new Set<string>()
-    set.add(kase.personId)
-    peopleByProgramme.set(kase.programmeId, set)
-  }
+  // The people counted: those with a case in scope open in the period, in that case's programme.
+  const people = peopleWithCasesOpenIn(db, scope.cases, scope.period)
   const programmeIds = scope.programmeIds ?? (await listProgrammes(db)).map((p) => p.id)
-  const readings = new Map<string, { instrument: Instrument; people: Reading[][] }>()
-  const payments: PaymentDue[] = []
+  // A programme's own star is its own instrument; the shared ones add up across programmes.
+  const groups = new Map<string, { instrument: Instrument; programmeIds: string[] }>()
+  const payers: { programmeId: string; programmeName: string; instrument: Instrument; key: string }[] = []
+  const rulesOf = new Map<
+    string,
+    NonNullable<Awaited<ReturnType<typeof getOutcomeSettings>>['paymentRules']>
+  >()
   for (const programmeId of programmeIds) {
-    const people = peopleByProgramme.get(programmeId)
     const settings = await getOutcomeSettings(db, programmeId)
-    const programme = await getProgramme(db, programmeId)
     const used = instrumentsOf(settings).filter(
       (i) =>
         settings.measures.some((m) => m.instrumentId === i.id) ||
         settings.paymentRules?.instrumentId === i.id,
     )
     for (const instrument of used) {
-      const byPerson = people
-        ? await readingsBefore(db, programmeId, instrument.id, scope.period.to)
-        : new Map()
-      const inScope = [...byPerson]
-        .filter(([personId]) => people?.has(personId))
-        .map(([, r]) => r as Reading[])
-      // A programme's own star is its own instrument; the shared ones add up across programmes.
       const key = instrument.id.startsWith('star') ? `${programmeId}:${instrument.id}` : instrument.id
-      const entry = readings.get(key) ?? { instrument, people: [] }
-      entry.people.push(...inScope)
-      readings.set(key, entry)
+      const group = groups.get(key) ?? { instrument, programmeIds: [] }
+      group.programmeIds.push(programmeId)
+      groups.set(key, group)
       if (settings.paymentRules?.instrumentId === instrument.id) {
-        const summary = paymentSummary(instrument, inScope, settings.paymentRules)
-        payments.push({
-          programmeId,
-          programmeName: programme?.name ?? '',
-          instrumentId: instrument.id,
-          instrumentName: instrument.name,
-          improved: summary.improvedInAny,
-          withFirstAndLatest: summary.withTwoReadings,
-          paymentPence: summary.paymentPence,
-          rate: formatPounds(settings.paymentRules.perPersonImprovedPence),
-          cap: settings.paymentRules.capPence === null ? null : formatPounds(settings.paymentRules.capPence),
-          capped: summary.capped,
-        })
+        const programme = await getProgramme(db, programmeId)
+        payers.push({ programmeId, programmeName: programme?.name ?? '', instrument, key })
+        rulesOf.set(programmeId, settings.paymentRules)
       }
     }
   }
+  const thresholds = (instrument: Instrument) => {
+    const threshold = MEANINGFUL_CHANGE[instrument.id]
+    return threshold ? { [threshold.scoreId]: threshold.value } : {}
+  }
+  const counted = new Map<string, ChangeCounts[]>()
+  for (const [key, { instrument, programmeIds: ids }] of groups)
+    counted.set(
+      key,
+      await changeCounts(db, {
+        instrument,
+        programmeIds: ids,
+        before: scope.period.to,
+        people,
+        thresholds: thresholds(instrument),
+      }),
+    )
+  const payments = payers.map(({ programmeId, programmeName, instrument, key }): PaymentDue => {
+    const rules = rulesOf.get(programmeId)!
+    const counts = counted.get(key)?.find((c) => c.programmeId === programmeId)
+    const improved = counts?.improvedInAny ?? 0
+    const due = paymentDue(rules, improved)
+    return {
+      programmeId,
+      programmeName,
+      instrumentId: instrument.id,
+      instrumentName: instrument.name,
+      improved,
+      withFirstAndLatest: counts?.paired ?? 0,
+      paymentPence: due.paymentPence,
+      rate: formatPounds(rules.perPersonImprovedPence),
+      cap: rules.capPence === null ? null : formatPounds(rules.capPence),
+      capped: due.capped,
+    }
+  })
   return {
-    instruments: [...readings.values()].map(({ instrument, people }) =>
-      instrumentOutcome(instrument, people),
+    instruments: [...groups].map(([key, { instrument }]) =>
+      instrumentOutcomeFromCounts(instrument, counted.get(key) ?? []),
     ),
     payments,
   }

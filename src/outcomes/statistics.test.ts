@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { createOrganisation } from '../access/store.ts'
+import { describeEachDatabase } from '../db/testing.ts'
+import { insertPeople } from '../people/bulk.ts'
+import { defaultSettings } from '../programmes/config.ts'
+import { createProgramme } from '../programmes/store.ts'
+import { ONS4, personChange, programmeChange, type Reading } from './instruments.ts'
+import { changeCounts } from './statistics.ts'
+import { insertReading } from './store.ts'
+
+/** A small deterministic generator, so a failure can be run again. */
+function numbers(seed: number) {
+  let state = seed
+  return (n: number) => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+    return state % n
+  }
+}
+
+describeEachDatabase('Outcome change counted in the database', (database) => {
+  it('equals the change worked out person by person, for the people and period given', async () => {
+    const { db } = database()
+    const owner = await createOrganisation(db, {
+      name: 'Owner',
+      kind: 'vcs',
+      parentId: null,
+      odsCode: null,
+      postcode: null,
+    })
+    const programmes = [
+      await createProgramme(db, {
+        name: 'One',
+        ownerOrganisationId: owner,
+        settings: defaultSettings('One'),
+      }),
+      await createProgramme(db, {
+        name: 'Two',
+        ownerOrganisationId: owner,
+        settings: defaultSettings('Two'),
+      }),
+    ]
+    const people = await insertPeople(
+      db,
+      Array.from({ length: 40 }, (_, i) => ({
+        givenName: `P${i}`,
+        familyName: 'Example',
+        dateOfBirth: '1970-01-01',
+        registeredPracticeId: null,
+      })),
+    )
+    const pick = numbers(11)
+    const before = '2026-07-01T00:00:00.000Z'
+    // Each person has none to four readings in each programme, some after the end; a few readings
+    // leave a score out, and values repeat so that some scores do not move.
+    const readings = new Map<string, Reading[]>()
+    let made = 0
+    for (const personId of people)
+      for (const programmeId of programmes)
+        for (let r = pick(5); r > 0; r--) {
+          const takenAt = new Date(
+            Date.parse('2026-01-01T09:00:00.000Z') + pick(240) * 86_400_000 + ++made * 1000,
+          ).toISOString()
+          const scores: Record<string, number> = {}
+          for (const score of ONS4.scores) if (pick(12) > 0) scores[score.id] = pick(4) * 2.5
+          await insertReading(db, {
+            personId,
+            programmeId,
+            instrumentId: 'ons4',
+            stage: 'review',
+            takenAt,
+            answers: {},
+            scores,
+            enteredBy: 'link_worker',
+            recordedByUserId: null,
+          })
+          if (takenAt < before) {
+            const key = `${programmeId}/${personId}`
+            readings.set(key, [...(readings.get(key) ?? []), { takenAt, scores }])
+          }
+        }
+    // The people in scope: every other person, in either programme.
+    const chosen = people.filter((_, i) => i % 2 === 0)
+    const scope = db
+      .selectFrom('outcome_readings')
+      .select(['person_id', 'programme_id'])
+      .where('person_id', 'in', chosen)
+    const thresholds = { happiness: 2.5, anxiety: 5 }
+    const counts = await changeCounts(db, {
+      instrument: ONS4,
+      programmeIds: programmes,
+      before,
+      people: scope,
+      thresholds,
+    })
+    assert.equal(counts.length, 2)
+    for (const programmeId of programmes) {
+      const lists = chosen.flatMap((personId) => readings.get(`${programmeId}/${personId}`) ?? [])
+      assert.ok(lists.length > 20)
+      const byPerson = chosen
+        .map((personId) => readings.get(`${programmeId}/${personId}`))
+        .filter((r) => r !== undefined)
+      const expected = programmeChange(ONS4, byPerson)
+      const changes = byPerson.map((r) => personChange(ONS4, r)).filter((c) => c !== undefined)
+      const got = counts.find((c) => c.programmeId === programmeId)!
+      assert.equal(got.people, expected.people)
+      assert.equal(got.paired, expected.paired)
+      assert.equal(got.improvedInAny, expected.improvedInAny)
+      for (const score of expected.scores) {
+        const mine = got.scores.find((s) => s.id === score.id)!
+        assert.equal(mine.pairs, score.pairs, score.id)
+        assert.equal(mine.improved, score.improved, score.id)
+        assert.ok(Math.abs(mine.sumFirst / mine.pairs - score.meanBaseline!) < 1e-9)
+        assert.ok(Math.abs(mine.sumLatest / mine.pairs - score.meanLatest!) < 1e-9)
+        assert.ok(Math.abs(mine.sumChange / mine.pairs - score.meanChange!) < 1e-9)
+        const threshold = thresholds[score.id as keyof typeof thresholds]
+        const pairs = changes.flatMap((c) => c.scores.filter((s) => s.id === score.id))
+        const sign = score.better === 'higher' ? 1 : -1
+        assert.equal(
+          mine.improvedByThreshold,
+          threshold === undefined ? null : pairs.filter((p) => sign * p.change >= threshold - 1e-9).length,
+          score.id,
+        )
+      }
+    }
+  })
+})
