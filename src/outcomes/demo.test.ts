@@ -6,7 +6,7 @@ import { seedDemo } from '../demo.ts'
 import { kioskReadingsOf } from '../kiosk/store.ts'
 import { findInstrument } from './instruments.ts'
 import { paymentSummary, starInstrument } from './schedule.ts'
-import { getOutcomeSettings, readingsBefore } from './store.ts'
+import { getOutcomeSettings, readingsOfPerson } from './store.ts'
 
 describeEachDatabase('outcomes demo', (database) => {
   it('gives Ways to Wellness readings to count, Luton check-ins and a Culm Valley kiosk reading', async () => {
@@ -20,8 +20,11 @@ describeEachDatabase('outcomes demo', (database) => {
     const named = new Set(
       Object.entries(demo.outcomes.people).flatMap(([k, id]) => (k.startsWith('wtw.') ? [id] : [])),
     )
-    const byPerson = await readingsBefore(db, wtw, star.id, '9999-12-31')
-    const theirs = [...byPerson].flatMap(([personId, list]) => (named.has(personId) ? [list] : []))
+    const theirs = []
+    for (const personId of named) {
+      const readings = (await readingsOfPerson(db, personId, wtw)).filter((r) => r.instrumentId === star.id)
+      if (readings.length > 0) theirs.push(readings)
+    }
     const summary = paymentSummary(star, theirs, settings.paymentRules)
     // Six people; five with two or more readings; Brenda, Doreen and Fatima improved in some domain.
     assert.deepEqual([summary.people, summary.withTwoReadings, summary.improvedInAny], [6, 5, 3])
