@@ -8,16 +8,13 @@
 
 import { Agent } from 'node:http'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
-import { createOrganisation } from '../src/access/store.ts'
 import { createApiToken } from '../src/access/tokens.ts'
 import { buildApp } from '../src/app.ts'
 import { newId } from '../src/db/ids.ts'
-import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
+import { SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
 import { SYSTEMS } from '../src/fhir/context.ts'
 import { barsReferralMessage } from '../src/fhir/testing.ts'
-import { defaultSettings } from '../src/programmes/config.ts'
-import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
-import { createAccount, testConfig } from '../src/web/testing.ts'
+import { testConfig } from '../src/web/testing.ts'
 import {
   type BenchOptions,
   benchDatabase,
@@ -28,6 +25,7 @@ import {
   sendRequest,
   summarise,
 } from './lib.ts'
+import { benchProgramme } from './made-up.ts'
 
 type Body = 'api-referral' | 'bars-message' | 'none'
 
@@ -130,35 +128,7 @@ export async function run({ dialect, quick }: BenchOptions): Promise<void> {
   const database = await benchDatabase(dialect, concurrency)
   const { db } = database
   try {
-    const owner = await createOrganisation(db, {
-      name: 'Bench VCS',
-      kind: 'vcs',
-      parentId: null,
-      odsCode: null,
-      postcode: null,
-    })
-    const practice = await createOrganisation(db, {
-      name: 'Bench Surgery',
-      kind: 'practice',
-      parentId: null,
-      odsCode: 'Z99001',
-      postcode: null,
-    })
-    const programmeId = await createProgramme(db, {
-      name: 'Bench programme',
-      ownerOrganisationId: owner,
-      settings: {
-        ...defaultSettings('Bench programme'),
-        practiceRegistrationRequired: true,
-        criteria: SOCIAL_PRESCRIBING_CRITERIA.filter((c) => c.kind !== 'referrer'),
-        needs: [{ id: 'social-isolation', label: 'Social isolation' }],
-      },
-    })
-    await setProgrammePractices(db, programmeId, [practice])
-    const worker = await createAccount(db, 'link_worker', { organisationId: owner })
-    await addLinkWorker(db, programmeId, worker.userId)
-    const referrer = await createAccount(db, 'referrer', { organisationId: practice })
-    const { token } = await createApiToken(db, referrer.userId, 'bench')
+    const { programmeId, practice, worker, token } = await benchProgramme(db)
     const workerToken = (await createApiToken(db, worker.userId, 'bench')).token
 
     const config = testConfig({ logLevel: 'silent' })

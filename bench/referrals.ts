@@ -16,15 +16,10 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
-import { createOrganisation } from '../src/access/store.ts'
-import { createApiToken } from '../src/access/tokens.ts'
 import { buildApp } from '../src/app.ts'
 import type { DialectName } from '../src/db/database.ts'
-import type { Db } from '../src/db/schema.ts'
-import { SOCIAL_PRESCRIBING_CRITERIA, SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
-import { defaultSettings } from '../src/programmes/config.ts'
-import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
-import { createAccount, testConfig } from '../src/web/testing.ts'
+import { SOCIAL_PRESCRIBING_SUITABLE_ANSWERS } from '../src/directory/index.ts'
+import { testConfig } from '../src/web/testing.ts'
 import {
   type BenchOptions,
   benchDatabase,
@@ -35,6 +30,7 @@ import {
   sendRequest,
   summarise,
 } from './lib.ts'
+import { benchProgramme } from './made-up.ts'
 
 interface ClientJob {
   kind: 'referrals-bench-client'
@@ -88,40 +84,6 @@ function loadFromWorker(job: Omit<ClientJob, 'kind'>): Promise<LoadResult> {
     })
     worker.once('error', reject)
   })
-}
-
-/** A programme taking referrals from one practice, its link worker, and a referrer's API token. */
-async function benchProgramme(db: Db) {
-  const owner = await createOrganisation(db, {
-    name: 'Bench VCS',
-    kind: 'vcs',
-    parentId: null,
-    odsCode: null,
-    postcode: null,
-  })
-  const practice = await createOrganisation(db, {
-    name: 'Bench Surgery',
-    kind: 'practice',
-    parentId: null,
-    odsCode: 'Z99001',
-    postcode: null,
-  })
-  const programmeId = await createProgramme(db, {
-    name: 'Bench programme',
-    ownerOrganisationId: owner,
-    settings: {
-      ...defaultSettings('Bench programme'),
-      practiceRegistrationRequired: true,
-      criteria: SOCIAL_PRESCRIBING_CRITERIA.filter((c) => c.kind !== 'referrer'),
-      needs: [{ id: 'social-isolation', label: 'Social isolation' }],
-    },
-  })
-  await setProgrammePractices(db, programmeId, [practice])
-  const worker = await createAccount(db, 'link_worker', { organisationId: owner })
-  await addLinkWorker(db, programmeId, worker.userId)
-  const referrer = await createAccount(db, 'referrer', { organisationId: practice })
-  const { token } = await createApiToken(db, referrer.userId, 'bench')
-  return { programmeId, practice, token }
 }
 
 /** A referral of a new person each time (`{i}` is the request number). */
