@@ -13,6 +13,7 @@ import type { Config } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
 import { deliverPending } from '../interop/delivery.ts'
+import { attemptsOf } from '../interop/testing.ts'
 import { changeReferralStatus, referralsReceivedBy } from '../referrals/index.ts'
 import { referralSetUp } from '../referrals/testing.ts'
 import { testApp } from '../web/testing.ts'
@@ -245,19 +246,10 @@ describeEachDatabase('BaRS referrals in', (database) => {
     const later = new Date(Date.now() + 3_600_000)
     const second = await deliverPending(db, app.kith.senders, later, options)
     assert.equal(second.sent, 1, JSON.stringify(second))
-    const attempts = await db
-      .selectFrom('outbox_attempts')
-      .select(['outcome', 'status_code'])
-      .where('message_id', '=', queued[0]?.id ?? '')
-      .orderBy('at')
-      .execute()
-    assert.deepEqual(
-      attempts.map((a) => [a.outcome, a.status_code]),
-      [
-        ['failed', 503],
-        ['sent', 201],
-      ],
-    )
+    assert.deepEqual(await attemptsOf(db, queued[0]?.id ?? ''), [
+      ['failed', 503],
+      ['sent', 201],
+    ])
     assert.equal(received.length, 1)
     const answer = received[0]!
     assertValid(answer)

@@ -13,6 +13,7 @@ import { describeEachDatabase } from '../db/testing.ts'
 import { deliverPending } from '../interop/delivery.ts'
 import { MeshClient } from '../interop/mesh.ts'
 import { type LocalMesh, startLocalMesh } from '../interop/mesh-testing.ts'
+import { attemptsOf } from '../interop/testing.ts'
 import { createAccount, PageClient, textOf } from '../web/testing.ts'
 import { gpDocumentOfCase } from './gp-record.ts'
 import { setCodesOnly } from './sharing.ts'
@@ -87,19 +88,10 @@ describeEachDatabase('the summary into the GP record', (database) => {
     assert.equal((await deliverPending(db, app.kith.senders, new Date(), options)).retrying, 1)
     const report = await deliverPending(db, app.kith.senders, new Date(Date.now() + 3_600_000), options)
     assert.equal(report.sent, 1, JSON.stringify(report))
-    const attempts = await db
-      .selectFrom('outbox_attempts')
-      .select(['outcome', 'status_code'])
-      .where('message_id', '=', queued[0]?.id ?? '')
-      .orderBy('at')
-      .execute()
-    assert.deepEqual(
-      attempts.map((a) => [a.outcome, a.status_code]),
-      [
-        ['failed', 503],
-        ['sent', 201],
-      ],
-    )
+    assert.deepEqual(await attemptsOf(db, queued[0]?.id ?? ''), [
+      ['failed', 503],
+      ['sent', 201],
+    ])
 
     // Administrators see both attempts on the outbox page.
     const admin = await new PageClient(app).signInAs((await createAccount(db, 'administrator')).userId)

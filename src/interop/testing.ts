@@ -5,6 +5,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Queryable } from '../db/schema.ts'
 
 export type Answer = 'accept' | 'server-error' | 'bad-request' | 'rate-limit' | 'no-answer'
 
@@ -118,4 +119,15 @@ export async function startNotifyStandIn(): Promise<NotifyStandIn> {
       await new Promise((resolve) => server.close(resolve))
     },
   }
+}
+
+/** Each delivery attempt of an outbox message, in order, as [outcome, HTTP status]. */
+export async function attemptsOf(db: Queryable, messageId: string): Promise<[string, number | null][]> {
+  const attempts = await db
+    .selectFrom('outbox_attempts')
+    .select(['outcome', 'status_code'])
+    .where('message_id', '=', messageId)
+    .orderBy('at')
+    .execute()
+  return attempts.map((a) => [a.outcome, a.status_code])
 }
