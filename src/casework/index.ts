@@ -10,10 +10,8 @@ import { appointmentsOfCase, type CaseRow, caseIdOfReferral, getCase, prescripti
 export {
   type ActivityCounts,
   type ActivityGrouping,
-  activityCounts,
   activityCountsByEach,
   casesByPracticeAndWorker,
-  servicesSignpostedIn,
 } from './activity-statistics.ts'
 export {
   type BulkAppointment,

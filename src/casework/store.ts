@@ -1,6 +1,7 @@
 // Casework: the only place its SQL lives. These functions do not audit: index.ts and the routes
 // call them inside a transaction that also writes the audit event.
 
+import { sql } from 'kysely'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
@@ -965,6 +966,7 @@ export async function insertSignpost(
     .values({
       id,
       case_id: caseId,
+      programme_id: sql<string>`(select programme_id from cases where id = ${caseId})`,
       kind: input.kind,
       referral_id: input.referralId,
       service_id: input.serviceId,

@@ -114,6 +114,8 @@ export interface CasePrescriptionTable {
 export interface CaseSignpostTable {
   id: string
   case_id: string
+  /** The case's programme (a case never changes programme), so a programme's are read together. */
+  programme_id: string | null
   /** Signposts are information given; onward referrals carry the referral's id. */
   kind: 'signpost' | 'referral'
   referral_id: string | null

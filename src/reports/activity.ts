@@ -3,12 +3,7 @@
 // more; for the whole scope, and by social prescriber, practice and network of practices.
 
 import { listOrganisations, userNames } from '../access/store.ts'
-import {
-  type ActivityCounts,
-  activityCountsByEach,
-  casesByPracticeAndWorker,
-  servicesSignpostedIn,
-} from '../casework/index.ts'
+import { type ActivityCounts, activityCountsByEach, casesByPracticeAndWorker } from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
 import { providersOfServices } from '../directory/index.ts'
 import type { Need } from '../programmes/config.ts'
@@ -114,7 +109,6 @@ function figuresOf(counts: ActivityCounts | undefined, needs: readonly Need[]): 
 export async function activityReport(db: Queryable, scope: ResolvedScope): Promise<ActivityReport> {
   const needs = await needsInScope(db, scope.programmeIds)
   const needIds = needs.map((need) => need.id)
-  const providers = await providersOfServices(db, await servicesSignpostedIn(db, scope.cases, scope.period))
   // A network is a practice's parent, when that is a primary care network.
   const organisations = new Map((await listOrganisations(db)).map((o) => [o.id, o]))
   const networkOf = new Map<string, string>()
@@ -122,13 +116,14 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
     const parent = o.parentId ? organisations.get(o.parentId) : undefined
     if (o.kind === 'practice' && parent?.kind === 'pcn') networkOf.set(o.id, parent.id)
   }
-  // Every grouping counted in one statement, so the cases in scope are read once.
+  // Every grouping counted together, so the cases in scope are read once; the directory names
+  // the organisation providing each service reached.
   const [totals = [], workers = [], practices = [], networks = []] = await activityCountsByEach(
     db,
     scope.cases,
     scope.period,
     needIds,
-    providers,
+    (serviceIds) => providersOfServices(db, serviceIds),
     [{ by: 'none' }, { by: 'link-worker' }, { by: 'practice' }, { by: 'practice-group', groups: networkOf }],
   )
   const total = totals[0]
