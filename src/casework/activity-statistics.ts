@@ -6,6 +6,7 @@
 
 import { type RawBuilder, sql } from 'kysely'
 import { dialectOf } from '../db/database.ts'
+import { withRoomToCount } from '../db/dialect.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { CaseScope, Period } from './statistics.ts'
 
@@ -140,7 +141,11 @@ export async function activityCountsByEach(
   // Every union member has the same columns: what it does not give is a null of the column's type.
   const TEXT = ['person_id', 'worker', 'practice', 'service', 'kind']
   const NUMBERS = ['clients', 'reached', 'three', 'given']
-  const columns = (part: Part, values: Record<string, RawBuilder<unknown>>, needValue: RawBuilder<unknown>[]) =>
+  const columns = (
+    part: Part,
+    values: Record<string, RawBuilder<unknown>>,
+    needValue: RawBuilder<unknown>[],
+  ) =>
     sql.join([
       sql`${sql.lit(part)} as part`,
       ...TEXT.map((c) => sql`${values[c] ?? sql`cast(null as text)`} as ${sql.id(c)}`),
@@ -152,7 +157,8 @@ export async function activityCountsByEach(
   // A person falls in one group of every grouping when their cases share a link worker and a
   // practice (or none has one).
   const single = sql`(wn = 0 or (wn = k and w1 = w2)) and (pn = 0 or (pn = k and p1 = p2))`
-  const { rows } = await sql<Record<string, string | number | null>>`
+  const { rows } = await withRoomToCount(db, 64, (db) =>
+    sql<Record<string, string | number | null>>`
     with scoped as materialized (
       select cases.id, cases.person_id, cases.link_worker_user_id as worker,
         cases.practice_organisation_id as practice ${sql.join(needFlagColumns(db, needIds), sql``)}
@@ -211,7 +217,8 @@ export async function activityCountsByEach(
       },
       [],
     )}
-    from given group by worker, practice, service, kind`.execute(db)
+    from given group by worker, practice, service, kind`.execute(db),
+  )
 
   const text = (value: string | number | null | undefined) => (value ?? null) as string | null
   const number = (value: string | number | null | undefined) => Number(value ?? 0)

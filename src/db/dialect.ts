@@ -255,3 +255,24 @@ export async function tuneServiceTextSearch(db: Kysely<any>): Promise<void> {
 export function unindexed(db: Kysely<any>, column: string): RawBuilder<string> {
   return dialectOf(db) === 'postgres' ? sql<string>`${sql.ref(column)}` : sql<string>`+${sql.ref(column)}`
 }
+
+/**
+ * Runs a large read (a report's counting) with room to sort and hash in memory. PostgreSQL's
+ * `work_mem` (4 MB by default) is what each sort, hash and common table expression may hold
+ * before it spills to disk; the reports' statements hold tens of megabytes at a borough's scale,
+ * so they get `megabytes` for the one transaction (`set local`: other statements keep the
+ * server's setting). Already in a transaction, the setting lasts to its end. SQLite keeps its
+ * temporary tables and sorts in memory always (`temp_store`, src/db/sqlite.ts).
+ */
+export async function withRoomToCount<T>(
+  db: Kysely<any>,
+  megabytes: number,
+  read: (db: Kysely<any>) => Promise<T>,
+): Promise<T> {
+  if (dialectOf(db) !== 'postgres') return read(db)
+  const room = async (trx: Kysely<any>) => {
+    await sql`select set_config('work_mem', ${`${Math.trunc(megabytes)}MB`}, true)`.execute(trx)
+    return read(trx)
+  }
+  return db.isTransaction ? room(db) : db.transaction().execute(room)
+}

@@ -7,6 +7,7 @@
 
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import { dialectOf } from '../db/database.ts'
+import { withRoomToCount } from '../db/dialect.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { Instrument } from './instruments.ts'
 
@@ -134,7 +135,8 @@ export async function changeCounts(
             order by r.taken_at desc, r.id desc limit 1) as ${sql.ref('latest')}
         from (select programme_id, person_id, count(*) as n ${readings} group by programme_id, person_id) as x
         where ${inScope}`
-  const { rows } = await sql<Record<string, number | string | null>>`
+  const { rows } = await withRoomToCount(db, 64, (db) =>
+    sql<Record<string, number | string | null>>`
     with ends as materialized (${ends}),
     scored as materialized (select programme_id, n, ${sql.join(extracted)} from ends)
     select programme_id, count(*) as people,
@@ -142,7 +144,8 @@ export async function changeCounts(
       sum(case when n >= 2 and (${anyImproved}) then 1 else 0 end) as improved_any,
       ${sql.join(columns)}
     from scored
-    group by programme_id`.execute(db)
+    group by programme_id`.execute(db),
+  )
   const number = (v: number | string | null | undefined) => (v === null || v === undefined ? 0 : Number(v))
   return rows.map((row) => ({
     programmeId: String(row.programme_id),

@@ -2,6 +2,7 @@
 // referrals accepted") and what the Referrals report shows. Both come from `referralStatistics`,
 // so the two can never disagree.
 
+import { withRoomToCount } from '../db/dialect.ts'
 import type { Queryable } from '../db/schema.ts'
 import { DECLINE_REASON_LABELS, isDeclineReason } from './lifecycle.ts'
 import {
@@ -135,7 +136,11 @@ function summariseCounts(counts: readonly ReferralCount[]): Omit<ReferralStatist
  * reason, source, status and month) and finds the middle reply times; no referral row leaves it.
  */
 export async function referralStatistics(db: Queryable, scope: ReferralScope): Promise<ReferralStatistics> {
-  const [counts, times] = await Promise.all([referralCounts(db, scope), middleReplyTimes(db, scope)])
+  // Two statements side by side, each with room to sort in memory (all of a country's referrals).
+  const [counts, times] = await Promise.all([
+    withRoomToCount(db, 64, (db) => referralCounts(db, scope)),
+    withRoomToCount(db, 64, (db) => middleReplyTimes(db, scope)),
+  ])
   const figures = summariseCounts(counts)
   const replies = figures.received - figures.awaitingReply
   if (replies < MIN_REPLIES_FOR_STATISTICS)
