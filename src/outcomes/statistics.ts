@@ -76,6 +76,26 @@ export async function changeCounts(
     sql`${value('first', definition.id)} as ${sql.ref(`f${i}`)}`,
     sql`${value('latest', definition.id)} as ${sql.ref(`l${i}`)}`,
   ])
+  // PostgreSQL reads each reading's scores in one parse (`json_to_record`, a column per score)
+  // rather than one parse per score; SQLite keeps the text it parsed last, so `json_extract` per
+  // score parses each reading once already.
+  const record = (column: 'first' | 'latest', alias: string) =>
+    sql`cross join lateral json_to_record(ends.${sql.ref(column)}::json) as ${sql.id(alias)}(${sql.join(
+      instrument.scores.map((score) => sql`${sql.id(score.id)} float8`),
+    )})`
+  const scored =
+    postgres && scores.length > 0
+      ? sql`select ends.programme_id, ends.n, ${sql.join(
+          scores.flatMap(({ definition, i }) => [
+            sql`f.${sql.id(definition.id)} as ${sql.ref(`f${i}`)}`,
+            sql`l.${sql.id(definition.id)} as ${sql.ref(`l${i}`)}`,
+          ]),
+        )}
+        from ends ${record('first', 'f')} ${record('latest', 'l')}`
+      : sql`select programme_id, n ${sql.join(
+          extracted.map((column) => sql`, ${column}`),
+          sql``,
+        )} from ends`
   const better = (
     definition: Instrument['scores'][number],
     f: RawBuilder<unknown>,
@@ -138,7 +158,7 @@ export async function changeCounts(
   const { rows } = await withRoomToCount(db, 64, (db) =>
     sql<Record<string, number | string | null>>`
     with ends as materialized (${ends}),
-    scored as materialized (select programme_id, n, ${sql.join(extracted)} from ends)
+    scored as materialized (${scored})
     select programme_id, count(*) as people,
       sum(case when n >= 2 then 1 else 0 end) as paired,
       sum(case when n >= 2 and (${anyImproved}) then 1 else 0 end) as improved_any,
