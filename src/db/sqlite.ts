@@ -29,8 +29,7 @@ export function openSqliteFile(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): D
       PRAGMA synchronous = FULL;
       PRAGMA foreign_keys = ON;
       PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)};
-      PRAGMA cache_size = -65536;
-      PRAGMA temp_store = MEMORY;
+      PRAGMA temp_store = MEMORY; -- sorts and temporary tables (the reports') in memory, not files
     `)
     return database
   } catch (error) {
