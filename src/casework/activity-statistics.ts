@@ -1,8 +1,9 @@
-// Aggregate queries for the Activity report: the database counts clients, needs, onward referrals
-// and signposts, services and organisations reached, and clients given three or more, for the
-// whole scope or grouped by link worker, practice or a grouping of practices (networks). Only
-// counts leave the database, so the time a report takes grows with the number of groups, not
-// with the number of cases.
+// Aggregate queries for the Activity report: clients, needs, onward referrals and signposts,
+// services and organisations reached, and clients given three or more, for the whole scope or
+// grouped by link worker, practice or a grouping of practices (networks). The database folds the
+// cases and signposts into counts by (link worker, practice) and (link worker, practice,
+// service); the few people seen by two link workers or at two practices come back case by case
+// and are counted here. No one's details leave this module (decision 0800).
 
 import { type RawBuilder, sql } from 'kysely'
 import { dialectOf } from '../db/database.ts'
@@ -63,7 +64,7 @@ function needFlagColumns(db: Queryable, needIds: readonly string[]) {
   )
 }
 
-/** A person's cases in scope, or one group's people, as counted so far. */
+/** One group's figures, as counted so far. */
 interface Tally {
   clients: number
   needs: number[]
@@ -222,7 +223,14 @@ export async function activityCountsByEach(
 
   const text = (value: string | number | null | undefined) => (value ?? null) as string | null
   const number = (value: string | number | null | undefined) => Number(value ?? 0)
-  const partOf = (part: Part) => rows.filter((row) => Number(row.part) === part)
+  const parts: Record<Part, typeof rows> = {
+    [PEOPLE]: [],
+    [MIXED_CASE]: [],
+    [MIXED_GIVEN]: [],
+    [SERVICES]: [],
+  }
+  for (const row of rows) parts[Number(row.part) as Part].push(row)
+  const partOf = (part: Part) => parts[part]
   const services = partOf(SERVICES)
   const providers = await providersOf([
     ...new Set(
@@ -297,8 +305,6 @@ export async function activityCountsByEach(
   })
 }
 
-/** The parts of the Activity statement's answer. */
-type Part = 0 | 1 | 2 | 3
 /** People with one link worker and one practice, added up by (link worker, practice). */
 const PEOPLE = 0
 /** The cases of everyone else, one by one. */
@@ -307,6 +313,8 @@ const MIXED_CASE = 1
 const MIXED_GIVEN = 2
 /** Onward referrals and signposts by (link worker, practice, service, kind). */
 const SERVICES = 3
+/** The parts of the Activity statement's answer. */
+type Part = typeof PEOPLE | typeof MIXED_CASE | typeof MIXED_GIVEN | typeof SERVICES
 
 /** How many cases in scope open in the period each link worker holds at each practice. */
 export async function casesByPracticeAndWorker(
