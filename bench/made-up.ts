@@ -8,16 +8,11 @@ import { DEMO_PLACES } from '../src/directory/demo.ts'
 import { SOCIAL_PRESCRIBING_CRITERIA } from '../src/directory/index.ts'
 import { defaultSettings } from '../src/programmes/config.ts'
 import { addLinkWorker, createProgramme, setProgrammePractices } from '../src/programmes/store.ts'
+import { seeded } from '../src/seeded.ts'
 import { createAccount } from '../src/web/testing.ts'
 
 /** A small, fixed pseudo-random sequence, so every run works on the same data. */
-export function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    return state / 2_147_483_648
-  }
-}
+export const random = seeded
 
 /** `count` voluntary organisations named `${name} 0`, `${name} 1`, …; their ids. */
 export async function organisations(db: Db, count: number, name: string): Promise<string[]> {

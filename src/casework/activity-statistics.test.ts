@@ -5,20 +5,11 @@ import { describeEachDatabase } from '../db/testing.ts'
 import { insertPeople } from '../people/bulk.ts'
 import { defaultSettings } from '../programmes/config.ts'
 import { createProgramme } from '../programmes/store.ts'
+import { seededBelow as numbers } from '../seeded.ts'
 import { createAccount } from '../web/testing.ts'
 import { type ActivityCounts, type ActivityGrouping, activityCountsByEach } from './activity-statistics.ts'
 import { insertCases, insertSignposts } from './bulk.ts'
 import type { CaseScope, Period } from './statistics.ts'
-
-/** A small deterministic generator, so a failure can be run again. */
-function numbers(seed: number) {
-  let state = seed
-  return (n: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    // The high bits: the low bits of this generator repeat after a few steps.
-    return Math.floor(state / 65_536) % n
-  }
-}
 
 interface MadeCase {
   id: string

@@ -18,6 +18,7 @@ import type { ProgrammesDemo } from '../programmes/demo.ts'
 import { getProgramme } from '../programmes/store.ts'
 import { type BulkReferral, insertReferralHistory } from '../referrals/bulk.ts'
 import type { DeclineReason } from '../referrals/lifecycle.ts'
+import { seeded } from '../seeded.ts'
 import {
   type BulkAppointment,
   type BulkPrescription,
@@ -27,18 +28,6 @@ import {
   insertPrescriptions,
   insertSignposts,
 } from './bulk.ts'
-
-/** A small, well-mixed seeded generator (mulberry32): the same demo every time. */
-function seeded(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const GIVEN = [
   'Alex',

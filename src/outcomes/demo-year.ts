@@ -5,21 +5,10 @@
 
 import type { YearCase } from '../casework/demo-year.ts'
 import type { Db } from '../db/schema.ts'
+import { seeded } from '../seeded.ts'
 import { scoreAnswers } from './instruments.ts'
 import { instrumentsOf, type Stage } from './schedule.ts'
 import { getOutcomeSettings, insertReading } from './store.ts'
-
-/** A small seeded generator (mulberry32): the same readings every time. */
-function seeded(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const DAY = 86_400_000
 

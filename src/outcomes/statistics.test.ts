@@ -5,18 +5,10 @@ import { describeEachDatabase } from '../db/testing.ts'
 import { insertPeople } from '../people/bulk.ts'
 import { defaultSettings } from '../programmes/config.ts'
 import { createProgramme } from '../programmes/store.ts'
+import { seededBelow as numbers } from '../seeded.ts'
 import { ONS4, personChange, programmeChange, type Reading } from './instruments.ts'
 import { changeCounts } from './statistics.ts'
 import { insertReading } from './store.ts'
-
-/** A small deterministic generator, so a failure can be run again. */
-function numbers(seed: number) {
-  let state = seed
-  return (n: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    return state % n
-  }
-}
 
 describeEachDatabase('Outcome change counted in the database', (database) => {
   it('equals the change worked out person by person, for the people and period given', async () => {
