@@ -62,10 +62,9 @@ export async function changeCounts(
   const { instrument, programmeIds, before, people } = options
   if (programmeIds.length === 0) return []
   const postgres = dialectOf(db) === 'postgres'
+  // A score of the first or latest reading, on SQLite (PostgreSQL reads them below).
   const value = (column: 'first' | 'latest', scoreId: string): RawBuilder<number> =>
-    postgres
-      ? sql`(${sql.ref(column)}::json ->> ${scoreId})::float8`
-      : sql`json_extract(${sql.ref(column)}, ${`$.${JSON.stringify(scoreId)}`})`
+    sql`json_extract(${sql.ref(column)}, ${`$.${JSON.stringify(scoreId)}`})`
   const scores = instrument.scores.map((definition, i) => ({
     definition,
     f: sql.ref(`f${i}`),

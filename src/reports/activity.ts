@@ -7,7 +7,7 @@ import { type ActivityCounts, activityCountsByEach, casesByPracticeAndWorker } f
 import type { Queryable } from '../db/schema.ts'
 import { providersOfServices } from '../directory/index.ts'
 import type { Need } from '../programmes/config.ts'
-import { getProgramme, listProgrammes } from '../programmes/store.ts'
+import { getProgramme, listProgrammes, type Programme } from '../programmes/store.ts'
 import { barChart } from './charts.ts'
 import {
   type Figure,
@@ -74,14 +74,25 @@ export interface ActivityReport extends ActivityFigures {
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name)
 
-/** The needs the programmes in scope record, each once, in the programmes' own order. */
-export async function needsInScope(db: Queryable, programmeIds: readonly string[] | null): Promise<Need[]> {
+/** The programmes in scope (every programme when the scope names none), each read once. */
+async function programmesInScope(
+  db: Queryable,
+  programmeIds: readonly string[] | null,
+): Promise<Programme[]> {
   const ids = programmeIds ?? (await listProgrammes(db)).map((p) => p.id)
-  const needs: Need[] = []
+  const programmes: Programme[] = []
   for (const id of ids) {
     const programme = await getProgramme(db, id)
-    for (const need of programme?.needs ?? []) if (!needs.some((n) => n.id === need.id)) needs.push(need)
+    if (programme) programmes.push(programme)
   }
+  return programmes
+}
+
+/** The needs the programmes record, each once, in the programmes' own order. */
+function needsOf(programmes: readonly Programme[]): Need[] {
+  const needs: Need[] = []
+  for (const programme of programmes)
+    for (const need of programme.needs) if (!needs.some((n) => n.id === need.id)) needs.push(need)
   return needs
 }
 
@@ -107,7 +118,8 @@ function figuresOf(counts: ActivityCounts | undefined, needs: readonly Need[]): 
 }
 
 export async function activityReport(db: Queryable, scope: ResolvedScope): Promise<ActivityReport> {
-  const needs = await needsInScope(db, scope.programmeIds)
+  const programmes = await programmesInScope(db, scope.programmeIds)
+  const needs = needsOf(programmes)
   const needIds = needs.map((need) => need.id)
   // A network is a practice's parent, when that is a primary care network.
   const organisations = new Map((await listOrganisations(db)).map((o) => [o.id, o]))
@@ -142,9 +154,8 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
   // By practice, with its named social prescriber (or else the link worker of most of its cases).
   const holdings = await casesByPracticeAndWorker(db, scope.cases, scope.period)
   const named = new Map<string, { id: string; name: string }>()
-  for (const programmeId of scope.programmeIds ?? (await listProgrammes(db)).map((p) => p.id)) {
-    const programme = await getProgramme(db, programmeId)
-    for (const practice of programme?.practices ?? [])
+  for (const programme of programmes) {
+    for (const practice of programme.practices)
       if (practice.namedLinkWorker && !named.has(practice.organisationId))
         named.set(practice.organisationId, {
           id: practice.namedLinkWorker.userId,
