@@ -14,6 +14,7 @@
 
 import { sql } from 'kysely'
 import { createApiToken } from '../src/access/tokens.ts'
+import { keepSignpostsInStep } from '../src/casework/store.ts'
 import { nowIso } from '../src/db/ids.ts'
 import type { Db } from '../src/db/schema.ts'
 import { updateOutcomeSettings } from '../src/outcomes/store.ts'
@@ -78,6 +79,8 @@ async function extend(db: Db, dialect: Dialect, scale: typeof FULL, programmes: 
          'bench-service-' || (i % 3000), 'Service ' || (i % 3000), null, '', null, c.opened_at, null
        from s join cases c on c.id = ${uuid(dialect, 4, `(i % ${N})`)}`,
   )
+  // Each carries its case's link worker, practice and dates, and its place among its case's others.
+  await keepSignpostsInStep(db, 'all')
   // A referral behind every case, made two to nine days before it opened; most accepted.
   await series(
     N,

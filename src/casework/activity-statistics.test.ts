@@ -10,6 +10,7 @@ import { createAccount } from '../web/testing.ts'
 import { type ActivityCounts, type ActivityGrouping, activityCountsByEach } from './activity-statistics.ts'
 import { insertCases, insertSignposts } from './bulk.ts'
 import type { CaseScope, Period } from './statistics.ts'
+import { closeCase, movePersonCases, setCaseWorker } from './store.ts'
 
 interface MadeCase {
   id: string
@@ -163,6 +164,24 @@ describeEachDatabase('Activity counted in the database', (database) => {
         })
       }
     await insertSignposts(db, signposts)
+    // Then what the report must follow: some cases passed to another link worker (and so its
+    // organisation), some open cases closed, and some people's records merged into another's.
+    for (const c of cases) {
+      if (pick(8) === 0) {
+        c.workerId = workers[pick(4)]!
+        c.organisationId = teams[pick(2)]!
+        await setCaseWorker(db, c.id, c.workerId, c.organisationId)
+      }
+      if (c.closedAt === null && pick(2) === 0) {
+        c.closedAt = new Date(Date.parse(c.openedAt) + pick(20) * 86_400_000).toISOString()
+        await closeCase(db, c.id, { closureReason: 'goals_met', exitPlan: '', at: c.closedAt })
+      }
+    }
+    for (let i = 0; i < 6; i++) {
+      const [from, into] = [people[2 * i]!, people[2 * i + 1]!]
+      await movePersonCases(db, from, into)
+      for (const c of cases) if (c.personId === from) c.personId = into
+    }
     const providers = new Map([
       ['service-0', 'provider-a'],
       ['service-1', 'provider-a'],
@@ -188,6 +207,7 @@ describeEachDatabase('Activity counted in the database', (database) => {
     const periods: Period[] = [
       { from: day(0), to: day(400) },
       { from: day(60), to: day(90) },
+      { from: day(100), to: day(250) },
       { from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' },
     ]
     let mixedSeen = 0

@@ -36,33 +36,25 @@ export interface ActivityCounts {
 
 const ids = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`))
 
-function scopeSql(scope: CaseScope): RawBuilder<unknown> {
+/**
+ * The scope's test, on the cases' own columns or on the copies their onward referrals and
+ * signposts carry.
+ */
+function scopeSql(scope: CaseScope, of: 'cases' | 'case_signposts' = 'cases'): RawBuilder<unknown> {
+  const copied = of === 'case_signposts'
   const parts: RawBuilder<unknown>[] = [sql`1 = 1`]
-  const within = (column: RawBuilder<unknown>, values: readonly string[] | null) => {
+  const within = (column: string, values: readonly string[] | null) => {
     if (values === null) return
-    parts.push(values.length === 0 ? sql`1 = 0` : sql`${column} in (${ids(values)})`)
+    parts.push(values.length === 0 ? sql`1 = 0` : sql`${sql.ref(`${of}.${column}`)} in (${ids(values)})`)
   }
-  within(sql`cases.programme_id`, scope.programmeIds)
-  within(sql`cases.organisation_id`, scope.organisationIds)
-  within(sql`cases.practice_organisation_id`, scope.practiceIds)
+  within('programme_id', scope.programmeIds)
+  within(copied ? 'case_organisation_id' : 'organisation_id', scope.organisationIds)
+  within(copied ? 'case_practice_organisation_id' : 'practice_organisation_id', scope.practiceIds)
   return sql.join(parts, sql` and `)
 }
 
 const openIn = (period: Period) =>
   sql`cases.opened_at < ${period.to} and (cases.closed_at is null or cases.closed_at >= ${period.from})`
-
-/**
- * Whether each case records each need, as 0/1 columns `need0`, `need1`, ...: `needs` holds a JSON
- * array of need ids, so the id in quotes is looked for as text (`instr` on SQLite, `strpos` on
- * PostgreSQL: an exact match, cheaper than a LIKE pattern).
- */
-function needFlagColumns(db: Queryable, needIds: readonly string[]) {
-  const find = dialectOf(db) === 'postgres' ? sql`strpos` : sql`instr`
-  return needIds.map(
-    (needId, i) =>
-      sql`, case when ${find}(cases.needs, ${JSON.stringify(needId)}) > 0 then 1 else 0 end as ${sql.id(`need${i}`)}`,
-  )
-}
 
 /** One group's figures, as counted so far. */
 interface Tally {
@@ -104,18 +96,23 @@ function keyOf(grouping: ActivityGrouping, worker: string | null, practice: stri
 /**
  * The Activity counts for several groupings at once (each grouping's rows in key order).
  *
- * One statement does the work that grows with the cases. It reads the cases in scope open in the
- * period, and the onward referrals and signposts made from them in it, and folds both into one
- * row per person: their cases, link workers, practices and needs, and how many they were given.
- * A person whose cases all have one link worker and one practice (almost everyone) falls in
- * exactly one group of every grouping, so those people are added up by (link worker, practice)
- * in the database and each grouping adds up those few rows here. Anyone else (seen by two link
- * workers or at two practices in the period) comes back case by case, with what they were given
- * by (link worker, practice), and is counted here once in each group they fall in. The onward
- * referrals and signposts come back counted by (link worker, practice, service, kind): the sums
- * add up over groups, the services are counted distinct per group, and their organisations
- * through `providersOf` (the directory's answer). No grouping needs a pass over the cases of its
- * own, and no person's details leave this function.
+ * One statement does the work that grows with the cases, in three parts, each added up in the
+ * order its index holds it: (programme, link worker, practice), so nothing is sorted.
+ * - The cases in scope open in the period, counted with their needs by (link worker, practice).
+ *   Counted so, a person with two cases would count twice; a case records how many cases its
+ *   person has, and every case of someone with more than one comes back on its own (with what it
+ *   was given in the period), so that here they are taken out case by case and put back once per
+ *   person in each group they fall in.
+ * - The onward referrals and signposts made in the period from those cases, counted by (link
+ *   worker, practice, service, kind); each carries its case's link worker, practice, organisation
+ *   and dates, so no case is looked up. Each also knows when its case's previous one and second
+ *   next one were made: it is the first its case was given in the period when the previous one
+ *   came before the period, and then its case was given three or more when the second next one
+ *   came before the period's end. Summing those answers how many cases were given any, and three
+ *   or more, without counting by case.
+ * The sums add up over any grouping of (link worker, practice); services are counted distinct
+ * per group here, and their organisations through `providersOf` (the directory's answer). No
+ * person's details leave this function.
  */
 export async function activityCountsByEach(
   db: Queryable,
@@ -127,25 +124,17 @@ export async function activityCountsByEach(
 ): Promise<ActivityCounts[][]> {
   if (groupings.length === 0) return []
   const needs = needIds.map((_, i) => sql.id(`need${i}`))
-  const each = (make: (need: RawBuilder<unknown>) => RawBuilder<unknown>) =>
-    sql.join(
-      needs.map((need) => sql`, ${make(need)}`),
-      sql``,
-    )
-  const programmes = scope.programmeIds
-  const inProgrammes =
-    programmes === null
-      ? sql``
-      : programmes.length === 0
-        ? sql`1 = 0 and`
-        : sql`case_signposts.programme_id in (${ids(programmes)}) and`
+  const find = dialectOf(db) === 'postgres' ? sql`strpos` : sql`instr`
+  const hasNeed = needIds.map(
+    (needId) => sql`case when ${find}(cases.needs, ${JSON.stringify(needId)}) > 0 then 1 else 0 end`,
+  )
   // Every union member has the same columns: what it does not give is a null of the column's type.
-  const TEXT = ['person_id', 'worker', 'practice', 'service', 'kind']
-  const NUMBERS = ['clients', 'reached', 'three', 'given']
+  const TEXT = ['person_id', 'worker', 'practice', 'service_id', 'service_name', 'kind']
+  const NUMBERS = ['clients', 'given', 'reached', 'three']
   const columns = (
     part: Part,
     values: Record<string, RawBuilder<unknown>>,
-    needValue: RawBuilder<unknown>[],
+    needValue: RawBuilder<unknown>[] = [],
   ) =>
     sql.join([
       sql`${sql.lit(part)} as part`,
@@ -153,89 +142,63 @@ export async function activityCountsByEach(
       ...NUMBERS.map((c) => sql`${values[c] ?? sql`cast(null as bigint)`} as ${sql.id(c)}`),
       ...needs.map((need, i) => sql`${needValue[i] ?? sql`cast(null as bigint)`} as ${need}`),
     ])
-  const needsOf = (table: string, make = (n: RawBuilder<unknown>) => n) =>
-    needs.map((need) => make(sql`${sql.id(table)}.${need}`))
-  // A person falls in one group of every grouping when their cases share a link worker and a
-  // practice (or none has one).
-  const single = sql`(wn = 0 or (wn = k and w1 = w2)) and (pn = 0 or (pn = k and p1 = p2))`
+  const casesInScope = sql`${scopeSql(scope)} and ${openIn(period)}`
+  const first = sql`(case_signposts.previous_at is null or case_signposts.previous_at < ${period.from})`
   const { rows } = await withRoomToCount(db, 64, (db) =>
     sql<Record<string, string | number | null>>`
-    with scoped as materialized (
-      select cases.id, cases.person_id, cases.link_worker_user_id as worker,
-        cases.practice_organisation_id as practice ${sql.join(needFlagColumns(db, needIds), sql``)}
-      from cases where ${scopeSql(scope)} and ${openIn(period)}),
-    given as materialized (
-      select scoped.person_id, scoped.worker, scoped.practice, case_signposts.kind,
-        coalesce(case_signposts.service_id, 'name:' || lower(trim(case_signposts.service_name))) as service
-      from case_signposts cross join scoped
-      where ${inProgrammes} case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to}
-        and scoped.id = case_signposts.case_id),
-    people as materialized (
-      select person_id, sum(is_case) as k, sum(1 - is_case) as given,
-        min(worker) as w1, max(worker) as w2, count(worker) as wn,
-        min(practice) as p1, max(practice) as p2, count(practice) as pn ${each((n) => sql`max(${n}) as ${n}`)}
-      from (
-        select person_id, 1 as is_case, worker, practice ${each((n) => n)} from scoped
-        union all
-        select person_id, 0, null, null ${each(() => sql`0`)} from given) cases_and_given
-      group by person_id),
-    mixed as materialized (select person_id from people where not (${single}))
     select ${columns(
-      PEOPLE,
+      CASES,
       {
-        worker: sql`w1`,
-        practice: sql`p1`,
+        worker: sql`cases.link_worker_user_id`,
+        practice: sql`cases.practice_organisation_id`,
         clients: sql`count(*)`,
-        reached: sql`sum(case when given > 0 then 1 else 0 end)`,
-        three: sql`sum(case when given >= 3 then 1 else 0 end)`,
       },
-      needsOf('people', (n) => sql`sum(${n})`),
+      hasNeed.map((has) => sql`sum(${has})`),
     )}
-    from people where ${single} group by w1, p1
+    from cases where ${casesInScope}
+    group by cases.programme_id, cases.link_worker_user_id, cases.practice_organisation_id
     union all
     select ${columns(
-      MIXED_CASE,
-      { person_id: sql`scoped.person_id`, worker: sql`scoped.worker`, practice: sql`scoped.practice` },
-      needsOf('scoped'),
-    )}
-    from scoped where scoped.person_id in (select person_id from mixed)
-    union all
-    select ${columns(
-      MIXED_GIVEN,
-      { person_id: sql`person_id`, worker: sql`worker`, practice: sql`practice`, given: sql`count(*)` },
-      [],
-    )}
-    from given where person_id in (select person_id from mixed) group by person_id, worker, practice
-    union all
-    select ${columns(
-      SERVICES,
+      SHARED_CASE,
       {
-        worker: sql`worker`,
-        practice: sql`practice`,
-        service: sql`service`,
-        kind: sql`kind`,
-        given: sql`count(*)`,
+        person_id: sql`cases.person_id`,
+        worker: sql`cases.link_worker_user_id`,
+        practice: sql`cases.practice_organisation_id`,
+        given: sql`(select count(*) from case_signposts
+          where case_signposts.case_id = cases.id
+            and case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to})`,
       },
-      [],
+      hasNeed,
     )}
-    from given group by worker, practice, service, kind`.execute(db),
+    from cases where ${casesInScope} and cases.person_case_count > 1
+    union all
+    select ${columns(SERVICES, {
+      worker: sql`case_signposts.case_link_worker_user_id`,
+      practice: sql`case_signposts.case_practice_organisation_id`,
+      service_id: sql`case_signposts.service_id`,
+      service_name: sql`case_signposts.service_name`,
+      kind: sql`case_signposts.kind`,
+      given: sql`count(*)`,
+      reached: sql`sum(case when ${first} then 1 else 0 end)`,
+      three: sql`sum(case when ${first} and case_signposts.second_next_at < ${period.to} then 1 else 0 end)`,
+    })}
+    from case_signposts
+    where ${scopeSql(scope, 'case_signposts')} and case_signposts.created_at >= ${period.from} and case_signposts.created_at < ${period.to}
+      and case_signposts.case_opened_at < ${period.to}
+      and (case_signposts.case_closed_at is null or case_signposts.case_closed_at >= ${period.from})
+    group by case_signposts.programme_id, case_signposts.case_link_worker_user_id,
+      case_signposts.case_practice_organisation_id, case_signposts.service_id, case_signposts.service_name,
+      case_signposts.kind`.execute(db),
   )
 
   const text = (value: string | number | null | undefined) => (value ?? null) as string | null
   const number = (value: string | number | null | undefined) => Number(value ?? 0)
-  const parts: Record<Part, typeof rows> = {
-    [PEOPLE]: [],
-    [MIXED_CASE]: [],
-    [MIXED_GIVEN]: [],
-    [SERVICES]: [],
-  }
+  const parts: Record<Part, typeof rows> = { [CASES]: [], [SHARED_CASE]: [], [SERVICES]: [] }
   for (const row of rows) parts[Number(row.part) as Part].push(row)
-  const partOf = (part: Part) => parts[part]
-  const services = partOf(SERVICES)
+  const serviceOf = (row: Record<string, string | number | null>) =>
+    text(row.service_id) ?? `name:${text(row.service_name)!.trim().toLowerCase()}`
   const providers = await providersOf([
-    ...new Set(
-      services.flatMap((row) => (text(row.service)!.startsWith('name:') ? [] : [text(row.service)!])),
-    ),
+    ...new Set(parts[SERVICES].flatMap((row) => (row.service_id === null ? [] : [text(row.service_id)!]))),
   ])
 
   return groupings.map((grouping) => {
@@ -247,32 +210,46 @@ export async function activityCountsByEach(
     }
     const key = (row: Record<string, string | number | null>) =>
       keyOf(grouping, text(row.worker), text(row.practice))
-    for (const row of partOf(PEOPLE)) {
+    for (const row of parts[CASES]) {
       const tally = tallyOf(key(row))
       tally.clients += number(row.clients)
       needIds.forEach((_, i) => {
         tally.needs[i]! += number(row[`need${i}`])
       })
+    }
+    for (const row of parts[SERVICES]) {
+      const tally = tallyOf(key(row))
+      if (row.kind === 'referral') tally.onward += number(row.given)
+      else tally.signposts += number(row.given)
       tally.reached += number(row.reached)
       tally.three += number(row.three)
+      const service = serviceOf(row)
+      tally.services.add(service)
+      const organisation = providers.get(service)
+      if (organisation) tally.organisations.add(organisation)
     }
-    // Everyone else: once in each group they fall in, with the needs of their cases in it and
-    // what they were given from those cases.
-    const mixed = new Map<string, { key: string | null; needs: number[]; given: number }>()
-    const mixedIn = (row: Record<string, string | number | null>) => {
+    // The cases of people with more than one: taken out as counted above (each as a person of
+    // its own), then each person counted once in each group they fall in, with the needs of their
+    // cases in it and what those cases were given.
+    const people = new Map<string, { key: string | null; needs: number[]; given: number }>()
+    for (const row of parts[SHARED_CASE]) {
+      const tally = tallyOf(key(row))
+      const given = number(row.given)
+      tally.clients -= 1
+      needIds.forEach((_, i) => {
+        tally.needs[i]! -= number(row[`need${i}`])
+      })
+      if (given > 0) tally.reached -= 1
+      if (given >= 3) tally.three -= 1
       const id = `${key(row) ?? ''}\u0000${row.person_id}`
-      const person = mixed.get(id) ?? { key: key(row), needs: needIds.map(() => 0), given: 0 }
-      mixed.set(id, person)
-      return person
-    }
-    for (const row of partOf(MIXED_CASE)) {
-      const person = mixedIn(row)
+      const person = people.get(id) ?? { key: key(row), needs: needIds.map(() => 0), given: 0 }
+      people.set(id, person)
       needIds.forEach((_, i) => {
         person.needs[i] = Math.max(person.needs[i]!, number(row[`need${i}`]))
       })
+      person.given += given
     }
-    for (const row of partOf(MIXED_GIVEN)) mixedIn(row).given += number(row.given)
-    for (const person of mixed.values()) {
+    for (const person of people.values()) {
       const tally = tallyOf(person.key)
       tally.clients += 1
       person.needs.forEach((has, i) => {
@@ -280,14 +257,6 @@ export async function activityCountsByEach(
       })
       if (person.given > 0) tally.reached += 1
       if (person.given >= 3) tally.three += 1
-    }
-    for (const row of services) {
-      const tally = tallyOf(key(row))
-      if (row.kind === 'referral') tally.onward += number(row.given)
-      else tally.signposts += number(row.given)
-      tally.services.add(text(row.service)!)
-      const organisation = providers.get(text(row.service)!)
-      if (organisation) tally.organisations.add(organisation)
     }
     return [...tallies]
       .sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''))
@@ -305,16 +274,14 @@ export async function activityCountsByEach(
   })
 }
 
-/** People with one link worker and one practice, added up by (link worker, practice). */
-const PEOPLE = 0
-/** The cases of everyone else, one by one. */
-const MIXED_CASE = 1
-/** What everyone else was given, by (person, link worker, practice). */
-const MIXED_GIVEN = 2
+/** Cases in scope open in the period, added up with their needs by (link worker, practice). */
+const CASES = 0
+/** Each case in scope open in the period whose person has another case. */
+const SHARED_CASE = 1
 /** Onward referrals and signposts by (link worker, practice, service, kind). */
-const SERVICES = 3
+const SERVICES = 2
 /** The parts of the Activity statement's answer. */
-type Part = typeof PEOPLE | typeof MIXED_CASE | typeof MIXED_GIVEN | typeof SERVICES
+type Part = typeof CASES | typeof SHARED_CASE | typeof SERVICES
 
 /** How many cases in scope open in the period each link worker holds at each practice. */
 export async function casesByPracticeAndWorker(
@@ -322,9 +289,20 @@ export async function casesByPracticeAndWorker(
   scope: CaseScope,
   period: Period,
 ): Promise<{ practiceId: string | null; linkWorkerUserId: string | null; cases: number }[]> {
+  // Counted by programme too, the order the index holds them in, and added up here.
   const { rows } = await sql<{ practice: string | null; worker: string | null; n: string | number }>`
     select cases.practice_organisation_id as practice, cases.link_worker_user_id as worker, count(*) as n
     from cases where ${scopeSql(scope)} and ${openIn(period)}
-    group by cases.practice_organisation_id, cases.link_worker_user_id`.execute(db)
-  return rows.map((row) => ({ practiceId: row.practice, linkWorkerUserId: row.worker, cases: Number(row.n) }))
+    group by cases.programme_id, cases.link_worker_user_id, cases.practice_organisation_id`.execute(db)
+  const holdings = new Map<
+    string,
+    { practiceId: string | null; linkWorkerUserId: string | null; cases: number }
+  >()
+  for (const row of rows) {
+    const id = `${row.practice ?? ''}\u0000${row.worker ?? ''}`
+    const holding = holdings.get(id) ?? { practiceId: row.practice, linkWorkerUserId: row.worker, cases: 0 }
+    holding.cases += Number(row.n)
+    holdings.set(id, holding)
+  }
+  return [...holdings.values()]
 }

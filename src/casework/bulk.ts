@@ -6,6 +6,7 @@ import { newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
 import type { AppointmentStatus, CaseStatus, ClosureReason, NextStep, SelfCare } from './rules.ts'
+import { countCasesOfPeople, keepSignpostsInStep } from './store.ts'
 
 export interface BulkCase {
   personId: string
@@ -47,6 +48,7 @@ export async function insertCases(db: Queryable, cases: readonly BulkCase[]): Pr
     updated_at: c.closedAt ?? c.openedAt,
   }))
   await insertChunks(rows, (chunk) => db.insertInto('cases').values(chunk).execute())
+  await countCasesOfPeople(db, [...new Set(cases.map((c) => c.personId))])
   return rows.map((row) => row.id)
 }
 
@@ -75,6 +77,7 @@ export async function insertSignposts(db: Queryable, signposts: readonly BulkSig
     taken_up: null,
   }))
   await insertChunks(rows, (chunk) => db.insertInto('case_signposts').values(chunk).execute())
+  await keepSignpostsInStep(db, [...new Set(signposts.map((s) => s.caseId))])
 }
 
 export interface BulkAppointment {

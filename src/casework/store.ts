@@ -1,7 +1,7 @@
 // Casework: the only place its SQL lives. These functions do not audit: index.ts and the routes
 // call them inside a transaction that also writes the audit event.
 
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
@@ -66,7 +66,53 @@ export async function insertCase(
       updated_at: now,
     })
     .execute()
+  await countCasesOfPeople(db, [input.personId])
   return id
+}
+
+/**
+ * Records on each case of these people how many cases the person has (`person_case_count`), which
+ * the Activity report reads to know whose figures add up case by case. Run after a case is opened
+ * and after cases move between people.
+ */
+export async function countCasesOfPeople(db: Queryable, personIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < personIds.length; i += 400) {
+    const chunk = personIds.slice(i, i + 400)
+    await db
+      .updateTable('cases')
+      .set({
+        person_case_count: sql<number>`(select count(*) from cases other where other.person_id = cases.person_id)`,
+      })
+      .where('person_id', 'in', chunk)
+      .execute()
+  }
+}
+
+/**
+ * Copies onto each onward referral and signpost of these cases what the Activity report asks of
+ * its case (link worker, practice, organisation, opened and closed), and where it falls among
+ * its case's others (the times of the one before it and of the second after it). Run after a
+ * case's signposts are added and after any of those columns of the case change, in the same
+ * transaction.
+ */
+export async function keepSignpostsInStep(db: Queryable, caseIds: readonly string[] | 'all'): Promise<void> {
+  const step = (only: RawBuilder<unknown>) =>
+    sql`update case_signposts set
+        case_link_worker_user_id = cases.link_worker_user_id,
+        case_practice_organisation_id = cases.practice_organisation_id,
+        case_organisation_id = cases.organisation_id,
+        case_opened_at = cases.opened_at,
+        case_closed_at = cases.closed_at,
+        previous_at = chain.previous_at,
+        second_next_at = chain.second_next_at
+      from cases, (select id, lag(created_at) over w as previous_at, lead(created_at, 2) over w as second_next_at
+        from case_signposts where ${only} window w as (partition by case_id order by created_at, id)) chain
+      where ${only} and cases.id = case_signposts.case_id and chain.id = case_signposts.id`.execute(db)
+  if (caseIds === 'all') return void (await step(sql`1 = 1`))
+  for (let i = 0; i < caseIds.length; i += 400)
+    await step(
+      sql`case_signposts.case_id in (${sql.join(caseIds.slice(i, i + 400).map((id) => sql`${id}`))})`,
+    )
 }
 
 /** The case a referral opened, if any. */
@@ -127,6 +173,7 @@ export async function setCaseWorker(
     .set({ link_worker_user_id: linkWorkerUserId, organisation_id: organisationId, updated_at: nowIso() })
     .where('id', '=', id)
     .execute()
+  await keepSignpostsInStep(db, [id])
 }
 
 /** Names the case's supporting worker, or no one with null. */
@@ -162,6 +209,7 @@ export async function closeCase(
     })
     .where('id', '=', id)
     .execute()
+  await keepSignpostsInStep(db, [id])
 }
 
 export async function markFirstContact(db: Queryable, id: string, at: string): Promise<void> {
@@ -977,6 +1025,7 @@ export async function insertSignpost(
       created_at: nowIso(),
     })
     .execute()
+  await keepSignpostsInStep(db, [caseId])
   return id
 }
 
@@ -1022,5 +1071,6 @@ export async function setSignpostTakenUp(
 /** A person's records merged: their cases and prescriptions go to the record kept. */
 export async function movePersonCases(db: Queryable, from: string, into: string): Promise<void> {
   await db.updateTable('cases').set({ person_id: into }).where('person_id', '=', from).execute()
+  await countCasesOfPeople(db, [into])
   await db.updateTable('case_prescriptions').set({ person_id: into }).where('person_id', '=', from).execute()
 }

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
 import type { AppointmentStatus, CaseStatus, GoalProgress, NextStep, SelfCare } from './rules.ts'
 
@@ -25,6 +26,11 @@ export interface CaseTable {
   closure_reason: string | null
   exit_plan: string | null
   updated_at: string
+  /**
+   * How many cases the person has, this one included (1 by default; kept in step by
+   * `countCasesOfPeople` when a case is opened or two people's records are merged).
+   */
+  person_case_count: Generated<number>
 }
 
 export interface CaseAppointmentTable {
@@ -127,6 +133,17 @@ export interface CaseSignpostTable {
   created_at: string
   /** Whether the person took the signpost up: `yes`, `no`, or null when not known. */
   taken_up: string | null
+  // What the Activity report asks of the case, copied from it (kept in step by
+  // `keepSignpostsInStep` whenever a case's signposts or these of its columns change).
+  case_link_worker_user_id: string | null
+  case_practice_organisation_id: string | null
+  case_organisation_id: string | null
+  case_opened_at: string | null
+  case_closed_at: string | null
+  /** When the case's previous onward referral or signpost was made (in time, then id, order). */
+  previous_at: string | null
+  /** When the case's second onward referral or signpost after this one was made. */
+  second_next_at: string | null
 }
 
 /** An appointment moved to another time: both times kept (decision 0403). */
