@@ -6,7 +6,8 @@ import { type Kysely, sql } from 'kysely'
 // report's time. Now:
 // - each case records how many cases its person has (`person_case_count`, kept in step when a
 //   case is opened and when two people's records are merged): a case whose person has no other is
-//   that person's alone, so its figures add up without first being gathered by person;
+//   that person's alone, so its figures add up without first being gathered by person, and the
+//   few cases of people with more than one have an index of their own;
 // - each onward referral or signpost carries what the report asks of its case (link worker,
 //   practice, organisation, when it opened and closed; kept in step when those change) and where
 //   it falls among its case's others (`previous_at`, the time of the one before it, and
@@ -34,6 +35,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       'person_case_count',
       'needs',
     ])
+    .execute()
+  // The cases of people with more than one, on their own: few, so the report finds them at once.
+  await db.schema
+    .createIndex('cases_shared_programme_opened')
+    .on('cases')
+    .columns(['programme_id', 'opened_at', 'closed_at', 'organisation_id', 'practice_organisation_id'])
+    .where(sql.ref('person_case_count'), '>', 1)
     .execute()
 
   for (const column of [
@@ -95,6 +103,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'case_link_worker_user_id',
   ])
     await db.schema.alterTable('case_signposts').dropColumn(column).execute()
+  await db.schema.dropIndex('cases_shared_programme_opened').execute()
   await db.schema.dropIndex('cases_programme_worker_practice').execute()
   await db.schema.alterTable('cases').dropColumn('person_case_count').execute()
 }
