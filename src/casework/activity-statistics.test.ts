@@ -32,6 +32,20 @@ interface MadeSignpost {
   createdAt: string
 }
 
+/** The cases in scope open in the period. */
+function casesIn(cases: MadeCase[], scope: CaseScope, period: Period): MadeCase[] {
+  const within = (values: readonly string[] | null, value: string | null) =>
+    values === null || (value !== null && values.includes(value))
+  return cases.filter(
+    (c) =>
+      within(scope.programmeIds, c.programmeId) &&
+      within(scope.organisationIds, c.organisationId) &&
+      within(scope.practiceIds, c.practiceId) &&
+      c.openedAt < period.to &&
+      (c.closedAt === null || c.closedAt >= period.from),
+  )
+}
+
 /** The Activity figures worked out case by case and person by person, as the report defines them. */
 function definition(
   cases: MadeCase[],
@@ -42,16 +56,7 @@ function definition(
   providers: ReadonlyMap<string, string>,
   keyOf: (c: MadeCase) => string | null,
 ): Map<string | null, Omit<ActivityCounts, 'key'>> {
-  const within = (values: readonly string[] | null, value: string | null) =>
-    values === null || (value !== null && values.includes(value))
-  const inScope = cases.filter(
-    (c) =>
-      within(scope.programmeIds, c.programmeId) &&
-      within(scope.organisationIds, c.organisationId) &&
-      within(scope.practiceIds, c.practiceId) &&
-      c.openedAt < period.to &&
-      (c.closedAt === null || c.closedAt >= period.from),
-  )
+  const inScope = casesIn(cases, scope, period)
   const byId = new Map(inScope.map((c) => [c.id, c]))
   const given = signposts.filter(
     (s) => byId.has(s.caseId) && s.createdAt >= period.from && s.createdAt < period.to,
@@ -213,7 +218,7 @@ describeEachDatabase('Activity counted in the database', (database) => {
     let mixedSeen = 0
     for (const scope of scopes)
       for (const period of periods) {
-        const answers = await activityCountsByEach(
+        const { groups: answers, holdings } = await activityCountsByEach(
           db,
           scope,
           period,
@@ -226,6 +231,16 @@ describeEachDatabase('Activity counted in the database', (database) => {
           const actual = new Map(answers[g]!.map(({ key, ...counts }) => [key, counts]))
           assert.deepEqual(actual, expected, `${grouping.by}, ${JSON.stringify(scope)}, ${period.from}`)
         })
+        const held = new Map<string, number>()
+        for (const c of casesIn(cases, scope, period)) {
+          const id = `${c.practiceId} ${c.workerId}`
+          held.set(id, (held.get(id) ?? 0) + 1)
+        }
+        assert.deepEqual(
+          new Map(holdings.map((h) => [`${h.practiceId} ${h.linkWorkerUserId}`, h.cases])),
+          held,
+          `cases held, ${JSON.stringify(scope)}, ${period.from}`,
+        )
         // How many people in scope were seen with two link workers or two practices: the
         // counting that is not a sum.
         const inScope = definition(cases, signposts, scope, period, needIds, providers, (c) => c.personId)

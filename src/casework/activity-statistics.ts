@@ -11,6 +11,13 @@ import { withRoomToCount } from '../db/dialect.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { CaseScope, Period } from './statistics.ts'
 
+/** How many cases in scope open in the period a link worker holds at a practice. */
+export interface Holding {
+  practiceId: string | null
+  linkWorkerUserId: string | null
+  cases: number
+}
+
 /** How to group: not at all, by the case's link worker, by its practice, or by a practice grouping. */
 export type ActivityGrouping =
   | { by: 'none' }
@@ -94,7 +101,8 @@ function keyOf(grouping: ActivityGrouping, worker: string | null, practice: stri
 }
 
 /**
- * The Activity counts for several groupings at once (each grouping's rows in key order).
+ * The Activity counts for several groupings at once (each grouping's rows in key order), and
+ * how many of the cases each link worker holds at each practice.
  *
  * One statement does the work that grows with the cases, in three parts, each added up in the
  * order its index holds it: (programme, link worker, practice), so nothing is sorted.
@@ -121,8 +129,7 @@ export async function activityCountsByEach(
   needIds: readonly string[],
   providersOf: (serviceIds: string[]) => Promise<ReadonlyMap<string, string>>,
   groupings: readonly ActivityGrouping[],
-): Promise<ActivityCounts[][]> {
-  if (groupings.length === 0) return []
+): Promise<{ groups: ActivityCounts[][]; holdings: Holding[] }> {
   const needs = needIds.map((_, i) => sql.id(`need${i}`))
   const find = dialectOf(db) === 'postgres' ? sql`strpos` : sql`instr`
   const hasNeed = needIds.map(
@@ -204,7 +211,20 @@ export async function activityCountsByEach(
     ...new Set(parts[SERVICES].flatMap((row) => (row.service_id === null ? [] : [text(row.service_id)!]))),
   ])
 
-  return groupings.map((grouping) => {
+  // The cases counted by (programme, link worker, practice), added up by (practice, link worker).
+  const holdings = new Map<string, Holding>()
+  for (const row of parts[CASES]) {
+    const id = `${text(row.practice) ?? ''}\u0000${text(row.worker) ?? ''}`
+    const holding = holdings.get(id) ?? {
+      practiceId: text(row.practice),
+      linkWorkerUserId: text(row.worker),
+      cases: 0,
+    }
+    holding.cases += number(row.clients)
+    holdings.set(id, holding)
+  }
+
+  const groups = groupings.map((grouping) => {
     const tallies = new Map<string | null, Tally>()
     const tallyOf = (key: string | null) => {
       const tally = tallies.get(key) ?? newTally(needIds.length)
@@ -275,6 +295,7 @@ export async function activityCountsByEach(
         clientsGivenThreeOrMore: tally.three,
       }))
   })
+  return { groups, holdings: [...holdings.values()] }
 }
 
 /** Cases in scope open in the period, added up with their needs by (link worker, practice). */
@@ -285,27 +306,3 @@ const SHARED_CASE = 1
 const SERVICES = 2
 /** The parts of the Activity statement's answer. */
 type Part = typeof CASES | typeof SHARED_CASE | typeof SERVICES
-
-/** How many cases in scope open in the period each link worker holds at each practice. */
-export async function casesByPracticeAndWorker(
-  db: Queryable,
-  scope: CaseScope,
-  period: Period,
-): Promise<{ practiceId: string | null; linkWorkerUserId: string | null; cases: number }[]> {
-  // Counted by programme too, the order the index holds them in, and added up here.
-  const { rows } = await sql<{ practice: string | null; worker: string | null; n: string | number }>`
-    select cases.practice_organisation_id as practice, cases.link_worker_user_id as worker, count(*) as n
-    from cases where ${scopeSql(scope)} and ${openIn(period)}
-    group by cases.programme_id, cases.link_worker_user_id, cases.practice_organisation_id`.execute(db)
-  const holdings = new Map<
-    string,
-    { practiceId: string | null; linkWorkerUserId: string | null; cases: number }
-  >()
-  for (const row of rows) {
-    const id = `${row.practice ?? ''}\u0000${row.worker ?? ''}`
-    const holding = holdings.get(id) ?? { practiceId: row.practice, linkWorkerUserId: row.worker, cases: 0 }
-    holding.cases += Number(row.n)
-    holdings.set(id, holding)
-  }
-  return [...holdings.values()]
-}

@@ -11,7 +11,6 @@ export {
   type ActivityCounts,
   type ActivityGrouping,
   activityCountsByEach,
-  casesByPracticeAndWorker,
 } from './activity-statistics.ts'
 export {
   type BulkAppointment,

@@ -3,7 +3,7 @@
 // more; for the whole scope, and by social prescriber, practice and network of practices.
 
 import { listOrganisations, userNames } from '../access/store.ts'
-import { type ActivityCounts, activityCountsByEach, casesByPracticeAndWorker } from '../casework/index.ts'
+import { type ActivityCounts, activityCountsByEach } from '../casework/index.ts'
 import type { Queryable } from '../db/schema.ts'
 import { providersOfServices } from '../directory/index.ts'
 import type { Need } from '../programmes/config.ts'
@@ -130,7 +130,10 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
   }
   // Every grouping counted together, so the cases in scope are read once; the directory names
   // the organisation providing each service reached.
-  const [totals = [], workers = [], practices = [], networks = []] = await activityCountsByEach(
+  const {
+    groups: [totals = [], workers = [], practices = [], networks = []],
+    holdings,
+  } = await activityCountsByEach(
     db,
     scope.cases,
     scope.period,
@@ -152,7 +155,6 @@ export async function activityReport(db: Queryable, scope: ResolvedScope): Promi
   }))
 
   // By practice, with its named social prescriber (or else the link worker of most of its cases).
-  const holdings = await casesByPracticeAndWorker(db, scope.cases, scope.period)
   const named = new Map<string, { id: string; name: string }>()
   for (const programme of programmes) {
     for (const practice of programme.practices)
