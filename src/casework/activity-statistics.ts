@@ -154,8 +154,11 @@ export async function activityCountsByEach(
   // planner, without figures for an index that may be empty, is told to use it.
   const sharedIndex = dialectOf(db) === 'sqlite' ? sql`indexed by cases_shared_programme_opened` : sql``
   const first = sql`(case_signposts.previous_at is null or case_signposts.previous_at < ${period.from})`
-  const { rows } = await withRoomToCount(db, 64, (db) =>
-    sql<Record<string, string | number | null>>`
+  const { rows } = await withRoomToCount(
+    db,
+    64,
+    (db) =>
+      sql<Record<string, string | number | null>>`
     select ${columns(
       CASES,
       {
@@ -199,6 +202,7 @@ export async function activityCountsByEach(
     group by case_signposts.programme_id, case_signposts.case_link_worker_user_id,
       case_signposts.case_practice_organisation_id, case_signposts.service_id, case_signposts.service_name,
       case_signposts.kind`.execute(db),
+    { parallel: true },
   )
 
   const text = (value: string | number | null | undefined) => (value ?? null) as string | null

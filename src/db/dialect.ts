@@ -261,17 +261,27 @@ export function unindexed(db: Kysely<any>, column: string): RawBuilder<string> {
  * `work_mem` (4 MB by default) is what each sort, hash and common table expression may hold
  * before it spills to disk; the reports' statements hold tens of megabytes at a borough's scale,
  * so they get `megabytes` for the one transaction (`set local`: other statements keep the
- * server's setting). Already in a transaction, the setting lasts to its end. SQLite keeps its
+ * server's setting). With `parallel`, they also share the work with parallel workers more
+ * readily: a statement that reads millions of rows and hands on a few thousand groups, which the
+ * planner's default costs (1,000 to start workers, 0.1 a row handed on) make look dearer than
+ * reading alone (not for every statement: the Outcomes report's gathering of each person's
+ * readings was slower in parallel). Already in a transaction, the settings last to its end.
+ * SQLite keeps its
  * temporary tables and sorts in memory always (`temp_store`, src/db/sqlite.ts).
  */
 export async function withRoomToCount<T>(
   db: Kysely<any>,
   megabytes: number,
   read: (db: Kysely<any>) => Promise<T>,
+  options: { parallel?: boolean } = {},
 ): Promise<T> {
   if (dialectOf(db) !== 'postgres') return read(db)
   const room = async (trx: Kysely<any>) => {
     await sql`select set_config('work_mem', ${`${Math.trunc(megabytes)}MB`}, true)`.execute(trx)
+    if (options.parallel)
+      await sql`select set_config('parallel_setup_cost', '100', true), set_config('parallel_tuple_cost', '0.01', true)`.execute(
+        trx,
+      )
     return read(trx)
   }
   return db.isTransaction ? room(db) : db.transaction().execute(room)
