@@ -10,7 +10,7 @@ import { createAccount } from '../web/testing.ts'
 import { type ActivityCounts, type ActivityGrouping, activityCountsByEach } from './activity-statistics.ts'
 import { insertCases, insertSignposts } from './bulk.ts'
 import type { CaseScope, Period } from './statistics.ts'
-import { closeCase, movePersonCases, setCaseWorker } from './store.ts'
+import { closeCase, insertSignpost, movePersonCases, setCaseWorker, signpostsOfCase } from './store.ts'
 
 interface MadeCase {
   id: string
@@ -182,6 +182,26 @@ describeEachDatabase('Activity counted in the database', (database) => {
         await closeCase(db, c.id, { closureReason: 'goals_met', exitPlan: '', at: c.closedAt })
       }
     }
+    // A few given one at a time, as a link worker records them (at the time of recording).
+    for (const c of cases.slice(0, 12)) {
+      const id = await insertSignpost(db, c.id, {
+        kind: 'signpost',
+        referralId: null,
+        serviceId: 'service-1',
+        serviceName: 'Service 1',
+        need: null,
+        note: '',
+        userId: null,
+      })
+      const made = (await signpostsOfCase(db, c.id)).find((s) => s.id === id)!
+      signposts.push({
+        caseId: c.id,
+        kind: 'signpost',
+        serviceId: 'service-1',
+        serviceName: 'Service 1',
+        createdAt: made.createdAt,
+      })
+    }
     for (let i = 0; i < 6; i++) {
       const [from, into] = [people[2 * i]!, people[2 * i + 1]!]
       await movePersonCases(db, from, into)
@@ -210,7 +230,7 @@ describeEachDatabase('Activity counted in the database', (database) => {
       { programmeIds: [], organisationIds: null, practiceIds: null },
     ]
     const periods: Period[] = [
-      { from: day(0), to: day(400) },
+      { from: day(0), to: new Date(Date.now() + 86_400_000).toISOString() },
       { from: day(60), to: day(90) },
       { from: day(100), to: day(250) },
       { from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' },

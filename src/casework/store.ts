@@ -93,7 +93,7 @@ export async function countCasesOfPeople(db: Queryable, personIds: readonly stri
  * its case (link worker, practice, organisation, opened and closed), and where it falls among
  * its case's others (the times of the one before it and of the second after it). Run after a
  * case's signposts are added and after any of those columns of the case change, in the same
- * transaction.
+ * transaction. Only rows whose values change are written.
  */
 export async function keepSignpostsInStep(db: Queryable, caseIds: readonly string[] | 'all'): Promise<void> {
   const step = (only: RawBuilder<unknown>) =>
@@ -107,7 +107,14 @@ export async function keepSignpostsInStep(db: Queryable, caseIds: readonly strin
         second_next_at = chain.second_next_at
       from cases, (select id, lag(created_at) over w as previous_at, lead(created_at, 2) over w as second_next_at
         from case_signposts where ${only} window w as (partition by case_id order by created_at, id)) chain
-      where ${only} and cases.id = case_signposts.case_id and chain.id = case_signposts.id`.execute(db)
+      where ${only} and cases.id = case_signposts.case_id and chain.id = case_signposts.id
+        and (case_signposts.case_link_worker_user_id is distinct from cases.link_worker_user_id
+          or case_signposts.case_practice_organisation_id is distinct from cases.practice_organisation_id
+          or case_signposts.case_organisation_id is distinct from cases.organisation_id
+          or case_signposts.case_opened_at is distinct from cases.opened_at
+          or case_signposts.case_closed_at is distinct from cases.closed_at
+          or case_signposts.previous_at is distinct from chain.previous_at
+          or case_signposts.second_next_at is distinct from chain.second_next_at)`.execute(db)
   if (caseIds === 'all') return void (await step(sql`1 = 1`))
   for (let i = 0; i < caseIds.length; i += 400)
     await step(
