@@ -1,9 +1,9 @@
 // Aggregate queries for the Activity report: clients, needs, onward referrals and signposts,
 // services and organisations reached, and clients given three or more, for the whole scope or
-// grouped by link worker, practice or a grouping of practices (networks). The database folds the
-// cases and signposts into counts by (link worker, practice) and (link worker, practice,
-// service); the few people seen by two link workers or at two practices come back case by case
-// and are counted here. No one's details leave this module (decision 0800).
+// grouped by link worker, practice or a grouping of practices (networks). The database adds up
+// the cases and signposts by (link worker, practice) and (link worker, practice, service), in the
+// order its indexes hold them; the cases of the few people with more than one come back case by
+// case and are counted here once per person. No one's details leave this module (decision 0800).
 
 import { type RawBuilder, sql } from 'kysely'
 import { dialectOf } from '../db/database.ts'
@@ -131,6 +131,8 @@ export async function activityCountsByEach(
   groupings: readonly ActivityGrouping[],
 ): Promise<{ groups: ActivityCounts[][]; holdings: Holding[] }> {
   const needs = needIds.map((_, i) => sql.id(`need${i}`))
+  // Whether a case records a need, 0 or 1: `needs` holds a JSON array of need ids, so the id in
+  // quotes is looked for as text (`instr` on SQLite, `strpos` on PostgreSQL: an exact match).
   const find = dialectOf(db) === 'postgres' ? sql`strpos` : sql`instr`
   const hasNeed = needIds.map(
     (needId) => sql`case when ${find}(cases.needs, ${JSON.stringify(needId)}) > 0 then 1 else 0 end`,

@@ -1016,6 +1016,8 @@ export async function insertSignpost(
   input: Omit<Signpost, 'id' | 'createdAt' | 'takenUp'> & { userId: string | null },
 ): Promise<string> {
   const id = newId()
+  // Two recorded on one case at once take turns, so the second finds its place after the first.
+  await lockCase(db, caseId)
   await db
     .insertInto('case_signposts')
     .values({

@@ -266,8 +266,7 @@ export function unindexed(db: Kysely<any>, column: string): RawBuilder<string> {
  * planner's default costs (1,000 to start workers, 0.1 a row handed on) make look dearer than
  * reading alone (not for every statement: the Outcomes report's gathering of each person's
  * readings was slower in parallel). Already in a transaction, the settings last to its end.
- * SQLite keeps its
- * temporary tables and sorts in memory always (`temp_store`, src/db/sqlite.ts).
+ * SQLite keeps its temporary tables and sorts in memory always (`temp_store`, src/db/sqlite.ts).
  */
 export async function withRoomToCount<T>(
   db: Kysely<any>,
