@@ -1,7 +1,6 @@
 // Many cases, signposts and appointments at once, for the demo's year of activity and for report
 // fixtures: history written in a few statements rather than one journey at a time.
 
-import { sql } from 'kysely'
 import { newId } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { AppointmentKind, AppointmentMode } from '../programmes/config.ts'
@@ -65,7 +64,6 @@ export async function insertSignposts(db: Queryable, signposts: readonly BulkSig
   const rows = signposts.map((s) => ({
     id: newId(),
     case_id: s.caseId,
-    programme_id: sql<string>`(select programme_id from cases where id = ${s.caseId})`,
     kind: s.kind,
     referral_id: null,
     service_id: s.serviceId,

@@ -90,7 +90,7 @@ export async function countCasesOfPeople(db: Queryable, personIds: readonly stri
 
 /**
  * Copies onto each onward referral and signpost of these cases what the Activity report asks of
- * its case (link worker, practice, organisation, opened and closed), and where it falls among
+ * its case (programme, link worker, practice, organisation, opened and closed), and where it falls among
  * its case's others (the times of the one before it and of the second after it). Run after a
  * case's signposts are added and after any of those columns of the case change, in the same
  * transaction. Only rows whose values change are written.
@@ -98,6 +98,7 @@ export async function countCasesOfPeople(db: Queryable, personIds: readonly stri
 export async function keepSignpostsInStep(db: Queryable, caseIds: readonly string[] | 'all'): Promise<void> {
   const step = (only: RawBuilder<unknown>) =>
     sql`update case_signposts set
+        programme_id = cases.programme_id,
         case_link_worker_user_id = cases.link_worker_user_id,
         case_practice_organisation_id = cases.practice_organisation_id,
         case_organisation_id = cases.organisation_id,
@@ -108,7 +109,8 @@ export async function keepSignpostsInStep(db: Queryable, caseIds: readonly strin
       from cases, (select id, lag(created_at) over w as previous_at, lead(created_at, 2) over w as second_next_at
         from case_signposts where ${only} window w as (partition by case_id order by created_at, id)) chain
       where ${only} and cases.id = case_signposts.case_id and chain.id = case_signposts.id
-        and (case_signposts.case_link_worker_user_id is distinct from cases.link_worker_user_id
+        and (case_signposts.programme_id is distinct from cases.programme_id
+          or case_signposts.case_link_worker_user_id is distinct from cases.link_worker_user_id
           or case_signposts.case_practice_organisation_id is distinct from cases.practice_organisation_id
           or case_signposts.case_organisation_id is distinct from cases.organisation_id
           or case_signposts.case_opened_at is distinct from cases.opened_at
@@ -1023,7 +1025,6 @@ export async function insertSignpost(
     .values({
       id,
       case_id: caseId,
-      programme_id: sql<string>`(select programme_id from cases where id = ${caseId})`,
       kind: input.kind,
       referral_id: input.referralId,
       service_id: input.serviceId,

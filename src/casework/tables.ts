@@ -120,7 +120,10 @@ export interface CasePrescriptionTable {
 export interface CaseSignpostTable {
   id: string
   case_id: string
-  /** The case's programme (a case never changes programme), so a programme's are read together. */
+  /**
+   * The case's programme (a case never changes programme), so a programme's are read together;
+   * copied with the columns below.
+   */
   programme_id: string | null
   /** Signposts are information given; onward referrals carry the referral's id. */
   kind: 'signpost' | 'referral'
