@@ -18,9 +18,21 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * True when the database refused a transaction only because of a concurrent one: a unique key it
+ * took first, or (PostgreSQL) a deadlock between the two or a serialization failure. Run again,
+ * the transaction sees what the other did.
+ */
+export function isClash(error: unknown): boolean {
+  if (isUniqueViolation(error)) return true
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '40P01' || code === '40001'
+}
+
+/**
  * Like `inTransaction`, but when a concurrent transaction took a unique key this one wanted in the
- * meantime, runs `work` again (twice at most), so that it sees the row that got there first. As if
- * the two had run one after the other. Inside the caller's transaction there is no second try.
+ * meantime (or the two deadlocked), runs `work` again (twice at most), so that it sees the row
+ * that got there first. As if the two had run one after the other. Inside the caller's
+ * transaction there is no second try.
  */
 export async function inTransactionRetryingClash<T>(
   db: Queryable,
@@ -31,7 +43,7 @@ export async function inTransactionRetryingClash<T>(
     try {
       return await db.transaction().execute(work)
     } catch (error) {
-      if (attempt >= 3 || !isUniqueViolation(error)) throw error
+      if (attempt >= 3 || !isClash(error)) throw error
     }
   }
 }

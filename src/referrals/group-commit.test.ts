@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { sql } from 'kysely'
 import { createOrganisation } from '../access/store.ts'
 import type { Queryable } from '../db/schema.ts'
 import { describeEachDatabase } from '../db/testing.ts'
@@ -135,4 +136,75 @@ describeEachDatabase('group commit', (database) => {
       })
     assert.deepEqual(await Promise.all([read(), read(), read()]), ['Shared', 'Shared', 'Shared'])
   })
+})
+
+describeEachDatabase('group commit, two writers at once', (database, dialect) => {
+  it('answers each write once and whole when two processes claim the same keys in either order', async () => {
+    const { db } = database()
+    // Two writers on one database are two Kith processes: each commits its own batches.
+    const [one, two] = [new GroupCommit(db), new GroupCommit(db)]
+    // What a referral's submission key does: look for the key, and make the record if it is new.
+    const claim = (writer: GroupCommit, odsCode: string) =>
+      writer.run(async (trx) => {
+        const found = await trx
+          .selectFrom('organisations')
+          .select('id')
+          .where('ods_code', '=', odsCode)
+          .executeTakeFirst()
+        if (found) return 'found'
+        await organisation(trx, `Claimed ${odsCode}`, odsCode)
+        return 'made'
+      })
+    for (let round = 0; round < 30; round++) {
+      const keys = [0, 1, 2, 3].map((n) => `Y${String(round * 10 + n).padStart(5, '0')}`)
+      const results = await Promise.allSettled([
+        ...keys.map((key) => claim(one, key)),
+        ...keys.toReversed().map((key) => claim(two, key)),
+      ])
+      const answers = results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason)))
+      for (const [n, key] of keys.entries())
+        assert.deepEqual([answers[n], answers[7 - n]].sort(), ['found', 'made'], `round ${round}, ${key}`)
+    }
+    const claimed = await db
+      .selectFrom('organisations')
+      .select('ods_code')
+      .where('ods_code', 'like', 'Y%')
+      .execute()
+    assert.equal(claimed.length, 120)
+  })
+
+  if (dialect === 'postgres')
+    it('runs a write again, alone, when another process took its key between its look and its insert', async () => {
+      const { db } = database()
+      const writer = new GroupCommit(db)
+      let runs = 0
+      const answer = writer.run(async (trx) => {
+        runs++
+        // The first run breaks the batch written together, so it runs again in turn, as a batch
+        // whose rows another process holds does.
+        if (runs === 1) await sql`select * from no_such_table`.execute(trx)
+        const found = await trx
+          .selectFrom('organisations')
+          .select('id')
+          .where('ods_code', '=', 'Y99999')
+          .executeTakeFirst()
+        if (found) return 'found'
+        if (runs === 2) {
+          // Another process claims the key now, and commits while this write waits on it.
+          const other = await db.startTransaction().execute()
+          await organisation(other, 'The other process', 'Y99999')
+          setTimeout(() => void other.commit().execute(), 300)
+        }
+        await organisation(trx, 'This process', 'Y99999')
+        return 'made'
+      })
+      assert.equal(await answer, 'found')
+      assert.equal(runs, 3)
+      assert.deepEqual(
+        (await db.selectFrom('organisations').select('name').where('ods_code', '=', 'Y99999').execute()).map(
+          (row) => row.name,
+        ),
+        ['The other process'],
+      )
+    })
 })

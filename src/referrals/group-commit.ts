@@ -8,11 +8,15 @@
 // On SQLite the writes of a batch run in turn, each in its own savepoint. On PostgreSQL, where
 // every statement is a round trip to another process, they run together and their rows are
 // written together (db/batched-writes.ts); a batch that cannot stand as one runs again in turn.
+// A write refused in turn only because another process's transaction got there first (took its
+// unique key, or deadlocked with it) runs once more on its own after the batch, and sees that
+// other's rows: as if the two had run one after the other.
 
 import { sql } from 'kysely'
 import { runTogether } from '../db/batched-writes.ts'
 import { dialectOf } from '../db/database.ts'
 import type { Db, Queryable } from '../db/schema.ts'
+import { inTransactionRetryingClash, isClash } from '../db/transactions.ts'
 
 interface Pending<T> {
   work: (trx: Queryable) => Promise<T>
@@ -137,10 +141,14 @@ export class GroupCommit {
       for (const item of batch) item.reject(error)
       return
     }
+    const again: Pending<unknown>[] = []
     for (const [index, item] of batch.entries()) {
       const outcome = outcomes[index]
       if (outcome?.ok) item.resolve(outcome.value)
+      else if (isClash(outcome?.error)) again.push(item)
       else item.reject(outcome?.error)
     }
+    for (const item of again)
+      await inTransactionRetryingClash(this.#db, item.work).then(item.resolve, item.reject)
   }
 }
