@@ -17,7 +17,7 @@ import { createApiToken } from '../src/access/tokens.ts'
 import { keepSignpostsInStep } from '../src/casework/store.ts'
 import { nowIso } from '../src/db/ids.ts'
 import type { Db } from '../src/db/schema.ts'
-import { updateOutcomeSettings } from '../src/outcomes/store.ts'
+import { keepScoresInStep, updateOutcomeSettings } from '../src/outcomes/store.ts'
 import { getProgramme, updateProgrammeSettings } from '../src/programmes/store.ts'
 import { NEEDS } from '../src/reports/testing.ts'
 import { createAccount, testApp } from '../src/web/testing.ts'
@@ -105,6 +105,8 @@ async function extend(db: Db, dialect: Dialect, scale: typeof FULL, programmes: 
          '{"metric":' || (18 + (i % 7) + (i % 2) * (i % 5)) || ',"raw":' || (20 + (i % 7)) || '}', 'link_worker', null, '${created}'
        from s join cases c on c.id = ${uuid(dialect, 4, `((i / 2) * 3)`)}`,
   )
+  // Their scores as numbers, each beside the same score of the person's first reading.
+  await keepScoresInStep(db, 'all')
   for (const programmeId of programmes)
     await updateOutcomeSettings(
       db,

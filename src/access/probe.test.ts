@@ -120,6 +120,7 @@ const PERSON_TABLES = [
   'case_appointment_moves',
   'case_prescription_reviews',
   'outcome_readings',
+  'outcome_scores',
   'attendance_cards',
   'check_ins',
   'kiosk_readings',

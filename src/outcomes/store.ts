@@ -1,9 +1,12 @@
 // The outcomes capability's queries: the only place its SQL lives. These functions do not audit;
 // measures.ts reads and records a person's readings and writes the audit event alongside.
 
+import { type RawBuilder, sql } from 'kysely'
+import { dialectOf } from '../db/database.ts'
 import { newId, nowIso } from '../db/ids.ts'
 import type { Queryable } from '../db/schema.ts'
 import { type Found, inTimeRanges, type Paging, type PersonIdQuery, type TimeRange } from '../db/search.ts'
+import { inTransaction, lockRow } from '../db/transactions.ts'
 import type { Reading, StarDefinition } from './instruments.ts'
 import {
   emptySettings,
@@ -111,23 +114,61 @@ export interface NewReading {
 
 export async function insertReading(db: Queryable, reading: NewReading): Promise<string> {
   const id = newId()
-  await db
-    .insertInto('outcome_readings')
-    .values({
-      id,
-      person_id: reading.personId,
-      programme_id: reading.programmeId,
-      instrument_id: reading.instrumentId,
-      stage: reading.stage,
-      taken_at: reading.takenAt,
-      answers: JSON.stringify(reading.answers),
-      scores: JSON.stringify(reading.scores),
-      entered_by: reading.enteredBy,
-      recorded_by_user_id: reading.recordedByUserId,
-      recorded_at: nowIso(),
-    })
-    .execute()
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto('outcome_readings')
+      .values({
+        id,
+        person_id: reading.personId,
+        programme_id: reading.programmeId,
+        instrument_id: reading.instrumentId,
+        stage: reading.stage,
+        taken_at: reading.takenAt,
+        answers: JSON.stringify(reading.answers),
+        scores: JSON.stringify(reading.scores),
+        entered_by: reading.enteredBy,
+        recorded_by_user_id: reading.recordedByUserId,
+        recorded_at: nowIso(),
+      })
+      .execute()
+    await keepScoresInStep(trx, [reading.personId])
+  })
   return id
+}
+
+/**
+ * Writes again the `outcome_scores` rows of these people's readings (or of everyone's): each
+ * reading's scores as numbers, with the same score in the person's first reading of the
+ * instrument in the programme, the reading's place among theirs and when their next was taken.
+ * Called in the transaction of every change to a person's readings, after it; on PostgreSQL the
+ * people's rows are held first, so that two readings recorded for one person at once take turns.
+ */
+export async function keepScoresInStep(db: Queryable, people: readonly string[] | 'all'): Promise<void> {
+  const postgres = dialectOf(db) === 'postgres'
+  const step = async (trx: Queryable, only: RawBuilder<unknown>) => {
+    const chain = sql`(select id, person_id, programme_id, instrument_id, taken_at, scores,
+        first_value(scores) over w as first_scores, row_number() over w as ordinal, lead(taken_at) over w as next_taken_at
+      from outcome_readings where ${only}
+      window w as (partition by programme_id, instrument_id, person_id order by taken_at, id)) r`
+    // A reading without scores keeps one row with none (score_id ''), so its person is counted.
+    const rows = postgres
+      ? sql`select r.id, coalesce(s.key, ''), r.person_id, r.programme_id, r.instrument_id, r.taken_at,
+            s.value::float8, (r.first_scores::json ->> s.key)::float8, r.ordinal, r.next_taken_at
+          from ${chain} left join lateral json_each_text(r.scores::json) s on true`
+      : sql`select r.id, coalesce(s.key, ''), r.person_id, r.programme_id, r.instrument_id, r.taken_at,
+            s.value, json_extract(r.first_scores, '$."' || s.key || '"'), r.ordinal, r.next_taken_at
+          from ${chain} left join json_each(r.scores) s`
+    await sql`delete from outcome_scores where ${only}`.execute(trx)
+    await sql`insert into outcome_scores (reading_id, score_id, person_id, programme_id, instrument_id, taken_at, value, first_value, ordinal, next_taken_at)
+      ${rows}`.execute(trx)
+  }
+  await inTransaction(db, async (trx) => {
+    if (people === 'all') return step(trx, sql`1 = 1`)
+    const ids = [...new Set(people)].sort()
+    for (const id of ids) await lockRow(trx, 'people', id)
+    for (let i = 0; i < ids.length; i += 400)
+      await step(trx, sql`person_id in (${sql.join(ids.slice(i, i + 400).map((id) => sql`${id}`))})`)
+  })
 }
 
 /** A person's readings in a programme, oldest first. */
@@ -187,7 +228,10 @@ export async function recordedStages(
 
 /** A person's records merged: their outcome readings go to the record kept. */
 export async function movePersonReadings(db: Queryable, from: string, into: string): Promise<void> {
-  await db.updateTable('outcome_readings').set({ person_id: into }).where('person_id', '=', from).execute()
+  await inTransaction(db, async (trx) => {
+    await trx.updateTable('outcome_readings').set({ person_id: into }).where('person_id', '=', from).execute()
+    await keepScoresInStep(trx, [from, into])
+  })
 }
 
 /** Readings in a programme of the people of its caseload (a query of person ids for each part). */

@@ -34,9 +34,32 @@ export interface OutcomeReadingTable {
   recorded_at: string
 }
 
+/**
+ * Each reading's scores as numbers, a row per reading and score (one with score_id '' for a
+ * reading without scores), with what the Outcomes report asks of the person's other readings of
+ * the instrument in the programme; derived from `outcome_readings` and kept in step with them
+ * (store.ts, `keepScoresInStep`; migration 0520).
+ */
+export interface OutcomeScoreTable {
+  reading_id: string
+  score_id: string
+  person_id: string
+  programme_id: string
+  instrument_id: string
+  taken_at: string
+  value: number | null
+  /** The same score in the person's first reading of the instrument in the programme. */
+  first_value: number | null
+  /** The reading's place among the person's readings of the instrument, from 1. */
+  ordinal: number
+  /** When the person's next reading of the instrument was taken, or null for their latest. */
+  next_taken_at: string | null
+}
+
 declare module '../db/schema.ts' {
   interface Tables {
     outcome_settings: OutcomeSettingsTable
     outcome_readings: OutcomeReadingTable
+    outcome_scores: OutcomeScoreTable
   }
 }
