@@ -7,7 +7,7 @@
 
 import { type RawBuilder, sql } from 'kysely'
 import { dialectOf } from '../db/database.ts'
-import { withRoomToCount } from '../db/dialect.ts'
+import { readTogether } from '../db/dialect.ts'
 import type { Queryable } from '../db/schema.ts'
 import type { CaseScope, Period } from './statistics.ts'
 
@@ -63,6 +63,9 @@ function scopeSql(scope: CaseScope, of: 'cases' | 'case_signposts' = 'cases'): R
 const openIn = (period: Period) =>
   sql`cases.opened_at < ${period.to} and (cases.closed_at is null or cases.closed_at >= ${period.from})`
 
+/** A row of the counting statements: its part, then the columns every part has (`columns`). */
+type CountRow = Record<string, string | number | null>
+
 /** One group's figures, as counted so far. */
 interface Tally {
   clients: number
@@ -104,8 +107,9 @@ function keyOf(grouping: ActivityGrouping, worker: string | null, practice: stri
  * The Activity counts for several groupings at once (each grouping's rows in key order), and
  * how many of the cases each link worker holds at each practice.
  *
- * One statement does the work that grows with the cases, in three parts, each added up in the
- * order its index holds it: (programme, link worker, practice), so nothing is sorted.
+ * Two statements of one snapshot do the work that grows with the cases, in three parts, each
+ * added up in the order its index holds it: (programme, link worker, practice), so nothing is
+ * sorted.
  * - The cases in scope open in the period, counted with their needs by (link worker, practice).
  *   Counted so, a person with two cases would count twice; a case records how many cases its
  *   person has, and every case of someone with more than one comes back on its own (with what it
@@ -156,11 +160,15 @@ export async function activityCountsByEach(
   // planner, without figures for an index that may be empty, is told to use it.
   const sharedIndex = dialectOf(db) === 'sqlite' ? sql`indexed by cases_shared_programme_opened` : sql``
   const first = sql`(case_signposts.previous_at is null or case_signposts.previous_at < ${period.from})`
-  const { rows } = await withRoomToCount(
+  // The cases and the onward referrals and signposts are read as two statements of one snapshot:
+  // on PostgreSQL side by side, each on its own connection (db/dialect.ts, `readTogether`).
+  const [caseRows, serviceRows] = await readTogether<[CountRow[], CountRow[]]>(
     db,
     64,
-    (db) =>
-      sql<Record<string, string | number | null>>`
+    [
+      async (db) =>
+        (
+          await sql<CountRow>`
     select ${columns(
       CASES,
       {
@@ -185,8 +193,11 @@ export async function activityCountsByEach(
       },
       hasNeed,
     )}
-    from cases ${sharedIndex} where ${casesInScope} and cases.person_case_count > 1
-    union all
+    from cases ${sharedIndex} where ${casesInScope} and cases.person_case_count > 1`.execute(db)
+        ).rows,
+      async (db) =>
+        (
+          await sql<CountRow>`
     select ${columns(SERVICES, {
       worker: sql`case_signposts.case_link_worker_user_id`,
       practice: sql`case_signposts.case_practice_organisation_id`,
@@ -203,10 +214,12 @@ export async function activityCountsByEach(
       and (case_signposts.case_closed_at is null or case_signposts.case_closed_at >= ${period.from})
     group by case_signposts.programme_id, case_signposts.case_link_worker_user_id,
       case_signposts.case_practice_organisation_id, case_signposts.service_id, case_signposts.service_name,
-      case_signposts.kind`.execute(db),
+      case_signposts.kind`.execute(db)
+        ).rows,
+    ],
     { parallel: true },
   )
-
+  const rows = [...caseRows, ...serviceRows]
   const text = (value: string | number | null | undefined) => (value ?? null) as string | null
   const number = (value: string | number | null | undefined) => Number(value ?? 0)
   const parts: Record<Part, typeof rows> = { [CASES]: [], [SHARED_CASE]: [], [SERVICES]: [] }

@@ -4,7 +4,14 @@
 // (`2026-11-22T09:30:00.000Z`, which sorts as time does), dates are `YYYY-MM-DD` text, flags are
 // integers 0/1, and structured values are JSON text.
 
-import { type ColumnDataType, type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
+import {
+  type ColumnDataType,
+  type ControlledTransaction,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  sql,
+} from 'kysely'
 import { dialectOf } from './database.ts'
 
 /** Column type for a floating-point number. */
@@ -284,4 +291,57 @@ export async function withRoomToCount<T>(
     return read(trx)
   }
   return db.isTransaction ? room(db) : db.transaction().execute(room)
+}
+
+/**
+ * Runs several large reads as `withRoomToCount` does, all seeing the database as it was at one
+ * moment. On PostgreSQL each read has a connection of its own and they run side by side: the
+ * first transaction exports its snapshot (`pg_export_snapshot`) and the others take it up
+ * (`set transaction snapshot`), as pg_dump's parallel workers do, so no change made meanwhile is
+ * seen by one read and not another. On SQLite, which has one connection, or inside a caller's
+ * transaction, they run one after another in one transaction, which holds one snapshot too.
+ */
+export async function readTogether<T extends unknown[]>(
+  db: Kysely<any>,
+  megabytes: number,
+  reads: { [K in keyof T]: (db: Kysely<any>) => Promise<T[K]> },
+  options: { parallel?: boolean } = {},
+): Promise<T> {
+  const inTurn = async (trx: Kysely<any>) => {
+    const results: unknown[] = []
+    for (const read of reads) results.push(await withRoomToCount(trx, megabytes, read, options))
+    return results as T
+  }
+  if (dialectOf(db) !== 'postgres' || db.isTransaction || reads.length < 2)
+    return db.isTransaction ? inTurn(db) : db.transaction().execute(inTurn)
+  const room = async (trx: Kysely<any>) => {
+    await sql`select set_config('work_mem', ${`${Math.trunc(megabytes)}MB`}, true)`.execute(trx)
+    if (options.parallel)
+      await sql`select set_config('parallel_setup_cost', '100', true), set_config('parallel_tuple_cost', '0.01', true)`.execute(
+        trx,
+      )
+  }
+  const open: ControlledTransaction<any>[] = []
+  try {
+    const first = await db.startTransaction().setIsolationLevel('repeatable read').execute()
+    open.push(first)
+    const { rows } = await sql<{ snapshot: string }>`select pg_export_snapshot() as snapshot`.execute(first)
+    const snapshot = rows[0]!.snapshot
+    await room(first)
+    for (let i = 1; i < reads.length; i++) {
+      const other = await db.startTransaction().setIsolationLevel('repeatable read').execute()
+      open.push(other)
+      await sql`set transaction snapshot ${sql.lit(snapshot)}`.execute(other)
+      await room(other)
+    }
+    const results = await Promise.all(reads.map((read, i) => read(open[i]!)))
+    while (open.length > 0) await open.shift()!.commit().execute()
+    return results as T
+  } finally {
+    for (const trx of open)
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined)
+  }
 }
