@@ -283,14 +283,19 @@ export async function withRoomToCount<T>(
 ): Promise<T> {
   if (dialectOf(db) !== 'postgres') return read(db)
   const room = async (trx: Kysely<any>) => {
-    await sql`select set_config('work_mem', ${`${Math.trunc(megabytes)}MB`}, true)`.execute(trx)
-    if (options.parallel)
-      await sql`select set_config('parallel_setup_cost', '100', true), set_config('parallel_tuple_cost', '0.01', true)`.execute(
-        trx,
-      )
+    await giveRoom(trx, megabytes, options)
     return read(trx)
   }
   return db.isTransaction ? room(db) : db.transaction().execute(room)
+}
+
+/** `withRoomToCount`'s settings, for the rest of a PostgreSQL transaction. */
+async function giveRoom(trx: Kysely<any>, megabytes: number, options: { parallel?: boolean }): Promise<void> {
+  await sql`select set_config('work_mem', ${`${Math.trunc(megabytes)}MB`}, true)`.execute(trx)
+  if (options.parallel)
+    await sql`select set_config('parallel_setup_cost', '100', true), set_config('parallel_tuple_cost', '0.01', true)`.execute(
+      trx,
+    )
 }
 
 /**
@@ -314,25 +319,18 @@ export async function readTogether<T extends unknown[]>(
   }
   if (dialectOf(db) !== 'postgres' || db.isTransaction || reads.length < 2)
     return db.isTransaction ? inTurn(db) : db.transaction().execute(inTurn)
-  const room = async (trx: Kysely<any>) => {
-    await sql`select set_config('work_mem', ${`${Math.trunc(megabytes)}MB`}, true)`.execute(trx)
-    if (options.parallel)
-      await sql`select set_config('parallel_setup_cost', '100', true), set_config('parallel_tuple_cost', '0.01', true)`.execute(
-        trx,
-      )
-  }
   const open: ControlledTransaction<any>[] = []
   try {
     const first = await db.startTransaction().setIsolationLevel('repeatable read').execute()
     open.push(first)
     const { rows } = await sql<{ snapshot: string }>`select pg_export_snapshot() as snapshot`.execute(first)
     const snapshot = rows[0]!.snapshot
-    await room(first)
+    await giveRoom(first, megabytes, options)
     for (let i = 1; i < reads.length; i++) {
       const other = await db.startTransaction().setIsolationLevel('repeatable read').execute()
       open.push(other)
       await sql`set transaction snapshot ${sql.lit(snapshot)}`.execute(other)
-      await room(other)
+      await giveRoom(other, megabytes, options)
     }
     const results = await Promise.all(reads.map((read, i) => read(open[i]!)))
     while (open.length > 0) await open.shift()!.commit().execute()
