@@ -9,7 +9,7 @@ import { type RawBuilder, sql } from 'kysely'
 import { dialectOf } from '../db/database.ts'
 import { readTogether } from '../db/dialect.ts'
 import type { Queryable } from '../db/schema.ts'
-import type { CaseScope, Period } from './statistics.ts'
+import { type CaseScope, openInSql, type Period, scopeSql } from './statistics.ts'
 
 /** How many cases in scope open in the period a link worker holds at a practice. */
 export interface Holding {
@@ -40,28 +40,6 @@ export interface ActivityCounts {
   clientsReached: number
   clientsGivenThreeOrMore: number
 }
-
-const ids = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`))
-
-/**
- * The scope's test, on the cases' own columns or on the copies their onward referrals and
- * signposts carry.
- */
-function scopeSql(scope: CaseScope, of: 'cases' | 'case_signposts' = 'cases'): RawBuilder<unknown> {
-  const copied = of === 'case_signposts'
-  const parts: RawBuilder<unknown>[] = [sql`1 = 1`]
-  const within = (column: string, values: readonly string[] | null) => {
-    if (values === null) return
-    parts.push(values.length === 0 ? sql`1 = 0` : sql`${sql.ref(`${of}.${column}`)} in (${ids(values)})`)
-  }
-  within('programme_id', scope.programmeIds)
-  within(copied ? 'case_organisation_id' : 'organisation_id', scope.organisationIds)
-  within(copied ? 'case_practice_organisation_id' : 'practice_organisation_id', scope.practiceIds)
-  return sql.join(parts, sql` and `)
-}
-
-const openIn = (period: Period) =>
-  sql`cases.opened_at < ${period.to} and (cases.closed_at is null or cases.closed_at >= ${period.from})`
 
 /** A row of the counting statements: its part, then the columns every part has (`columns`). */
 type CountRow = Record<string, string | number | null>
@@ -155,7 +133,7 @@ export async function activityCountsByEach(
       ...NUMBERS.map((c) => sql`${values[c] ?? sql`cast(null as bigint)`} as ${sql.id(c)}`),
       ...needs.map((need, i) => sql`${needValue[i] ?? sql`cast(null as bigint)`} as ${need}`),
     ])
-  const casesInScope = sql`${scopeSql(scope)} and ${openIn(period)}`
+  const casesInScope = sql`${scopeSql(scope)} and ${openInSql(period)}`
   // The cases of people with more than one are few, and lie in an index of their own; SQLite's
   // planner, without figures for an index that may be empty, is told to use it.
   const sharedIndex = dialectOf(db) === 'sqlite' ? sql`indexed by cases_shared_programme_opened` : sql``

@@ -110,22 +110,31 @@ export function peopleWithCasesOpenIn(
   period: Period,
 ): RawBuilder<{ person_id: string; programme_id: string }> {
   const index = dialectOf(db) === 'sqlite' ? sql`indexed by cases_programme_person` : sql``
-  const parts: RawBuilder<unknown>[] = [
-    sql`opened_at < ${period.to}`,
-    sql`(closed_at is null or closed_at >= ${period.from})`,
-  ]
-  const within = (column: string, ids: readonly string[] | null) => {
-    if (ids === null) return
-    // An empty list matches nothing: `in ()` is not valid SQL.
-    parts.push(
-      ids.length === 0 ? sql`1 = 0` : sql`${sql.ref(column)} in (${sql.join(ids.map((id) => sql`${id}`))})`,
-    )
+  return sql`(select person_id, programme_id from cases ${index} where ${scopeSql(scope)} and ${openInSql(period)})`
+}
+
+const ids = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`))
+
+/**
+ * The scope's test as SQL, on the cases' own columns or on the copies their onward referrals and
+ * signposts carry.
+ */
+export function scopeSql(scope: CaseScope, of: 'cases' | 'case_signposts' = 'cases'): RawBuilder<unknown> {
+  const copied = of === 'case_signposts'
+  const parts: RawBuilder<unknown>[] = [sql`1 = 1`]
+  const within = (column: string, values: readonly string[] | null) => {
+    if (values === null) return
+    parts.push(values.length === 0 ? sql`1 = 0` : sql`${sql.ref(`${of}.${column}`)} in (${ids(values)})`)
   }
   within('programme_id', scope.programmeIds)
-  within('organisation_id', scope.organisationIds)
-  within('practice_organisation_id', scope.practiceIds)
-  return sql`(select person_id, programme_id from cases ${index} where ${sql.join(parts, sql` and `)})`
+  within(copied ? 'case_organisation_id' : 'organisation_id', scope.organisationIds)
+  within(copied ? 'case_practice_organisation_id' : 'practice_organisation_id', scope.practiceIds)
+  return sql.join(parts, sql` and `)
 }
+
+/** Open at any time in the period, as SQL on `cases`. */
+export const openInSql = (period: Period) =>
+  sql`cases.opened_at < ${period.to} and (cases.closed_at is null or cases.closed_at >= ${period.from})`
 
 export interface AppointmentFact {
   caseId: string
